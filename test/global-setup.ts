@@ -1,0 +1,20 @@
+import { mkdtempSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedPostgres } from '../libs/database/src/embedded-postgres';
+
+/**
+ * One PostgreSQL server for the whole run: `DATABASE_URL` when set, else an embedded server in a
+ * fresh temp directory. Each test file then creates its own database on it (test/database.ts).
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.DATABASE_URL) {
+    process.env.TEST_SERVER_URL = process.env.DATABASE_URL;
+    return;
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'ledger-test-'));
+  chmodSync(dataDir, 0o755);
+  const server = await startEmbeddedPostgres(dataDir);
+  process.env.TEST_SERVER_URL = server.url;
+  (globalThis as { __EMBEDDED_PG__?: typeof server }).__EMBEDDED_PG__ = server;
+}
