@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { PoolClient } from 'pg';
+import { EventStore, POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore, RecordedEvent } from '@ledger/event-store';
+import { createTestDatabase, TestDatabase } from '../../../test/database';
+import { Projection, Reactor } from './consumer';
+import { CONSUMER_MIGRATIONS, ConsumerRunner, ConsumerStatus } from './consumer-runner';
+
+async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = await check();
+    if (result) return result;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await delay(50);
+  }
+}
+
+describe('ConsumerRunner', () => {
+  let database: TestDatabase;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase([POSTGRES_EVENT_STORE_MIGRATIONS, CONSUMER_MIGRATIONS]);
+    store = new PostgresEventStore(database.pool, database.url);
+    await database.pool.query('CREATE TABLE projected (consumer text, instance text, event_id uuid, amount bigint)');
+  });
+  afterAll(async () => {
+    await store.close();
+    await database.drop();
+  });
+
+  const appendAmounts = async (prefix: string, count: number, perAppend = 5): Promise<bigint> => {
+    let total = 0n;
+    for (let index = 0; index < count; index += perAppend) {
+      const events = Array.from({ length: Math.min(perAppend, count - index) }, (_, offset) => {
+        const amount = BigInt(index + offset + 1);
+        total += amount;
+        return { id: randomUUID(), type: 'Amounted', data: { amount: amount.toString() } };
+      });
+      const request = { streamName: `${prefix}-${randomUUID()}`, expectedRevision: 'no_stream' as const, events };
+      // A dropped connection leaves the outcome unknown: retrying with the same event ids is safe.
+      await eventually(() => store.append([request]).then(() => true, () => false));
+    }
+    return total;
+  };
+
+  const recordingProjection = (name: string, instance: string, prefix: string): Projection => ({
+    kind: 'projection',
+    name,
+    filter: { streamPrefixes: [`${prefix}-`] },
+    async apply(events: readonly RecordedEvent[], client: PoolClient) {
+      await client.query(
+        `INSERT INTO projected (consumer, instance, event_id, amount)
+         SELECT $1, $2, id, amount FROM unnest($3::uuid[], $4::bigint[]) AS e(id, amount)`,
+        [name, instance, events.map((event) => event.id), events.map((event) => (event.data as { amount: string }).amount)],
+      );
+      await client.query('SELECT pg_sleep(0.002)');
+    },
+  });
+
+  const projectedTotals = async (name: string) => {
+    const { rows } = await database.pool.query<{ rows: string; distinct_events: string; total: string | null }>(
+      `SELECT count(*) AS rows, count(DISTINCT event_id) AS distinct_events, sum(amount) AS total
+         FROM projected WHERE consumer = $1`,
+      [name],
+    );
+    return { rows: Number(rows[0].rows), distinct: Number(rows[0].distinct_events), total: BigInt(rows[0].total ?? 0) };
+  };
+
+  const statusOf = async (runner: ConsumerRunner, name: string): Promise<ConsumerStatus> =>
+    (await runner.status()).find((status) => status.name === name)!;
+
+  it('resumes from its checkpoint after its connections are dropped mid-batch, applying every event exactly once', async () => {
+    const prefix = `drop${randomUUID().slice(0, 8)}`;
+    const name = `projection-${prefix}`;
+    const events = 3_000;
+    const errors: unknown[] = [];
+    const runner = new ConsumerRunner(store, database.url, [recordingProjection(name, 'a', prefix)], {
+      batchSize: 50,
+      onError: (_, error) => errors.push(error),
+    });
+    const writing = appendAmounts(prefix, events);
+    runner.start();
+
+    // Cut every connection but this one, again and again, while the projection works.
+    const admin = await database.pool.connect();
+    try {
+      for (let cut = 0; cut < 8; cut++) {
+        await delay(120);
+        await admin.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+        );
+      }
+    } finally {
+      admin.release(true);
+    }
+    try {
+      const expectedTotal = await writing;
+      await eventually(async () => (await projectedTotals(name)).rows >= events && (await statusOf(runner, name)).lag === 0n);
+      await delay(300);
+      expect(await projectedTotals(name)).toEqual({ rows: events, distinct: events, total: expectedTotal });
+      expect(errors.length).toBeGreaterThan(0);
+      const status = await statusOf(runner, name);
+      expect(status).toMatchObject({ kind: 'projection', state: 'leading', lag: 0n });
+      expect(status.position).toMatch(/^\d+-\d+$/);
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it('lets one instance of a named consumer run at a time and hands over when it stops', async () => {
+    const prefix = `lead${randomUUID().slice(0, 8)}`;
+    const name = `projection-${prefix}`;
+    const first = new ConsumerRunner(store, database.url, [recordingProjection(name, 'first', prefix)], { standbyRetryMs: 100 });
+    const second = new ConsumerRunner(store, database.url, [recordingProjection(name, 'second', prefix)], { standbyRetryMs: 100 });
+    first.start();
+    await eventually(async () => (await statusOf(first, name)).state === 'leading');
+    second.start();
+    await eventually(async () => (await statusOf(second, name)).state === 'standby');
+
+    const before = await appendAmounts(prefix, 200);
+    await eventually(async () => (await projectedTotals(name)).rows === 200);
+    await first.stop();
+    await eventually(async () => (await statusOf(second, name)).state === 'leading');
+    const after = await appendAmounts(prefix, 100);
+    await eventually(async () => (await projectedTotals(name)).rows >= 300 && (await statusOf(second, name)).lag === 0n);
+    await second.stop();
+
+    const { rows } = await database.pool.query<{ instance: string; count: string }>(
+      'SELECT instance, count(*) FROM projected WHERE consumer = $1 GROUP BY instance ORDER BY instance',
+      [name],
+    );
+    expect(rows).toEqual([
+      { instance: 'first', count: '200' },
+      { instance: 'second', count: '100' },
+    ]);
+    expect(await projectedTotals(name)).toEqual({ rows: 300, distinct: 300, total: before + after });
+  });
+
+  it('moves a reactor checkpoint only after its handler succeeded, redelivering a failed event', async () => {
+    const prefix = `react${randomUUID().slice(0, 8)}`;
+    await appendAmounts(prefix, 20, 1);
+    const handled: string[] = [];
+    let failuresLeft = 2;
+    const reactor: Reactor = {
+      kind: 'reactor',
+      name: `reactor-${prefix}`,
+      filter: { streamPrefixes: [`${prefix}-`] },
+      async handle(event) {
+        const amount = (event.data as { amount: string }).amount;
+        if (amount === '7' && failuresLeft-- > 0) throw new Error('side effect failed');
+        handled.push(amount);
+      },
+    };
+    const runner = new ConsumerRunner(store, database.url, [reactor]);
+    runner.start();
+    await eventually(async () => handled.length === 20 && (await statusOf(runner, reactor.name)).lag === 0n);
+    await runner.stop();
+    expect(handled).toEqual(Array.from({ length: 20 }, (_, index) => String(index + 1)));
+    expect(failuresLeft).toBe(-1);
+  });
+});

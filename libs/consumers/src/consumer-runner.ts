@@ -1,0 +1,211 @@
+import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Client, Pool } from 'pg';
+import { createPool, MigrationSet } from '@ledger/database';
+import { EventStore, Position, positionToString, RecordedEvent } from '@ledger/event-store';
+import { moveCheckpoint, readCheckpoint, readCheckpoints } from './checkpoints';
+import { Consumer, Projection, Reactor } from './consumer';
+
+export const CONSUMER_MIGRATIONS: MigrationSet = { dir: join(__dirname, 'migrations'), table: 'consumer_migrations' };
+
+export interface ConsumerRunnerOptions {
+  /** Most events a projection applies in one transaction. */
+  batchSize?: number;
+  /** How often a standby instance tries to take over leadership. */
+  standbyRetryMs?: number;
+  onError?: (consumerName: string, error: unknown) => void;
+}
+
+/** `leading`: this instance processes; `standby`: another instance holds the lead; `retrying`: after a failure. */
+export type ConsumerState = 'starting' | 'leading' | 'standby' | 'retrying' | 'stopped';
+
+export interface ConsumerStatus {
+  name: string;
+  kind: Consumer['kind'];
+  state: ConsumerState;
+  /** Opaque `$all` position of the last event applied, or null before the first. */
+  position: string | null;
+  /** Events of `$all` after the checkpoint (for KurrentDB, an estimate). */
+  lag: bigint;
+  updatedAt: Date | null;
+}
+
+/**
+ * Runs named projections and reactors over `$all` from checkpoints kept in PostgreSQL. Only one
+ * instance of a named consumer runs at a time across processes: each holds a session advisory
+ * lock on a dedicated connection, which PostgreSQL releases if the holder dies; checkpoints move
+ * by compare-and-set, so a deposed leader cannot apply a batch twice.
+ */
+export class ConsumerRunner {
+  private readonly pool: Pool;
+  private readonly states = new Map<string, ConsumerState>();
+  private readonly abort = new AbortController();
+  private running: Promise<void>[] = [];
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly databaseUrl: string,
+    private readonly consumers: readonly Consumer[],
+    private readonly options: ConsumerRunnerOptions = {},
+  ) {
+    this.pool = createPool(databaseUrl, { max: consumers.length + 2, application_name: 'ledger-consumers' }, (error) =>
+      this.options.onError?.('pool', error),
+    );
+    const names = new Set(consumers.map((consumer) => consumer.name));
+    if (names.size !== consumers.length) throw new Error('Consumer names must be unique');
+  }
+
+  start(): void {
+    this.running = this.consumers.map((consumer) => this.keepRunning(consumer));
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await Promise.all(this.running);
+    await this.pool.end();
+  }
+
+  async status(): Promise<ConsumerStatus[]> {
+    const checkpoints = new Map((await readCheckpoints(this.pool)).map((checkpoint) => [checkpoint.name, checkpoint]));
+    return Promise.all(
+      this.consumers.map(async (consumer) => {
+        const checkpoint = checkpoints.get(consumer.name);
+        return {
+          name: consumer.name,
+          kind: consumer.kind,
+          state: this.states.get(consumer.name) ?? 'stopped',
+          position: checkpoint?.position ? positionToString(checkpoint.position) : null,
+          lag: await this.store.countAfter(checkpoint?.position),
+          updatedAt: checkpoint?.updatedAt ?? null,
+        };
+      }),
+    );
+  }
+
+  /** Leads and processes until stopped; after a failure (a dropped connection, a handler error) it starts over from the checkpoint. */
+  private async keepRunning(consumer: Consumer): Promise<void> {
+    const { signal } = this.abort;
+    const policy = retry(handleAll, { backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 5_000 }) });
+    policy.onRetry((reason) => {
+      if (signal.aborted) return;
+      this.states.set(consumer.name, 'retrying');
+      if ('error' in reason) this.options.onError?.(consumer.name, reason.error);
+    });
+    this.states.set(consumer.name, 'starting');
+    while (!signal.aborted) {
+      const led = await policy.execute(() => this.leadAndProcess(consumer, signal), signal).catch(() => false);
+      if (!led && !signal.aborted) await delay(this.options.standbyRetryMs ?? 1_000, undefined, { signal }).catch(() => undefined);
+    }
+    this.states.set(consumer.name, 'stopped');
+  }
+
+  /** Returns false when another instance leads this consumer. */
+  private async leadAndProcess(consumer: Consumer, signal: AbortSignal): Promise<boolean> {
+    const lock = new Client({ connectionString: this.databaseUrl, application_name: `ledger-consumer-lock:${consumer.name}` });
+    const lost = new AbortController();
+    const onLost = () => lost.abort(new Error(`Leadership connection of ${consumer.name} was lost`));
+    lock.on('error', onLost);
+    lock.on('end', onLost);
+    const stopOrLost = AbortSignal.any([signal, lost.signal]);
+    try {
+      await lock.connect();
+      const { rows } = await lock.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+        `ledger-consumer:${consumer.name}`,
+      ]);
+      if (!rows[0].locked) {
+        this.states.set(consumer.name, 'standby');
+        return false;
+      }
+      this.states.set(consumer.name, 'leading');
+      await (consumer.kind === 'projection'
+        ? this.project(consumer, stopOrLost)
+        : this.react(consumer, stopOrLost));
+      if (lost.signal.aborted) throw lost.signal.reason;
+      return true;
+    } finally {
+      lock.off('end', onLost);
+      await lock.end().catch(() => undefined);
+    }
+  }
+
+  private async project(projection: Projection, signal: AbortSignal): Promise<void> {
+    let checkpoint = (await readCheckpoint(this.pool, projection.name)).position;
+    const batchSize = this.options.batchSize ?? 500;
+    for await (const batch of batches(this.store, checkpoint, projection, batchSize, signal)) {
+      const client = await this.pool.connect();
+      // A connection dropped between two queries surfaces as an event; the next query fails anyway.
+      const ignore = () => undefined;
+      client.on('error', ignore);
+      try {
+        await client.query('BEGIN');
+        await projection.apply(batch, client);
+        const next = batch[batch.length - 1].position;
+        await moveCheckpoint(client, projection.name, checkpoint, next);
+        await client.query('COMMIT');
+        checkpoint = next;
+        client.off('error', ignore);
+        client.release();
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        client.off('error', ignore);
+        client.release(true);
+        throw error;
+      }
+    }
+  }
+
+  private async react(reactor: Reactor, signal: AbortSignal): Promise<void> {
+    let checkpoint = (await readCheckpoint(this.pool, reactor.name)).position;
+    for await (const batch of batches(this.store, checkpoint, reactor, 1, signal)) {
+      const [event] = batch;
+      await reactor.handle(event);
+      await moveCheckpoint(this.pool, reactor.name, checkpoint, event.position);
+      checkpoint = event.position;
+    }
+  }
+}
+
+/**
+ * Groups a catch-up subscription into batches: everything already available, up to `size`, so a
+ * projection catching up writes many events per transaction and a live one writes at once.
+ */
+async function* batches(
+  store: EventStore,
+  after: Position | undefined,
+  consumer: Consumer,
+  size: number,
+  signal: AbortSignal,
+): AsyncGenerator<RecordedEvent[]> {
+  const subscription = store.subscribeToAll({ after, filter: consumer.filter });
+  const events = subscription[Symbol.asyncIterator]();
+  const stopped = new Promise<'stopped'>((resolve) => {
+    if (signal.aborted) resolve('stopped');
+    signal.addEventListener('abort', () => resolve('stopped'), { once: true });
+  });
+  const nextTick = () => new Promise<'empty'>((resolve) => setImmediate(() => resolve('empty')));
+  let pending = events.next();
+  let batch: RecordedEvent[] = [];
+  try {
+    while (!signal.aborted) {
+      const next = await Promise.race(batch.length > 0 ? [pending, nextTick(), stopped] : [pending, stopped]);
+      if (next === 'stopped') return;
+      if (next === 'empty') {
+        yield batch;
+        batch = [];
+        continue;
+      }
+      if (next.done) return;
+      batch.push(next.value);
+      pending = events.next();
+      if (batch.length >= size) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } finally {
+    // The pending read may still fail (say, on a dropped connection); nobody awaits it now.
+    pending.catch(() => undefined);
+    await subscription.close();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './consumer';
+export * from './checkpoints';
+export * from './consumer-runner';
