@@ -15,8 +15,11 @@ const swc = [
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': swc },
-  // Some dependencies ship only ES modules; jest's CommonJS loader needs them transformed.
-  transformIgnorePatterns: ['/node_modules/(?!node-pg-migrate/)'],
+  // NestJS 12 and a few other dependencies ship only ES modules. Node loads them with require(),
+  // but jest's own CommonJS loader cannot (before Node 24.9), so they are transformed too.
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|load-esm|node-pg-migrate)/)',
+  ],
   moduleNameMapper: { '^@ledger/(.*)$': '<rootDir>/libs/$1/src' },
 };
 
@@ -25,7 +28,7 @@ module.exports = {
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'], testTimeout: 60_000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'], testTimeout: 120_000 },
   ],
 };

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export interface EmbeddedDatabase {
   /** Connection string of the server's `postgres` database. */
@@ -11,6 +12,7 @@ export interface EmbeddedDatabase {
 }
 
 const SUPERUSER = 'ledger';
+const STOP_TIMEOUT_MS = 15_000;
 const PASSWORD = 'ledger';
 
 /**
@@ -51,7 +53,8 @@ export async function startEmbeddedPostgres(
   await server.start();
   return {
     url: `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
-    stop: () => server.stop(),
+    // A server that already died never reports its exit: don't wait for it forever.
+    stop: () => Promise.race([server.stop(), delay(STOP_TIMEOUT_MS)]),
   };
 }
 

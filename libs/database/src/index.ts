@@ -1,3 +1,4 @@
 export * from './embedded-postgres';
 export * from './migrations';
 export * from './pool';
+export * from './open-database';

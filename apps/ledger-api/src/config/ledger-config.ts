@@ -1,0 +1,76 @@
+import 'reflect-metadata';
+import { plainToInstance, Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The environment the API reads, with API.md's defaults. */
+class Environment {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  HOST: string = '127.0.0.1';
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  LEDGER_DATA_DIR: string = './.ledger-data';
+
+  @IsOptional()
+  @Matches(/^(kurrentdb|kdb|esdb)(\+discover)?:\/\/\S+$/, {
+    message: 'EVENTSTORE_CONNECTION_STRING must be a kurrentdb:// connection string',
+  })
+  EVENTSTORE_CONNECTION_STRING?: string;
+
+  @IsOptional()
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+}
+
+export interface LedgerConfig {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  eventStoreConnectionString: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the environment; a bad value throws one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
+  const known = Object.fromEntries(
+    Object.keys(new Environment()).concat('DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING').map((key) => [key, env[key]]),
+  );
+  const defined = Object.fromEntries(Object.entries(known).filter(([, value]) => value !== undefined));
+  const parsed = plainToInstance(Environment, defined);
+  const [error] = validateSync(parsed);
+  if (error) {
+    const reason = Object.values(error.constraints ?? {})[0] ?? `${error.property} is invalid`;
+    throw new ConfigError(`Invalid configuration: ${reason}`);
+  }
+  return {
+    port: parsed.PORT,
+    host: parsed.HOST,
+    databaseUrl: parsed.DATABASE_URL,
+    dataDir: parsed.LEDGER_DATA_DIR,
+    eventStoreConnectionString: parsed.EVENTSTORE_CONNECTION_STRING,
+    logLevel: parsed.LOG_LEVEL,
+  };
+}

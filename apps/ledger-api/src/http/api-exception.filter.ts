@@ -1,0 +1,77 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ApiError } from './api-error';
+
+const CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable_entity',
+  429: 'rate_limit_exceeded',
+  503: 'service_unavailable',
+};
+
+/** Express' body-parser errors, which Nest wraps in an HttpException as its cause. */
+interface BodyParserError {
+  type: string;
+  status: number;
+}
+
+/**
+ * The one place where every error becomes API.md's error body. Anything unexpected answers 500
+ * with no internals; the log gets its name and message, never a stack or a query.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const context = host.switchToHttp();
+    const request = context.getRequest<Request & { id?: string }>();
+    const response = context.getResponse<Response>();
+    const { status, body } = this.describe(exception, request);
+    if (response.headersSent) return;
+    response.status(status).json({ ...body, requestId: String(request.id ?? '') });
+  }
+
+  private messageFor(exception: HttpException, request: Request): string {
+    const status = exception.getStatus();
+    if (status === 404) return `No route ${request.method} ${request.path}.`;
+    if (status === 413) return 'The request body is larger than 1 MiB.';
+    if (bodyParserErrorType(exception)) return 'The request body could not be read as JSON.';
+    return sentence(exception.message);
+  }
+
+  private describe(exception: unknown, request: Request): { status: number; body: Record<string, unknown> } {
+    if (exception instanceof ApiError) {
+      const body: Record<string, unknown> = { error: exception.code, message: exception.message };
+      if (exception.details !== undefined) body.details = exception.details;
+      return { status: exception.getStatus(), body };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = bodyParserErrorType(exception) === 'entity.parse.failed' ? 'validation_failed' : CODES[status];
+      return { status, body: { error: code ?? 'error', message: this.messageFor(exception, request) } };
+    }
+    const error = exception instanceof Error ? exception : new Error(String(exception));
+    this.logger.error({ err: { type: error.name, message: error.message } }, 'unexpected error');
+    return {
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      body: { error: 'internal_error', message: 'An unexpected error occurred.' },
+    };
+  }
+}
+
+function bodyParserErrorType(exception: HttpException): string | undefined {
+  const cause = exception.cause as BodyParserError | undefined;
+  return typeof cause?.type === 'string' ? cause.type : undefined;
+}
+
+function sentence(message: string): string {
+  return /[.!?]$/.test(message) ? message : `${message}.`;
+}

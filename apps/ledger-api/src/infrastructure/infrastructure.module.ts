@@ -1,0 +1,89 @@
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleDestroy,
+} from '@nestjs/common';
+import { Pool } from 'pg';
+import { Consumer, ConsumerRunner } from '@ledger/consumers';
+import { createPool } from '@ledger/database';
+import { createEventStore, EVENT_STORE, EventStore } from '@ledger/event-store';
+
+export const PG_POOL = Symbol('PG_POOL');
+/** The projections and reactors the runner drives; feature modules add theirs here. */
+export const CONSUMERS = Symbol('CONSUMERS');
+
+export interface InfrastructureOptions {
+  databaseUrl: string;
+  eventStoreConnectionString: string | undefined;
+  consumers: readonly Consumer[];
+}
+
+/** Starts consumers once the app is up; stops them before the event store and the pool close. */
+@Injectable()
+class InfrastructureLifecycle implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly runner: ConsumerRunner,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.runner.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.runner.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+    await this.pool.end();
+  }
+}
+
+/** The database pool, the event store and the consumer runner, shared by every feature module. */
+@Module({})
+export class InfrastructureModule {
+  static forRoot(options: InfrastructureOptions): DynamicModule {
+    const logger = new Logger('Infrastructure');
+    const logError = (source: string) => (error: unknown) =>
+      logger.warn({ err: { type: (error as Error)?.name, message: (error as Error)?.message } }, `${source} failed`);
+    return {
+      module: InfrastructureModule,
+      global: true,
+      providers: [
+        {
+          provide: PG_POOL,
+          useFactory: () => createPool(options.databaseUrl, { application_name: 'ledger-api' }, logError('database pool')),
+        },
+        {
+          provide: EVENT_STORE,
+          inject: [PG_POOL],
+          useFactory: (pool: Pool) =>
+            createEventStore({
+              pool,
+              databaseUrl: options.databaseUrl,
+              eventStoreConnectionString: options.eventStoreConnectionString,
+              onError: logError('event store'),
+            }),
+        },
+        { provide: CONSUMERS, useValue: options.consumers },
+        {
+          provide: ConsumerRunner,
+          inject: [EVENT_STORE, CONSUMERS],
+          useFactory: (store: EventStore, consumers: Consumer[]) =>
+            new ConsumerRunner(store, options.databaseUrl, consumers, {
+              onError: (name, error) => logError(`consumer ${name}`)(error),
+            }),
+        },
+        InfrastructureLifecycle,
+      ],
+      exports: [PG_POOL, EVENT_STORE, ConsumerRunner],
+    };
+  }
+}

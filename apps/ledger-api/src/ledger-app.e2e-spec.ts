@@ -1,0 +1,87 @@
+import { INestApplication } from '@nestjs/common';
+import pino from 'pino';
+import { CONSUMER_MIGRATIONS } from '@ledger/consumers';
+import { POSTGRES_EVENT_STORE_MIGRATIONS } from '@ledger/event-store';
+import { createTestDatabase, TestDatabase } from '../../../test/database';
+import { loadConfig } from './config/ledger-config';
+import { createLedgerApp } from './ledger-app';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+describe('Ledger API base (over HTTP)', () => {
+  let database: TestDatabase;
+  let app: INestApplication;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase([POSTGRES_EVENT_STORE_MIGRATIONS, CONSUMER_MIGRATIONS]);
+    app = await createLedgerApp({ config: loadConfig({}), databaseUrl: database.url, logger: pino({ level: 'silent' }) });
+    await app.listen(0, '127.0.0.1');
+    baseUrl = await app.getUrl();
+  });
+  afterAll(async () => {
+    await app.close();
+    await database.drop();
+  });
+
+  const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${baseUrl}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+
+  it('answers GET /health with 200 and a generated X-Request-ID', async () => {
+    const response = await fetch(`${baseUrl}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+    expect(response.headers.get('x-request-id')).toMatch(UUID);
+  });
+
+  it('echoes the caller X-Request-ID', async () => {
+    const response = await fetch(`${baseUrl}/health`, { headers: { 'X-Request-ID': 'trace-abc-123' } });
+    expect(response.headers.get('x-request-id')).toBe('trace-abc-123');
+  });
+
+  it('reports readiness of the event store, the database and the projections', async () => {
+    const response = await fetch(`${baseUrl}/health/ready`);
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.details).toMatchObject({
+      event_store: { status: 'up' },
+      database: { status: 'up' },
+      projections: { status: 'up' },
+    });
+  });
+
+  it('answers malformed JSON with 400 validation_failed in the error shape, carrying the request id', async () => {
+    const response = await post('/api/v1/deposits', '{"amount": ', { 'X-Request-ID': 'bad-json-1' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: 'validation_failed',
+      message: expect.any(String),
+      requestId: 'bad-json-1',
+    });
+    expect(response.headers.get('x-request-id')).toBe('bad-json-1');
+  });
+
+  it('answers a body over 1 MiB with 413 payload_too_large', async () => {
+    const response = await post('/api/v1/deposits', JSON.stringify({ padding: 'x'.repeat(2 * 1024 * 1024) }));
+    expect(response.status).toBe(413);
+    const body = await response.json();
+    expect(body).toMatchObject({ error: 'payload_too_large', requestId: expect.stringMatching(UUID) });
+  });
+
+  it('answers an unknown route with 404 not_found and no internals', async () => {
+    const response = await fetch(`${baseUrl}/api/v1/nothing-here`);
+    expect(response.status).toBe(404);
+    const body = await response.json();
+    expect(body).toMatchObject({ error: 'not_found', message: 'No route GET /api/v1/nothing-here.' });
+    expect(JSON.stringify(body)).not.toMatch(/stack|at \w+ \(/);
+  });
+
+  it('serves the OpenAPI document at /docs-json and Swagger UI at /docs', async () => {
+    const document = await (await fetch(`${baseUrl}/docs-json`)).json();
+    expect(document.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health', '/health/ready']));
+    const ui = await fetch(`${baseUrl}/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger');
+  });
+});

@@ -1,0 +1,42 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule, AppOptions } from './app.module';
+import { ApiExceptionFilter } from './http/api-exception.filter';
+import { ErrorResponse } from './http/api-error';
+import { assignRequestIdMiddleware } from './http/request-id';
+import { createValidationPipe } from './http/validation.pipe';
+
+const BODY_LIMIT = '1mb';
+
+/** The configured API app, not yet listening: used by main.ts and by the e2e tests. */
+export async function createLedgerApp(options: AppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
+    bufferLogs: true,
+    // The bank webhook's signature covers the raw body.
+    rawBody: true,
+  });
+  app.useLogger(app.get(Logger));
+  // Before the body parser, so that even a request it rejects carries its id.
+  app.use(assignRequestIdMiddleware);
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.useGlobalFilters(new ApiExceptionFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.disable('x-powered-by');
+
+  const document = () =>
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Ledger API')
+        .setDescription('Event-sourced payment ledger. The contract is API.md; this document is generated from the code.')
+        .setVersion('0.1.0')
+        .addBearerAuth()
+        .build(),
+      { extraModels: [ErrorResponse] },
+    );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

@@ -1,0 +1,89 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, chmodSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** The README's promise: with no DATABASE_URL, `npm start` runs the ledger on an embedded PostgreSQL. */
+describe('npm start on a machine without PostgreSQL settings', () => {
+  const root = join(__dirname, '..');
+
+  const environment = (extra: Record<string, string>): NodeJS.ProcessEnv => {
+    const env = { ...process.env, ...extra };
+    delete env.DATABASE_URL;
+    delete env.EVENTSTORE_CONNECTION_STRING;
+    return env;
+  };
+
+  const exitOf = (child: ChildProcess) =>
+    new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  it('serves 200 on /health, then stops cleanly on SIGTERM with its embedded PostgreSQL', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ledger-start-'));
+    chmodSync(dataDir, 0o755);
+    const port = await freePort();
+    const child = spawn('npm', ['start'], {
+      cwd: root,
+      env: environment({ PORT: String(port), LEDGER_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }),
+      stdio: 'ignore',
+    });
+    const exited = exitOf(child);
+    try {
+      const status = await waitForHealth(`http://127.0.0.1:${port}/health`, 90_000);
+      expect(status).toBe(200);
+      expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(true);
+    } finally {
+      // npm does not pass SIGTERM on to its script, so signal the app itself, as a supervisor would.
+      for (const pid of descendants(child.pid!)) process.kill(pid, 'SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+  });
+
+  it('refuses to start on a bad setting with one line naming it', async () => {
+    const child = spawn('npm', ['start', '--silent'], { cwd: root, env: environment({ PORT: 'not-a-port' }) });
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    expect(await exitOf(child)).toBe(1);
+    const lines = stderr.split('\n').filter((line) => line.trim() && !line.startsWith('npm warn'));
+    expect(lines).toEqual([expect.stringContaining('PORT')]);
+  });
+});
+
+/** The node processes under `pid` (npm → sh → node), excluding the embedded PostgreSQL. */
+function descendants(pid: number): number[] {
+  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .map(([child, parent, command]) => ({ child: Number(child), parent: Number(parent), command }));
+  const below = (parent: number): typeof table => table.filter((row) => row.parent === parent).flatMap((row) => [row, ...below(row.child)]);
+  return below(pid)
+    .filter((row) => row.command === 'node')
+    .map((row) => row.child);
+}
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const status = await fetch(url).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 200) return status;
+    await delay(250);
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
