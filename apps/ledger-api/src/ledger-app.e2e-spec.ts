@@ -42,7 +42,7 @@ describe('Ledger API base (over HTTP)', () => {
   it('reports readiness of the event store, the database and the projections', async () => {
     const response = await fetch(`${baseUrl}/health/ready`);
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = (await response.json()) as { details: unknown };
     expect(body.details).toMatchObject({
       event_store: { status: 'up' },
       database: { status: 'up' },
@@ -77,7 +77,7 @@ describe('Ledger API base (over HTTP)', () => {
   });
 
   it('serves the OpenAPI document at /docs-json and Swagger UI at /docs', async () => {
-    const document = await (await fetch(`${baseUrl}/docs-json`)).json();
+    const document = (await (await fetch(`${baseUrl}/docs-json`)).json()) as { openapi: string; paths: object };
     expect(document.openapi).toMatch(/^3\./);
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health', '/health/ready']));
     const ui = await fetch(`${baseUrl}/docs`);
