@@ -58,7 +58,8 @@ function descendants(pid: number): number[] {
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
     .map(([child, parent, command]) => ({ child: Number(child), parent: Number(parent), command }));
-  const below = (parent: number): typeof table => table.filter((row) => row.parent === parent).flatMap((row) => [row, ...below(row.child)]);
+  const below = (parent: number): typeof table =>
+    table.filter((row) => row.parent === parent).flatMap((row) => [row, ...below(row.child)]);
   return below(pid)
     .filter((row) => row.command === 'node')
     .map((row) => row.child);
@@ -83,7 +84,9 @@ function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

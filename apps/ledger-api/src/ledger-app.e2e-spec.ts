@@ -15,7 +15,11 @@ describe('Ledger API base (over HTTP)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase([POSTGRES_EVENT_STORE_MIGRATIONS, CONSUMER_MIGRATIONS]);
-    app = await createLedgerApp({ config: loadConfig({}), databaseUrl: database.url, logger: pino({ level: 'silent' }) });
+    app = await createLedgerApp({
+      config: loadConfig({}),
+      databaseUrl: database.url,
+      logger: pino({ level: 'silent' }),
+    });
     await app.listen(0, '127.0.0.1');
     baseUrl = await app.getUrl();
   });

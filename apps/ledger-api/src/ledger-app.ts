@@ -31,7 +31,9 @@ export async function createLedgerApp(options: AppOptions): Promise<INestApplica
       app,
       new DocumentBuilder()
         .setTitle('Ledger API')
-        .setDescription('Event-sourced payment ledger. The contract is API.md; this document is generated from the code.')
+        .setDescription(
+          'Event-sourced payment ledger. The contract is API.md; this document is generated from the code.',
+        )
         .setVersion('0.1.0')
         .addBearerAuth()
         .build(),

@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import pino from 'pino';
-import { CONSUMER_MIGRATIONS } from '@ledger/consumers';
-import { openDatabase, runMigrations } from '@ledger/database';
-import { POSTGRES_EVENT_STORE_MIGRATIONS } from '@ledger/event-store';
+import { openDatabase } from '@ledger/database';
 import { ConfigError, LedgerConfig, loadConfig } from './config/ledger-config';
+import { migrateLedgerDatabase } from './infrastructure/migrate';
 import { createLedgerApp } from './ledger-app';
 
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -17,8 +16,7 @@ async function main(): Promise<void> {
     logger.debug({ component: 'embedded-postgres' }, line),
   );
   try {
-    if (!config.eventStoreConnectionString) await runMigrations(database.url, POSTGRES_EVENT_STORE_MIGRATIONS);
-    await runMigrations(database.url, CONSUMER_MIGRATIONS);
+    await migrateLedgerDatabase(database.url, Boolean(config.eventStoreConnectionString));
     const app = await createLedgerApp({ config, databaseUrl: database.url, logger });
     await app.listen(config.port, config.host);
     logger.info(`Ledger API listening on http://${config.host}:${config.port} (OpenAPI at /docs)`);

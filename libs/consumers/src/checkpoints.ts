@@ -24,7 +24,11 @@ export async function readCheckpoint(client: Queryable, name: string): Promise<C
     'SELECT position, updated_at FROM consumer_checkpoints WHERE name = $1',
     [name],
   );
-  return { name, position: rows[0].position === null ? undefined : parsePosition(rows[0].position), updatedAt: rows[0].updated_at };
+  return {
+    name,
+    position: rows[0].position === null ? undefined : parsePosition(rows[0].position),
+    updatedAt: rows[0].updated_at,
+  };
 }
 
 export async function readCheckpoints(client: Queryable): Promise<Checkpoint[]> {

@@ -40,7 +40,12 @@ describe('ConsumerRunner', () => {
       });
       const request = { streamName: `${prefix}-${randomUUID()}`, expectedRevision: 'no_stream' as const, events };
       // A dropped connection leaves the outcome unknown: retrying with the same event ids is safe.
-      await eventually(() => store.append([request]).then(() => true, () => false));
+      await eventually(() =>
+        store.append([request]).then(
+          () => true,
+          () => false,
+        ),
+      );
     }
     return total;
   };
@@ -53,7 +58,12 @@ describe('ConsumerRunner', () => {
       await client.query(
         `INSERT INTO projected (consumer, instance, event_id, amount)
          SELECT $1, $2, id, amount FROM unnest($3::uuid[], $4::bigint[]) AS e(id, amount)`,
-        [name, instance, events.map((event) => event.id), events.map((event) => (event.data as { amount: string }).amount)],
+        [
+          name,
+          instance,
+          events.map((event) => event.id),
+          events.map((event) => (event.data as { amount: string }).amount),
+        ],
       );
       await client.query('SELECT pg_sleep(0.002)');
     },
@@ -98,7 +108,9 @@ describe('ConsumerRunner', () => {
     }
     try {
       const expectedTotal = await writing;
-      await eventually(async () => (await projectedTotals(name)).rows >= events && (await statusOf(runner, name)).lag === 0n);
+      await eventually(
+        async () => (await projectedTotals(name)).rows >= events && (await statusOf(runner, name)).lag === 0n,
+      );
       await delay(300);
       expect(await projectedTotals(name)).toEqual({ rows: events, distinct: events, total: expectedTotal });
       expect(errors.length).toBeGreaterThan(0);
@@ -113,8 +125,12 @@ describe('ConsumerRunner', () => {
   it('lets one instance of a named consumer run at a time and hands over when it stops', async () => {
     const prefix = `lead${randomUUID().slice(0, 8)}`;
     const name = `projection-${prefix}`;
-    const first = new ConsumerRunner(store, database.url, [recordingProjection(name, 'first', prefix)], { standbyRetryMs: 100 });
-    const second = new ConsumerRunner(store, database.url, [recordingProjection(name, 'second', prefix)], { standbyRetryMs: 100 });
+    const first = new ConsumerRunner(store, database.url, [recordingProjection(name, 'first', prefix)], {
+      standbyRetryMs: 100,
+    });
+    const second = new ConsumerRunner(store, database.url, [recordingProjection(name, 'second', prefix)], {
+      standbyRetryMs: 100,
+    });
     first.start();
     await eventually(async () => (await statusOf(first, name)).state === 'leading');
     second.start();
@@ -125,7 +141,9 @@ describe('ConsumerRunner', () => {
     await first.stop();
     await eventually(async () => (await statusOf(second, name)).state === 'leading');
     const after = await appendAmounts(prefix, 100);
-    await eventually(async () => (await projectedTotals(name)).rows >= 300 && (await statusOf(second, name)).lag === 0n);
+    await eventually(
+      async () => (await projectedTotals(name)).rows >= 300 && (await statusOf(second, name)).lag === 0n,
+    );
     await second.stop();
 
     const { rows } = await database.pool.query<{ instance: string; count: string }>(

@@ -95,14 +95,18 @@ export class ConsumerRunner {
     this.states.set(consumer.name, 'starting');
     while (!signal.aborted) {
       const led = await policy.execute(() => this.leadAndProcess(consumer, signal), signal).catch(() => false);
-      if (!led && !signal.aborted) await delay(this.options.standbyRetryMs ?? 1_000, undefined, { signal }).catch(() => undefined);
+      if (!led && !signal.aborted)
+        await delay(this.options.standbyRetryMs ?? 1_000, undefined, { signal }).catch(() => undefined);
     }
     this.states.set(consumer.name, 'stopped');
   }
 
   /** Returns false when another instance leads this consumer. */
   private async leadAndProcess(consumer: Consumer, signal: AbortSignal): Promise<boolean> {
-    const lock = new Client({ connectionString: this.databaseUrl, application_name: `ledger-consumer-lock:${consumer.name}` });
+    const lock = new Client({
+      connectionString: this.databaseUrl,
+      application_name: `ledger-consumer-lock:${consumer.name}`,
+    });
     const lost = new AbortController();
     const onLost = () => lost.abort(new Error(`Leadership connection of ${consumer.name} was lost`));
     lock.on('error', onLost);
@@ -118,9 +122,7 @@ export class ConsumerRunner {
         return false;
       }
       this.states.set(consumer.name, 'leading');
-      await (consumer.kind === 'projection'
-        ? this.project(consumer, stopOrLost)
-        : this.react(consumer, stopOrLost));
+      await (consumer.kind === 'projection' ? this.project(consumer, stopOrLost) : this.react(consumer, stopOrLost));
       if (lost.signal.aborted) throw lost.signal.reason;
       return true;
     } finally {

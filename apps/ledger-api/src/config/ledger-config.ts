@@ -56,7 +56,9 @@ export class ConfigError extends Error {
 /** Reads and validates the environment; a bad value throws one line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
   const known = Object.fromEntries(
-    Object.keys(new Environment()).concat('DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING').map((key) => [key, env[key]]),
+    Object.keys(new Environment())
+      .concat('DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING')
+      .map((key) => [key, env[key]]),
   );
   const defined = Object.fromEntries(Object.entries(known).filter(([, value]) => value !== undefined));
   const parsed = plainToInstance(Environment, defined);

@@ -19,15 +19,16 @@ class Example {
 }
 
 describe('validation pipe', () => {
-  const validate = (value: unknown) =>
-    createValidationPipe().transform(value, { type: 'body', metatype: Example });
+  const validate = (value: unknown) => createValidationPipe().transform(value, { type: 'body', metatype: Example });
 
   it('passes a valid body through as an instance', async () => {
     await expect(validate({ amount: 5, inner: { label: 'x' } })).resolves.toBeInstanceOf(Example);
   });
 
   it('rejects with validation_failed and one entry per bad field, nested and unknown fields included', async () => {
-    const error: ApiError = await validate({ amount: -1.5, inner: { label: 3 }, extra: true }).catch((caught) => caught);
+    const error: ApiError = await validate({ amount: -1.5, inner: { label: 3 }, extra: true }).catch(
+      (caught) => caught,
+    );
     expect(error).toBeInstanceOf(ApiError);
     expect(error.getStatus()).toBe(400);
     expect(error.code).toBe('validation_failed');

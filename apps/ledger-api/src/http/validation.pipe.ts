@@ -12,8 +12,7 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) =>
-      new ApiError(400, 'validation_failed', 'The request is invalid.', flatten(errors)),
+    exceptionFactory: (errors) => new ApiError(400, 'validation_failed', 'The request is invalid.', flatten(errors)),
   });
 }
 

@@ -59,7 +59,8 @@ export class InfrastructureModule {
       providers: [
         {
           provide: PG_POOL,
-          useFactory: () => createPool(options.databaseUrl, { application_name: 'ledger-api' }, logError('database pool')),
+          useFactory: () =>
+            createPool(options.databaseUrl, { application_name: 'ledger-api' }, logError('database pool')),
         },
         {
           provide: EVENT_STORE,

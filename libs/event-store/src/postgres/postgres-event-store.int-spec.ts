@@ -58,7 +58,8 @@ describe('PostgresEventStore under concurrent writers', () => {
       expect(comparePositions(received[index - 1].position, received[index].position)).toBe(-1);
     }
     const perStream = new Map<string, bigint[]>();
-    for (const event of received) perStream.set(event.streamName, [...(perStream.get(event.streamName) ?? []), event.revision]);
+    for (const event of received)
+      perStream.set(event.streamName, [...(perStream.get(event.streamName) ?? []), event.revision]);
     for (const revisions of perStream.values()) {
       expect(revisions).toEqual(revisions.map((_, index) => BigInt(index)));
     }

@@ -142,25 +142,11 @@ export class PostgresEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
     let closed = false;
-    const store = this;
     const subscription: EventSubscription = {
-      async *[Symbol.asyncIterator]() {
-        let after = options.after ?? START;
-        while (!closed) {
-          const seen = store.notifier.current();
-          // Filtering here rather than in SQL lets the subscription move past unmatched events.
-          const batch = await store.readAll({ after, maxCount: SUBSCRIPTION_BATCH });
-          for (const event of batch) {
-            if (closed) return;
-            after = event.position;
-            if (matchesFilter(event, options.filter)) yield event;
-          }
-          if (batch.length < SUBSCRIPTION_BATCH) await store.notifier.wait(seen, POLL_FALLBACK_MS);
-        }
-      },
+      [Symbol.asyncIterator]: () => this.follow(options, () => closed),
       close: async () => {
         closed = true;
-        store.subscriptions.delete(subscription);
+        this.subscriptions.delete(subscription);
       },
     };
     this.subscriptions.add(subscription);
@@ -185,6 +171,21 @@ export class PostgresEventStore implements EventStore {
     await this.notifier.close();
   }
 
+  private async *follow(options: SubscribeOptions, isClosed: () => boolean): AsyncGenerator<RecordedEvent> {
+    let after = options.after ?? START;
+    while (!isClosed()) {
+      const seen = this.notifier.current();
+      // Filtering here rather than in SQL lets the subscription move past unmatched events.
+      const batch = await this.readAll({ after, maxCount: SUBSCRIPTION_BATCH });
+      for (const event of batch) {
+        if (isClosed()) return;
+        after = event.position;
+        if (matchesFilter(event, options.filter)) yield event;
+      }
+      if (batch.length < SUBSCRIPTION_BATCH) await this.notifier.wait(seen, POLL_FALLBACK_MS);
+    }
+  }
+
   /** The result of an earlier append of exactly these events, if one was made. */
   private async findWritten(requests: readonly AppendRequest[]): Promise<AppendResult | undefined> {
     const keys = requests.flatMap((request) => request.events.map((event) => [request.streamName, event.id]));
@@ -197,10 +198,15 @@ export class PostgresEventStore implements EventStore {
     if (rows.length !== keys.length) throw new DuplicateEventIdError(rows.map((row) => row.event_id));
     const events = rows.map(toRecordedEvent);
     const lastRevision = (streamName: string) =>
-      events.filter((event) => event.streamName === streamName).reduce((max, e) => (e.revision > max ? e.revision : max), -1n);
+      events
+        .filter((event) => event.streamName === streamName)
+        .reduce((max, e) => (e.revision > max ? e.revision : max), -1n);
     const last = events.reduce((max, event) => (comparePositions(event.position, max.position) > 0 ? event : max));
     return {
-      streams: requests.map((request) => ({ streamName: request.streamName, revision: lastRevision(request.streamName) })),
+      streams: requests.map((request) => ({
+        streamName: request.streamName,
+        revision: lastRevision(request.streamName),
+      })),
       position: last.position,
     };
   }

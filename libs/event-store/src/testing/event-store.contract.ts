@@ -183,7 +183,9 @@ export function describeEventStoreContract(
       const afterFirst = await store.readAll({ after: first.position, filter: { streamPrefixes: [category] } });
       expect(afterFirst.map((event) => event.type)).toEqual(['Beta', 'Alpha']);
       const betas = await store.readAll({ after: first.position, filter: { eventTypes: ['Beta'] } });
-      expect(betas.filter((event) => event.streamName.startsWith(category)).map((event) => event.type)).toEqual(['Beta']);
+      expect(betas.filter((event) => event.streamName.startsWith(category)).map((event) => event.type)).toEqual([
+        'Beta',
+      ]);
       const limited = await store.readAll({ maxCount: 1, filter: { streamPrefixes: [category] } });
       expect(limited).toHaveLength(1);
     });
@@ -217,7 +219,10 @@ export function describeEventStoreContract(
       await append(name, 0n, events(1, `Wanted${category}`));
       await append(name, 1n, events(1, 'Unwanted'));
       await append(name, 2n, events(1, `Wanted${category}`));
-      const subscription = store.subscribeToAll({ after: first.position, filter: { eventTypes: [`Wanted${category}`] } });
+      const subscription = store.subscribeToAll({
+        after: first.position,
+        filter: { eventTypes: [`Wanted${category}`] },
+      });
       const received: bigint[] = [];
       for await (const event of subscription) {
         received.push(event.revision);
@@ -231,4 +236,9 @@ export function describeEventStoreContract(
 
 /** Reports the suite as skipped for an adapter whose server is not available in this run. */
 describeEventStoreContract.skipped = (adapterName: string): void =>
-  describeEventStoreContract(adapterName, () => Promise.reject(new Error('not run')), async () => undefined, describe.skip);
+  describeEventStoreContract(
+    adapterName,
+    () => Promise.reject(new Error('not run')),
+    async () => undefined,
+    describe.skip,
+  );
