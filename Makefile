@@ -14,7 +14,7 @@ build:         ## the API image, and the compiled app in dist/
 	npm run build
 
 migrate:       ## migrations also run at every start; this runs them alone against DATABASE_URL
-	node -r @swc-node/register scripts/migrate.ts
+	npm run build --silent && node dist/scripts/migrate.js
 
 test:
 	npm test

@@ -1,20 +1,24 @@
 // Three projects: unit (*.spec.ts, no I/O), integration (*.int-spec.ts, real PostgreSQL) and
 // e2e (*.e2e-spec.ts, the app over HTTP). One PostgreSQL serves the whole run (test/global-setup.ts).
-const swc = [
-  '@swc/jest',
+// Our TypeScript goes through ts-jest (the compiler the build uses, so decorator metadata is the
+// same); ES-module-only dependencies go through babel into CommonJS.
+const typescript = ['ts-jest', { tsconfig: 'tsconfig.test.json' }];
+const esModules = [
+  'babel-jest',
   {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-    },
-    module: { type: 'commonjs' },
+    plugins: [
+      ['babel-plugin-transform-import-meta', { module: 'ES6' }],
+      '@babel/plugin-transform-dynamic-import',
+      '@babel/plugin-transform-modules-commonjs',
+    ],
+    babelrc: false,
+    configFile: false,
   },
 ];
 
 const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.(t|j)sx?$': swc },
+  transform: { '^.+\\.ts$': typescript, '^.+\\.m?js$': esModules },
   // NestJS 12 and a few other dependencies ship only ES modules. Node loads them with require(),
   // but jest's own CommonJS loader cannot (before Node 24.9), so they are transformed too.
   transformIgnorePatterns: [
@@ -24,6 +28,8 @@ const common = {
 };
 
 module.exports = {
+  // Integration and e2e tests start servers and wait on real concurrency.
+  testTimeout: 120_000,
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   projects: [
@@ -32,8 +38,7 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
-      testTimeout: 60_000,
     },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'], testTimeout: 120_000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'] },
   ],
 };

@@ -9,7 +9,8 @@ import { CONSUMER_MIGRATIONS, ConsumerRunner, ConsumerStatus } from './consumer-
 async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const result = await check();
+    // A failed check (say, on a connection the test itself cut) counts as "not yet".
+    const result = await check().catch(() => undefined);
     if (result) return result;
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await delay(50);

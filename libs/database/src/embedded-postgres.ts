@@ -58,7 +58,7 @@ export async function startEmbeddedPostgres(
   return {
     url: `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
     // A server that already died never reports its exit: don't wait for it forever.
-    stop: () => Promise.race([server.stop(), delay(STOP_TIMEOUT_MS)]),
+    stop: () => Promise.race([server.stop(), delay(STOP_TIMEOUT_MS, undefined, { ref: false })]),
   };
 }
 
