@@ -14,5 +14,5 @@ export interface EventStoreConfig {
 export function createEventStore(config: EventStoreConfig): EventStore {
   return config.eventStoreConnectionString
     ? new KurrentDbEventStore(config.eventStoreConnectionString, config.onError)
-    : new PostgresEventStore(config.pool, config.databaseUrl, config.onError);
+    : new PostgresEventStore(config.pool, config.databaseUrl, { onError: config.onError });
 }

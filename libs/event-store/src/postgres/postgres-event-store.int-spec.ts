@@ -71,7 +71,8 @@ describe('PostgresEventStore under concurrent writers', () => {
       // An open transaction takes a position first and commits last.
       await blocker.query('BEGIN');
       await blocker.query(
-        `SELECT * FROM es_append(ARRAY['slow-1'], ARRAY[-1::bigint], ARRAY[1], ARRAY[1], ARRAY[0], ARRAY[$1::uuid], ARRAY['Slow'], ARRAY['{}'::jsonb], ARRAY['{}'::jsonb])`,
+        `INSERT INTO es_events (stream_name, stream_revision, event_id, event_type, data, metadata)
+         VALUES ('slow-1', 0, $1, 'Slow', '{}', '{}')`,
         [randomUUID()],
       );
       const fast = await store.append([
@@ -86,5 +87,39 @@ describe('PostgresEventStore under concurrent writers', () => {
     } finally {
       blocker.release();
     }
+  });
+
+  it('keeps every append of a group commit atomic and independent of the others', async () => {
+    const contested = `contested-${randomUUID()}`;
+    const crossing = [`cross-${randomUUID()}`, `cross-${randomUUID()}`, `cross-${randomUUID()}`];
+    const event = () => ({ id: randomUUID(), type: 'Grouped', data: {} });
+    const outcomes = await Promise.allSettled([
+      // Many appends race to create one stream: exactly one may.
+      ...Array.from({ length: 40 }, () =>
+        store.append([{ streamName: contested, expectedRevision: 'no_stream', events: [event()] }]),
+      ),
+      // Multi-stream appends over the same streams in every order: all land, none deadlocks,
+      // and $all keeps each stream's events in revision order.
+      ...Array.from({ length: 120 }, (_, index) =>
+        store.append([
+          { streamName: crossing[index % 3], expectedRevision: 'any', events: [event()] },
+          { streamName: crossing[(index + 1) % 3], expectedRevision: 'any', events: [event(), event()] },
+        ]),
+      ),
+    ]);
+    const contestedOutcomes = outcomes.slice(0, 40);
+    expect(contestedOutcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    for (const outcome of contestedOutcomes.filter((outcome) => outcome.status === 'rejected')) {
+      expect((outcome as PromiseRejectedResult).reason).toMatchObject({ streamName: contested, actual: 0n });
+    }
+    expect(outcomes.slice(40).every((outcome) => outcome.status === 'fulfilled')).toBe(true);
+    const lengths = await Promise.all(crossing.map(async (name) => (await store.readStream(name)).length));
+    expect(lengths.reduce((sum, length) => sum + length, 0)).toBe(120 * 3);
+    const inAllOrder = (await store.readAll({ filter: { streamPrefixes: ['cross-'] } })).map((e) => e.revision);
+    for (const name of crossing) {
+      const revisions = (await store.readAll({ filter: { streamPrefixes: [name] } })).map((e) => e.revision);
+      expect(revisions).toEqual(revisions.map((_, index) => BigInt(index)));
+    }
+    expect(inAllOrder).toHaveLength(360);
   });
 });

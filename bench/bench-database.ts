@@ -1,0 +1,73 @@
+import { mkdtempSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { startEmbeddedPostgres } from '@ledger/database';
+
+export interface BenchDatabase {
+  url: string;
+  /** Where it runs, for the report. */
+  server: string;
+  close(): Promise<void>;
+}
+
+/** A fresh database for one benchmark run: on DATABASE_URL's server when set, else on an embedded one. */
+export async function benchDatabase(): Promise<BenchDatabase> {
+  const embedded = process.env.DATABASE_URL
+    ? undefined
+    : await startEmbeddedPostgres(chmodded(mkdtempSync(join(tmpdir(), 'ledger-bench-'))));
+  const serverUrl = process.env.DATABASE_URL ?? embedded!.url;
+  const name = `ledger_bench_${Date.now()}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const { rows } = await admin.query<{ version: string }>('SHOW server_version');
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    server: `PostgreSQL ${rows[0].version} (${embedded ? 'embedded' : 'DATABASE_URL'})`,
+    close: async () => {
+      const cleanup = new Client({ connectionString: serverUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+      await embedded?.stop();
+    },
+  };
+}
+
+function chmodded(dir: string): string {
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+export function percentile(sortedMs: readonly number[], p: number): number {
+  if (sortedMs.length === 0) return 0;
+  return sortedMs[Math.min(sortedMs.length - 1, Math.floor((p / 100) * sortedMs.length))];
+}
+
+/** Runs `total` operations over `concurrency` workers; returns ops/s and p50/p99 latency in ms. */
+export async function measure(
+  total: number,
+  concurrency: number,
+  operation: (index: number) => Promise<unknown>,
+): Promise<{ perSecond: number; p50: number; p99: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const index = next++;
+        const begin = performance.now();
+        await operation(index);
+        latencies.push(performance.now() - begin);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { perSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}

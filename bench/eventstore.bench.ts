@@ -1,0 +1,186 @@
+/**
+ * npm run bench:eventstore — our PostgreSQL event store beside @event-driven-io/emmett-postgresql
+ * on the same database in the same run: appends/s and p50/p99 for 1- and 10-event appends with 1
+ * and 16 writers, stream reads/s, and $all catch-up events/s.
+ */
+import { dumbo } from '@event-driven-io/dumbo';
+import { getPostgreSQLEventStore, readMessagesBatch } from '@event-driven-io/emmett-postgresql';
+import { randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
+import { Pool } from 'pg';
+import { runMigrations } from '@ledger/database';
+import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@ledger/event-store';
+import { benchDatabase, measure } from './bench-database';
+
+const POOL_SIZE = 20;
+const STREAMS = 1_000;
+const READS = 4_000;
+
+interface Contender {
+  name: string;
+  prepare(): Promise<unknown>;
+  append(streamName: string, count: number): Promise<unknown>;
+  readStream(streamName: string): Promise<number>;
+  /** Reads all of $all from the start in batches; returns how many events it saw. */
+  catchUp(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const payload = (index: number) => ({ accountId: randomUUID(), amount: String(1_000 + index), currency: 'EUR' });
+
+function ours(url: string): Contender {
+  const pool = new Pool({ connectionString: url, max: POOL_SIZE });
+  const store = new PostgresEventStore(pool, url);
+  return {
+    name: 'ours',
+    prepare: () => runMigrations(url, POSTGRES_EVENT_STORE_MIGRATIONS),
+    append: (streamName, count) =>
+      store.append([
+        {
+          streamName,
+          expectedRevision: 'any',
+          events: Array.from({ length: count }, (_, index) => ({
+            id: randomUUID(),
+            type: 'Deposited',
+            data: payload(index),
+          })),
+        },
+      ]),
+    readStream: async (streamName) => (await store.readStream(streamName)).length,
+    catchUp: async () => {
+      let seen = 0;
+      let after;
+      for (;;) {
+        const batch = await store.readAll({ after, maxCount: 1_000 });
+        if (batch.length === 0) return seen;
+        seen += batch.length;
+        after = batch[batch.length - 1].position;
+      }
+    },
+    close: async () => {
+      await store.close();
+      await pool.end();
+    },
+  };
+}
+
+function emmett(url: string): Contender {
+  const pool = new Pool({ connectionString: url, max: POOL_SIZE });
+  const store = getPostgreSQLEventStore(url, { connectionOptions: { pooled: true, pool } });
+  const reader = dumbo({ connectionString: url });
+  return {
+    name: 'Emmett',
+    prepare: () => store.schema.migrate(),
+    append: (streamName, count) =>
+      store.appendToStream(
+        streamName,
+        Array.from({ length: count }, (_, index) => ({ type: 'Deposited', data: payload(index) })),
+      ),
+    readStream: async (streamName) => (await store.readStream(streamName)).events.length,
+    catchUp: async () => {
+      let seen = 0;
+      let after = 0n;
+      for (;;) {
+        const batch = await readMessagesBatch(reader.execute, { after, batchSize: 1_000 });
+        seen += batch.messages.length;
+        after = batch.currentGlobalPosition;
+        if (!batch.areMessagesLeft || batch.messages.length === 0) return seen;
+      }
+    },
+    close: async () => {
+      await store.close();
+      await reader.close();
+      await pool.end();
+    },
+  };
+}
+
+interface Row {
+  metric: string;
+  values: number[];
+  higherIsBetter: boolean;
+}
+
+async function main(): Promise<void> {
+  const database = await benchDatabase();
+  const contenders = [ours(database.url), emmett(database.url)];
+  for (const contender of contenders) await contender.prepare();
+
+  const rows: Row[] = [];
+  const record = (metric: string, values: number[], higherIsBetter = true) =>
+    rows.push({ metric, values, higherIsBetter });
+  const streamsOf = (contender: Contender, scenario: string) =>
+    Array.from({ length: STREAMS }, (_, index) => `bench${contender.name}${scenario}-${index}`);
+
+  for (const eventsPerAppend of [1, 10]) {
+    for (const writers of [1, 16]) {
+      const total = writers === 1 ? 1_500 : 6_000;
+      const results = [];
+      for (const contender of contenders) {
+        const streams = streamsOf(contender, `${eventsPerAppend}x${writers}`);
+        await measure(200, writers, (index) =>
+          contender.append(`warm${contender.name}-${index % 50}`, eventsPerAppend),
+        );
+        results.push(
+          await measure(total, writers, (index) => contender.append(streams[index % STREAMS], eventsPerAppend)),
+        );
+      }
+      const label = `${eventsPerAppend}-event appends, ${writers} writer${writers > 1 ? 's' : ''}`;
+      record(
+        `${label}: appends/s`,
+        results.map((result) => result.perSecond),
+      );
+      record(
+        `${label}: p50 ms`,
+        results.map((result) => result.p50),
+        false,
+      );
+      record(
+        `${label}: p99 ms`,
+        results.map((result) => result.p99),
+        false,
+      );
+    }
+  }
+
+  const reads = [];
+  for (const contender of contenders) {
+    const streams = streamsOf(contender, '10x16');
+    reads.push(await measure(READS, 16, (index) => contender.readStream(streams[index % STREAMS])));
+  }
+  record(
+    'stream reads/s (16 readers, ~60-event streams)',
+    reads.map((result) => result.perSecond),
+  );
+
+  const catchUps = [];
+  for (const contender of contenders) {
+    const started = performance.now();
+    const events = await contender.catchUp();
+    catchUps.push(events / ((performance.now() - started) / 1000));
+  }
+  record('$all catch-up events/s', catchUps);
+
+  const format = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2));
+  console.log(`\nEvent store benchmark — ${database.server}, ${cpus().length} cores, Node ${process.version}\n`);
+  console.log('| metric | ours | Emmett | ours/Emmett |');
+  console.log('|---|---:|---:|---:|');
+  for (const row of rows) {
+    const [mine, theirs] = row.values;
+    const ratio = row.higherIsBetter ? mine / theirs : theirs / mine;
+    console.log(`| ${row.metric} | ${format(mine)} | ${format(theirs)} | ${ratio.toFixed(2)}× |`);
+  }
+  const headline = rows.find((row) => row.metric === '1-event appends, 16 writers: appends/s')!;
+  const [mine, theirs] = headline.values;
+  console.log(
+    `\n16 writers, 1-event appends: ours ${format(mine)}/s vs Emmett ${format(theirs)}/s = ${(mine / theirs).toFixed(2)}× (target ≥ 2×)`,
+  );
+
+  for (const contender of contenders) await contender.close();
+  await database.close();
+}
+
+main().catch((error: Error) => {
+  console.error(`benchmark failed: ${error.message}`);
+  process.exit(1);
+});
