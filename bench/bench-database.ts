@@ -21,13 +21,13 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
-  const { rows } = await admin.query<{ version: string }>('SHOW server_version');
+  const { rows } = await admin.query<{ server_version: string }>('SHOW server_version');
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    server: `PostgreSQL ${rows[0].version} (${embedded ? 'embedded' : 'DATABASE_URL'})`,
+    server: `PostgreSQL ${rows[0].server_version} (${embedded ? 'embedded' : 'DATABASE_URL'})`,
     close: async () => {
       const cleanup = new Client({ connectionString: serverUrl });
       await cleanup.connect();

@@ -112,32 +112,37 @@ async function main(): Promise<void> {
   const streamsOf = (contender: Contender, scenario: string) =>
     Array.from({ length: STREAMS }, (_, index) => `bench${contender.name}${scenario}-${index}`);
 
+  let scenario = 0;
   for (const eventsPerAppend of [1, 10]) {
     for (const writers of [1, 16]) {
       const total = writers === 1 ? 1_500 : 6_000;
-      const results = [];
-      for (const contender of contenders) {
+      const results = new Map<Contender, Awaited<ReturnType<typeof measure>>>();
+      // Alternate who goes first, so neither always meets a colder or a fuller database.
+      const order = scenario++ % 2 === 0 ? contenders : [...contenders].reverse();
+      for (const contender of order) {
         const streams = streamsOf(contender, `${eventsPerAppend}x${writers}`);
         await measure(200, writers, (index) =>
           contender.append(`warm${contender.name}-${index % 50}`, eventsPerAppend),
         );
-        results.push(
+        results.set(
+          contender,
           await measure(total, writers, (index) => contender.append(streams[index % STREAMS], eventsPerAppend)),
         );
       }
+      const measured = contenders.map((contender) => results.get(contender)!);
       const label = `${eventsPerAppend}-event appends, ${writers} writer${writers > 1 ? 's' : ''}`;
       record(
         `${label}: appends/s`,
-        results.map((result) => result.perSecond),
+        measured.map((result) => result.perSecond),
       );
       record(
         `${label}: p50 ms`,
-        results.map((result) => result.p50),
+        measured.map((result) => result.p50),
         false,
       );
       record(
         `${label}: p99 ms`,
-        results.map((result) => result.p99),
+        measured.map((result) => result.p99),
         false,
       );
     }

@@ -1,0 +1,61 @@
+import { GroupCommitQueue } from './group-commit-queue';
+
+/** A writer whose batches finish only when the test says so. */
+function controlledWriter() {
+  const batches: { items: number[]; finish(fail?: Error): void }[] = [];
+  const send = (items: number[]) =>
+    new Promise<string[]>((resolve, reject) => {
+      batches.push({ items, finish: (fail) => (fail ? reject(fail) : resolve(items.map((item) => `done ${item}`))) });
+    });
+  return { batches, send };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('GroupCommitQueue', () => {
+  it('sends an item at once when idle, and groups the items that arrive while batches are in flight', async () => {
+    const writer = controlledWriter();
+    const queue = new GroupCommitQueue(writer.send, 1, 10);
+    const first = queue.submit(1);
+    const rest = [2, 3, 4].map((item) => queue.submit(item));
+    await settle();
+    expect(writer.batches.map((batch) => batch.items)).toEqual([[1]]);
+
+    writer.batches[0].finish();
+    await expect(first).resolves.toBe('done 1');
+    await settle();
+    expect(writer.batches.map((batch) => batch.items)).toEqual([[1], [2, 3, 4]]);
+    writer.batches[1].finish();
+    await expect(Promise.all(rest)).resolves.toEqual(['done 2', 'done 3', 'done 4']);
+  });
+
+  it('keeps at most maxInFlight batches of at most maxBatch items', async () => {
+    const writer = controlledWriter();
+    const queue = new GroupCommitQueue(writer.send, 2, 2);
+    const results = [1, 2, 3, 4, 5, 6].map((item) => queue.submit(item));
+    await settle();
+    expect(writer.batches.map((batch) => batch.items)).toEqual([[1], [2]]);
+    writer.batches[0].finish();
+    await settle();
+    expect(writer.batches.map((batch) => batch.items)).toEqual([[1], [2], [3, 4]]);
+    writer.batches[1].finish();
+    await settle();
+    expect(writer.batches.map((batch) => batch.items)).toEqual([[1], [2], [3, 4], [5, 6]]);
+    writer.batches[2].finish();
+    writer.batches[3].finish();
+    await expect(Promise.all(results)).resolves.toHaveLength(6);
+  });
+
+  it('fails every item of a failed batch and goes on with the next', async () => {
+    const writer = controlledWriter();
+    const queue = new GroupCommitQueue(writer.send, 1, 10);
+    const first = queue.submit(1);
+    const second = queue.submit(2);
+    await settle();
+    writer.batches[0].finish(new Error('connection lost'));
+    await expect(first).rejects.toThrow('connection lost');
+    await settle();
+    writer.batches[1].finish();
+    await expect(second).resolves.toBe('done 2');
+  });
+});
