@@ -1,0 +1,134 @@
+import { Currency } from '../money/currency';
+import { accept, assertNever, Decision, reject } from '../shared/result';
+
+/** What a movement of money on an account is for. */
+export interface MovementReference {
+  type: 'deposit' | 'withdrawal' | 'payment' | 'refund';
+  id: string;
+}
+
+/** Amounts travel in events as decimal strings: JSON has no bigint. */
+export type AccountEvent =
+  | { type: 'AccountOpened'; data: { accountId: string; userId: string; currency: Currency; openedAt: string } }
+  | { type: 'FundsCredited'; data: { accountId: string; amount: string; reference: MovementReference; at: string } }
+  | {
+      type: 'FundsHeld';
+      data: { accountId: string; holdId: string; amount: string; reference: MovementReference; at: string };
+    }
+  | { type: 'HoldReleased'; data: { accountId: string; holdId: string; amount: string; at: string } }
+  | { type: 'HoldSettled'; data: { accountId: string; holdId: string; amount: string; at: string } };
+
+export type AccountCommand =
+  | { type: 'OpenAccount'; accountId: string; userId: string; currency: Currency }
+  | { type: 'CreditFunds'; amount: bigint; reference: MovementReference }
+  | { type: 'HoldFunds'; holdId: string; amount: bigint; reference: MovementReference }
+  | { type: 'ReleaseHold'; holdId: string }
+  | { type: 'SettleHold'; holdId: string };
+
+export type AccountErrorCode = 'account_exists' | 'account_not_found' | 'insufficient_funds' | 'hold_not_found';
+
+export type AccountState =
+  | { status: 'unopened' }
+  | {
+      status: 'open';
+      accountId: string;
+      userId: string;
+      currency: Currency;
+      /** Settled money. */
+      ledger: bigint;
+      /** Open holds by id; `available` = ledger − their sum. */
+      holds: Readonly<Record<string, bigint>>;
+    };
+
+export const initialAccountState: AccountState = { status: 'unopened' };
+
+export function heldAmount(state: AccountState): bigint {
+  if (state.status !== 'open') return 0n;
+  return Object.values(state.holds).reduce((sum, amount) => sum + amount, 0n);
+}
+
+export function availableAmount(state: AccountState): bigint {
+  return state.status === 'open' ? state.ledger - heldAmount(state) : 0n;
+}
+
+/**
+ * Every command that lowers `available` checks funds on the state it was read at; the caller
+ * appends with that state's exact revision, which is the whole overdraft guarantee.
+ */
+export function decideAccount(
+  command: AccountCommand,
+  state: AccountState,
+  now: Date,
+): Decision<AccountEvent, AccountErrorCode> {
+  const at = now.toISOString();
+  if (command.type === 'OpenAccount') {
+    if (state.status !== 'unopened') return reject('account_exists', 'The account already exists.');
+    const { accountId, userId, currency } = command;
+    return accept({ type: 'AccountOpened', data: { accountId, userId, currency, openedAt: at } });
+  }
+  if (state.status !== 'open') return reject('account_not_found', 'The account does not exist.');
+  const { accountId } = state;
+  switch (command.type) {
+    case 'CreditFunds':
+      return accept({
+        type: 'FundsCredited',
+        data: { accountId, amount: command.amount.toString(), reference: command.reference, at },
+      });
+    case 'HoldFunds':
+      if (command.holdId in state.holds) return accept();
+      if (availableAmount(state) < command.amount) {
+        return reject('insufficient_funds', 'The account does not have enough available funds.');
+      }
+      return accept({
+        type: 'FundsHeld',
+        data: {
+          accountId,
+          holdId: command.holdId,
+          amount: command.amount.toString(),
+          reference: command.reference,
+          at,
+        },
+      });
+    case 'ReleaseHold':
+    case 'SettleHold': {
+      const amount = state.holds[command.holdId];
+      if (amount === undefined) return reject('hold_not_found', 'No open hold has that id.');
+      const type = command.type === 'ReleaseHold' ? 'HoldReleased' : 'HoldSettled';
+      return accept({ type, data: { accountId, holdId: command.holdId, amount: amount.toString(), at } });
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
+  if (event.type === 'AccountOpened') {
+    const { accountId, userId, currency } = event.data;
+    return { status: 'open', accountId, userId, currency, ledger: 0n, holds: {} };
+  }
+  if (state.status !== 'open') return state;
+  switch (event.type) {
+    case 'FundsCredited':
+      return { ...state, ledger: state.ledger + BigInt(event.data.amount) };
+    case 'FundsHeld':
+      return { ...state, holds: { ...state.holds, [event.data.holdId]: BigInt(event.data.amount) } };
+    case 'HoldReleased':
+      return { ...state, holds: withoutHold(state.holds, event.data.holdId) };
+    case 'HoldSettled':
+      return {
+        ...state,
+        ledger: state.ledger - BigInt(event.data.amount),
+        holds: withoutHold(state.holds, event.data.holdId),
+      };
+    default:
+      return assertNever(event);
+  }
+}
+
+function withoutHold(holds: Readonly<Record<string, bigint>>, holdId: string): Record<string, bigint> {
+  const rest = { ...holds };
+  delete rest[holdId];
+  return rest;
+}
+
+export const accountStreamName = (accountId: string) => `account-${accountId}`;

@@ -1,0 +1,151 @@
+import { AT, deciderSpec, NOW } from '../testing/decider-spec';
+import { CALLBACK_CLASSIFICATION, CallbackType, TransferStatus } from './bank-callback-classification';
+import {
+  classifyCallback,
+  decideTransfer,
+  evolveTransfer,
+  initialTransferState,
+  TransferEvent,
+  TransferState,
+} from './transfer';
+
+const transferId = 'tr-1';
+const requested: TransferEvent = {
+  type: 'TransferRequested',
+  data: { transferId, kind: 'withdrawal', accountId: 'acc-1', amount: '10', currency: 'EUR', at: AT },
+};
+const callback = (
+  eventId: string,
+  callbackType: CallbackType,
+  outcome: 'APPLY' | 'IGNORE' | 'MANUAL_REVIEW',
+): TransferEvent => ({
+  type: 'BankCallbackReceived',
+  data: {
+    transferId,
+    eventId,
+    callbackType,
+    failureReason: callbackType === 'failed' ? 'insufficient_funds' : null,
+    outcome,
+    at: AT,
+  },
+});
+const reach: Record<TransferStatus, TransferEvent[]> = {
+  pending: [requested],
+  processing: [
+    requested,
+    callback('e-0', 'processing', 'APPLY'),
+    { type: 'TransferProcessing', data: { transferId, at: AT } },
+  ],
+  succeeded: [
+    requested,
+    callback('e-0', 'succeeded', 'APPLY'),
+    { type: 'TransferSucceeded', data: { transferId, at: AT } },
+  ],
+  failed: [
+    requested,
+    callback('e-0', 'failed', 'APPLY'),
+    { type: 'TransferFailed', data: { transferId, reason: 'insufficient_funds', at: AT } },
+  ],
+};
+const stateAfter = (events: TransferEvent[]): TransferState => events.reduce(evolveTransfer, initialTransferState);
+
+describe('Transfer', () => {
+  const spec = deciderSpec(decideTransfer, evolveTransfer, initialTransferState);
+
+  it('is requested once', () => {
+    spec([])
+      .when({
+        type: 'RequestTransfer',
+        transferId,
+        kind: 'withdrawal',
+        accountId: 'acc-1',
+        amount: 10n,
+        currency: 'EUR',
+      })
+      .then([requested]);
+    spec([requested])
+      .when({
+        type: 'RequestTransfer',
+        transferId,
+        kind: 'withdrawal',
+        accountId: 'acc-1',
+        amount: 10n,
+        currency: 'EUR',
+      })
+      .thenFails('transfer_exists');
+  });
+
+  it('is marked sent to the bank once', () => {
+    spec([requested])
+      .when({ type: 'MarkSentToBank' })
+      .then([{ type: 'TransferSentToBank', data: { transferId, at: AT } }]);
+    spec([requested, { type: 'TransferSentToBank', data: { transferId, at: AT } }])
+      .when({ type: 'MarkSentToBank' })
+      .then([]);
+  });
+
+  it('fails when the bank refuses it, unless already settled', () => {
+    spec([requested])
+      .when({ type: 'FailTransfer', reason: 'invalid_account' })
+      .then([{ type: 'TransferFailed', data: { transferId, reason: 'invalid_account', at: AT } }]);
+    spec(reach.succeeded).when({ type: 'FailTransfer', reason: 'invalid_account' }).thenFails('transfer_settled');
+  });
+
+  describe('bank callback classification, cell by cell', () => {
+    const cells = (Object.keys(CALLBACK_CLASSIFICATION) as TransferStatus[]).flatMap((status) =>
+      (['processing', 'succeeded', 'failed'] as const).map(
+        (type) => [status, type, CALLBACK_CLASSIFICATION[status][type]] as const,
+      ),
+    );
+
+    it.each(cells)('%s transfer + %s callback → %s', (status, callbackType, outcome) => {
+      const before = stateAfter(reach[status]);
+      const decision = classifyCallback(before, { type: 'HandleBankCallback', eventId: 'e-new', callbackType }, NOW);
+      expect(decision.outcome).toBe(outcome);
+      expect(decision.events[0]).toMatchObject({ type: 'BankCallbackReceived', data: { eventId: 'e-new', outcome } });
+      const after = decision.events.reduce(evolveTransfer, before);
+      if (outcome === 'APPLY') expect(after.status).toBe(callbackType);
+      else expect(after.status).toBe(status);
+      if (outcome === 'MANUAL_REVIEW') expect(decision.events[1].type).toBe('TransferFlaggedForReview');
+    });
+
+    it('matches the table of API.md', () => {
+      expect(CALLBACK_CLASSIFICATION).toEqual({
+        pending: { processing: 'APPLY', succeeded: 'APPLY', failed: 'APPLY' },
+        processing: { processing: 'APPLY', succeeded: 'APPLY', failed: 'APPLY' },
+        succeeded: { processing: 'IGNORE', succeeded: 'IGNORE', failed: 'MANUAL_REVIEW' },
+        failed: { processing: 'IGNORE', succeeded: 'MANUAL_REVIEW', failed: 'IGNORE' },
+      });
+    });
+
+    it('ignores an event id it has seen, recording nothing', () => {
+      const decision = classifyCallback(
+        stateAfter(reach.processing),
+        { type: 'HandleBankCallback', eventId: 'e-0', callbackType: 'succeeded' },
+        NOW,
+      );
+      expect(decision).toEqual({ outcome: 'IGNORE', events: [] });
+    });
+
+    it('rejects a callback for a transfer that does not exist', () => {
+      const decision = classifyCallback(
+        initialTransferState,
+        { type: 'HandleBankCallback', eventId: 'e-1', callbackType: 'succeeded' },
+        NOW,
+      );
+      expect(decision).toEqual({ outcome: 'REJECT', events: [] });
+    });
+
+    it('keeps the failure reason of a failed callback', () => {
+      const decision = classifyCallback(
+        stateAfter(reach.pending),
+        { type: 'HandleBankCallback', eventId: 'e-1', callbackType: 'failed', failureReason: 'invalid_account' },
+        NOW,
+      );
+      expect(decision.events.reduce(evolveTransfer, stateAfter(reach.pending))).toMatchObject({
+        status: 'failed',
+        failureReason: 'invalid_account',
+      });
+    });
+  });
+});

@@ -1,0 +1,207 @@
+import { Currency } from '../money/currency';
+import { accept, assertNever, Decision, reject } from '../shared/result';
+import { CALLBACK_CLASSIFICATION, CallbackOutcome, CallbackType, TransferStatus } from './bank-callback-classification';
+
+/** Deposits and withdrawals share one lifecycle: pending → processing → succeeded | failed. */
+export type TransferKind = 'deposit' | 'withdrawal';
+
+export type TransferEvent =
+  | {
+      type: 'TransferRequested';
+      data: {
+        transferId: string;
+        kind: TransferKind;
+        accountId: string;
+        amount: string;
+        currency: Currency;
+        at: string;
+      };
+    }
+  | { type: 'TransferSentToBank'; data: { transferId: string; at: string } }
+  | {
+      type: 'BankCallbackReceived';
+      data: {
+        transferId: string;
+        eventId: string;
+        callbackType: CallbackType;
+        failureReason: string | null;
+        outcome: CallbackOutcome;
+        at: string;
+      };
+    }
+  | { type: 'TransferProcessing'; data: { transferId: string; at: string } }
+  | { type: 'TransferSucceeded'; data: { transferId: string; at: string } }
+  | { type: 'TransferFailed'; data: { transferId: string; reason: string; at: string } }
+  | {
+      type: 'TransferFlaggedForReview';
+      data: { transferId: string; eventId: string; callbackType: CallbackType; reason: string; at: string };
+    };
+
+export type TransferCommand =
+  | {
+      type: 'RequestTransfer';
+      transferId: string;
+      kind: TransferKind;
+      accountId: string;
+      amount: bigint;
+      currency: Currency;
+    }
+  | { type: 'MarkSentToBank' }
+  | { type: 'HandleBankCallback'; eventId: string; callbackType: CallbackType; failureReason?: string }
+  | { type: 'FailTransfer'; reason: string };
+
+export type TransferErrorCode = 'transfer_exists' | 'transfer_not_found' | 'transfer_settled';
+
+export type TransferState =
+  | { status: 'none' }
+  | {
+      status: TransferStatus;
+      transferId: string;
+      kind: TransferKind;
+      accountId: string;
+      amount: bigint;
+      currency: Currency;
+      failureReason: string | null;
+      sentToBank: boolean;
+      /** Callback event ids already recorded: a repeat is ignored. */
+      seenCallbacks: readonly string[];
+      createdAt: string;
+      updatedAt: string;
+    };
+
+export const initialTransferState: TransferState = { status: 'none' };
+
+export interface CallbackDecision {
+  outcome: CallbackOutcome;
+  events: TransferEvent[];
+}
+
+/** Classifies a bank callback and says what to record; the ledger answers the bank with `outcome`. */
+export function classifyCallback(
+  state: TransferState,
+  command: Extract<TransferCommand, { type: 'HandleBankCallback' }>,
+  now: Date,
+): CallbackDecision {
+  if (state.status === 'none') return { outcome: 'REJECT', events: [] };
+  if (state.seenCallbacks.includes(command.eventId)) return { outcome: 'IGNORE', events: [] };
+  const at = now.toISOString();
+  const { transferId } = state;
+  const outcome = CALLBACK_CLASSIFICATION[state.status][command.callbackType];
+  const failureReason = command.callbackType === 'failed' ? (command.failureReason ?? 'bank_failure') : null;
+  const recorded: TransferEvent = {
+    type: 'BankCallbackReceived',
+    data: { transferId, eventId: command.eventId, callbackType: command.callbackType, failureReason, outcome, at },
+  };
+  switch (outcome) {
+    case 'IGNORE':
+    case 'REJECT':
+      return { outcome, events: [recorded] };
+    case 'MANUAL_REVIEW':
+      return {
+        outcome,
+        events: [
+          recorded,
+          {
+            type: 'TransferFlaggedForReview',
+            data: {
+              transferId,
+              eventId: command.eventId,
+              callbackType: command.callbackType,
+              reason: `A ${command.callbackType} callback arrived for a ${state.status} transfer`,
+              at,
+            },
+          },
+        ],
+      };
+    case 'APPLY':
+      return { outcome, events: [recorded, transition(transferId, command.callbackType, failureReason, at)] };
+    default:
+      return assertNever(outcome);
+  }
+}
+
+function transition(
+  transferId: string,
+  callbackType: CallbackType,
+  failureReason: string | null,
+  at: string,
+): TransferEvent {
+  switch (callbackType) {
+    case 'processing':
+      return { type: 'TransferProcessing', data: { transferId, at } };
+    case 'succeeded':
+      return { type: 'TransferSucceeded', data: { transferId, at } };
+    case 'failed':
+      return { type: 'TransferFailed', data: { transferId, reason: failureReason ?? 'bank_failure', at } };
+    default:
+      return assertNever(callbackType);
+  }
+}
+
+export function decideTransfer(
+  command: Exclude<TransferCommand, { type: 'HandleBankCallback' }>,
+  state: TransferState,
+  now: Date,
+): Decision<TransferEvent, TransferErrorCode> {
+  const at = now.toISOString();
+  if (command.type === 'RequestTransfer') {
+    if (state.status !== 'none') return reject('transfer_exists', 'The transfer already exists.');
+    const { transferId, kind, accountId, currency } = command;
+    return accept({
+      type: 'TransferRequested',
+      data: { transferId, kind, accountId, amount: command.amount.toString(), currency, at },
+    });
+  }
+  if (state.status === 'none') return reject('transfer_not_found', 'The transfer does not exist.');
+  const { transferId } = state;
+  switch (command.type) {
+    case 'MarkSentToBank':
+      return state.sentToBank ? accept() : accept({ type: 'TransferSentToBank', data: { transferId, at } });
+    case 'FailTransfer':
+      if (state.status === 'succeeded' || state.status === 'failed') {
+        return reject('transfer_settled', 'The transfer is already settled.');
+      }
+      return accept({ type: 'TransferFailed', data: { transferId, reason: command.reason, at } });
+    default:
+      return assertNever(command);
+  }
+}
+
+export function evolveTransfer(state: TransferState, event: TransferEvent): TransferState {
+  if (event.type === 'TransferRequested') {
+    const { transferId, kind, accountId, amount, currency, at } = event.data;
+    return {
+      status: 'pending',
+      transferId,
+      kind,
+      accountId,
+      amount: BigInt(amount),
+      currency,
+      failureReason: null,
+      sentToBank: false,
+      seenCallbacks: [],
+      createdAt: at,
+      updatedAt: at,
+    };
+  }
+  if (state.status === 'none') return state;
+  const updatedAt = event.data.at;
+  switch (event.type) {
+    case 'TransferSentToBank':
+      return { ...state, sentToBank: true, updatedAt };
+    case 'BankCallbackReceived':
+      return { ...state, seenCallbacks: [...state.seenCallbacks, event.data.eventId], updatedAt };
+    case 'TransferProcessing':
+      return { ...state, status: 'processing', updatedAt };
+    case 'TransferSucceeded':
+      return { ...state, status: 'succeeded', updatedAt };
+    case 'TransferFailed':
+      return { ...state, status: 'failed', failureReason: event.data.reason, updatedAt };
+    case 'TransferFlaggedForReview':
+      return { ...state, updatedAt };
+    default:
+      return assertNever(event);
+  }
+}
+
+export const transferStreamName = (kind: TransferKind, transferId: string) => `${kind}-${transferId}`;
