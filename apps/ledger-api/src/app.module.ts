@@ -1,20 +1,55 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
+import { accountsProjection } from './accounts/accounts.projection';
+import { AccountsModule } from './accounts/accounts.module';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { Authenticator } from './auth/authenticator';
+import { LEDGER_CONFIG, LedgerConfig } from './config/ledger-config';
 import { HealthModule } from './health/health.module';
+import { MinPositionInterceptor } from './http/min-position.interceptor';
 import { assignRequestId } from './http/request-id';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { IdempotencyStore } from './idempotency/idempotency.store';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
-import { LedgerConfig } from './config/ledger-config';
+import { Clock, CLOCK, systemClock } from './shared/clock';
+import { usersProjection } from './users/users.projection';
+import { UsersModule } from './users/users.module';
 
 export interface AppOptions {
   config: LedgerConfig;
   databaseUrl: string;
   logger: PinoLogger;
+  /** Tests pass a clock they can move. */
+  clock?: Clock;
+}
+
+/** Config, clock, authentication and idempotency, shared by every feature module. */
+@Module({})
+class CoreModule {
+  static forRoot(config: LedgerConfig, clock: Clock): DynamicModule {
+    return {
+      module: CoreModule,
+      global: true,
+      providers: [
+        { provide: LEDGER_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: clock },
+        Authenticator,
+        IdempotencyStore,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+      exports: [LEDGER_CONFIG, CLOCK, Authenticator, IdempotencyStore],
+    };
+  }
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, databaseUrl, logger }: AppOptions): DynamicModule {
+  static forRoot({ config, databaseUrl, logger, clock = systemClock }: AppOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -26,12 +61,16 @@ export class AppModule {
             redact: ['req.headers.authorization', 'req.headers["x-bank-signature"]', 'req.headers.cookie'],
           },
         }),
+        CqrsModule.forRoot(),
         InfrastructureModule.forRoot({
           databaseUrl,
           eventStoreConnectionString: config.eventStoreConnectionString,
-          consumers: [],
+          consumers: [usersProjection, accountsProjection],
         }),
+        CoreModule.forRoot(config, clock),
         HealthModule,
+        UsersModule,
+        AccountsModule,
       ],
     };
   }

@@ -1,32 +1,16 @@
-import { INestApplication } from '@nestjs/common';
-import pino from 'pino';
-import { CONSUMER_MIGRATIONS } from '@ledger/consumers';
-import { POSTGRES_EVENT_STORE_MIGRATIONS } from '@ledger/event-store';
-import { createTestDatabase, TestDatabase } from '../../../test/database';
-import { loadConfig } from './config/ledger-config';
-import { createLedgerApp } from './ledger-app';
+import { startTestLedger, TestLedger } from '../../../test/ledger-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('Ledger API base (over HTTP)', () => {
-  let database: TestDatabase;
-  let app: INestApplication;
+  let ledger: TestLedger;
   let baseUrl: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase([POSTGRES_EVENT_STORE_MIGRATIONS, CONSUMER_MIGRATIONS]);
-    app = await createLedgerApp({
-      config: loadConfig({}),
-      databaseUrl: database.url,
-      logger: pino({ level: 'silent' }),
-    });
-    await app.listen(0, '127.0.0.1');
-    baseUrl = await app.getUrl();
+    ledger = await startTestLedger();
+    baseUrl = ledger.baseUrl;
   });
-  afterAll(async () => {
-    await app.close();
-    await database.drop();
-  });
+  afterAll(() => ledger.close());
 
   const post = (path: string, body: string, headers: Record<string, string> = {}) =>
     fetch(`${baseUrl}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });

@@ -56,6 +56,11 @@ export class ConsumerRunner {
     if (names.size !== consumers.length) throw new Error('Consumer names must be unique');
   }
 
+  /** Names of the consumers of one kind that this runner drives. */
+  names(kind: Consumer['kind']): string[] {
+    return this.consumers.filter((consumer) => consumer.kind === kind).map((consumer) => consumer.name);
+  }
+
   start(): void {
     this.running = this.consumers.map((consumer) => this.keepRunning(consumer));
   }

@@ -5,3 +5,4 @@ export * from './account/account';
 export * from './transfer/bank-callback-classification';
 export * from './transfer/transfer';
 export * from './transfer/settlement';
+export * from './user/user';

@@ -9,6 +9,8 @@ describe('loadConfig', () => {
       dataDir: './.ledger-data',
       eventStoreConnectionString: undefined,
       logLevel: 'info',
+      idempotencyTtlHours: 24,
+      adminApiKey: undefined,
     });
   });
 
@@ -30,6 +32,8 @@ describe('loadConfig', () => {
     ['EVENTSTORE_CONNECTION_STRING', 'http://x'],
     ['LOG_LEVEL', 'loud'],
     ['LEDGER_DATA_DIR', ''],
+    ['IDEMPOTENCY_TTL_HOURS', '0'],
+    ['LEDGER_ADMIN_API_KEY', 'short'],
   ])('rejects %s=%p with one line naming the variable and not echoing its value', (name, value) => {
     let error: unknown;
     try {

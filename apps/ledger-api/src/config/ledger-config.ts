@@ -38,6 +38,17 @@ class Environment {
   @IsOptional()
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 365)
+  IDEMPOTENCY_TTL_HOURS: number = 24;
+
+  @IsOptional()
+  @Matches(/^\S{16,512}$/, { message: 'LEDGER_ADMIN_API_KEY must be 16 to 512 characters without spaces' })
+  LEDGER_ADMIN_API_KEY?: string;
 }
 
 export interface LedgerConfig {
@@ -47,6 +58,8 @@ export interface LedgerConfig {
   dataDir: string;
   eventStoreConnectionString: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  idempotencyTtlHours: number;
+  adminApiKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -57,7 +70,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
   const known = Object.fromEntries(
     Object.keys(new Environment())
-      .concat('DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING')
+      .concat('DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING', 'LEDGER_ADMIN_API_KEY')
       .map((key) => [key, env[key]]),
   );
   const defined = Object.fromEntries(Object.entries(known).filter(([, value]) => value !== undefined));
@@ -74,5 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
     dataDir: parsed.LEDGER_DATA_DIR,
     eventStoreConnectionString: parsed.EVENTSTORE_CONNECTION_STRING,
     logLevel: parsed.LOG_LEVEL,
+    idempotencyTtlHours: parsed.IDEMPOTENCY_TTL_HOURS,
+    adminApiKey: parsed.LEDGER_ADMIN_API_KEY,
   };
 }

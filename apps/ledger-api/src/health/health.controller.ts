@@ -4,12 +4,14 @@ import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Pool } from 'pg';
 import { ConsumerRunner } from '@ledger/consumers';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
+import { Public } from '../auth/principal';
 import { ApiError, ErrorResponse } from '../http/api-error';
 import { PG_POOL } from '../infrastructure/infrastructure.module';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -39,32 +39,43 @@ export class ApiExceptionFilter implements ExceptionFilter {
     response.status(status).json({ ...body, requestId: String(request.id ?? '') });
   }
 
-  private messageFor(exception: HttpException, request: Request): string {
-    const status = exception.getStatus();
-    if (status === 404) return `No route ${request.method} ${request.path}.`;
-    if (status === 413) return 'The request body is larger than 1 MiB.';
-    if (bodyParserErrorType(exception)) return 'The request body could not be read as JSON.';
-    return sentence(exception.message);
-  }
-
   private describe(exception: unknown, request: Request): { status: number; body: Record<string, unknown> } {
-    if (exception instanceof ApiError) {
-      const body: Record<string, unknown> = { error: exception.code, message: exception.message };
-      if (exception.details !== undefined) body.details = exception.details;
-      return { status: exception.getStatus(), body };
+    const described = describeException(exception, request);
+    if (described.status >= 500 && !(exception instanceof HttpException)) {
+      const error = exception instanceof Error ? exception : new Error(String(exception));
+      this.logger.error({ err: { type: error.name, message: error.message } }, 'unexpected error');
     }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const code = bodyParserErrorType(exception) === 'entity.parse.failed' ? 'validation_failed' : CODES[status];
-      return { status, body: { error: code ?? 'error', message: this.messageFor(exception, request) } };
-    }
-    const error = exception instanceof Error ? exception : new Error(String(exception));
-    this.logger.error({ err: { type: error.name, message: error.message } }, 'unexpected error');
-    return {
-      status: HttpStatus.INTERNAL_SERVER_ERROR,
-      body: { error: 'internal_error', message: 'An unexpected error occurred.' },
-    };
+    return described;
   }
+}
+
+/** The status and body (without requestId) that an exception answers with. */
+export function describeException(
+  exception: unknown,
+  request: Pick<Request, 'method' | 'path'>,
+): { status: number; body: Record<string, unknown> } {
+  if (exception instanceof ApiError) {
+    const body: Record<string, unknown> = { error: exception.code, message: exception.message };
+    if (exception.details !== undefined) body.details = exception.details;
+    return { status: exception.getStatus(), body };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code = bodyParserErrorType(exception) === 'entity.parse.failed' ? 'validation_failed' : CODES[status];
+    return { status, body: { error: code ?? 'error', message: messageFor(exception, request) } };
+  }
+  return {
+    status: HttpStatus.INTERNAL_SERVER_ERROR,
+    body: { error: 'internal_error', message: 'An unexpected error occurred.' },
+  };
+}
+
+function messageFor(exception: HttpException, request: Pick<Request, 'method' | 'path'>): string {
+  const status = exception.getStatus();
+  if (status === 404) return `No route ${request.method} ${request.path}.`;
+  if (status === 413) return 'The request body is larger than 1 MiB.';
+  if (bodyParserErrorType(exception)) return 'The request body could not be read as JSON.';
+  return sentence(exception.message);
 }
 
 function bodyParserErrorType(exception: HttpException): string | undefined {

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AccountReadModel } from './account.read-model';
+import { OpenAccountController } from './open-account/open-account.controller';
+import { OpenAccountHandler } from './open-account/open-account.handler';
+import { AccountQueriesController } from './queries/account-queries.controller';
+
+@Module({
+  controllers: [OpenAccountController, AccountQueriesController],
+  providers: [OpenAccountHandler, AccountReadModel],
+  exports: [AccountReadModel],
+})
+export class AccountsModule {}

@@ -1,0 +1,37 @@
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentPrincipal, Principal } from '../../auth/principal';
+import { ApiError } from '../../http/api-error';
+import { commandContext } from '../../http/command-context.http';
+import { setLedgerPosition } from '../../http/ledger-position';
+import { AccountResponse } from '../account.response';
+import { OpenAccountCommand } from './open-account.command';
+import { OpenAccountDto } from './open-account.dto';
+
+@ApiTags('accounts')
+@ApiBearerAuth()
+@Controller('api/v1/accounts')
+export class OpenAccountController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: AccountResponse })
+  async open(
+    @Body() body: OpenAccountDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<AccountResponse> {
+    if (body.userId && body.userId !== principal.userId && principal.role !== 'admin') {
+      throw new ApiError(403, 'forbidden', 'Only admins open accounts for other users.');
+    }
+    const { account, position } = await this.commands.execute(
+      new OpenAccountCommand(body.userId ?? principal.userId, body.currency, commandContext(request, principal)),
+    );
+    setLedgerPosition(response, position);
+    return account;
+  }
+}

@@ -1,0 +1,31 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { Role } from '@ledger/ledger-domain';
+import { ApiError } from '../http/api-error';
+import { Authenticator } from './authenticator';
+import { IS_PUBLIC, Principal, REQUIRED_ROLES } from './principal';
+
+/** Every route needs `Authorization: Bearer <api key>` unless marked @Public(). */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authenticator: Authenticator,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
+    const match = /^Bearer (\S{1,512})$/.exec(request.headers.authorization ?? '');
+    const principal = match ? await this.authenticator.authenticate(match[1]) : undefined;
+    if (!principal) throw new ApiError(401, 'unauthorized', 'A valid API key is required.');
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
+    if (roles && !roles.includes(principal.role)) {
+      throw new ApiError(403, 'forbidden', 'Your role may not use this route.');
+    }
+    request.principal = principal;
+    return true;
+  }
+}

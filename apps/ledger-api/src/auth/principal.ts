@@ -1,0 +1,28 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { Role } from '@ledger/ledger-domain';
+
+/** Who is calling, as the API key guard found them. */
+export interface Principal {
+  userId: string;
+  name: string;
+  role: Role;
+}
+
+export const IS_PUBLIC = 'ledger:public';
+export const REQUIRED_ROLES = 'ledger:roles';
+
+/** No API key needed (health, the bank webhook). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** Only these roles may use the route; others get 403. */
+export const Roles = (...roles: Role[]) => SetMetadata(REQUIRED_ROLES, roles);
+
+export const CurrentPrincipal = createParamDecorator(
+  (_: unknown, context: ExecutionContext): Principal =>
+    context.switchToHttp().getRequest<{ principal: Principal }>().principal,
+);
+
+/** Admins see everything; others only what they own. */
+export function canSee(principal: Principal, ownerId: string): boolean {
+  return principal.role === 'admin' || principal.userId === ownerId;
+}

@@ -1,0 +1,21 @@
+import { DomainError } from '@ledger/ledger-domain';
+import { ApiError } from './api-error';
+
+/** Every domain error code and the HTTP status it answers with: the one mapping. */
+const STATUS: Record<string, number> = {
+  account_exists: 409,
+  account_not_found: 404,
+  user_exists: 409,
+  user_not_found: 404,
+  transfer_exists: 409,
+  transfer_not_found: 404,
+  transfer_settled: 409,
+  hold_not_found: 409,
+  insufficient_funds: 422,
+  currency_mismatch: 422,
+};
+
+export function toApiError(error: DomainError): ApiError {
+  const status = STATUS[error.code] ?? 422;
+  return new ApiError(status, status === 404 ? 'not_found' : error.code, error.message);
+}

@@ -1,0 +1,36 @@
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
+import { ErrorResponse } from '../../http/api-error';
+import { setLedgerPosition } from '../../http/ledger-position';
+import { commandContext } from '../../http/command-context.http';
+import { UserResponse } from '../user.response';
+import { CreateUserCommand } from './create-user.command';
+import { CreateUserDto } from './create-user.dto';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('api/v1/users')
+export class CreateUserController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('admin')
+  @ApiCreatedResponse({ type: UserResponse })
+  @ApiForbiddenResponse({ type: ErrorResponse })
+  async create(
+    @Body() body: CreateUserDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<UserResponse> {
+    const { user, position } = await this.commands.execute(
+      new CreateUserCommand(body.name, body.role, commandContext(request, principal)),
+    );
+    setLedgerPosition(response, position);
+    return user;
+  }
+}

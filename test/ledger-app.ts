@@ -1,0 +1,73 @@
+import { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { CONSUMER_MIGRATIONS } from '@ledger/consumers';
+import { POSTGRES_EVENT_STORE_MIGRATIONS } from '@ledger/event-store';
+import { loadConfig } from '../apps/ledger-api/src/config/ledger-config';
+import { API_MIGRATIONS } from '../apps/ledger-api/src/infrastructure/migrate';
+import { createLedgerApp } from '../apps/ledger-api/src/ledger-app';
+import { createTestDatabase, TestDatabase } from './database';
+
+export interface TestLedger {
+  app: INestApplication;
+  database: TestDatabase;
+  baseUrl: string;
+  adminKey: string;
+  close(): Promise<void>;
+}
+
+/** The API on a fresh database, listening on a free port, with a known admin key. */
+export async function startTestLedger(env: Record<string, string> = {}): Promise<TestLedger> {
+  const database = await createTestDatabase([POSTGRES_EVENT_STORE_MIGRATIONS, CONSUMER_MIGRATIONS, API_MIGRATIONS]);
+  const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
+  const config = loadConfig({ LEDGER_ADMIN_API_KEY: adminKey, ...env });
+  const app = await createLedgerApp({ config, databaseUrl: database.url, logger: pino({ level: 'silent' }) });
+  await app.listen(0, '127.0.0.1');
+  return {
+    app,
+    database,
+    baseUrl: await app.getUrl(),
+    adminKey,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A small HTTP client for the tests: JSON in and out, the API key and headers given per call. */
+export function apiClient(baseUrl: string) {
+  const call = async <T = any>(
+    method: string,
+    path: string,
+    options: { key?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.key) headers.authorization = `Bearer ${options.key}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      body:
+        options.body === undefined
+          ? undefined
+          : typeof options.body === 'string'
+            ? options.body
+            : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+  };
+  return {
+    get: <T = any>(path: string, key?: string, headers?: Record<string, string>) =>
+      call<T>('GET', path, { key, headers }),
+    post: <T = any>(path: string, key: string | undefined, body?: unknown, headers?: Record<string, string>) =>
+      call<T>('POST', path, { key, body, headers }),
+  };
+}
