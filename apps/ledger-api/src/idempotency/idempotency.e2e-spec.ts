@@ -1,0 +1,86 @@
+import { apiClient, startTestLedger, TestLedger } from '../../../../test/ledger-app';
+
+describe('Idempotency-Key (over HTTP)', () => {
+  let ledger: TestLedger;
+  let api: ReturnType<typeof apiClient>;
+  let user: { id: string; apiKey: string };
+
+  beforeAll(async () => {
+    ledger = await startTestLedger();
+    api = apiClient(ledger.baseUrl);
+    user = (await api.post('/api/v1/users', ledger.adminKey, { name: 'Dana', role: 'customer' })).body;
+  });
+  afterAll(() => ledger.close());
+
+  it('runs a request sent 20 times at once exactly once, then replays it', async () => {
+    const key = { 'Idempotency-Key': 'open-eur-account-1' };
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => api.post('/api/v1/accounts', user.apiKey, { currency: 'EUR' }, key)),
+    );
+    const created = responses.filter((response) => response.status === 201);
+    const inUse = responses.filter((response) => response.status === 409);
+    expect(created.length + inUse.length).toBe(20);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(created.map((response) => response.body.id)).size).toBe(1);
+    for (const response of inUse) {
+      expect(response.body.error).toBe('idempotency_key_in_use');
+      expect(response.headers.get('retry-after')).toBe('1');
+    }
+
+    const repeat = await api.post('/api/v1/accounts', user.apiKey, { currency: 'EUR' }, key);
+    expect(repeat.status).toBe(201);
+    expect(repeat.body).toEqual(created[0].body);
+    expect(repeat.headers.get('idempotent-replayed')).toBe('true');
+    expect(repeat.headers.get('x-ledger-position')).toBe(created[0].headers.get('x-ledger-position'));
+
+    const accounts = await api.get('/api/v1/accounts', user.apiKey, {
+      'X-Min-Position': repeat.headers.get('x-ledger-position')!,
+    });
+    expect(accounts.body.data.filter((account: { currency: string }) => account.currency === 'EUR')).toHaveLength(1);
+  });
+
+  it('answers 422 idempotency_key_reused for another request under the same key', async () => {
+    const key = { 'Idempotency-Key': 'open-account-2' };
+    expect((await api.post('/api/v1/accounts', user.apiKey, { currency: 'USD' }, key)).status).toBe(201);
+    const other = await api.post('/api/v1/accounts', user.apiKey, { currency: 'GBP' }, key);
+    expect(other.status).toBe(422);
+    expect(other.body.error).toBe('idempotency_key_reused');
+  });
+
+  it('replays an error answer too, once the command ran', async () => {
+    const key = { 'Idempotency-Key': 'open-for-someone-else' };
+    const first = await api.post(
+      '/api/v1/accounts',
+      user.apiKey,
+      { currency: 'USD', userId: '00000000-0000-4000-8000-000000000000' },
+      key,
+    );
+    expect(first.status).toBe(403);
+    const again = await api.post(
+      '/api/v1/accounts',
+      user.apiKey,
+      { currency: 'USD', userId: '00000000-0000-4000-8000-000000000000' },
+      key,
+    );
+    expect(again.status).toBe(403);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('scopes keys per user and rejects a malformed key', async () => {
+    const other = (await api.post('/api/v1/users', ledger.adminKey, { name: 'Eve', role: 'customer' })).body;
+    const key = { 'Idempotency-Key': 'shared-key' };
+    const mine = await api.post('/api/v1/accounts', user.apiKey, { currency: 'CHF' }, key);
+    const theirs = await api.post('/api/v1/accounts', other.apiKey, { currency: 'CHF' }, key);
+    expect(mine.status).toBe(201);
+    expect(theirs.status).toBe(201);
+    expect(theirs.body.id).not.toBe(mine.body.id);
+    const tooLong = await api.post(
+      '/api/v1/accounts',
+      user.apiKey,
+      { currency: 'CHF' },
+      { 'Idempotency-Key': 'k'.repeat(256) },
+    );
+    expect(tooLong.status).toBe(400);
+  });
+});

@@ -1,0 +1,82 @@
+import { apiClient, startTestLedger, TestLedger } from '../../../../test/ledger-app';
+
+describe('Users and API keys (over HTTP)', () => {
+  let ledger: TestLedger;
+  let api: ReturnType<typeof apiClient>;
+
+  beforeAll(async () => {
+    ledger = await startTestLedger();
+    api = apiClient(ledger.baseUrl);
+  });
+  afterAll(() => ledger.close());
+
+  const createUser = (name: string, role: string) => api.post('/api/v1/users', ledger.adminKey, { name, role });
+
+  it('answers 401 unauthorized without a key or with an unknown one', async () => {
+    for (const key of [undefined, 'lk_not-a-real-key']) {
+      const response = await api.get('/api/v1/users/me', key);
+      expect(response.status).toBe(401);
+      expect(response.body).toMatchObject({ error: 'unauthorized', requestId: expect.any(String) });
+    }
+  });
+
+  it('lets an admin create a user whose key, shown once, works at once', async () => {
+    const created = await createUser('Alice', 'customer');
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      name: 'Alice',
+      role: 'customer',
+      apiKey: expect.stringMatching(/^lk_[A-Za-z0-9_-]{43}$/),
+      createdAt: expect.any(String),
+    });
+    const position = created.headers.get('x-ledger-position')!;
+    expect(position).toMatch(/^\d+-\d+$/);
+
+    const me = await api.get('/api/v1/users/me', created.body.apiKey, { 'X-Min-Position': position });
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual({
+      id: created.body.id,
+      name: 'Alice',
+      role: 'customer',
+      createdAt: created.body.createdAt,
+    });
+  });
+
+  it('answers 403 forbidden to a non-admin creating users', async () => {
+    const merchant = await createUser('Shop', 'merchant');
+    const response = await api.post('/api/v1/users', merchant.body.apiKey, { name: 'Mallory', role: 'admin' });
+    expect(response.status).toBe(403);
+    expect(response.body.error).toBe('forbidden');
+  });
+
+  it('shows a user to itself and to admins, and 404 to anyone else', async () => {
+    const alice = await createUser('Alice', 'customer');
+    const bob = await createUser('Bob', 'customer');
+    const wait = { 'X-Min-Position': bob.headers.get('x-ledger-position')! };
+    expect((await api.get(`/api/v1/users/${alice.body.id}`, alice.body.apiKey, wait)).status).toBe(200);
+    expect((await api.get(`/api/v1/users/${alice.body.id}`, ledger.adminKey, wait)).status).toBe(200);
+    const hidden = await api.get(`/api/v1/users/${alice.body.id}`, bob.body.apiKey, wait);
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.error).toBe('not_found');
+  });
+
+  it('rejects bad input naming each field, and unknown fields', async () => {
+    const response = await api.post('/api/v1/users', ledger.adminKey, { name: '', role: 'owner', extra: 1 });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toBe('validation_failed');
+    expect(response.body.details.map((detail: { field: string }) => detail.field).sort()).toEqual([
+      'extra',
+      'name',
+      'role',
+    ]);
+  });
+
+  it('answers 400 for an X-Min-Position that is not a position, and 503 projection_lagging for one never reached', async () => {
+    const bad = await api.get('/api/v1/users/me', ledger.adminKey, { 'X-Min-Position': 'yesterday' });
+    expect(bad.status).toBe(400);
+    const far = await api.get('/api/v1/users/me', ledger.adminKey, { 'X-Min-Position': '999999999999-1' });
+    expect(far.status).toBe(503);
+    expect(far.body.error).toBe('projection_lagging');
+  });
+});
