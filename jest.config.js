@@ -24,7 +24,10 @@ const common = {
   transformIgnorePatterns: [
     '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|load-esm|node-pg-migrate)/)',
   ],
-  moduleNameMapper: { '^@ledger/(.*)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: {
+    '^@ledger/bank-simulator$': '<rootDir>/apps/bank-simulator/src',
+    '^@ledger/(.*)$': '<rootDir>/libs/$1/src',
+  },
 };
 
 module.exports = {

@@ -3,7 +3,6 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
-import { accountsProjection } from './accounts/accounts.projection';
 import { AccountsModule } from './accounts/accounts.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { Authenticator } from './auth/authenticator';
@@ -15,7 +14,6 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { Clock, CLOCK, systemClock } from './shared/clock';
-import { usersProjection } from './users/users.projection';
 import { UsersModule } from './users/users.module';
 
 export interface AppOptions {
@@ -65,7 +63,6 @@ export class AppModule {
         InfrastructureModule.forRoot({
           databaseUrl,
           eventStoreConnectionString: config.eventStoreConnectionString,
-          consumers: [usersProjection, accountsProjection],
         }),
         CoreModule.forRoot(config, clock),
         HealthModule,

@@ -38,22 +38,28 @@ export interface ConsumerStatus {
  * by compare-and-set, so a deposed leader cannot apply a batch twice.
  */
 export class ConsumerRunner {
-  private readonly pool: Pool;
   private readonly states = new Map<string, ConsumerState>();
   private readonly abort = new AbortController();
-  private running: Promise<void>[] = [];
+  private readonly consumers: Consumer[] = [];
+  private pool: Pool | undefined;
+  private running: Promise<void>[] | undefined;
 
   constructor(
     private readonly store: EventStore,
     private readonly databaseUrl: string,
-    private readonly consumers: readonly Consumer[],
+    consumers: readonly Consumer[] = [],
     private readonly options: ConsumerRunnerOptions = {},
   ) {
-    this.pool = createPool(databaseUrl, { max: consumers.length + 2, application_name: 'ledger-consumers' }, (error) =>
-      this.options.onError?.('pool', error),
-    );
-    const names = new Set(consumers.map((consumer) => consumer.name));
-    if (names.size !== consumers.length) throw new Error('Consumer names must be unique');
+    consumers.forEach((consumer) => this.register(consumer));
+  }
+
+  /** Adds a consumer; only before start. */
+  register(consumer: Consumer): void {
+    if (this.running) throw new Error('Register consumers before starting the runner');
+    if (this.consumers.some((known) => known.name === consumer.name)) {
+      throw new Error(`Consumer names must be unique: ${consumer.name}`);
+    }
+    this.consumers.push(consumer);
   }
 
   /** Names of the consumers of one kind that this runner drives. */
@@ -62,17 +68,24 @@ export class ConsumerRunner {
   }
 
   start(): void {
+    this.pool = createPool(
+      this.databaseUrl,
+      { max: this.consumers.length + 2, application_name: 'ledger-consumers' },
+      (error) => this.options.onError?.('pool', error),
+    );
     this.running = this.consumers.map((consumer) => this.keepRunning(consumer));
   }
 
   async stop(): Promise<void> {
     this.abort.abort();
-    await Promise.all(this.running);
-    await this.pool.end();
+    await Promise.all(this.running ?? []);
+    await this.pool?.end();
   }
 
   async status(): Promise<ConsumerStatus[]> {
-    const checkpoints = new Map((await readCheckpoints(this.pool)).map((checkpoint) => [checkpoint.name, checkpoint]));
+    const checkpoints = new Map(
+      (await readCheckpoints(this.started())).map((checkpoint) => [checkpoint.name, checkpoint]),
+    );
     return Promise.all(
       this.consumers.map(async (consumer) => {
         const checkpoint = checkpoints.get(consumer.name);
@@ -86,6 +99,11 @@ export class ConsumerRunner {
         };
       }),
     );
+  }
+
+  private started(): Pool {
+    if (!this.pool) throw new Error('The consumer runner has not started');
+    return this.pool;
   }
 
   /** Leads and processes until stopped; after a failure (a dropped connection, a handler error) it starts over from the checkpoint. */
@@ -137,10 +155,11 @@ export class ConsumerRunner {
   }
 
   private async project(projection: Projection, signal: AbortSignal): Promise<void> {
-    let checkpoint = (await readCheckpoint(this.pool, projection.name)).position;
+    const pool = this.started();
+    let checkpoint = (await readCheckpoint(pool, projection.name)).position;
     const batchSize = this.options.batchSize ?? 500;
     for await (const batch of batches(this.store, checkpoint, projection, batchSize, signal)) {
-      const client = await this.pool.connect();
+      const client = await pool.connect();
       // A connection dropped between two queries surfaces as an event; the next query fails anyway.
       const ignore = () => undefined;
       client.on('error', ignore);
@@ -163,11 +182,12 @@ export class ConsumerRunner {
   }
 
   private async react(reactor: Reactor, signal: AbortSignal): Promise<void> {
-    let checkpoint = (await readCheckpoint(this.pool, reactor.name)).position;
+    const pool = this.started();
+    let checkpoint = (await readCheckpoint(pool, reactor.name)).position;
     for await (const batch of batches(this.store, checkpoint, reactor, 1, signal)) {
       const [event] = batch;
       await reactor.handle(event);
-      await moveCheckpoint(this.pool, reactor.name, checkpoint, event.position);
+      await moveCheckpoint(pool, reactor.name, checkpoint, event.position);
       checkpoint = event.position;
     }
   }

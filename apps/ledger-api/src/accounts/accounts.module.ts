@@ -1,4 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { ConsumerRunner } from '@ledger/consumers';
+import { accountsProjection } from './accounts.projection';
 import { AccountReadModel } from './account.read-model';
 import { OpenAccountController } from './open-account/open-account.controller';
 import { OpenAccountHandler } from './open-account/open-account.handler';
@@ -9,4 +11,10 @@ import { AccountQueriesController } from './queries/account-queries.controller';
   providers: [OpenAccountHandler, AccountReadModel],
   exports: [AccountReadModel],
 })
-export class AccountsModule {}
+export class AccountsModule implements OnModuleInit {
+  constructor(private readonly runner: ConsumerRunner) {}
+
+  onModuleInit(): void {
+    this.runner.register(accountsProjection);
+  }
+}

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       idempotencyTtlHours: 24,
       adminApiKey: undefined,
+      bank: { url: undefined, webhookSecret: undefined, successRate: 0.9, minDelayMs: 2000, maxDelayMs: 10000 },
     });
   });
 
@@ -34,6 +35,9 @@ describe('loadConfig', () => {
     ['LEDGER_DATA_DIR', ''],
     ['IDEMPOTENCY_TTL_HOURS', '0'],
     ['LEDGER_ADMIN_API_KEY', 'short'],
+    ['BANK_SUCCESS_RATE', '1.5'],
+    ['BANK_MIN_DELAY_MS', '-1'],
+    ['BANK_URL', 'not a url'],
   ])('rejects %s=%p with one line naming the variable and not echoing its value', (name, value) => {
     let error: unknown;
     try {
@@ -46,5 +50,10 @@ describe('loadConfig', () => {
     expect(message).toContain(name);
     expect(message).not.toContain('\n');
     if (value.length > 3) expect(message).not.toContain(value);
+  });
+
+  it('refuses BANK_URL without the secret the bank signs with, and a minimum delay above the maximum', () => {
+    expect(() => loadConfig({ BANK_URL: 'http://bank:4000' })).toThrow(/BANK_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ BANK_MIN_DELAY_MS: '500', BANK_MAX_DELAY_MS: '100' })).toThrow(/BANK_MIN_DELAY_MS/);
   });
 });

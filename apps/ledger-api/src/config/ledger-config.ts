@@ -1,6 +1,18 @@
 import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
 
 export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');
 
@@ -49,6 +61,35 @@ class Environment {
   @IsOptional()
   @Matches(/^\S{16,512}$/, { message: 'LEDGER_ADMIN_API_KEY must be 16 to 512 characters without spaces' })
   LEDGER_ADMIN_API_KEY?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  BANK_URL?: string;
+
+  @IsOptional()
+  @Matches(/^\S{16,256}$/, { message: 'BANK_WEBHOOK_SECRET must be 16 to 256 characters without spaces' })
+  BANK_WEBHOOK_SECRET?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  BANK_SUCCESS_RATE: number = 0.9;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  BANK_MIN_DELAY_MS: number = 2_000;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  BANK_MAX_DELAY_MS: number = 10_000;
 }
 
 export interface LedgerConfig {
@@ -60,6 +101,15 @@ export interface LedgerConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   idempotencyTtlHours: number;
   adminApiKey: string | undefined;
+  bank: {
+    /** Unset: the simulator runs in this process. */
+    url: string | undefined;
+    /** Unset: generated and kept in the data directory. */
+    webhookSecret: string | undefined;
+    successRate: number;
+    minDelayMs: number;
+    maxDelayMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -70,7 +120,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
   const known = Object.fromEntries(
     Object.keys(new Environment())
-      .concat('DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING', 'LEDGER_ADMIN_API_KEY')
+      .concat('DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING', 'LEDGER_ADMIN_API_KEY', 'BANK_URL', 'BANK_WEBHOOK_SECRET')
       .map((key) => [key, env[key]]),
   );
   const defined = Object.fromEntries(Object.entries(known).filter(([, value]) => value !== undefined));
@@ -79,6 +129,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
   if (error) {
     const reason = Object.values(error.constraints ?? {})[0] ?? `${error.property} is invalid`;
     throw new ConfigError(`Invalid configuration: ${reason}`);
+  }
+  if (parsed.BANK_MIN_DELAY_MS > parsed.BANK_MAX_DELAY_MS) {
+    throw new ConfigError('Invalid configuration: BANK_MIN_DELAY_MS must not exceed BANK_MAX_DELAY_MS');
+  }
+  if (parsed.BANK_URL && !parsed.BANK_WEBHOOK_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration: BANK_WEBHOOK_SECRET must be set when BANK_URL is (the bank signs with it)',
+    );
   }
   return {
     port: parsed.PORT,
@@ -89,5 +147,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
     logLevel: parsed.LOG_LEVEL,
     idempotencyTtlHours: parsed.IDEMPOTENCY_TTL_HOURS,
     adminApiKey: parsed.LEDGER_ADMIN_API_KEY,
+    bank: {
+      url: parsed.BANK_URL,
+      webhookSecret: parsed.BANK_WEBHOOK_SECRET,
+      successRate: parsed.BANK_SUCCESS_RATE,
+      minDelayMs: parsed.BANK_MIN_DELAY_MS,
+      maxDelayMs: parsed.BANK_MAX_DELAY_MS,
+    },
   };
 }

@@ -9,21 +9,21 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { Pool } from 'pg';
-import { Consumer, ConsumerRunner } from '@ledger/consumers';
+import { ConsumerRunner } from '@ledger/consumers';
 import { createPool } from '@ledger/database';
 import { createEventStore, EVENT_STORE, EventStore } from '@ledger/event-store';
 
 export const PG_POOL = Symbol('PG_POOL');
-/** The projections and reactors the runner drives; feature modules add theirs here. */
-export const CONSUMERS = Symbol('CONSUMERS');
 
 export interface InfrastructureOptions {
   databaseUrl: string;
   eventStoreConnectionString: string | undefined;
-  consumers: readonly Consumer[];
 }
 
-/** Starts consumers once the app is up; stops them before the event store and the pool close. */
+/**
+ * Starts consumers once the app is up (feature modules register theirs with the runner while
+ * their modules initialise); stops them before the event store and the pool close.
+ */
 @Injectable()
 class InfrastructureLifecycle implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   constructor(
@@ -73,12 +73,11 @@ export class InfrastructureModule {
               onError: logError('event store'),
             }),
         },
-        { provide: CONSUMERS, useValue: options.consumers },
         {
           provide: ConsumerRunner,
-          inject: [EVENT_STORE, CONSUMERS],
-          useFactory: (store: EventStore, consumers: Consumer[]) =>
-            new ConsumerRunner(store, options.databaseUrl, consumers, {
+          inject: [EVENT_STORE],
+          useFactory: (store: EventStore) =>
+            new ConsumerRunner(store, options.databaseUrl, [], {
               onError: (name, error) => logError(`consumer ${name}`)(error),
             }),
         },

@@ -1,4 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { ConsumerRunner } from '@ledger/consumers';
+import { usersProjection } from './users.projection';
 import { AdminBootstrap } from './admin-bootstrap';
 import { CreateUserController } from './create-user/create-user.controller';
 import { CreateUserHandler } from './create-user/create-user.handler';
@@ -8,4 +10,10 @@ import { GetUserController } from './get-user/get-user.controller';
   controllers: [CreateUserController, GetUserController],
   providers: [CreateUserHandler, AdminBootstrap],
 })
-export class UsersModule {}
+export class UsersModule implements OnModuleInit {
+  constructor(private readonly runner: ConsumerRunner) {}
+
+  onModuleInit(): void {
+    this.runner.register(usersProjection);
+  }
+}

@@ -72,7 +72,7 @@ function play(steps: Step[], check: (account: AccountState, transfers: TransferS
         applyToAccount(hold.events);
       }
       const requested = decideTransfer(
-        { type: 'RequestTransfer', transferId, kind: current.kind, accountId, amount, currency: 'EUR' },
+        { type: 'RequestTransfer', transferId, kind: current.kind, accountId, userId: 'u-1', amount, currency: 'EUR' },
         initialTransferState,
         NOW,
       );

@@ -12,7 +12,7 @@ import {
 const transferId = 'tr-1';
 const requested: TransferEvent = {
   type: 'TransferRequested',
-  data: { transferId, kind: 'withdrawal', accountId: 'acc-1', amount: '10', currency: 'EUR', at: AT },
+  data: { transferId, kind: 'withdrawal', accountId: 'acc-1', userId: 'u-1', amount: '10', currency: 'EUR', at: AT },
 };
 const callback = (
   eventId: string,
@@ -59,6 +59,7 @@ describe('Transfer', () => {
         transferId,
         kind: 'withdrawal',
         accountId: 'acc-1',
+        userId: 'u-1',
         amount: 10n,
         currency: 'EUR',
       })
@@ -69,6 +70,7 @@ describe('Transfer', () => {
         transferId,
         kind: 'withdrawal',
         accountId: 'acc-1',
+        userId: 'u-1',
         amount: 10n,
         currency: 'EUR',
       })

@@ -12,6 +12,8 @@ export type TransferEvent =
         transferId: string;
         kind: TransferKind;
         accountId: string;
+        /** The account's owner, so that read models need not look it up. */
+        userId: string;
         amount: string;
         currency: Currency;
         at: string;
@@ -43,6 +45,7 @@ export type TransferCommand =
       transferId: string;
       kind: TransferKind;
       accountId: string;
+      userId: string;
       amount: bigint;
       currency: Currency;
     }
@@ -146,10 +149,10 @@ export function decideTransfer(
   const at = now.toISOString();
   if (command.type === 'RequestTransfer') {
     if (state.status !== 'none') return reject('transfer_exists', 'The transfer already exists.');
-    const { transferId, kind, accountId, currency } = command;
+    const { transferId, kind, accountId, userId, currency } = command;
     return accept({
       type: 'TransferRequested',
-      data: { transferId, kind, accountId, amount: command.amount.toString(), currency, at },
+      data: { transferId, kind, accountId, userId, amount: command.amount.toString(), currency, at },
     });
   }
   if (state.status === 'none') return reject('transfer_not_found', 'The transfer does not exist.');

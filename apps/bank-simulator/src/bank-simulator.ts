@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { signWebhook } from './webhook-signature';
+
+export interface BankSimulatorOptions {
+  /** Where outcomes are POSTed; a function, since the ledger's port may be known only later. */
+  webhookUrl: () => string;
+  webhookSecret: string;
+  /** Share of accepted transfers that succeed. */
+  successRate: number;
+  minDelayMs: number;
+  maxDelayMs: number;
+  /** How long a "timeout" fault keeps the submitter waiting. */
+  timeoutFaultMs?: number;
+  random?: () => number;
+}
+
+export interface SubmittedTransfer {
+  transferId: string;
+  kind: 'deposit' | 'withdrawal';
+  accountId: string;
+  amount: number;
+  currency: string;
+}
+
+type BankStatus = 'accepted' | 'processing' | 'succeeded' | 'failed';
+
+interface BankTransfer extends SubmittedTransfer {
+  status: BankStatus;
+  failureReason: string | null;
+}
+
+const FAILURE_REASONS = ['insufficient_funds', 'invalid_account'] as const;
+const WEBHOOK_ATTEMPTS = 8;
+
+/**
+ * A simulated bank: accepts a transfer (202), then after a random delay POSTs its outcome to the
+ * ledger's webhook, signed. Realistic misbehaviour: submissions sometimes fail with 503 or hang
+ * past the caller's timeout (the ledger retries; the transfer id makes that safe); a `processing`
+ * callback sometimes comes first; a callback is sometimes delivered twice.
+ */
+export class BankSimulator {
+  private readonly transfers = new Map<string, BankTransfer>();
+  private readonly random: () => number;
+  private server: Server | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: BankSimulatorOptions) {
+    this.random = options.random ?? Math.random;
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.server = createServer((request, response) => void this.route(request, response));
+    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
+    const address = this.server.address() as AddressInfo;
+    return `http://${host}:${address.port}`;
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    try {
+      if (request.method === 'POST' && request.url === '/transfers') return await this.submit(request, response);
+      const status = /^\/transfers\/([\w-]{1,64})$/.exec(request.url ?? '');
+      if (request.method === 'GET' && status) {
+        const transfer = this.transfers.get(status[1]);
+        return send(response, transfer ? 200 : 404, transfer ?? { error: 'not_found' });
+      }
+      send(response, 404, { error: 'not_found' });
+    } catch {
+      send(response, 400, { error: 'bad_request' });
+    }
+  }
+
+  private async submit(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = JSON.parse(await readBody(request)) as SubmittedTransfer;
+    if (typeof body.transferId !== 'string' || !Number.isSafeInteger(body.amount) || body.amount <= 0) {
+      return send(response, 400, { error: 'bad_request' });
+    }
+    const known = this.transfers.get(body.transferId);
+    if (known) return send(response, 202, known);
+    const faultRate = (1 - this.options.successRate) / 2;
+    if (this.random() < faultRate) {
+      // A transient fault: 503 now, or an answer that comes too late (the transfer is taken anyway).
+      if (this.random() < 0.5) return send(response, 503, { error: 'unavailable' });
+      this.accept(body);
+      await delay(this.options.timeoutFaultMs ?? 5_000);
+      return send(response, 202, this.transfers.get(body.transferId));
+    }
+    send(response, 202, this.accept(body));
+  }
+
+  private accept(body: SubmittedTransfer): BankTransfer {
+    const transfer: BankTransfer = { ...body, status: 'accepted', failureReason: null };
+    this.transfers.set(transfer.transferId, transfer);
+    void this.settle(transfer);
+    return transfer;
+  }
+
+  private async settle(transfer: BankTransfer): Promise<void> {
+    const { minDelayMs, maxDelayMs, successRate } = this.options;
+    const wait = minDelayMs + this.random() * (maxDelayMs - minDelayMs);
+    if (this.random() < 0.3) {
+      await delay(wait / 2);
+      transfer.status = 'processing';
+      await this.deliver(transfer, 'processing', undefined);
+      await delay(wait / 2);
+    } else {
+      await delay(wait);
+    }
+    const succeeded = this.random() < successRate;
+    transfer.status = succeeded ? 'succeeded' : 'failed';
+    transfer.failureReason = succeeded ? null : FAILURE_REASONS[Math.floor(this.random() * FAILURE_REASONS.length)];
+    const eventId = randomUUID();
+    await this.deliver(transfer, transfer.status, transfer.failureReason ?? undefined, eventId);
+    if (this.random() < 0.1)
+      await this.deliver(transfer, transfer.status, transfer.failureReason ?? undefined, eventId);
+  }
+
+  /** POSTs one signed callback, retrying until the ledger answers 2xx (as real banks do). */
+  private async deliver(transfer: BankTransfer, type: string, failureReason?: string, eventId = randomUUID()) {
+    const body = JSON.stringify({
+      eventId,
+      transferId: transfer.transferId,
+      type,
+      ...(failureReason ? { failureReason } : {}),
+      occurredAt: new Date().toISOString(),
+    });
+    for (let attempt = 1; attempt <= WEBHOOK_ATTEMPTS && !this.stopped; attempt++) {
+      const signature = signWebhook(this.options.webhookSecret, body, Math.floor(Date.now() / 1000));
+      const delivered = await fetch(this.options.webhookUrl(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-bank-signature': signature },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      }).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (delivered) return;
+      await delay(Math.min(200 * 2 ** attempt, 10_000));
+    }
+  }
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  if (response.headersSent || response.destroyed) return;
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => {
+      body += chunk;
+      if (body.length > 64 * 1024) reject(new Error('body too large'));
+    });
+    request.on('end', () => resolve(body));
+    request.on('error', reject);
+  });
+}

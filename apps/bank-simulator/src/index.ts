@@ -1,0 +1,2 @@
+export * from './bank-simulator';
+export * from './webhook-signature';
