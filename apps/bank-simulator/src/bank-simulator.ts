@@ -45,10 +45,16 @@ export class BankSimulator {
   private readonly transfers = new Map<string, BankTransfer>();
   private readonly random: () => number;
   private server: Server | undefined;
-  private stopped = false;
+  /** Aborts every pending delay and delivery at close. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: BankSimulatorOptions) {
     this.random = options.random ?? Math.random;
+  }
+
+  /** Changes outcomes from now on (demos and tests steer the bank with it). */
+  configure(changes: Partial<Pick<BankSimulatorOptions, 'successRate' | 'minDelayMs' | 'maxDelayMs'>>): void {
+    Object.assign(this.options, changes);
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
@@ -59,7 +65,7 @@ export class BankSimulator {
   }
 
   async close(): Promise<void> {
-    this.stopped = true;
+    this.closing.abort();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
@@ -90,7 +96,9 @@ export class BankSimulator {
       // A transient fault: 503 now, or an answer that comes too late (the transfer is taken anyway).
       if (this.random() < 0.5) return send(response, 503, { error: 'unavailable' });
       this.accept(body);
-      await delay(this.options.timeoutFaultMs ?? 5_000);
+      await delay(this.options.timeoutFaultMs ?? 5_000, undefined, { signal: this.closing.signal }).catch(
+        () => undefined,
+      );
       return send(response, 202, this.transfers.get(body.transferId));
     }
     send(response, 202, this.accept(body));
@@ -99,20 +107,21 @@ export class BankSimulator {
   private accept(body: SubmittedTransfer): BankTransfer {
     const transfer: BankTransfer = { ...body, status: 'accepted', failureReason: null };
     this.transfers.set(transfer.transferId, transfer);
-    void this.settle(transfer);
+    this.settle(transfer).catch(() => undefined); // only a close interrupts it
     return transfer;
   }
 
   private async settle(transfer: BankTransfer): Promise<void> {
     const { minDelayMs, maxDelayMs, successRate } = this.options;
     const wait = minDelayMs + this.random() * (maxDelayMs - minDelayMs);
+    const signal = this.closing.signal;
     if (this.random() < 0.3) {
-      await delay(wait / 2);
+      await delay(wait / 2, undefined, { signal });
       transfer.status = 'processing';
       await this.deliver(transfer, 'processing', undefined);
-      await delay(wait / 2);
+      await delay(wait / 2, undefined, { signal });
     } else {
-      await delay(wait);
+      await delay(wait, undefined, { signal });
     }
     const succeeded = this.random() < successRate;
     transfer.status = succeeded ? 'succeeded' : 'failed';
@@ -132,19 +141,20 @@ export class BankSimulator {
       ...(failureReason ? { failureReason } : {}),
       occurredAt: new Date().toISOString(),
     });
-    for (let attempt = 1; attempt <= WEBHOOK_ATTEMPTS && !this.stopped; attempt++) {
+    for (let attempt = 1; attempt <= WEBHOOK_ATTEMPTS; attempt++) {
+      this.closing.signal.throwIfAborted();
       const signature = signWebhook(this.options.webhookSecret, body, Math.floor(Date.now() / 1000));
       const delivered = await fetch(this.options.webhookUrl(), {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-bank-signature': signature },
         body,
-        signal: AbortSignal.timeout(10_000),
+        signal: AbortSignal.any([AbortSignal.timeout(10_000), this.closing.signal]),
       }).then(
         (response) => response.ok,
         () => false,
       );
       if (delivered) return;
-      await delay(Math.min(200 * 2 ** attempt, 10_000));
+      await delay(Math.min(200 * 2 ** attempt, 10_000), undefined, { signal: this.closing.signal });
     }
   }
 }

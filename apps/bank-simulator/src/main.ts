@@ -24,9 +24,13 @@ const simulator = new BankSimulator({
   minDelayMs: number('BANK_MIN_DELAY_MS', 2_000),
   maxDelayMs: number('BANK_MAX_DELAY_MS', 10_000),
 });
-simulator.listen(number('BANK_PORT', 4000), env.BANK_HOST ?? '127.0.0.1').then((url) => {
-  console.log(`Bank simulator on ${url}, calling back ${webhookUrl}`);
-});
+simulator.listen(number('BANK_PORT', 4000), env.BANK_HOST ?? '127.0.0.1').then(
+  (url) => console.log(`Bank simulator on ${url}, calling back ${webhookUrl}`),
+  (error: Error) => {
+    console.error(`Bank simulator failed to start: ${error.message}`);
+    process.exit(1);
+  },
+);
 const stop = () => void simulator.close().then(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

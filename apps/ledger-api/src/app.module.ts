@@ -14,6 +14,9 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { Clock, CLOCK, systemClock } from './shared/clock';
+import { KeyedQueue } from './shared/keyed-queue';
+import { resolveWebhookSecret, WEBHOOK_SECRET } from './transfers/bank/webhook-secret';
+import { TransfersModule } from './transfers/transfers.module';
 import { UsersModule } from './users/users.module';
 
 export interface AppOptions {
@@ -34,13 +37,15 @@ class CoreModule {
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: CLOCK, useValue: clock },
+        { provide: WEBHOOK_SECRET, useValue: resolveWebhookSecret(config) },
+        KeyedQueue,
         Authenticator,
         IdempotencyStore,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [LEDGER_CONFIG, CLOCK, Authenticator, IdempotencyStore],
+      exports: [LEDGER_CONFIG, CLOCK, WEBHOOK_SECRET, KeyedQueue, Authenticator, IdempotencyStore],
     };
   }
 }
@@ -68,6 +73,7 @@ export class AppModule {
         HealthModule,
         UsersModule,
         AccountsModule,
+        TransfersModule,
       ],
     };
   }

@@ -1,10 +1,12 @@
 import { ExponentialBackoff, handleType, retry } from 'cockatiel';
-import { EventData, EventStore, RecordedEvent, WrongExpectedRevisionError } from '@ledger/event-store';
+import { EventData, EventStore, Position, RecordedEvent, WrongExpectedRevisionError } from '@ledger/event-store';
 
 export interface Loaded<State> {
   state: State;
   /** Last revision read, or `no_stream`: the expected revision for the next append. */
   revision: bigint | 'no_stream';
+  /** Position of the last event read. */
+  position: Position | undefined;
 }
 
 /** Rebuilds an aggregate's state from its stream. */
@@ -16,7 +18,8 @@ export async function loadAggregate<State, Event>(
 ): Promise<Loaded<State>> {
   const events = await store.readStream(streamName);
   const state = events.reduce((current, recorded) => evolve(current, toDomainEvent<Event>(recorded)), initialState);
-  return { state, revision: events.length === 0 ? 'no_stream' : events[events.length - 1].revision };
+  const last = events[events.length - 1];
+  return { state, revision: last ? last.revision : 'no_stream', position: last?.position };
 }
 
 export function toDomainEvent<Event>(recorded: RecordedEvent): Event {

@@ -1,0 +1,212 @@
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { Pool } from 'pg';
+import { canSee, CurrentPrincipal, Principal, Roles } from '../../auth/principal';
+import { ApiError } from '../../http/api-error';
+import { jsonAmount } from '../../http/json-amount';
+import { decodeCursor, Page, PageQuery, toPage } from '../../http/pagination';
+import { PG_POOL } from '../../infrastructure/infrastructure.module';
+import { AccountReadModel } from '../../accounts/account.read-model';
+import { TransferResponse } from '../transfer.response';
+
+class ListTransfersQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() accountId?: string;
+  @ApiPropertyOptional({ enum: ['pending', 'processing', 'succeeded', 'failed'] })
+  @IsOptional()
+  @IsIn(['pending', 'processing', 'succeeded', 'failed'])
+  status?: string;
+}
+
+class ListTransactionsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ['deposit', 'withdrawal', 'payment', 'refund'] })
+  @IsOptional()
+  @IsIn(['deposit', 'withdrawal', 'payment', 'refund'])
+  type?: string;
+  @ApiPropertyOptional({ enum: ['pending', 'succeeded', 'failed', 'voided', 'expired'] })
+  @IsOptional()
+  @IsIn(['pending', 'succeeded', 'failed', 'voided', 'expired'])
+  status?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() from?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() to?: string;
+}
+
+class ListReviewsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ['open', 'resolved'] }) @IsOptional() @IsIn(['open', 'resolved']) status?: string;
+}
+
+interface TransferRow {
+  id: string;
+  account_id: string;
+  user_id: string;
+  amount: string;
+  currency: string;
+  status: string;
+  failure_reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface TransactionRow extends Omit<TransferRow, 'failure_reason'> {
+  type: string;
+  direction: string;
+  reference_id: string;
+  description: string | null;
+}
+
+const KINDS = { deposits: 'deposit', withdrawals: 'withdrawal' } as const;
+
+/** Deposits, withdrawals, transaction rows and review items, from their read models. */
+@ApiTags('transfers')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class TransferQueriesController {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly accounts: AccountReadModel,
+  ) {}
+
+  @Get('deposits/:id')
+  deposit(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal) {
+    return this.get('deposits', id, principal);
+  }
+
+  @Get('withdrawals/:id')
+  withdrawal(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal) {
+    return this.get('withdrawals', id, principal);
+  }
+
+  @Get('deposits')
+  deposits(@Query() query: ListTransfersQuery, @CurrentPrincipal() principal: Principal) {
+    return this.list('deposits', query, principal);
+  }
+
+  @Get('withdrawals')
+  withdrawals(@Query() query: ListTransfersQuery, @CurrentPrincipal() principal: Principal) {
+    return this.list('withdrawals', query, principal);
+  }
+
+  private async get(kind: keyof typeof KINDS, id: string, principal: Principal): Promise<TransferResponse> {
+    const { rows } = await this.pool.query<TransferRow>('SELECT * FROM rm_transfers WHERE id = $1 AND kind = $2', [
+      id,
+      KINDS[kind],
+    ]);
+    if (!rows[0] || !canSee(principal, rows[0].user_id)) throw new ApiError(404, 'not_found', 'No such transfer.');
+    return toTransfer(rows[0]);
+  }
+
+  private async list(
+    kind: keyof typeof KINDS,
+    query: ListTransfersQuery,
+    principal: Principal,
+  ): Promise<Page<TransferResponse>> {
+    const after = decodeCursor(query.cursor);
+    const { rows } = await this.pool.query<TransferRow>(
+      `SELECT * FROM rm_transfers
+        WHERE kind = $1 AND ($2::uuid IS NULL OR user_id = $2) AND ($3::uuid IS NULL OR account_id = $3)
+          AND ($4::text IS NULL OR status = $4)
+          AND ($5::timestamptz IS NULL OR (created_at, id) < ($5, $6::uuid))
+        ORDER BY created_at DESC, id DESC LIMIT $7`,
+      [
+        KINDS[kind],
+        principal.role === 'admin' ? null : principal.userId,
+        query.accountId ?? null,
+        query.status ?? null,
+        after?.createdAt ?? null,
+        after?.id ?? null,
+        query.limit + 1,
+      ],
+    );
+    return toPage(rows, query.limit, toTransfer);
+  }
+
+  @Get('accounts/:accountId/transactions')
+  async accountTransactions(
+    @Param('accountId', new ParseUUIDPipe()) accountId: string,
+    @Query() query: ListTransactionsQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const account = await this.accounts.find(accountId);
+    if (!account || !canSee(principal, account.user_id)) throw new ApiError(404, 'not_found', 'No such account.');
+    return this.transactions('account_id', accountId, query);
+  }
+
+  @Get('users/:userId/transactions')
+  async userTransactions(
+    @Param('userId', new ParseUUIDPipe()) userId: string,
+    @Query() query: ListTransactionsQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    if (!canSee(principal, userId)) throw new ApiError(404, 'not_found', 'No such user.');
+    return this.transactions('user_id', userId, query);
+  }
+
+  @Get('admin/reviews')
+  @Roles('admin')
+  async reviews(@Query() query: ListReviewsQuery) {
+    const after = decodeCursor(query.cursor);
+    const { rows } = await this.pool.query(
+      `SELECT * FROM rm_reviews WHERE ($1::text IS NULL OR status = $1)
+          AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
+        ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [query.status ?? null, after?.createdAt ?? null, after?.id ?? null, query.limit + 1],
+    );
+    return toPage(rows, query.limit, (row) => ({
+      id: row.id,
+      transferId: row.transfer_id,
+      eventId: row.event_id,
+      callbackType: row.callback_type,
+      transferStatus: row.transfer_status,
+      reason: row.reason,
+      status: row.status,
+      createdAt: row.created_at.toISOString(),
+    }));
+  }
+
+  private async transactions(column: 'account_id' | 'user_id', id: string, query: ListTransactionsQuery) {
+    const after = decodeCursor(query.cursor);
+    const { rows } = await this.pool.query<TransactionRow>(
+      `SELECT * FROM rm_transactions
+        WHERE ${column} = $1 AND ($2::text IS NULL OR type = $2) AND ($3::text IS NULL OR status = $3)
+          AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at <= $5)
+          AND ($6::timestamptz IS NULL OR (created_at, id) < ($6, $7::uuid))
+        ORDER BY created_at DESC, id DESC LIMIT $8`,
+      [
+        id,
+        query.type ?? null,
+        query.status ?? null,
+        query.from ?? null,
+        query.to ?? null,
+        after?.createdAt ?? null,
+        after?.id ?? null,
+        query.limit + 1,
+      ],
+    );
+    return toPage(rows, query.limit, (row) => ({
+      id: row.id,
+      accountId: row.account_id,
+      type: row.type,
+      direction: row.direction,
+      amount: jsonAmount(row.amount),
+      currency: row.currency,
+      status: row.status,
+      referenceId: row.reference_id,
+      description: row.description,
+      createdAt: row.created_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+    }));
+  }
+}
+
+function toTransfer(row: TransferRow): TransferResponse {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    amount: jsonAmount(row.amount),
+    currency: row.currency,
+    status: row.status,
+    failureReason: row.failure_reason,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}

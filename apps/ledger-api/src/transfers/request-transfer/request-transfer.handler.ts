@@ -1,0 +1,95 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { AppendRequest, EVENT_STORE, EventStore } from '@ledger/event-store';
+import {
+  accountStreamName,
+  decideAccount,
+  decideTransfer,
+  evolveAccount,
+  evolveTransfer,
+  initialAccountState,
+  initialTransferState,
+  transferStreamName,
+} from '@ledger/ledger-domain';
+import { canSee } from '../../auth/principal';
+import { ApiError } from '../../http/api-error';
+import { toApiError } from '../../http/domain-errors';
+import { CLOCK, Clock } from '../../shared/clock';
+import { eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
+import { loadAggregate, retryOnConflict, toEventData } from '../../shared/event-sourcing';
+import { KeyedQueue } from '../../shared/keyed-queue';
+import { toTransferResponse } from '../transfer.view';
+import { RequestTransferCommand } from './request-transfer.command';
+
+@CommandHandler(RequestTransferCommand)
+export class RequestTransferHandler implements ICommandHandler<RequestTransferCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly queue: KeyedQueue,
+  ) {}
+
+  execute(command: RequestTransferCommand) {
+    const transferId = newEntityId(command.kind, command.context);
+    // One account's commands queue here; other processes are met by retries on conflict.
+    return this.queue.run(accountStreamName(command.accountId), () =>
+      retryOnConflict.execute(() => this.attempt(command, transferId)),
+    );
+  }
+
+  private async attempt({ kind, accountId, amount, principal, context }: RequestTransferCommand, transferId: string) {
+    const transferStream = transferStreamName(kind, transferId);
+    const [account, existing] = await Promise.all([
+      loadAggregate(this.store, accountStreamName(accountId), evolveAccount, initialAccountState),
+      loadAggregate(this.store, transferStream, evolveTransfer, initialTransferState),
+    ]);
+    if (account.state.status !== 'open' || !canSee(principal, account.state.userId)) {
+      throw new ApiError(404, 'not_found', 'No such account.');
+    }
+    // A retry of a request whose answer was lost: the transfer is already there.
+    if (existing.state.status !== 'none') {
+      return { transfer: toTransferResponse(existing.state), position: existing.position! };
+    }
+
+    const now = this.clock.now();
+    const metadata = eventMetadata(context);
+    const requested = decideTransfer(
+      {
+        type: 'RequestTransfer',
+        transferId,
+        kind,
+        accountId,
+        userId: account.state.userId,
+        amount,
+        currency: account.state.currency,
+      },
+      initialTransferState,
+      now,
+    );
+    if (!requested.ok) throw toApiError(requested.error);
+    const requests: AppendRequest[] = [
+      {
+        streamName: transferStream,
+        expectedRevision: 'no_stream',
+        events: toEventData(requested.events, eventIdFor(transferId, 'request'), metadata),
+      },
+    ];
+    if (kind === 'withdrawal') {
+      const hold = decideAccount(
+        { type: 'HoldFunds', holdId: transferId, amount, reference: { type: kind, id: transferId } },
+        account.state,
+        now,
+      );
+      if (!hold.ok) throw toApiError(hold.error);
+      // At the revision the funds were checked on: the whole overdraft guarantee.
+      requests.push({
+        streamName: accountStreamName(accountId),
+        expectedRevision: account.revision,
+        events: toEventData(hold.events, eventIdFor(transferId, 'hold'), metadata),
+      });
+    }
+    const result = await this.store.append(requests);
+    const state = requested.events.reduce(evolveTransfer, initialTransferState);
+    return { transfer: toTransferResponse(state), position: result.position };
+  }
+}

@@ -1,0 +1,140 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { AppendRequest, EVENT_STORE, EventStore } from '@ledger/event-store';
+import {
+  accountStreamName,
+  classifyCallback,
+  decideAccount,
+  evolveAccount,
+  evolveTransfer,
+  initialAccountState,
+  initialTransferState,
+  settlementOf,
+  TransferEvent,
+  transferStreamName,
+} from '@ledger/ledger-domain';
+import { CLOCK, Clock } from '../shared/clock';
+import { eventIdFor } from '../shared/command-context';
+import { loadAggregate, retryOnConflict, toEventData } from '../shared/event-sourcing';
+import { KeyedQueue } from '../shared/keyed-queue';
+import { BankCallbackDto, BankCallbackResponse } from './bank-callback.dto';
+
+export class HandleBankCallbackCommand extends Command<BankCallbackResponse> {
+  constructor(
+    readonly callback: BankCallbackDto,
+    readonly requestId: string,
+  ) {
+    super();
+  }
+}
+
+/**
+ * Classifies a bank callback against its transfer (API.md's table) and records it on the
+ * transfer's stream, with the money it moves on the account in the same atomic append.
+ */
+@CommandHandler(HandleBankCallbackCommand)
+export class HandleBankCallbackHandler implements ICommandHandler<HandleBankCallbackCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly queue: KeyedQueue,
+  ) {}
+
+  execute({ callback, requestId }: HandleBankCallbackCommand): Promise<BankCallbackResponse> {
+    return this.queue.run(`transfer-${callback.transferId}`, () =>
+      retryOnConflict.execute(() => this.attempt(callback, requestId)),
+    );
+  }
+
+  private async attempt(callback: BankCallbackDto, requestId: string): Promise<BankCallbackResponse> {
+    const { eventId, transferId } = callback;
+    const metadata = { requestId, correlationId: requestId, causationId: eventId };
+    const candidates = await Promise.all(
+      (['deposit', 'withdrawal'] as const).map(async (kind) => ({
+        stream: transferStreamName(kind, transferId),
+        ...(await loadAggregate(
+          this.store,
+          transferStreamName(kind, transferId),
+          evolveTransfer,
+          initialTransferState,
+        )),
+      })),
+    );
+    const transfer = candidates.find((candidate) => candidate.state.status !== 'none') ?? candidates[0];
+    const now = this.clock.now();
+    const decision = classifyCallback(
+      transfer.state,
+      { type: 'HandleBankCallback', eventId, callbackType: callback.type, failureReason: callback.failureReason },
+      now,
+    );
+    if (transfer.state.status === 'none') {
+      await this.recordUnmatched(callback, metadata, now);
+      return { eventId, outcome: decision.outcome, transferStatus: null };
+    }
+    if (decision.events.length === 0)
+      return { eventId, outcome: decision.outcome, transferStatus: transfer.state.status };
+
+    const requests: AppendRequest[] = [
+      {
+        streamName: transfer.stream,
+        expectedRevision: transfer.revision,
+        events: toEventData(decision.events, eventIdFor(transferId, `callback:${eventId}`), metadata),
+      },
+    ];
+    const settlement = await this.settle(transfer.state, decision.events, now);
+    if (settlement.length > 0) {
+      // A credit or a hold settled or released cannot lower `available`: no revision to check.
+      requests.push({
+        streamName: accountStreamName(transfer.state.accountId),
+        expectedRevision: 'any',
+        events: toEventData(settlement, eventIdFor(transferId, `settle:${eventId}`), metadata),
+      });
+    }
+    await this.store.append(requests);
+    const after = decision.events.reduce(evolveTransfer, transfer.state);
+    return { eventId, outcome: decision.outcome, transferStatus: after.status === 'none' ? null : after.status };
+  }
+
+  private async settle(
+    transfer: Parameters<typeof settlementOf>[0] & { accountId: string },
+    events: TransferEvent[],
+    now: Date,
+  ) {
+    const commands = events.map((event) => settlementOf(transfer, event)).filter((command) => command !== undefined);
+    if (commands.length === 0) return [];
+    const account = await loadAggregate(
+      this.store,
+      accountStreamName(transfer.accountId),
+      evolveAccount,
+      initialAccountState,
+    );
+    return commands.flatMap((command) => {
+      const decision = decideAccount(command, account.state, now);
+      if (!decision.ok)
+        throw new Error(`Settlement of transfer ${transfer.transferId} refused: ${decision.error.code}`);
+      return decision.events;
+    });
+  }
+
+  /** A callback for no known transfer is still kept, on a stream of its own, for audit. */
+  private async recordUnmatched(callback: BankCallbackDto, metadata: Record<string, string>, now: Date) {
+    const recorded = {
+      type: 'BankCallbackReceived',
+      data: {
+        transferId: callback.transferId,
+        eventId: callback.eventId,
+        callbackType: callback.type,
+        failureReason: callback.failureReason ?? null,
+        outcome: 'REJECT',
+        at: now.toISOString(),
+      },
+    };
+    await this.store.append([
+      {
+        streamName: `unmatchedcallback-${callback.transferId}`,
+        expectedRevision: 'any',
+        events: toEventData([recorded], eventIdFor(callback.transferId, `callback:${callback.eventId}`), metadata),
+      },
+    ]);
+  }
+}
