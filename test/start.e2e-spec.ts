@@ -33,6 +33,18 @@ describe('npm start on a machine without PostgreSQL settings', () => {
       const status = await waitForHealth(`http://127.0.0.1:${port}/health`, 90_000);
       expect(status).toBe(200);
       expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(true);
+
+      // npm start seeds the demo ledger of CREDENTIALS.md.
+      const alice = { authorization: 'Bearer lk_demo_alice_customer_key_0001' };
+      const accounts = await eventually(async () => {
+        const response = await fetch(`http://127.0.0.1:${port}/api/v1/accounts`, { headers: alice });
+        const body = (await response.json()) as { data?: { currency: string; balance: { available: number } }[] };
+        return body.data?.length === 2 ? body.data : undefined;
+      });
+      expect(accounts.map((account) => [account.currency, account.balance.available]).sort()).toEqual([
+        ['EUR', 100_000],
+        ['USD', 50_000],
+      ]);
     } finally {
       // npm does not pass SIGTERM on to its script, so signal the app itself, as a supervisor would.
       for (const pid of descendants(child.pid!)) process.kill(pid, 'SIGTERM');
@@ -63,6 +75,16 @@ function descendants(pid: number): number[] {
   return below(pid)
     .filter((row) => row.command === 'node')
     .map((row) => row.child);
+}
+
+async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = await check().catch(() => undefined);
+    if (result !== undefined) return result;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await delay(100);
+  }
 }
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<number> {

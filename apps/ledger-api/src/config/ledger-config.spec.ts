@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       idempotencyTtlHours: 24,
       adminApiKey: undefined,
+      seedDemo: false,
       bank: { url: undefined, webhookSecret: undefined, successRate: 0.9, minDelayMs: 2000, maxDelayMs: 10000 },
     });
   });
@@ -36,6 +37,7 @@ describe('loadConfig', () => {
     ['IDEMPOTENCY_TTL_HOURS', '0'],
     ['LEDGER_ADMIN_API_KEY', 'short'],
     ['BANK_SUCCESS_RATE', '1.5'],
+    ['LEDGER_SEED_DEMO', 'yes'],
     ['BANK_MIN_DELAY_MS', '-1'],
     ['BANK_URL', 'not a url'],
   ])('rejects %s=%p with one line naming the variable and not echoing its value', (name, value) => {

@@ -63,6 +63,10 @@ class Environment {
   LEDGER_ADMIN_API_KEY?: string;
 
   @IsOptional()
+  @IsIn(['true', 'false'], { message: 'LEDGER_SEED_DEMO must be true or false' })
+  LEDGER_SEED_DEMO: 'true' | 'false' = 'false';
+
+  @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   BANK_URL?: string;
 
@@ -101,6 +105,8 @@ export interface LedgerConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   idempotencyTtlHours: number;
   adminApiKey: string | undefined;
+  /** Seed the demo users and accounts of CREDENTIALS.md into an empty ledger. */
+  seedDemo: boolean;
   bank: {
     /** Unset: the simulator runs in this process. */
     url: string | undefined;
@@ -147,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
     logLevel: parsed.LOG_LEVEL,
     idempotencyTtlHours: parsed.IDEMPOTENCY_TTL_HOURS,
     adminApiKey: parsed.LEDGER_ADMIN_API_KEY,
+    seedDemo: parsed.LEDGER_SEED_DEMO === 'true',
     bank: {
       url: parsed.BANK_URL,
       webhookSecret: parsed.BANK_WEBHOOK_SECRET,

@@ -1,0 +1,143 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppendRequest, EVENT_STORE, EventStore, WrongExpectedRevisionError } from '@ledger/event-store';
+import {
+  AccountEvent,
+  accountStreamName,
+  apiKeyStreamName,
+  Currency,
+  Role,
+  TransferEvent,
+  transferStreamName,
+  UserEvent,
+  userStreamName,
+} from '@ledger/ledger-domain';
+import { hashApiKey } from '../auth/api-key';
+import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
+import { CLOCK, Clock } from '../shared/clock';
+import { eventIdFor } from '../shared/command-context';
+import { deterministicUuid } from '../shared/deterministic-id';
+import { toEventData } from '../shared/event-sourcing';
+
+interface DemoUser {
+  name: string;
+  role: Role;
+  /** Public on purpose: listed in CREDENTIALS.md. Seeded only with LEDGER_SEED_DEMO=true. */
+  apiKey: string;
+  accounts: { currency: Currency; funds: number }[];
+}
+
+export const DEMO_USERS: readonly DemoUser[] = [
+  {
+    name: 'Alice (demo customer)',
+    role: 'customer',
+    apiKey: 'lk_demo_alice_customer_key_0001',
+    accounts: [
+      { currency: 'EUR', funds: 100_000 },
+      { currency: 'USD', funds: 50_000 },
+    ],
+  },
+  {
+    name: 'Bob (demo customer)',
+    role: 'customer',
+    apiKey: 'lk_demo_bob_customer_key_00002',
+    accounts: [{ currency: 'EUR', funds: 25_000 }],
+  },
+  {
+    name: 'Corner Shop (demo merchant)',
+    role: 'merchant',
+    apiKey: 'lk_demo_shop_merchant_key_0003',
+    accounts: [{ currency: 'EUR', funds: 0 }],
+  },
+  { name: 'Dana (demo admin)', role: 'admin', apiKey: 'lk_demo_dana_admin_key_0000004', accounts: [] },
+];
+
+/**
+ * With LEDGER_SEED_DEMO=true, an empty ledger gets the demo users of CREDENTIALS.md, with accounts
+ * funded by deposits recorded as confirmed by the bank. Ids are derived from the names, so a
+ * second start (or a second instance) adds nothing.
+ */
+@Injectable()
+export class DemoSeed implements OnApplicationBootstrap {
+  private readonly logger = new Logger('DemoSeed');
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.seedDemo) return;
+    try {
+      await this.store.append(DEMO_USERS.flatMap((user) => this.userRequests(user)));
+      this.logger.log('Seeded the demo users and accounts of CREDENTIALS.md');
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error; // seeded before
+    }
+  }
+
+  private userRequests(user: DemoUser): AppendRequest[] {
+    const at = this.clock.now().toISOString();
+    const userId = deterministicUuid('demo-user', user.name);
+    const keyHash = hashApiKey(user.apiKey);
+    const userEvents: UserEvent[] = [
+      { type: 'UserCreated', data: { userId, name: user.name, role: user.role, createdAt: at } },
+    ];
+    const keyEvents: UserEvent[] = [{ type: 'ApiKeyIssued', data: { userId, keyHash, issuedAt: at } }];
+    const requests: AppendRequest[] = [
+      {
+        streamName: userStreamName(userId),
+        expectedRevision: 'no_stream',
+        events: toEventData(userEvents, eventIdFor(userId, 'demo'), {}),
+      },
+      {
+        streamName: apiKeyStreamName(keyHash),
+        expectedRevision: 'no_stream',
+        events: toEventData(keyEvents, eventIdFor(keyHash, 'demo'), {}),
+      },
+    ];
+    for (const { currency, funds } of user.accounts) {
+      const accountId = deterministicUuid('demo-account', user.name, currency);
+      const accountEvents: AccountEvent[] = [
+        { type: 'AccountOpened', data: { accountId, userId, currency, openedAt: at } },
+      ];
+      if (funds > 0) {
+        const depositId = deterministicUuid('demo-deposit', accountId);
+        const amount = String(funds);
+        const depositEvents: TransferEvent[] = [
+          {
+            type: 'TransferRequested',
+            data: { transferId: depositId, kind: 'deposit', accountId, userId, amount, currency, at },
+          },
+          {
+            type: 'BankCallbackReceived',
+            data: {
+              transferId: depositId,
+              eventId: `demo-${depositId}`,
+              callbackType: 'succeeded',
+              failureReason: null,
+              outcome: 'APPLY',
+              at,
+            },
+          },
+          { type: 'TransferSucceeded', data: { transferId: depositId, at } },
+        ];
+        accountEvents.push({
+          type: 'FundsCredited',
+          data: { accountId, amount, reference: { type: 'deposit', id: depositId }, at },
+        });
+        requests.push({
+          streamName: transferStreamName('deposit', depositId),
+          expectedRevision: 'no_stream',
+          events: toEventData(depositEvents, eventIdFor(depositId, 'demo'), {}),
+        });
+      }
+      requests.push({
+        streamName: accountStreamName(accountId),
+        expectedRevision: 'no_stream',
+        events: toEventData(accountEvents, eventIdFor(accountId, 'demo'), {}),
+      });
+    }
+    return requests;
+  }
+}
