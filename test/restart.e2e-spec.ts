@@ -1,0 +1,158 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { BankSimulator } from '@ledger/bank-simulator';
+import { CONSUMER_MIGRATIONS } from '@ledger/consumers';
+import { createTestDatabase, TestDatabase } from './database';
+import { apiClient } from './ledger-app';
+
+const SECRET = 'restart-test-webhook-secret';
+const ADMIN_KEY = `restart-admin-${randomUUID()}`;
+
+/**
+ * Crashes: the ledger process is killed (SIGKILL) mid-flow and started again on the same
+ * database, with a bank that lives in another process (here, the test's).
+ */
+describe('the ledger killed and restarted', () => {
+  let database: TestDatabase;
+  let bank: BankSimulator;
+  let bankUrl: string;
+  let port: number;
+  let ledger: ChildProcess | undefined;
+  const api = () => apiClient(`http://127.0.0.1:${port}`);
+
+  beforeAll(async () => {
+    database = await createTestDatabase([CONSUMER_MIGRATIONS]);
+    port = await freePort();
+    bank = new BankSimulator({
+      webhookUrl: () => `http://127.0.0.1:${port}/webhooks/bank-callback`,
+      webhookSecret: SECRET,
+      successRate: 1,
+      minDelayMs: 1_500,
+      maxDelayMs: 2_000,
+    });
+    bankUrl = await bank.listen();
+  });
+  afterAll(async () => {
+    ledger?.kill('SIGKILL');
+    await bank.close();
+    await database.drop();
+  });
+
+  /** `npm start` as a user would run it, against the test database and a bank at `url`. */
+  async function startLedger(url: string): Promise<void> {
+    ledger = spawn('npm', ['start', '--silent'], {
+      cwd: join(__dirname, '..'),
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        PORT: String(port),
+        BANK_URL: url,
+        BANK_WEBHOOK_SECRET: SECRET,
+        LEDGER_ADMIN_API_KEY: ADMIN_KEY,
+        LEDGER_SEED_DEMO: 'false',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: 'ignore',
+      detached: true,
+    });
+    await eventually(async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200, 90_000);
+  }
+
+  function killLedger(): void {
+    process.kill(-ledger!.pid!, 'SIGKILL'); // the whole group: npm, sh and node, no shutdown hooks
+    ledger = undefined;
+  }
+
+  async function settledWithdrawal(key: string, id: string) {
+    return eventually(async () => {
+      const response = await api().get(`/api/v1/withdrawals/${id}`, key);
+      return ['succeeded', 'failed'].includes(response.body?.status) ? response.body : undefined;
+    }, 60_000);
+  }
+
+  it('applies a callback that arrives while it is down exactly once, and sends what it had not sent', async () => {
+    await startLedger(bankUrl);
+    const user = (await api().post('/api/v1/users', ADMIN_KEY, { name: 'Ivy', role: 'customer' })).body;
+    const account = (await api().post('/api/v1/accounts', user.apiKey, { currency: 'EUR' })).body;
+    const deposit = await api().post(
+      '/api/v1/deposits',
+      user.apiKey,
+      { accountId: account.id, amount: 100 },
+      { 'Idempotency-Key': 'd1' },
+    );
+    await eventually(
+      async () => (await api().get(`/api/v1/deposits/${deposit.body.id}`, user.apiKey)).body?.status === 'succeeded',
+      30_000,
+    );
+
+    // 1. The bank has the withdrawal; the ledger dies before the bank calls back.
+    const first = await api().post(
+      '/api/v1/withdrawals',
+      user.apiKey,
+      { accountId: account.id, amount: 40 },
+      { 'Idempotency-Key': 'w1' },
+    );
+    expect(first.status).toBe(202);
+    await eventually(async () => (await fetch(`${bankUrl}/transfers/${first.body.id}`)).status === 200, 10_000);
+    killLedger();
+    await delay(2_500); // the bank's callback now fails; it will retry
+
+    // 2. The bank is unreachable: the next withdrawal is requested but cannot be sent; the ledger dies again.
+    await startLedger('http://127.0.0.1:9');
+    const second = await api().post(
+      '/api/v1/withdrawals',
+      user.apiKey,
+      { accountId: account.id, amount: 30 },
+      { 'Idempotency-Key': 'w2' },
+    );
+    expect(second.status).toBe(202);
+    await delay(500);
+    killLedger();
+    expect((await fetch(`${bankUrl}/transfers/${second.body.id}`)).status).toBe(404);
+
+    // 3. Back with the bank: both settle, each exactly once.
+    await startLedger(bankUrl);
+    expect(await settledWithdrawal(user.apiKey, first.body.id)).toMatchObject({ status: 'succeeded' });
+    expect(await settledWithdrawal(user.apiKey, second.body.id)).toMatchObject({ status: 'succeeded' });
+    await delay(500);
+    const balance = await eventually(async () => {
+      const response = await api().get(`/api/v1/accounts/${account.id}/balance`, user.apiKey);
+      return response.body?.held === 0 ? response.body : undefined;
+    }, 10_000);
+    expect(balance).toMatchObject({ ledger: 30, held: 0, available: 30 });
+    const transactions = await api().get(`/api/v1/accounts/${account.id}/transactions?type=withdrawal`, user.apiKey);
+    expect(
+      transactions.body.data.map((row: { amount: number; status: string }) => [row.amount, row.status]).sort(),
+    ).toEqual([
+      [30, 'succeeded'],
+      [40, 'succeeded'],
+    ]);
+    killLedger();
+  });
+});
+
+async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = await check().catch(() => undefined);
+    if (result) return result;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await delay(100);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
