@@ -91,12 +91,13 @@ export class BankSimulator {
     }
     const known = this.transfers.get(body.transferId);
     if (known) return send(response, 202, known);
-    const faultRate = (1 - this.options.successRate) / 2;
+    // Transient faults come with a failing bank: a fifth of the failure rate, per attempt.
+    const faultRate = (1 - this.options.successRate) / 5;
     if (this.random() < faultRate) {
       // A transient fault: 503 now, or an answer that comes too late (the transfer is taken anyway).
       if (this.random() < 0.5) return send(response, 503, { error: 'unavailable' });
       this.accept(body);
-      await delay(this.options.timeoutFaultMs ?? 5_000, undefined, { signal: this.closing.signal }).catch(
+      await delay(this.options.timeoutFaultMs ?? 3_000, undefined, { signal: this.closing.signal }).catch(
         () => undefined,
       );
       return send(response, 202, this.transfers.get(body.transferId));

@@ -34,7 +34,8 @@ describe('Deposits and withdrawals through the bank (over HTTP)', () => {
     api.post('/api/v1/withdrawals', user.apiKey, { accountId, amount }, headers);
 
   async function settled(kind: 'deposits' | 'withdrawals', id: string) {
-    for (let attempt = 0; attempt < 200; attempt++) {
+    // Generous: with a failing bank, some submissions time out (2 s each) and are retried.
+    for (let attempt = 0; attempt < 1_200; attempt++) {
       const response = await api.get(`/api/v1/${kind}/${id}`, user.apiKey);
       if (response.status === 200 && ['succeeded', 'failed'].includes(response.body.status)) return response.body;
       await delay(50);

@@ -81,16 +81,21 @@ export class HandleBankCallbackHandler implements ICommandHandler<HandleBankCall
         events: toEventData(decision.events, eventIdFor(transferId, `callback:${eventId}`), metadata),
       },
     ];
-    const settlement = await this.settle(transfer.state, decision.events, now);
-    if (settlement.length > 0) {
-      // A credit or a hold settled or released cannot lower `available`: no revision to check.
-      requests.push({
-        streamName: accountStreamName(transfer.state.accountId),
-        expectedRevision: 'any',
-        events: toEventData(settlement, eventIdFor(transferId, `settle:${eventId}`), metadata),
-      });
-    }
-    await this.store.append(requests);
+    const current = transfer.state;
+    const accountStream = accountStreamName(current.accountId);
+    // In the account's queue, so that the account's own commands do not meet this write as a conflict.
+    await this.queue.run(accountStream, async () => {
+      const settlement = await this.settle(current, decision.events, now);
+      if (settlement.length > 0) {
+        // A credit or a hold settled or released cannot lower `available`: no revision to check.
+        requests.push({
+          streamName: accountStream,
+          expectedRevision: 'any',
+          events: toEventData(settlement, eventIdFor(transferId, `settle:${eventId}`), metadata),
+        });
+      }
+      await this.store.append(requests);
+    });
     const after = decision.events.reduce(evolveTransfer, transfer.state);
     return { eventId, outcome: decision.outcome, transferStatus: after.status === 'none' ? null : after.status };
   }

@@ -1,0 +1,102 @@
+/**
+ * npm run bench:api — POST /api/v1/withdrawals (each with its own Idempotency-Key) at 16 and 64
+ * connections with autocannon, against the API on PostgreSQL; beside it, the raw rate of
+ * single-row INSERTs into the same database from the same process, in the same run.
+ */
+import autocannon from 'autocannon';
+import { randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
+import pino from 'pino';
+import { Pool } from 'pg';
+import { loadConfig } from '../apps/ledger-api/src/config/ledger-config';
+import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
+import { createLedgerApp } from '../apps/ledger-api/src/ledger-app';
+import { benchDatabase, measure } from './bench-database';
+
+const DURATION_SECONDS = 10;
+const ALICE = 'lk_demo_alice_customer_key_0001';
+
+async function main(): Promise<void> {
+  const database = await benchDatabase();
+  await migrateLedgerDatabase(database.url, false);
+  const config = loadConfig({ LEDGER_SEED_DEMO: 'true', BANK_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789' });
+  const app = await createLedgerApp({ config, databaseUrl: database.url, logger: pino({ level: 'silent' }) });
+  await app.listen(0, '127.0.0.1');
+  const baseUrl = await app.getUrl();
+
+  const accounts = await waitFor(async () => {
+    const response = await fetch(`${baseUrl}/api/v1/accounts`, { headers: { authorization: `Bearer ${ALICE}` } });
+    const body = (await response.json()) as { data?: { id: string; currency: string }[] };
+    return body.data?.find((account) => account.currency === 'EUR');
+  });
+
+  const rows: string[] = [];
+  for (const connections of [16, 64]) {
+    const result = await autocannon({
+      url: `${baseUrl}/api/v1/withdrawals`,
+      connections,
+      duration: DURATION_SECONDS,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => ({
+            ...request,
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${ALICE}`,
+              'idempotency-key': randomUUID(),
+            },
+            body: JSON.stringify({ accountId: accounts.id, amount: 1 }),
+          }),
+        },
+      ],
+    });
+    const errors = result.non2xx + result.errors + result.timeouts;
+    rows.push(
+      `| POST /withdrawals, ${connections} connections | ${Math.round(result.requests.average)} req/s | ${result.latency.p50} ms | ${result.latency.p99} ms | ${errors} non-2xx/errors |`,
+    );
+  }
+
+  const pool = new Pool({ connectionString: database.url, max: 20 });
+  await pool.query(
+    'CREATE TABLE bench_inserts (id uuid PRIMARY KEY, amount bigint NOT NULL, at timestamptz NOT NULL DEFAULT now())',
+  );
+  for (const concurrency of [16, 64]) {
+    const inserts = await measure(20_000, concurrency, () =>
+      pool.query('INSERT INTO bench_inserts (id, amount) VALUES ($1, $2)', [randomUUID(), 1]),
+    );
+    rows.push(
+      `| raw single-row INSERT, ${concurrency} concurrent (pool of 20) | ${Math.round(inserts.perSecond)} rows/s | ${inserts.p50.toFixed(2)} ms | ${inserts.p99.toFixed(2)} ms | — |`,
+    );
+  }
+  await pool.end();
+  await app.close();
+  await database.close();
+
+  console.log(
+    `\nAPI benchmark — ${database.server}, ${cpus().length} cores, Node ${process.version}, ${DURATION_SECONDS} s per run`,
+  );
+  console.log(
+    'All withdrawals of 1 from one demo account (the hot-account path); the in-process bank settles them meanwhile.\n',
+  );
+  console.log('| load | rate | p50 | p99 | failures |');
+  console.log('|---|---:|---:|---:|---:|');
+  rows.forEach((row) => console.log(row));
+}
+
+async function waitFor<T>(check: () => Promise<T | undefined>): Promise<T> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const result = await check().catch(() => undefined);
+    if (result) return result;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the demo account never appeared');
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    console.error(`benchmark failed: ${error.message}`);
+    process.exit(1);
+  },
+);
