@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -50,6 +51,8 @@ export class BankSimulator {
 
   constructor(private readonly options: BankSimulatorOptions) {
     this.random = options.random ?? Math.random;
+    // Every transfer in flight waits on this one signal.
+    setMaxListeners(0, this.closing.signal);
   }
 
   /** Changes outcomes from now on (demos and tests steer the bank with it). */

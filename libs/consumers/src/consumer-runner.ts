@@ -206,9 +206,11 @@ async function* batches(
 ): AsyncGenerator<RecordedEvent[]> {
   const subscription = store.subscribeToAll({ after, filter: consumer.filter });
   const events = subscription[Symbol.asyncIterator]();
+  let onAbort = () => undefined as void;
   const stopped = new Promise<'stopped'>((resolve) => {
-    if (signal.aborted) resolve('stopped');
-    signal.addEventListener('abort', () => resolve('stopped'), { once: true });
+    onAbort = () => resolve('stopped');
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
   });
   const nextTick = () => new Promise<'empty'>((resolve) => setImmediate(() => resolve('empty')));
   let pending = events.next();
@@ -231,6 +233,7 @@ async function* batches(
       }
     }
   } finally {
+    signal.removeEventListener('abort', onAbort);
     // The pending read may still fail (say, on a dropped connection); nobody awaits it now.
     pending.catch(() => undefined);
     await subscription.close();
