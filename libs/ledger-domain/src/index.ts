@@ -6,3 +6,4 @@ export * from './transfer/bank-callback-classification';
 export * from './transfer/transfer';
 export * from './transfer/settlement';
 export * from './user/user';
+export * from './payment/payment';

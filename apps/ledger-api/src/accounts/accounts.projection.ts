@@ -30,5 +30,14 @@ export const accountsProjection = projection('accounts', {
   FundsCredited: move(1, 0),
   FundsHeld: move(0, 1),
   HoldReleased: move(0, -1),
-  HoldSettled: move(-1, -1),
+  HoldSettled: (event, client) => {
+    const { accountId, amount, released = '0' } = event.data as DataOf<'HoldSettled'>;
+    return client.query(
+      `UPDATE rm_accounts SET ledger = ledger - $2::bigint, held = held - $2::bigint - $3::bigint,
+              position = $4, updated_at = $5
+        WHERE id = $1`,
+      [accountId, amount, released, positionToString(event.position), event.createdAt],
+    );
+  },
+  FundsDebited: move(-1, 0),
 });

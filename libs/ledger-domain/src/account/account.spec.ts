@@ -103,4 +103,40 @@ describe('Account', () => {
     expect(heldAmount(state)).toBe(10n);
     expect(availableAmount(state)).toBe(60n);
   });
+
+  describe('DebitFunds', () => {
+    it('debits what is available', () =>
+      spec([opened, credited(100)])
+        .when({ type: 'DebitFunds', amount: 100n, reference: withdrawal })
+        .then([{ type: 'FundsDebited', data: { accountId, amount: '100', reference: withdrawal, at: AT } }]));
+
+    it('refuses more than is available, counting open holds', () =>
+      spec([opened, credited(100), held('wd-0', 1)])
+        .when({ type: 'DebitFunds', amount: 100n, reference: withdrawal })
+        .thenFails('insufficient_funds'));
+  });
+
+  describe('partial SettleHold', () => {
+    it('debits part of a hold and releases the rest', () =>
+      spec([opened, credited(100), held('p-1', 60)])
+        .when({ type: 'SettleHold', holdId: 'p-1', amount: 25n })
+        .then([{ type: 'HoldSettled', data: { accountId, holdId: 'p-1', amount: '25', released: '35', at: AT } }]));
+
+    it('refuses more than the hold', () =>
+      spec([opened, credited(100), held('p-1', 60)])
+        .when({ type: 'SettleHold', holdId: 'p-1', amount: 61n })
+        .thenFails('amount_exceeds_hold'));
+
+    it('leaves ledger − debited and nothing held', () => {
+      const events: AccountEvent[] = [
+        opened,
+        credited(100),
+        held('p-1', 60),
+        { type: 'HoldSettled', data: { accountId, holdId: 'p-1', amount: '25', released: '35', at: AT } },
+      ];
+      const state = events.reduce(evolveAccount, initialAccountState);
+      expect(state).toMatchObject({ ledger: 75n, holds: {} });
+      expect(availableAmount(state)).toBe(75n);
+    });
+  });
 });

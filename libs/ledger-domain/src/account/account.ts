@@ -16,16 +16,21 @@ export type AccountEvent =
       data: { accountId: string; holdId: string; amount: string; reference: MovementReference; at: string };
     }
   | { type: 'HoldReleased'; data: { accountId: string; holdId: string; amount: string; at: string } }
-  | { type: 'HoldSettled'; data: { accountId: string; holdId: string; amount: string; at: string } };
+  /** `amount` of the hold leaves the account; `released` (the rest of a partial capture) goes back to available. */
+  | { type: 'HoldSettled'; data: { accountId: string; holdId: string; amount: string; released?: string; at: string } }
+  | { type: 'FundsDebited'; data: { accountId: string; amount: string; reference: MovementReference; at: string } };
 
 export type AccountCommand =
   | { type: 'OpenAccount'; accountId: string; userId: string; currency: Currency }
   | { type: 'CreditFunds'; amount: bigint; reference: MovementReference }
   | { type: 'HoldFunds'; holdId: string; amount: bigint; reference: MovementReference }
   | { type: 'ReleaseHold'; holdId: string }
-  | { type: 'SettleHold'; holdId: string };
+  /** Debits `amount` of the hold (all of it by default) and releases the rest. */
+  | { type: 'SettleHold'; holdId: string; amount?: bigint }
+  | { type: 'DebitFunds'; amount: bigint; reference: MovementReference };
 
-export type AccountErrorCode = 'account_exists' | 'account_not_found' | 'insufficient_funds' | 'hold_not_found';
+export type AccountErrorCode =
+  'account_exists' | 'account_not_found' | 'insufficient_funds' | 'hold_not_found' | 'amount_exceeds_hold';
 
 export type AccountState =
   | { status: 'unopened' }
@@ -89,12 +94,32 @@ export function decideAccount(
           at,
         },
       });
-    case 'ReleaseHold':
-    case 'SettleHold': {
+    case 'DebitFunds':
+      if (availableAmount(state) < command.amount) {
+        return reject('insufficient_funds', 'The account does not have enough available funds.');
+      }
+      return accept({
+        type: 'FundsDebited',
+        data: { accountId, amount: command.amount.toString(), reference: command.reference, at },
+      });
+    case 'ReleaseHold': {
       const amount = state.holds[command.holdId];
       if (amount === undefined) return reject('hold_not_found', 'No open hold has that id.');
-      const type = command.type === 'ReleaseHold' ? 'HoldReleased' : 'HoldSettled';
-      return accept({ type, data: { accountId, holdId: command.holdId, amount: amount.toString(), at } });
+      return accept({
+        type: 'HoldReleased',
+        data: { accountId, holdId: command.holdId, amount: amount.toString(), at },
+      });
+    }
+    case 'SettleHold': {
+      const held = state.holds[command.holdId];
+      if (held === undefined) return reject('hold_not_found', 'No open hold has that id.');
+      const amount = command.amount ?? held;
+      if (amount > held) return reject('amount_exceeds_hold', 'The amount is larger than the hold.');
+      const data = { accountId, holdId: command.holdId, amount: amount.toString(), at };
+      return accept({
+        type: 'HoldSettled',
+        data: amount < held ? { ...data, released: (held - amount).toString() } : data,
+      });
     }
     default:
       return assertNever(command);
@@ -110,6 +135,8 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
   switch (event.type) {
     case 'FundsCredited':
       return { ...state, ledger: state.ledger + BigInt(event.data.amount) };
+    case 'FundsDebited':
+      return { ...state, ledger: state.ledger - BigInt(event.data.amount) };
     case 'FundsHeld':
       return { ...state, holds: { ...state.holds, [event.data.holdId]: BigInt(event.data.amount) } };
     case 'HoldReleased':
