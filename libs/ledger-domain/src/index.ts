@@ -7,3 +7,4 @@ export * from './transfer/transfer';
 export * from './transfer/settlement';
 export * from './user/user';
 export * from './payment/payment';
+export * from './payment/payment-movements';

@@ -13,6 +13,13 @@ const STATUS: Record<string, number> = {
   hold_not_found: 409,
   insufficient_funds: 422,
   currency_mismatch: 422,
+  amount_exceeds_hold: 422,
+  payment_exists: 409,
+  payment_not_found: 404,
+  invalid_payment_state: 409,
+  capture_window_expired: 409,
+  amount_exceeds_authorized: 422,
+  amount_exceeds_refundable: 422,
 };
 
 export function toApiError(error: DomainError): ApiError {

@@ -91,8 +91,15 @@ describe('Payment', () => {
       const now = command.type === 'ExpirePayment' ? new Date(Date.parse(later(60))) : NOW;
       const decision = decidePayment(command, state, now);
       const allowed = PAYMENT_TRANSITIONS[status].includes(command.type as never);
-      if (allowed) expect(decision.ok).toBe(true);
-      else expect(decision).toMatchObject({ ok: false, error: { code: 'invalid_payment_state' } });
+      if (status === 'refunded' && command.type === 'RefundPayment') {
+        expect(decision).toMatchObject({ ok: false, error: { code: 'amount_exceeds_refundable' } });
+      } else if (status === 'expired' && command.type === 'CapturePayment') {
+        expect(decision).toMatchObject({ ok: false, error: { code: 'capture_window_expired' } });
+      } else if (allowed) {
+        expect(decision.ok).toBe(true);
+      } else {
+        expect(decision).toMatchObject({ ok: false, error: { code: 'invalid_payment_state' } });
+      }
     });
   });
 

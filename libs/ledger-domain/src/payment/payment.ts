@@ -85,7 +85,8 @@ export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, readonly Transi
   authorized: ['CapturePayment', 'VoidPayment', 'ExpirePayment'],
   captured: ['RefundPayment'],
   partially_refunded: ['RefundPayment'],
-  refunded: [],
+  // Nothing is left to refund, which the refund itself reports (amount_exceeds_refundable).
+  refunded: ['RefundPayment'],
   voided: [],
   expired: [],
 };
@@ -132,6 +133,9 @@ export function decidePayment(
     return manual ? accept<PaymentEvent>(authorized) : accept<PaymentEvent>(authorized, captured);
   }
   if (state.status === 'none') return reject('payment_not_found', 'No such payment.');
+  if (command.type === 'CapturePayment' && state.status === 'expired') {
+    return reject('capture_window_expired', 'The capture window has closed.');
+  }
   if (!PAYMENT_TRANSITIONS[state.status].includes(command.type)) {
     return reject('invalid_payment_state', `A ${state.status} payment does not accept that.`);
   }

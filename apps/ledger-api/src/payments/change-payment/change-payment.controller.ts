@@ -1,0 +1,104 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { IsInt, IsOptional, IsPositive, IsString, Max, MaxLength } from 'class-validator';
+import type { Request, Response } from 'express';
+import { CurrentPrincipal, Principal } from '../../auth/principal';
+import { ErrorResponse } from '../../http/api-error';
+import { commandContext } from '../../http/command-context.http';
+import { setLedgerPosition } from '../../http/ledger-position';
+import { IdempotencyKeyRequired } from '../../idempotency/idempotency.interceptor';
+import { PaymentResponse, RefundResponse } from '../payment.response';
+import { ChangePaymentCommand, PaymentChange } from './change-payment.handler';
+
+class CaptureDto {
+  @ApiPropertyOptional({ description: 'Defaults to the whole authorization; less releases the rest.' })
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
+  @Max(Number.MAX_SAFE_INTEGER)
+  amount?: number;
+}
+
+class RefundDto extends CaptureDto {
+  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) reason?: string;
+}
+
+class EmptyDto {}
+
+@ApiTags('payments')
+@ApiBearerAuth()
+@ApiHeader({ name: 'Idempotency-Key', required: true })
+@Controller('api/v1/payments/:paymentId')
+export class ChangePaymentController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post('capture')
+  @HttpCode(200)
+  @IdempotencyKeyRequired()
+  @ApiOkResponse({ type: PaymentResponse })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'invalid_payment_state, capture_window_expired' })
+  async capture(
+    @Param('paymentId', new ParseUUIDPipe()) paymentId: string,
+    @Body() body: CaptureDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PaymentResponse> {
+    const change: PaymentChange = { type: 'capture', amount: optionalAmount(body.amount) };
+    return (await this.change(paymentId, change, principal, request, response)).payment;
+  }
+
+  @Post('void')
+  @HttpCode(200)
+  @IdempotencyKeyRequired()
+  @ApiOkResponse({ type: PaymentResponse })
+  async void(
+    @Param('paymentId', new ParseUUIDPipe()) paymentId: string,
+    @Body() _body: EmptyDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PaymentResponse> {
+    return (await this.change(paymentId, { type: 'void' }, principal, request, response)).payment;
+  }
+
+  @Post('refunds')
+  @HttpCode(201)
+  @IdempotencyKeyRequired()
+  @ApiCreatedResponse({ type: RefundResponse })
+  async refund(
+    @Param('paymentId', new ParseUUIDPipe()) paymentId: string,
+    @Body() body: RefundDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RefundResponse> {
+    const change: PaymentChange = { type: 'refund', amount: optionalAmount(body.amount), reason: body.reason ?? null };
+    return (await this.change(paymentId, change, principal, request, response)).refund!;
+  }
+
+  private async change(
+    paymentId: string,
+    change: PaymentChange,
+    principal: Principal,
+    request: Request,
+    response: Response,
+  ) {
+    const result = await this.commands.execute(
+      new ChangePaymentCommand(paymentId, change, principal, commandContext(request, principal)),
+    );
+    setLedgerPosition(response, result.position);
+    return result;
+  }
+}
+
+const optionalAmount = (amount: number | undefined) => (amount === undefined ? undefined : BigInt(amount));

@@ -1,0 +1,135 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, EventStore, Position } from '@ledger/event-store';
+import {
+  accountStreamName,
+  captureWindowClosed,
+  decidePayment,
+  evolvePayment,
+  initialPaymentState,
+  PaymentCommand,
+  PaymentEvent,
+  paymentStreamName,
+} from '@ledger/ledger-domain';
+import { Principal } from '../../auth/principal';
+import { ApiError } from '../../http/api-error';
+import { toApiError } from '../../http/domain-errors';
+import { CLOCK, Clock } from '../../shared/clock';
+import { CommandContext, eventMetadata, newEntityId } from '../../shared/command-context';
+import { loadAggregate, retryOnConflict } from '../../shared/event-sourcing';
+import { KeyedQueue } from '../../shared/keyed-queue';
+import { PaymentWriter } from '../payment-writer';
+import { PaymentResponse, RefundResponse } from '../payment.response';
+import { toPaymentResponse } from '../payment.view';
+import { jsonAmount } from '../../http/json-amount';
+
+export type PaymentChange =
+  | { type: 'capture'; amount?: bigint }
+  | { type: 'void' }
+  | { type: 'expire' }
+  | { type: 'refund'; amount?: bigint; reason: string | null };
+
+export class ChangePaymentCommand extends Command<{
+  payment: PaymentResponse;
+  refund?: RefundResponse;
+  position: Position;
+}> {
+  constructor(
+    readonly paymentId: string,
+    readonly change: PaymentChange,
+    /** Undefined for the ledger itself (expiry). */
+    readonly principal: Principal | undefined,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+/** Who may do what to a payment; anyone else is told it does not exist. */
+const ALLOWED: Record<PaymentChange['type'], readonly ('payer' | 'payee')[]> = {
+  capture: ['payee'],
+  refund: ['payee'],
+  void: ['payer', 'payee'],
+  expire: [],
+};
+
+/** Capture, void, refund and expiry: the payment and the money they move, in one append. */
+@CommandHandler(ChangePaymentCommand)
+export class ChangePaymentHandler implements ICommandHandler<ChangePaymentCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly queue: KeyedQueue,
+    private readonly writer: PaymentWriter,
+  ) {}
+
+  async execute(command: ChangePaymentCommand) {
+    const stream = paymentStreamName(command.paymentId);
+    const { state } = await loadAggregate(this.store, stream, evolvePayment, initialPaymentState);
+    if (state.status === 'none' || !this.permitted(command, state.payerUserId, state.payeeUserId)) {
+      throw new ApiError(404, 'not_found', 'No such payment.');
+    }
+    const streams = [stream, accountStreamName(state.payerAccountId), accountStreamName(state.payeeAccountId)];
+    return this.queue.runAll(streams, () => retryOnConflict.execute(() => this.attempt(command)));
+  }
+
+  private permitted({ change, principal }: ChangePaymentCommand, payerUserId: string, payeeUserId: string): boolean {
+    if (!principal || principal.role === 'admin') return true;
+    const sides = ALLOWED[change.type];
+    return (
+      (sides.includes('payer') && principal.userId === payerUserId) ||
+      (sides.includes('payee') && principal.userId === payeeUserId)
+    );
+  }
+
+  private async attempt({ paymentId, change, context }: ChangePaymentCommand) {
+    const now = this.clock.now();
+    const payment = await loadAggregate(this.store, paymentStreamName(paymentId), evolvePayment, initialPaymentState);
+    if (payment.state.status === 'none') throw new ApiError(404, 'not_found', 'No such payment.');
+    const ids = { payer: payment.state.payerAccountId, payee: payment.state.payeeAccountId };
+    const accounts = await this.writer.loadAccounts(ids.payer, ids.payee);
+    const metadata = eventMetadata(context);
+
+    // A capture that comes too late expires the authorization and releases its hold, then fails.
+    if (change.type === 'capture' && captureWindowClosed(payment.state, now)) {
+      const expiry = decidePayment({ type: 'ExpirePayment' }, payment.state, now);
+      if (expiry.ok) await this.writer.write(payment, expiry.events, accounts, ids, 'expire', metadata);
+      throw toApiError({ code: 'capture_window_expired', message: 'The capture window has closed.' });
+    }
+
+    const refundId = change.type === 'refund' ? newEntityId('refund', context) : undefined;
+    const decision = decidePayment(toDomainCommand(change, refundId), payment.state, now);
+    if (!decision.ok) throw toApiError(decision.error);
+    const step = refundId ? `refund:${refundId}` : change.type;
+    const { state, result } = await this.writer.write(payment, decision.events, accounts, ids, step, metadata);
+    const refunded = decision.events.find(
+      (event): event is Extract<PaymentEvent, { type: 'PaymentRefunded' }> => event.type === 'PaymentRefunded',
+    );
+    return {
+      payment: toPaymentResponse(state),
+      refund: refunded && {
+        id: refunded.data.refundId,
+        paymentId,
+        amount: jsonAmount(refunded.data.amount),
+        currency: payment.state.currency,
+        reason: refunded.data.reason,
+        status: 'succeeded',
+        createdAt: refunded.data.at,
+      },
+      position: result.position,
+    };
+  }
+}
+
+function toDomainCommand(change: PaymentChange, refundId: string | undefined): PaymentCommand {
+  switch (change.type) {
+    case 'capture':
+      return { type: 'CapturePayment', amount: change.amount };
+    case 'void':
+      return { type: 'VoidPayment' };
+    case 'expire':
+      return { type: 'ExpirePayment' };
+    case 'refund':
+      return { type: 'RefundPayment', refundId: refundId!, amount: change.amount, reason: change.reason };
+  }
+}

@@ -1,0 +1,28 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsPositive, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { CaptureMethod } from '@ledger/ledger-domain';
+
+export class CreatePaymentDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() payerAccountId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() payeeAccountId!: string;
+
+  @ApiProperty({ description: 'Minor units: a positive integer up to 9007199254740991' })
+  @IsInt()
+  @IsPositive()
+  @Max(Number.MAX_SAFE_INTEGER)
+  amount!: number;
+
+  @ApiPropertyOptional({ enum: ['automatic', 'manual'], default: 'automatic' })
+  @IsOptional()
+  @IsIn(['automatic', 'manual'])
+  captureMethod: CaptureMethod = 'automatic';
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 2_592_000, default: 604_800 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_592_000)
+  captureWindowSeconds: number = 604_800;
+
+  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) description?: string;
+}

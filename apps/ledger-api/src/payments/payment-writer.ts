@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppendRequest, AppendResult, EVENT_STORE, EventMetadata, EventStore } from '@ledger/event-store';
+import {
+  AccountEvent,
+  AccountState,
+  accountStreamName,
+  decideAccount,
+  evolveAccount,
+  evolvePayment,
+  initialAccountState,
+  PaymentEvent,
+  paymentMovements,
+  PaymentState,
+  paymentStreamName,
+} from '@ledger/ledger-domain';
+import { toApiError } from '../http/domain-errors';
+import { CLOCK, Clock } from '../shared/clock';
+import { eventIdFor } from '../shared/command-context';
+import { Loaded, loadAggregate, toEventData } from '../shared/event-sourcing';
+
+export interface PaymentAccounts {
+  payer: Loaded<AccountState>;
+  payee: Loaded<AccountState>;
+}
+
+/**
+ * Writes a payment's events together with the money they move, in one atomic append: the payment
+ * at its revision, and each account at the exact revision its funds were checked on when the
+ * movement lowers `available` (a hold, a debit), else with no check (a credit, a release).
+ */
+@Injectable()
+export class PaymentWriter {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  loadAccounts(payerAccountId: string, payeeAccountId: string): Promise<PaymentAccounts> {
+    return Promise.all([
+      loadAggregate(this.store, accountStreamName(payerAccountId), evolveAccount, initialAccountState),
+      loadAggregate(this.store, accountStreamName(payeeAccountId), evolveAccount, initialAccountState),
+    ]).then(([payer, payee]) => ({ payer, payee }));
+  }
+
+  async write(
+    payment: Loaded<PaymentState>,
+    events: PaymentEvent[],
+    accounts: PaymentAccounts,
+    accountIds: { payer: string; payee: string },
+    step: string,
+    metadata: EventMetadata,
+  ): Promise<{ state: PaymentState; result: AppendResult }> {
+    const now = this.clock.now();
+    const moved = { payer: [] as AccountEvent[], payee: [] as AccountEvent[] };
+    const guarded = { payer: false, payee: false };
+    const current = { payer: accounts.payer.state, payee: accounts.payee.state };
+    let state = payment.state;
+    for (const event of events) {
+      for (const { side, command } of paymentMovements(state, event)) {
+        const decision = decideAccount(command, current[side], now);
+        if (!decision.ok) throw toApiError(decision.error);
+        moved[side].push(...decision.events);
+        current[side] = decision.events.reduce(evolveAccount, current[side]);
+        if (command.type === 'HoldFunds' || command.type === 'DebitFunds') guarded[side] = true;
+      }
+      state = evolvePayment(state, event);
+    }
+    const paymentId = state.status === 'none' ? '' : state.paymentId;
+    const requests: AppendRequest[] = [
+      {
+        streamName: paymentStreamName(paymentId),
+        expectedRevision: payment.revision,
+        events: toEventData(events, eventIdFor(paymentId, step), metadata),
+      },
+    ];
+    for (const side of ['payer', 'payee'] as const) {
+      if (moved[side].length === 0) continue;
+      requests.push({
+        streamName: accountStreamName(accountIds[side]),
+        expectedRevision: guarded[side] ? accounts[side].revision : 'any',
+        events: toEventData(moved[side], eventIdFor(paymentId, `${step}:${side}`), metadata),
+      });
+    }
+    return { state, result: await this.store.append(requests) };
+  }
+}

@@ -1,0 +1,23 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { ConsumerRunner } from '@ledger/consumers';
+import { ChangePaymentController } from './change-payment/change-payment.controller';
+import { ChangePaymentHandler } from './change-payment/change-payment.handler';
+import { CreatePaymentController } from './create-payment/create-payment.controller';
+import { CreatePaymentHandler } from './create-payment/create-payment.handler';
+import { PaymentExpirySweeper } from './payment-expiry.sweeper';
+import { PaymentWriter } from './payment-writer';
+import { paymentsProjection } from './payments.projection';
+import { PaymentQueriesController } from './queries/payment-queries.controller';
+
+/** Payments between accounts: authorize, capture, void, expire, refund, and their read models. */
+@Module({
+  controllers: [CreatePaymentController, ChangePaymentController, PaymentQueriesController],
+  providers: [CreatePaymentHandler, ChangePaymentHandler, PaymentWriter, PaymentExpirySweeper],
+})
+export class PaymentsModule implements OnModuleInit {
+  constructor(private readonly runner: ConsumerRunner) {}
+
+  onModuleInit(): void {
+    this.runner.register(paymentsProjection);
+  }
+}
