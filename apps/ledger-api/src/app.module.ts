@@ -12,6 +12,7 @@ import { MinPositionInterceptor } from './http/min-position.interceptor';
 import { assignRequestId } from './http/request-id';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
+import { JournalModule } from './journal/journal.module';
 import { PaymentsModule } from './payments/payments.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { Clock, CLOCK, systemClock } from './shared/clock';
@@ -76,6 +77,7 @@ export class AppModule {
         AccountsModule,
         TransfersModule,
         PaymentsModule,
+        JournalModule,
       ],
     };
   }

@@ -52,6 +52,20 @@ describe('Payments (over HTTP)', () => {
     return response.body as { available: number; held: number; ledger: number };
   }
 
+  /** Every movement's postings, and so the whole journal, sum to zero per currency. */
+  async function expectJournalBalanced() {
+    expect((await api.get('/api/v1/users/me', ledger.adminKey, await caughtUp())).status).toBe(200);
+    const { rows: totals } = await ledger.database.pool.query(
+      'SELECT currency, sum(amount)::text AS total, count(*) AS postings FROM rm_journal GROUP BY currency',
+    );
+    expect(totals.length).toBeGreaterThan(0);
+    for (const row of totals) expect(row.total).toBe('0');
+    const { rows: unbalanced } = await ledger.database.pool.query(
+      'SELECT movement_id FROM rm_journal GROUP BY movement_id, currency HAVING sum(amount) <> 0',
+    );
+    expect(unbalanced).toEqual([]);
+  }
+
   const pay = (key: string, body: Record<string, unknown>) => api.post('/api/v1/payments', key, body, keyed());
 
   it('lets exactly 50 of 100 concurrent automatic payments of 10 from 500 through', async () => {
@@ -74,6 +88,7 @@ describe('Payments (over HTTP)', () => {
     });
     expect(await balance(payer)).toMatchObject({ ledger: 0, held: 0, available: 0 });
     expect(await balance(payee)).toMatchObject({ ledger: 500, held: 0, available: 500 });
+    await expectJournalBalanced();
   });
 
   it('captures an authorization once out of 10 concurrent captures', async () => {
@@ -191,6 +206,7 @@ describe('Payments (over HTTP)', () => {
     expect(unfunded.body.error).toBe('insufficient_funds');
     expect(await balance(payer)).toMatchObject({ ledger: 250 });
     expect(await balance(payee)).toMatchObject({ ledger: 0 });
+    await expectJournalBalanced();
   });
 
   it('answers 404 to anyone but the parties, and to a payer trying to capture', async () => {
