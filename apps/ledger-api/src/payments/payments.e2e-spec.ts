@@ -42,13 +42,14 @@ describe('Payments (over HTTP)', () => {
     return id;
   }
 
-  /** The balance once the read models have caught up with everything written so far. */
-  async function balance(accountId: string) {
+  /** Makes a GET wait until the read models have caught up with everything written so far. */
+  async function caughtUp(): Promise<Record<string, string>> {
     const [last] = (await ledger.app.get<EventStore>(EVENT_STORE).readAll()).slice(-1);
-    const position = `${last.position.commit}-${last.position.prepare}`;
-    const response = await api.get(`/api/v1/accounts/${accountId}/balance`, ledger.adminKey, {
-      'X-Min-Position': position,
-    });
+    return { 'X-Min-Position': `${last.position.commit}-${last.position.prepare}` };
+  }
+
+  async function balance(accountId: string) {
+    const response = await api.get(`/api/v1/accounts/${accountId}/balance`, ledger.adminKey, await caughtUp());
     return response.body as { available: number; held: number; ledger: number };
   }
 
