@@ -1,17 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppendRequest, AppendResult, EVENT_STORE, EventMetadata, EventStore } from '@ledger/event-store';
 import {
-  AccountEvent,
   AccountState,
   accountStreamName,
-  decideAccount,
   evolveAccount,
   evolvePayment,
   initialAccountState,
   PaymentEvent,
-  paymentMovements,
   PaymentState,
   paymentStreamName,
+  settlePayment,
 } from '@ledger/ledger-domain';
 import { toApiError } from '../http/domain-errors';
 import { CLOCK, Clock } from '../shared/clock';
@@ -50,21 +48,15 @@ export class PaymentWriter {
     step: string,
     metadata: EventMetadata,
   ): Promise<{ state: PaymentState; result: AppendResult }> {
-    const now = this.clock.now();
-    const moved = { payer: [] as AccountEvent[], payee: [] as AccountEvent[] };
-    const guarded = { payer: false, payee: false };
-    const current = { payer: accounts.payer.state, payee: accounts.payee.state };
-    let state = payment.state;
-    for (const event of events) {
-      for (const { side, command } of paymentMovements(state, event)) {
-        const decision = decideAccount(command, current[side], now);
-        if (!decision.ok) throw toApiError(decision.error);
-        moved[side].push(...decision.events);
-        current[side] = decision.events.reduce(evolveAccount, current[side]);
-        if (command.type === 'HoldFunds' || command.type === 'DebitFunds') guarded[side] = true;
-      }
-      state = evolvePayment(state, event);
-    }
+    const settled = settlePayment(
+      payment.state,
+      events,
+      { payer: accounts.payer.state, payee: accounts.payee.state },
+      this.clock.now(),
+    );
+    if (!settled.ok) throw toApiError(settled.error);
+    const { settlement } = settled;
+    const state = events.reduce(evolvePayment, payment.state);
     const paymentId = state.status === 'none' ? '' : state.paymentId;
     const requests: AppendRequest[] = [
       {
@@ -74,11 +66,11 @@ export class PaymentWriter {
       },
     ];
     for (const side of ['payer', 'payee'] as const) {
-      if (moved[side].length === 0) continue;
+      if (settlement[side].length === 0) continue;
       requests.push({
         streamName: accountStreamName(accountIds[side]),
-        expectedRevision: guarded[side] ? accounts[side].revision : 'any',
-        events: toEventData(moved[side], eventIdFor(paymentId, `${step}:${side}`), metadata),
+        expectedRevision: settlement.checked[side] ? accounts[side].revision : 'any',
+        events: toEventData(settlement[side], eventIdFor(paymentId, `${step}:${side}`), metadata),
       });
     }
     return { state, result: await this.store.append(requests) };

@@ -1,6 +1,13 @@
-import { AccountCommand } from '../account/account';
-import { assertNever } from '../shared/result';
-import { PaymentEvent, PaymentState } from './payment';
+import {
+  AccountCommand,
+  AccountErrorCode,
+  AccountEvent,
+  AccountState,
+  decideAccount,
+  evolveAccount,
+} from '../account/account';
+import { assertNever, Decision, DomainError } from '../shared/result';
+import { evolvePayment, PaymentEvent, PaymentState } from './payment';
 
 /** Which side of a payment an account command applies to. */
 export interface PaymentMovement {
@@ -52,4 +59,37 @@ export function paymentMovements(before: PaymentState, event: PaymentEvent): Pay
     default:
       return assertNever(event);
   }
+}
+
+export interface PaymentSettlement {
+  payer: AccountEvent[];
+  payee: AccountEvent[];
+  /** Which sides had funds checked (a hold or a debit): they must be appended at their exact revision. */
+  checked: { payer: boolean; payee: boolean };
+}
+
+/**
+ * The account events that a payment's new events cause, decided on the accounts as read. Fails as
+ * a whole with the first refusal (say, insufficient_funds): no money is ever half-moved.
+ */
+export function settlePayment(
+  payment: PaymentState,
+  events: readonly PaymentEvent[],
+  accounts: { payer: AccountState; payee: AccountState },
+  now: Date,
+): { ok: true; settlement: PaymentSettlement } | { ok: false; error: DomainError<AccountErrorCode> } {
+  const settlement: PaymentSettlement = { payer: [], payee: [], checked: { payer: false, payee: false } };
+  const current = { ...accounts };
+  let state = payment;
+  for (const event of events) {
+    for (const { side, command } of paymentMovements(state, event)) {
+      const decision: Decision<AccountEvent, AccountErrorCode> = decideAccount(command, current[side], now);
+      if (!decision.ok) return decision;
+      settlement[side].push(...decision.events);
+      current[side] = decision.events.reduce(evolveAccount, current[side]);
+      if (command.type === 'HoldFunds' || command.type === 'DebitFunds') settlement.checked[side] = true;
+    }
+    state = evolvePayment(state, event);
+  }
+  return { ok: true, settlement };
 }
