@@ -14,6 +14,7 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { JournalModule } from './journal/journal.module';
 import { PaymentsModule } from './payments/payments.module';
+import { SnapshotsModule } from './snapshots/snapshots.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { Clock, CLOCK, systemClock } from './shared/clock';
 import { KeyedQueue } from './shared/keyed-queue';
@@ -78,6 +79,7 @@ export class AppModule {
         TransfersModule,
         PaymentsModule,
         JournalModule,
+        SnapshotsModule,
       ],
     };
   }

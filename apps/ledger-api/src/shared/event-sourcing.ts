@@ -13,6 +13,17 @@ const CACHED_STREAMS = 10_000;
 /** Per event store, the last state read of recently used streams. */
 const caches = new WeakMap<EventStore, Map<string, Loaded<unknown>>>();
 
+/** A stream's state as of a revision, kept outside the write path (see snapshots/). */
+export type SnapshotSource = (
+  streamName: string,
+) => Promise<{ revision: bigint; state: unknown; position: Position } | undefined>;
+const snapshotSources = new WeakMap<EventStore, SnapshotSource>();
+
+/** Loads from this store start from a snapshot when the memory cache has none. */
+export function useSnapshots(store: EventStore, source: SnapshotSource): void {
+  snapshotSources.set(store, source);
+}
+
 /**
  * Rebuilds an aggregate's state from its stream. The last state read of each stream stays in
  * memory, so a later load reads only the events appended since: a busy account costs what a new
@@ -26,22 +37,23 @@ export async function loadAggregate<State, Event>(
 ): Promise<Loaded<State>> {
   let cache = caches.get(store);
   if (!cache) caches.set(store, (cache = new Map()));
-  const cached = cache.get(streamName) as Loaded<State> | undefined;
-  const from = cached && cached.revision !== 'no_stream' ? cached.revision + 1n : 0n;
+  const known = (cache.get(streamName) as Loaded<State> | undefined) ?? (await fromSnapshot<State>(store, streamName));
+  const from = known && known.revision !== 'no_stream' ? known.revision + 1n : 0n;
   const events = await store.readStream(streamName, { fromRevision: from });
-  if (cached && events.length === 0) return cached;
-  const base = from === 0n ? initialState : cached!.state;
-  const state = events.reduce((current, recorded) => evolve(current, toDomainEvent<Event>(recorded)), base);
   const last = events[events.length - 1];
-  const loaded: Loaded<State> = last
-    ? { state, revision: last.revision, position: last.position }
-    : { state, revision: 'no_stream', position: undefined };
-  if (last) {
-    cache.delete(streamName);
-    if (cache.size >= CACHED_STREAMS) cache.delete(cache.keys().next().value!);
-    cache.set(streamName, loaded);
-  }
+  if (!last) return known ?? { state: initialState, revision: 'no_stream', position: undefined };
+  const base = known ? known.state : initialState;
+  const state = events.reduce((current, recorded) => evolve(current, toDomainEvent<Event>(recorded)), base);
+  const loaded: Loaded<State> = { state, revision: last.revision, position: last.position };
+  cache.delete(streamName);
+  if (cache.size >= CACHED_STREAMS) cache.delete(cache.keys().next().value!);
+  cache.set(streamName, loaded);
   return loaded;
+}
+
+async function fromSnapshot<State>(store: EventStore, streamName: string): Promise<Loaded<State> | undefined> {
+  const snapshot = await snapshotSources.get(store)?.(streamName);
+  return snapshot && { state: snapshot.state as State, revision: snapshot.revision, position: snapshot.position };
 }
 
 export function toDomainEvent<Event>(recorded: RecordedEvent): Event {

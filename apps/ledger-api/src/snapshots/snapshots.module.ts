@@ -1,0 +1,36 @@
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import { Pool } from 'pg';
+import { ConsumerRunner } from '@ledger/consumers';
+import { EVENT_STORE, EventStore, parsePosition } from '@ledger/event-store';
+import { PG_POOL } from '../infrastructure/infrastructure.module';
+import { SnapshotSource, useSnapshots } from '../shared/event-sourcing';
+import { accountSnapshotsProjection } from './account-snapshots.projection';
+import { decodeState } from './snapshot-codec';
+
+/** Account snapshots: kept by a projection, read by every aggregate load that misses its cache. */
+@Module({})
+export class SnapshotsModule implements OnModuleInit {
+  constructor(
+    private readonly runner: ConsumerRunner,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PG_POOL) private readonly pool: Pool,
+  ) {}
+
+  onModuleInit(): void {
+    this.runner.register(accountSnapshotsProjection);
+    useSnapshots(this.store, snapshotSource(this.pool));
+  }
+}
+
+/** Reads snapshots from `aggregate_snapshots`. */
+export function snapshotSource(pool: Pool): SnapshotSource {
+  return async (streamName) => {
+    const { rows } = await pool.query<{ revision: string; position: string; state: unknown }>(
+      'SELECT revision, position, state FROM aggregate_snapshots WHERE stream_name = $1',
+      [streamName],
+    );
+    const [row] = rows;
+    const position = row && parsePosition(row.position);
+    return position && { revision: BigInt(row.revision), position, state: decodeState(row.state) };
+  };
+}
