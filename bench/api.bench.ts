@@ -7,11 +7,10 @@ import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import pino from 'pino';
-import { Pool } from 'pg';
 import { loadConfig } from '../apps/ledger-api/src/config/ledger-config';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
 import { createLedgerApp } from '../apps/ledger-api/src/ledger-app';
-import { benchDatabase, measure } from './bench-database';
+import { benchDatabase, measureRawInserts } from './bench-database';
 
 const DURATION_SECONDS = 10;
 const ALICE = 'lk_demo_alice_customer_key_0001';
@@ -57,19 +56,12 @@ async function main(): Promise<void> {
     );
   }
 
-  const pool = new Pool({ connectionString: database.url, max: 20 });
-  await pool.query(
-    'CREATE TABLE bench_inserts (id uuid PRIMARY KEY, amount bigint NOT NULL, at timestamptz NOT NULL DEFAULT now())',
-  );
   for (const concurrency of [16, 64]) {
-    const inserts = await measure(20_000, concurrency, () =>
-      pool.query('INSERT INTO bench_inserts (id, amount) VALUES ($1, $2)', [randomUUID(), 1]),
-    );
+    const inserts = await measureRawInserts(database.url, concurrency);
     rows.push(
       `| raw single-row INSERT, ${concurrency} concurrent (pool of 20) | ${Math.round(inserts.perSecond)} rows/s | ${inserts.p50.toFixed(2)} ms | ${inserts.p99.toFixed(2)} ms | — |`,
     );
   }
-  await pool.end();
   await app.close();
   await database.close();
 

@@ -1,7 +1,8 @@
 import { mkdtempSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { randomUUID } from 'node:crypto';
+import { Client, Pool } from 'pg';
 import { startEmbeddedPostgres } from '@ledger/database';
 
 export interface BenchDatabase {
@@ -70,4 +71,17 @@ export async function measure(
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   return { perSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+/** Single-row INSERTs into a scratch table of the same database: the floor every write path is compared with. */
+export async function measureRawInserts(url: string, concurrency: number, total = 20_000) {
+  const pool = new Pool({ connectionString: url, max: 20 });
+  await pool.query(
+    'CREATE TABLE IF NOT EXISTS bench_inserts (id uuid PRIMARY KEY, amount bigint NOT NULL, at timestamptz NOT NULL DEFAULT now())',
+  );
+  const result = await measure(total, concurrency, () =>
+    pool.query('INSERT INTO bench_inserts (id, amount) VALUES ($1, $2)', [randomUUID(), 1]),
+  );
+  await pool.end();
+  return result;
 }

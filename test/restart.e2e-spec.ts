@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { BankSimulator } from '@ledger/bank-simulator';
 import { CONSUMER_MIGRATIONS } from '@ledger/consumers';
+import { AccountEvent, evolveAccount, heldAmount, initialAccountState } from '@ledger/ledger-domain';
+import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from './database';
 import { apiClient } from './ledger-app';
 
@@ -133,6 +135,106 @@ describe('the ledger killed and restarted', () => {
     killLedger();
   });
 });
+
+describe('the ledger killed during a burst of concurrent payments', () => {
+  it('restarts with every account equal to its replay and a balanced journal', async () => {
+    const database = await createTestDatabase([CONSUMER_MIGRATIONS]);
+    const port = await freePort();
+    const env = {
+      ...process.env,
+      DATABASE_URL: database.url,
+      PORT: String(port),
+      BANK_WEBHOOK_SECRET: SECRET,
+      LEDGER_ADMIN_API_KEY: ADMIN_KEY,
+      LEDGER_SEED_DEMO: 'true',
+      LOG_LEVEL: 'warn',
+    };
+    const start = async () => {
+      const child = spawn('npm', ['start', '--silent'], {
+        cwd: join(__dirname, '..'),
+        env,
+        stdio: 'ignore',
+        detached: true,
+      });
+      await eventually(async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200, 90_000);
+      return child;
+    };
+    const api = apiClient(`http://127.0.0.1:${port}`);
+    const alice = 'lk_demo_alice_customer_key_0001';
+    const bob = 'lk_demo_bob_customer_key_00002';
+    const eurAccount = (key: string) =>
+      eventually(async () => {
+        const body = (await api.get('/api/v1/accounts', key)).body;
+        return body.data?.find((account: { currency: string }) => account.currency === 'EUR')?.id as string | undefined;
+      }, 10_000);
+
+    let child = await start();
+    try {
+      const [payer, payee] = [await eurAccount(alice), await eurAccount(bob)];
+      const burst = Array.from({ length: 300 }, (_, index) =>
+        api
+          .post(
+            '/api/v1/payments',
+            index % 2 ? alice : bob,
+            { payerAccountId: index % 2 ? payer : payee, payeeAccountId: index % 2 ? payee : payer, amount: 7 },
+            { 'Idempotency-Key': randomUUID() },
+          )
+          .catch(() => undefined),
+      );
+      await delay(400);
+      process.kill(-child.pid!, 'SIGKILL');
+      const answers = await Promise.all(burst);
+      // Killed mid-burst: some payments were answered, some never were.
+      expect(answers.filter((answer) => answer?.status === 201).length).toBeGreaterThan(0);
+      expect(answers.filter((answer) => answer === undefined).length).toBeGreaterThan(0);
+
+      child = await start();
+      const [last] = (await readEvents(database.url)).slice(-1);
+      const position = `${last.transaction_id}-${last.global_position}`;
+      expect((await api.get('/api/v1/users/me', alice, { 'X-Min-Position': position })).status).toBe(200);
+
+      for (const accountId of [payer, payee]) {
+        const replayed = (await readEvents(database.url, `account-${accountId}`)).reduce(
+          (state, event) => evolveAccount(state, { type: event.event_type, data: event.data } as AccountEvent),
+          initialAccountState,
+        );
+        const balance = (await api.get(`/api/v1/accounts/${accountId}/balance`, ADMIN_KEY)).body;
+        expect(replayed.status).toBe('open');
+        expect(BigInt(balance.ledger)).toBe(replayed.status === 'open' ? replayed.ledger : -1n);
+        expect(BigInt(balance.held)).toBe(heldAmount(replayed));
+      }
+      const { rows } = await database.pool.query(
+        'SELECT currency, sum(amount)::text AS total FROM rm_journal GROUP BY currency',
+      );
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(row.total).toBe('0');
+    } finally {
+      process.kill(-child.pid!, 'SIGKILL');
+      await database.drop();
+    }
+  });
+});
+
+/** Events straight from the event store's table, as an auditor would read them. */
+async function readEvents(url: string, streamName?: string) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{
+      transaction_id: string;
+      global_position: string;
+      event_type: string;
+      data: unknown;
+    }>(
+      `SELECT transaction_id::text, global_position::text, event_type, data FROM es_events
+        WHERE $1::text IS NULL OR stream_name = $1 ORDER BY transaction_id, global_position`,
+      [streamName ?? null],
+    );
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
 
 async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -18,7 +18,7 @@ import { eventIdFor } from '../shared/command-context';
 import { deterministicUuid } from '../shared/deterministic-id';
 import { toEventData } from '../shared/event-sourcing';
 
-interface DemoUser {
+export interface DemoUser {
   name: string;
   role: Role;
   /** Public on purpose: listed in CREDENTIALS.md. Seeded only with LEDGER_SEED_DEMO=true. */
@@ -69,75 +69,79 @@ export class DemoSeed implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.seedDemo) return;
     try {
-      await this.store.append(DEMO_USERS.flatMap((user) => this.userRequests(user)));
+      const at = this.clock.now().toISOString();
+      await this.store.append(DEMO_USERS.flatMap((user) => seedRequests(user, at)));
       this.logger.log('Seeded the demo users and accounts of CREDENTIALS.md');
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error; // seeded before
     }
   }
+}
 
-  private userRequests(user: DemoUser): AppendRequest[] {
-    const at = this.clock.now().toISOString();
-    const userId = deterministicUuid('demo-user', user.name);
-    const keyHash = hashApiKey(user.apiKey);
-    const userEvents: UserEvent[] = [
-      { type: 'UserCreated', data: { userId, name: user.name, role: user.role, createdAt: at } },
+/**
+ * The appends that create a user with its API key and funded accounts (funds recorded as bank
+ * deposits that succeeded). Ids derive from the user's name: seeding twice conflicts, never doubles.
+ */
+export function seedRequests(user: DemoUser, at: string): AppendRequest[] {
+  const userId = deterministicUuid('demo-user', user.name);
+  const keyHash = hashApiKey(user.apiKey);
+  const userEvents: UserEvent[] = [
+    { type: 'UserCreated', data: { userId, name: user.name, role: user.role, createdAt: at } },
+  ];
+  const keyEvents: UserEvent[] = [{ type: 'ApiKeyIssued', data: { userId, keyHash, issuedAt: at } }];
+  const requests: AppendRequest[] = [
+    {
+      streamName: userStreamName(userId),
+      expectedRevision: 'no_stream',
+      events: toEventData(userEvents, eventIdFor(userId, 'demo'), {}),
+    },
+    {
+      streamName: apiKeyStreamName(keyHash),
+      expectedRevision: 'no_stream',
+      events: toEventData(keyEvents, eventIdFor(keyHash, 'demo'), {}),
+    },
+  ];
+  for (const { currency, funds } of user.accounts) {
+    const accountId = deterministicUuid('demo-account', user.name, currency);
+    const accountEvents: AccountEvent[] = [
+      { type: 'AccountOpened', data: { accountId, userId, currency, openedAt: at } },
     ];
-    const keyEvents: UserEvent[] = [{ type: 'ApiKeyIssued', data: { userId, keyHash, issuedAt: at } }];
-    const requests: AppendRequest[] = [
-      {
-        streamName: userStreamName(userId),
-        expectedRevision: 'no_stream',
-        events: toEventData(userEvents, eventIdFor(userId, 'demo'), {}),
-      },
-      {
-        streamName: apiKeyStreamName(keyHash),
-        expectedRevision: 'no_stream',
-        events: toEventData(keyEvents, eventIdFor(keyHash, 'demo'), {}),
-      },
-    ];
-    for (const { currency, funds } of user.accounts) {
-      const accountId = deterministicUuid('demo-account', user.name, currency);
-      const accountEvents: AccountEvent[] = [
-        { type: 'AccountOpened', data: { accountId, userId, currency, openedAt: at } },
+    if (funds > 0) {
+      const depositId = deterministicUuid('demo-deposit', accountId);
+      const amount = String(funds);
+      const depositEvents: TransferEvent[] = [
+        {
+          type: 'TransferRequested',
+          data: { transferId: depositId, kind: 'deposit', accountId, userId, amount, currency, at },
+        },
+        {
+          type: 'BankCallbackReceived',
+          data: {
+            transferId: depositId,
+            eventId: `demo-${depositId}`,
+            callbackType: 'succeeded',
+            failureReason: null,
+            outcome: 'APPLY',
+            at,
+          },
+        },
+        { type: 'TransferSucceeded', data: { transferId: depositId, at } },
       ];
-      if (funds > 0) {
-        const depositId = deterministicUuid('demo-deposit', accountId);
-        const amount = String(funds);
-        const depositEvents: TransferEvent[] = [
-          {
-            type: 'TransferRequested',
-            data: { transferId: depositId, kind: 'deposit', accountId, userId, amount, currency, at },
-          },
-          {
-            type: 'BankCallbackReceived',
-            data: {
-              transferId: depositId,
-              eventId: `demo-${depositId}`,
-              callbackType: 'succeeded',
-              failureReason: null,
-              outcome: 'APPLY',
-              at,
-            },
-          },
-          { type: 'TransferSucceeded', data: { transferId: depositId, at } },
-        ];
-        accountEvents.push({
-          type: 'FundsCredited',
-          data: { accountId, amount, reference: { type: 'deposit', id: depositId }, at },
-        });
-        requests.push({
-          streamName: transferStreamName('deposit', depositId),
-          expectedRevision: 'no_stream',
-          events: toEventData(depositEvents, eventIdFor(depositId, 'demo'), {}),
-        });
-      }
+      accountEvents.push({
+        type: 'FundsCredited',
+        data: { accountId, amount, reference: { type: 'deposit', id: depositId }, at },
+      });
       requests.push({
-        streamName: accountStreamName(accountId),
+        streamName: transferStreamName('deposit', depositId),
         expectedRevision: 'no_stream',
-        events: toEventData(accountEvents, eventIdFor(accountId, 'demo'), {}),
+        events: toEventData(depositEvents, eventIdFor(depositId, 'demo'), {}),
       });
     }
-    return requests;
+    requests.push({
+      streamName: accountStreamName(accountId),
+      expectedRevision: 'no_stream',
+      events: toEventData(accountEvents, eventIdFor(accountId, 'demo'), {}),
+    });
   }
+  return requests;
 }
