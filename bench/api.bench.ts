@@ -10,7 +10,7 @@ import pino from 'pino';
 import { loadConfig } from '../apps/ledger-api/src/config/ledger-config';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
 import { createLedgerApp } from '../apps/ledger-api/src/ledger-app';
-import { benchDatabase, measureRawInserts } from './bench-database';
+import { benchDatabase, printTable, rawInsertRows } from './bench-database';
 
 const DURATION_SECONDS = 10;
 const ALICE = 'lk_demo_alice_customer_key_0001';
@@ -56,24 +56,15 @@ async function main(): Promise<void> {
     );
   }
 
-  for (const concurrency of [16, 64]) {
-    const inserts = await measureRawInserts(database.url, concurrency);
-    rows.push(
-      `| raw single-row INSERT, ${concurrency} concurrent (pool of 20) | ${Math.round(inserts.perSecond)} rows/s | ${inserts.p50.toFixed(2)} ms | ${inserts.p99.toFixed(2)} ms | — |`,
-    );
-  }
+  rows.push(...(await rawInsertRows(database.url)));
   await app.close();
   await database.close();
 
-  console.log(
-    `\nAPI benchmark — ${database.server}, ${cpus().length} cores, Node ${process.version}, ${DURATION_SECONDS} s per run`,
+  printTable(
+    `API benchmark — ${database.server}, ${cpus().length} cores, Node ${process.version}, ${DURATION_SECONDS} s per run.\n` +
+      'All withdrawals of 1 from one demo account (the hot-account path); the in-process bank settles them meanwhile.',
+    rows,
   );
-  console.log(
-    'All withdrawals of 1 from one demo account (the hot-account path); the in-process bank settles them meanwhile.\n',
-  );
-  console.log('| load | rate | p50 | p99 | failures |');
-  console.log('|---|---:|---:|---:|---:|');
-  rows.forEach((row) => console.log(row));
 }
 
 async function waitFor<T>(check: () => Promise<T | undefined>): Promise<T> {

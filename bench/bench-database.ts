@@ -85,3 +85,22 @@ export async function measureRawInserts(url: string, concurrency: number, total 
   await pool.end();
   return result;
 }
+
+/** The raw-INSERT rows both API benchmarks print beside their own. */
+export async function rawInsertRows(url: string): Promise<string[]> {
+  const rows: string[] = [];
+  for (const concurrency of [16, 64]) {
+    const inserts = await measureRawInserts(url, concurrency);
+    rows.push(
+      `| raw single-row INSERT, ${concurrency} concurrent (pool of 20) | ${Math.round(inserts.perSecond)} rows/s | ${inserts.p50.toFixed(2)} ms | ${inserts.p99.toFixed(2)} ms | — |`,
+    );
+  }
+  return rows;
+}
+
+export function printTable(title: string, rows: readonly string[]): void {
+  console.log(`\n${title}\n`);
+  console.log('| load | rate | p50 | p99 | failures |');
+  console.log('|---|---:|---:|---:|---:|');
+  rows.forEach((row) => console.log(row));
+}

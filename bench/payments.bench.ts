@@ -14,7 +14,7 @@ import { DemoUser, seedRequests } from '../apps/ledger-api/src/demo/demo-seed';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
 import { createLedgerApp } from '../apps/ledger-api/src/ledger-app';
 import { deterministicUuid } from '../apps/ledger-api/src/shared/deterministic-id';
-import { benchDatabase, measure, measureRawInserts } from './bench-database';
+import { benchDatabase, measure, printTable, rawInsertRows } from './bench-database';
 
 const DURATION_SECONDS = 10;
 const PAYERS = 1_000;
@@ -119,21 +119,14 @@ async function main(): Promise<void> {
     `| one payment at a time, payer with 100,000 events | ${Math.round(large.perSecond)} payments/s | ${large.p50.toFixed(2)} ms | ${large.p99.toFixed(2)} ms | 0 |`,
   );
 
-  for (const concurrency of [16, 64]) {
-    const inserts = await measureRawInserts(database.url, concurrency);
-    rows.push(
-      `| raw single-row INSERT, ${concurrency} concurrent (pool of 20) | ${Math.round(inserts.perSecond)} rows/s | ${inserts.p50.toFixed(2)} ms | ${inserts.p99.toFixed(2)} ms | — |`,
-    );
-  }
+  rows.push(...(await rawInsertRows(database.url)));
   await app.close();
   await database.close();
 
-  console.log(
-    `\nPayments benchmark — ${database.server}, ${cpus().length} cores, Node ${process.version}, ${DURATION_SECONDS} s per run\n`,
+  printTable(
+    `Payments benchmark — ${database.server}, ${cpus().length} cores, Node ${process.version}, ${DURATION_SECONDS} s per run`,
+    rows,
   );
-  console.log('| load | rate | p50 | p99 | failures |');
-  console.log('|---|---:|---:|---:|---:|');
-  rows.forEach((row) => console.log(row));
   console.log(`\n100,000-event payer / 10-event payer, p50: ${(large.p50 / small.p50).toFixed(2)}× (target ≤ 1.2×)`);
 }
 

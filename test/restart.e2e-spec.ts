@@ -1,8 +1,9 @@
+import { freePort } from '@ledger/database';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { eventually } from './eventually';
 import { BankSimulator } from '@ledger/bank-simulator';
 import { CONSUMER_MIGRATIONS } from '@ledger/consumers';
 import { AccountEvent, evolveAccount, heldAmount, initialAccountState } from '@ledger/ledger-domain';
@@ -234,27 +235,4 @@ async function readEvents(url: string, streamName?: string) {
   } finally {
     await client.end();
   }
-}
-
-async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await check().catch(() => undefined);
-    if (result) return result;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await delay(100);
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }

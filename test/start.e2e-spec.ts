@@ -1,9 +1,9 @@
+import { freePort } from '@ledger/database';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, chmodSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
+import { eventually } from './eventually';
 
 /** The README's promise: with no DATABASE_URL, `npm start` runs the ledger on an embedded PostgreSQL. */
 describe('npm start on a machine without PostgreSQL settings', () => {
@@ -30,8 +30,7 @@ describe('npm start on a machine without PostgreSQL settings', () => {
     });
     const exited = exitOf(child);
     try {
-      const status = await waitForHealth(`http://127.0.0.1:${port}/health`, 90_000);
-      expect(status).toBe(200);
+      await eventually(async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200, 90_000);
       expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(true);
 
       // npm start seeds the demo ledger of CREDENTIALS.md.
@@ -75,40 +74,4 @@ function descendants(pid: number): number[] {
   return below(pid)
     .filter((row) => row.command === 'node')
     .map((row) => row.child);
-}
-
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await check().catch(() => undefined);
-    if (result !== undefined) return result;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await delay(100);
-  }
-}
-
-async function waitForHealth(url: string, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const status = await fetch(url).then(
-      (response) => response.status,
-      () => 0,
-    );
-    if (status === 200) return status;
-    await delay(250);
-  }
-  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }

@@ -3,19 +3,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { PoolClient } from 'pg';
 import { EventStore, POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore, RecordedEvent } from '@ledger/event-store';
 import { createTestDatabase, TestDatabase } from '../../../test/database';
+import { eventually } from '../../../test/eventually';
 import { Projection, Reactor } from './consumer';
 import { CONSUMER_MIGRATIONS, ConsumerRunner, ConsumerStatus } from './consumer-runner';
-
-async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    // A failed check (say, on a connection the test itself cut) counts as "not yet".
-    const result = await check().catch(() => undefined);
-    if (result) return result;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await delay(50);
-  }
-}
 
 describe('ConsumerRunner', () => {
   let database: TestDatabase;
