@@ -182,7 +182,7 @@ describe('the ledger killed during a burst of concurrent payments', () => {
           )
           .catch(() => undefined),
       );
-      await delay(400);
+      await delay(1_000);
       process.kill(-child.pid!, 'SIGKILL');
       const answers = await Promise.all(burst);
       // Killed mid-burst: some payments were answered, some never were.
@@ -227,8 +227,9 @@ async function readEvents(url: string, streamName?: string) {
       event_type: string;
       data: unknown;
     }>(
-      `SELECT transaction_id::text, global_position::text, event_type, data FROM es_events
-        WHERE $1::text IS NULL OR stream_name = $1 ORDER BY transaction_id, global_position`,
+      `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position, event_type, data
+         FROM es_events WHERE $1::text IS NULL OR stream_name = $1
+        ORDER BY es_events.transaction_id, es_events.global_position`,
       [streamName ?? null],
     );
     return rows;

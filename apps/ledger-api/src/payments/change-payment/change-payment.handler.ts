@@ -69,7 +69,8 @@ export class ChangePaymentHandler implements ICommandHandler<ChangePaymentComman
     if (state.status === 'none' || !this.permitted(command, state.payerUserId, state.payeeUserId)) {
       throw new ApiError(404, 'not_found', 'No such payment.');
     }
-    const streams = [stream, accountStreamName(state.payerAccountId), accountStreamName(state.payeeAccountId)];
+    // The streams written at an exact revision: the payment, and the payee when a refund debits it.
+    const streams = command.change.type === 'refund' ? [stream, accountStreamName(state.payeeAccountId)] : [stream];
     return this.queue.runAll(streams, () => retryOnConflict.execute(() => this.attempt(command)));
   }
 
