@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { EVENT_STORE, EventStore } from '@ledger/event-store';
-import { apiClient, startTestLedger, TestLedger } from '../../../../test/ledger-app';
+import { apiClient, caughtUpHeaders, startTestLedger, TestLedger } from '../../../../test/ledger-app';
 
 describe('Payments (over HTTP)', () => {
   let ledger: TestLedger;
@@ -42,11 +41,7 @@ describe('Payments (over HTTP)', () => {
     return id;
   }
 
-  /** Makes a GET wait until the read models have caught up with everything written so far. */
-  async function caughtUp(): Promise<Record<string, string>> {
-    const [last] = (await ledger.app.get<EventStore>(EVENT_STORE).readAll()).slice(-1);
-    return { 'X-Min-Position': `${last.position.commit}-${last.position.prepare}` };
-  }
+  const caughtUp = () => caughtUpHeaders(ledger);
 
   async function balance(accountId: string) {
     const response = await api.get(`/api/v1/accounts/${accountId}/balance`, ledger.adminKey, await caughtUp());

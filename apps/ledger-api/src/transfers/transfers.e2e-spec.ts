@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { signWebhook } from '@ledger/bank-simulator';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
-import { apiClient, startTestLedger, TestLedger } from '../../../../test/ledger-app';
+import { apiClient, caughtUpHeaders, startTestLedger, TestLedger } from '../../../../test/ledger-app';
 import { BankSimulatorHost } from './bank/bank-simulator.host';
 
 const SECRET = 'transfers-test-webhook-secret';
@@ -43,14 +43,9 @@ describe('Deposits and withdrawals through the bank (over HTTP)', () => {
     throw new Error(`${kind} ${id} did not settle`);
   }
 
-  /** The balance once the read models have caught up with everything written so far. */
+  /** The balance once the read models have caught up with everything committed so far. */
   async function balance(accountId: string) {
-    const store = ledger.app.get<EventStore>(EVENT_STORE);
-    const [last] = await store.readAll({ maxCount: 1_000_000 }).then((events) => events.slice(-1));
-    const position = `${last.position.commit}-${last.position.prepare}`;
-    const response = await api.get(`/api/v1/accounts/${accountId}/balance`, user.apiKey, {
-      'X-Min-Position': position,
-    });
+    const response = await api.get(`/api/v1/accounts/${accountId}/balance`, user.apiKey, await caughtUpHeaders(ledger));
     expect(response.status).toBe(200);
     return response.body;
   }
