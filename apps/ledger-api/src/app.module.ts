@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AccountsModule } from './accounts/accounts.module';
+import { AdminModule } from './admin/admin.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { Authenticator } from './auth/authenticator';
 import { LEDGER_CONFIG, LedgerConfig } from './config/ledger-config';
@@ -80,6 +81,7 @@ export class AppModule {
         PaymentsModule,
         JournalModule,
         SnapshotsModule,
+        AdminModule,
       ],
     };
   }

@@ -1,0 +1,81 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ConsumerRunner } from '@ledger/consumers';
+import { EVENT_STORE, EventStore, positionToString } from '@ledger/event-store';
+import { Roles } from '../auth/principal';
+import { ApiError } from '../http/api-error';
+import { jsonAmount } from '../http/json-amount';
+
+class ReadStreamQuery {
+  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  fromRevision: number = 0;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit: number = 100;
+}
+
+const STREAM_NAME = /^[a-z]{1,40}-[A-Za-z0-9-]{1,100}$/;
+
+/** Admin views of the event store and the projections (API.md, Admin). */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('api/v1/admin')
+export class AdminController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly runner: ConsumerRunner,
+  ) {}
+
+  @Get('projections')
+  async projections() {
+    const statuses = await this.runner.status();
+    return statuses
+      .filter((status) => status.kind === 'projection')
+      .map((status) => ({
+        name: status.name,
+        position: status.position,
+        lag: jsonAmount(status.lag),
+        status: 'live',
+        updatedAt: status.updatedAt?.toISOString() ?? null,
+      }));
+  }
+
+  /** A stream's events for audit, paged by revision. */
+  @Get('streams/:streamName')
+  async stream(@Param('streamName') streamName: string, @Query() query: ReadStreamQuery) {
+    if (!STREAM_NAME.test(streamName)) {
+      throw new ApiError(400, 'validation_failed', 'The request is invalid.', [
+        { field: 'streamName', problems: ['streamName must look like <category>-<id>'] },
+      ]);
+    }
+    const events = await this.store.readStream(streamName, {
+      fromRevision: BigInt(query.fromRevision),
+      maxCount: query.limit,
+    });
+    return {
+      stream: streamName,
+      events: events.map((event) => ({
+        id: event.id,
+        revision: jsonAmount(event.revision),
+        position: positionToString(event.position),
+        type: event.type,
+        data: event.data,
+        metadata: event.metadata,
+        createdAt: event.createdAt.toISOString(),
+      })),
+    };
+  }
+}
