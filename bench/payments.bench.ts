@@ -38,13 +38,14 @@ async function main(): Promise<void> {
   const store = app.get<EventStore>(EVENT_STORE);
 
   // Accounts are made through the event store directly: the same events the API would write.
-  const at = new Date().toISOString();
+  const now = new Date();
+  const at = now.toISOString();
   const payers = Array.from({ length: PAYERS }, (_, index) => benchUser(`payer${index}`, 1_000_000));
   const hot = benchUser('hot', 1_000_000_000);
   const merchant = benchUser('merchant', 0);
   const fresh = benchUser('fresh', 1_000_000);
   const busy = benchUser('busy', 1_000_000);
-  await Promise.all([...payers, hot, merchant, fresh, busy].map((user) => store.append(seedRequests(user, at))));
+  await Promise.all([...payers, hot, merchant, fresh, busy].map((user) => store.append(seedRequests(user, now))));
   for (let written = 0; written < LONG_HISTORY; written += 1_000) {
     await store.append([
       {

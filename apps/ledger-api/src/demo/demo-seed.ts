@@ -3,15 +3,13 @@ import { AppendRequest, EVENT_STORE, EventStore, WrongExpectedRevisionError } fr
 import {
   AccountEvent,
   accountStreamName,
-  apiKeyStreamName,
   Currency,
   Role,
   TransferEvent,
   transferStreamName,
-  UserEvent,
-  userStreamName,
 } from '@ledger/ledger-domain';
 import { hashApiKey } from '../auth/api-key';
+import { newUserAppends } from '../users/new-user-appends';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { CLOCK, Clock } from '../shared/clock';
 import { eventIdFor } from '../shared/command-context';
@@ -69,8 +67,8 @@ export class DemoSeed implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.seedDemo) return;
     try {
-      const at = this.clock.now().toISOString();
-      await this.store.append(DEMO_USERS.flatMap((user) => seedRequests(user, at)));
+      const now = this.clock.now();
+      await this.store.append(DEMO_USERS.flatMap((user) => seedRequests(user, now)));
       this.logger.log('Seeded the demo users and accounts of CREDENTIALS.md');
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error; // seeded before
@@ -82,25 +80,11 @@ export class DemoSeed implements OnApplicationBootstrap {
  * The appends that create a user with its API key and funded accounts (funds recorded as bank
  * deposits that succeeded). Ids derive from the user's name: seeding twice conflicts, never doubles.
  */
-export function seedRequests(user: DemoUser, at: string): AppendRequest[] {
+export function seedRequests(user: DemoUser, now: Date): AppendRequest[] {
+  const at = now.toISOString();
   const userId = deterministicUuid('demo-user', user.name);
-  const keyHash = hashApiKey(user.apiKey);
-  const userEvents: UserEvent[] = [
-    { type: 'UserCreated', data: { userId, name: user.name, role: user.role, createdAt: at } },
-  ];
-  const keyEvents: UserEvent[] = [{ type: 'ApiKeyIssued', data: { userId, keyHash, issuedAt: at } }];
-  const requests: AppendRequest[] = [
-    {
-      streamName: userStreamName(userId),
-      expectedRevision: 'no_stream',
-      events: toEventData(userEvents, eventIdFor(userId, 'demo'), {}),
-    },
-    {
-      streamName: apiKeyStreamName(keyHash),
-      expectedRevision: 'no_stream',
-      events: toEventData(keyEvents, eventIdFor(keyHash, 'demo'), {}),
-    },
-  ];
+  const newUser = { userId, name: user.name, role: user.role, keyHash: hashApiKey(user.apiKey) };
+  const requests = newUserAppends(newUser, now, {});
   for (const { currency, funds } of user.accounts) {
     const accountId = deterministicUuid('demo-account', user.name, currency);
     const accountEvents: AccountEvent[] = [

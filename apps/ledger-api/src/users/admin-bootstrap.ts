@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { AppendRequest, EVENT_STORE, EventStore, WrongExpectedRevisionError } from '@ledger/event-store';
-import { apiKeyStreamName, UserEvent, userStreamName } from '@ledger/ledger-domain';
+import { EVENT_STORE, EventStore, WrongExpectedRevisionError } from '@ledger/event-store';
+import { userStreamName } from '@ledger/ledger-domain';
 import { generateApiKey, hashApiKey } from '../auth/api-key';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { CLOCK, Clock } from '../shared/clock';
-import { eventIdFor } from '../shared/command-context';
 import { deterministicUuid } from '../shared/deterministic-id';
-import { toEventData } from '../shared/event-sourcing';
+import { newUserAppends } from './new-user-appends';
 
 export const BOOTSTRAP_ADMIN_ID = deterministicUuid('bootstrap-admin');
 
@@ -28,27 +27,16 @@ export class AdminBootstrap implements OnApplicationBootstrap {
     const adminExists = (await this.store.readStream(userStreamName(BOOTSTRAP_ADMIN_ID), { maxCount: 1 })).length > 0;
     const apiKey = this.config.adminApiKey ?? (adminExists ? undefined : generateApiKey());
     if (!apiKey) return;
-    const keyHash = hashApiKey(apiKey);
-    const at = this.clock.now().toISOString();
-    const created: UserEvent = {
-      type: 'UserCreated',
-      data: { userId: BOOTSTRAP_ADMIN_ID, name: 'Administrator', role: 'admin', createdAt: at },
+    const admin = {
+      userId: BOOTSTRAP_ADMIN_ID,
+      name: 'Administrator',
+      role: 'admin' as const,
+      keyHash: hashApiKey(apiKey),
     };
-    const issued: UserEvent = { type: 'ApiKeyIssued', data: { userId: BOOTSTRAP_ADMIN_ID, keyHash, issuedAt: at } };
-    const requests: AppendRequest[] = [
-      {
-        streamName: apiKeyStreamName(keyHash),
-        expectedRevision: 'no_stream',
-        events: toEventData([issued], eventIdFor(keyHash, 'issue'), {}),
-      },
-    ];
-    if (!adminExists) {
-      requests.push({
-        streamName: userStreamName(BOOTSTRAP_ADMIN_ID),
-        expectedRevision: 'no_stream',
-        events: toEventData([created], eventIdFor(BOOTSTRAP_ADMIN_ID, 'create'), {}),
-      });
-    }
+    // An admin that exists only gets the new key's stream.
+    const requests = newUserAppends(admin, this.clock.now(), {}).filter(
+      (request) => !adminExists || request.streamName !== userStreamName(BOOTSTRAP_ADMIN_ID),
+    );
     try {
       await this.store.append(requests);
     } catch (error) {

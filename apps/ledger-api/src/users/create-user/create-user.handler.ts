@@ -1,12 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, EventStore } from '@ledger/event-store';
-import { apiKeyStreamName, decideUser, initialUserState, userStreamName } from '@ledger/ledger-domain';
+import { EVENT_STORE, EventStore, WrongExpectedRevisionError } from '@ledger/event-store';
 import { generateApiKey, hashApiKey } from '../../auth/api-key';
 import { CLOCK, Clock } from '../../shared/clock';
-import { eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
-import { toEventData } from '../../shared/event-sourcing';
+import { eventMetadata, newEntityId } from '../../shared/command-context';
 import { toApiError } from '../../http/domain-errors';
+import { newUserAppends } from '../new-user-appends';
 import { CreateUserCommand } from './create-user.command';
 
 @CommandHandler(CreateUserCommand)
@@ -20,23 +19,17 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand> {
     const userId = newEntityId('user', context);
     const apiKey = generateApiKey();
     const keyHash = hashApiKey(apiKey);
-    const decision = decideUser(
-      { type: 'CreateUser', userId, name, role, keyHash },
-      initialUserState,
-      this.clock.now(),
-    );
-    if (!decision.ok) throw toApiError(decision.error);
-    const [created, issued] = toEventData(decision.events, eventIdFor(userId, 'create'), eventMetadata(context));
+    const now = this.clock.now();
     const result = await this.store
-      .append([
-        { streamName: userStreamName(userId), expectedRevision: 'no_stream', events: [created] },
-        { streamName: apiKeyStreamName(keyHash), expectedRevision: 'no_stream', events: [issued] },
-      ])
-      .catch(() => {
+      .append(newUserAppends({ userId, name, role, keyHash }, now, eventMetadata(context)))
+      .catch((error: unknown) => {
         // Only a retry of a request whose first run crashed can meet its user already there.
-        throw toApiError({ code: 'user_exists', message: 'The user already exists.' });
+        if (error instanceof WrongExpectedRevisionError) {
+          throw toApiError({ code: 'user_exists', message: 'The user already exists.' });
+        }
+        throw error;
       });
-    const createdAt = (created.data as { createdAt: string }).createdAt;
+    const createdAt = now.toISOString();
     return { user: { id: userId, name, role, apiKey, createdAt }, position: result.position };
   }
 }
