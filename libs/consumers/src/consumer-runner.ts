@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Pool } from 'pg';
 import { createPool, MigrationSet } from '@ledger/database';
 import { EventStore, Position, positionToString, RecordedEvent } from '@ledger/event-store';
-import { moveCheckpoint, readCheckpoint, readCheckpoints } from './checkpoints';
+import { moveCheckpoint, Queryable, readCheckpoint, readCheckpoints } from './checkpoints';
 import { Consumer, Projection, Reactor } from './consumer';
 
 export const CONSUMER_MIGRATIONS: MigrationSet = { dir: join(__dirname, 'migrations'), table: 'consumer_migrations' };
@@ -60,6 +60,11 @@ export class ConsumerRunner {
       throw new Error(`Consumer names must be unique: ${consumer.name}`);
     }
     this.consumers.push(consumer);
+  }
+
+  /** The projections this runner drives. */
+  projections(): Projection[] {
+    return this.consumers.filter((consumer): consumer is Projection => consumer.kind === 'projection');
   }
 
   /** Names of the consumers of one kind that this runner drives. */
@@ -165,6 +170,7 @@ export class ConsumerRunner {
       client.on('error', ignore);
       try {
         await client.query('BEGIN');
+        await lockProjectionWrites(client, [projection.name], 'shared');
         await projection.apply(batch, client);
         const next = batch[batch.length - 1].position;
         await moveCheckpoint(client, projection.name, checkpoint, next);
@@ -190,6 +196,21 @@ export class ConsumerRunner {
       await moveCheckpoint(pool, reactor.name, checkpoint, event.position);
       checkpoint = event.position;
     }
+  }
+}
+
+/**
+ * Every batch a projection applies holds its write lock shared for the transaction; a rebuild
+ * takes it exclusively to hold the live projection still while it swaps the tables.
+ */
+export async function lockProjectionWrites(
+  client: Queryable,
+  names: readonly string[],
+  mode: 'shared' | 'exclusive',
+): Promise<void> {
+  const lock = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
+  for (const name of [...names].sort()) {
+    await client.query(`SELECT ${lock}(hashtextextended($1, 0))`, [`ledger-projection-writes:${name}`]);
   }
 }
 

@@ -9,6 +9,11 @@ export interface Projection {
   kind: 'projection';
   name: string;
   filter?: EventFilter;
+  /**
+   * The read-model tables it writes, unqualified, so that a rebuild can build them afresh in
+   * another schema (the name resolves through `search_path`). Without them it cannot be rebuilt.
+   */
+  tables?: readonly string[];
   apply(events: readonly RecordedEvent[], client: PoolClient): Promise<void>;
 }
 

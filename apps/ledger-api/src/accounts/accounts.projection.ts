@@ -18,7 +18,7 @@ function move(ledger: 1 | 0 | -1, held: 1 | 0 | -1) {
   };
 }
 
-export const accountsProjection = projection('accounts', {
+export const accountsProjection = projection('accounts', ['rm_accounts'], {
   AccountOpened: (event, client) => {
     const account = event.data as DataOf<'AccountOpened'>;
     return client.query(

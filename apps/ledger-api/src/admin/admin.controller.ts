@@ -7,6 +7,7 @@ import { EVENT_STORE, EventStore, positionToString } from '@ledger/event-store';
 import { Roles } from '../auth/principal';
 import { ApiError } from '../http/api-error';
 import { jsonAmount } from '../http/json-amount';
+import { ProjectionRebuilds } from './rebuild-projection/projection-rebuilds';
 
 class ReadStreamQuery {
   @ApiPropertyOptional({ minimum: 0, default: 0 })
@@ -37,18 +38,19 @@ export class AdminController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly runner: ConsumerRunner,
+    private readonly rebuilds: ProjectionRebuilds,
   ) {}
 
   @Get('projections')
   async projections() {
-    const statuses = await this.runner.status();
+    const [statuses, rebuilding] = await Promise.all([this.runner.status(), this.rebuilds.rebuilding()]);
     return statuses
       .filter((status) => status.kind === 'projection')
       .map((status) => ({
         name: status.name,
         position: status.position,
         lag: jsonAmount(status.lag),
-        status: 'live',
+        status: rebuilding.has(status.name) ? 'rebuilding' : 'live',
         updatedAt: status.updatedAt?.toISOString() ?? null,
       }));
   }

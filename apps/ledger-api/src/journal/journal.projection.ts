@@ -51,7 +51,7 @@ function postings(accountId: string, signed: bigint, reference: MovementReferenc
 }
 
 /** Holds and releases move no settled money; credits, debits and settled holds do. */
-export const journalProjection = projection('journal', {
+export const journalProjection = projection('journal', ['rm_journal', 'rm_journal_accounts', 'rm_journal_holds'], {
   AccountOpened: (event, client) => {
     const { accountId, currency } = event.data as DataOf<'AccountOpened'>;
     return client.query('INSERT INTO rm_journal_accounts (id, currency) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [

@@ -1,45 +1,28 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { apiClient, caughtUpHeaders, startTestLedger, TestLedger } from '../../../../test/ledger-app';
+import { caughtUpHeaders, startTestLedger, TestLedger } from '../../../../test/ledger-app';
+import { FAST_BANK_ENV, ledgerTraffic, TestUser } from '../../../../test/ledger-traffic';
+
+type Traffic = ReturnType<typeof ledgerTraffic>;
 
 describe('Payments (over HTTP)', () => {
   let ledger: TestLedger;
-  let api: ReturnType<typeof apiClient>;
-  let customer: { id: string; apiKey: string };
-  let merchant: { id: string; apiKey: string };
-  let stranger: { id: string; apiKey: string };
+  let api: Traffic['api'];
+  let keyed: Traffic['keyed'];
+  let account: Traffic['account'];
+  let customer: TestUser;
+  let merchant: TestUser;
+  let stranger: TestUser;
 
   beforeAll(async () => {
-    ledger = await startTestLedger({
-      BANK_WEBHOOK_SECRET: 'payments-test-webhook-secret',
-      BANK_SUCCESS_RATE: '1',
-      BANK_MIN_DELAY_MS: '10',
-      BANK_MAX_DELAY_MS: '50',
-    });
-    api = apiClient(ledger.baseUrl);
-    const user = async (name: string, role: string) =>
-      (await api.post('/api/v1/users', ledger.adminKey, { name, role })).body;
+    ledger = await startTestLedger(FAST_BANK_ENV);
+    const traffic = ledgerTraffic(ledger);
+    ({ api, keyed, account } = traffic);
+    const { user } = traffic;
     customer = await user('Hana', 'customer');
     merchant = await user('Market', 'merchant');
     stranger = await user('Ivan', 'customer');
   });
   afterAll(() => ledger.close());
-
-  const keyed = (): Record<string, string> => ({ 'Idempotency-Key': randomUUID() });
-
-  async function account(owner: { apiKey: string }, funds = 0): Promise<string> {
-    const id = (await api.post('/api/v1/accounts', owner.apiKey, { currency: 'EUR' })).body.id as string;
-    if (funds > 0) {
-      const deposit = await api.post('/api/v1/deposits', owner.apiKey, { accountId: id, amount: funds }, keyed());
-      for (let attempt = 0; attempt < 400; attempt++) {
-        const status = (await api.get(`/api/v1/deposits/${deposit.body.id}`, owner.apiKey)).body?.status;
-        if (status === 'succeeded') return id;
-        await delay(25);
-      }
-      throw new Error('funding failed');
-    }
-    return id;
-  }
 
   const caughtUp = () => caughtUpHeaders(ledger);
 

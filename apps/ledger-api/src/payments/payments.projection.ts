@@ -68,7 +68,7 @@ function close(status: 'voided' | 'expired') {
 }
 
 /** Payments, refunds, and the transaction rows of both sides. */
-export const paymentsProjection = projection('payments', {
+export const paymentsProjection = projection('payments', ['rm_payments', 'rm_refunds', 'rm_transactions'], {
   PaymentAuthorized: async (event, client) => {
     const payment = event.data as DataOf<'PaymentAuthorized'>;
     await client.query(

@@ -12,6 +12,7 @@ import { decodeState, encodeState } from './snapshot-codec';
 export const accountSnapshotsProjection: Projection = {
   kind: 'projection',
   name: 'account-snapshots',
+  tables: ['aggregate_snapshots'],
   async apply(events: readonly RecordedEvent[], client: PoolClient) {
     const byStream = new Map<string, RecordedEvent[]>();
     for (const event of events) {
@@ -34,10 +35,11 @@ export const accountSnapshotsProjection: Projection = {
       if (!last) continue;
       await client.query(
         `INSERT INTO aggregate_snapshots (stream_name, revision, position, state, updated_at)
-         VALUES ($1, $2, $3, $4, now())
+         VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (stream_name) DO UPDATE
-           SET revision = EXCLUDED.revision, position = EXCLUDED.position, state = EXCLUDED.state, updated_at = now()`,
-        [streamName, last.revision.toString(), positionToString(last.position), encodeState(state)],
+           SET revision = EXCLUDED.revision, position = EXCLUDED.position, state = EXCLUDED.state,
+               updated_at = EXCLUDED.updated_at`,
+        [streamName, last.revision.toString(), positionToString(last.position), encodeState(state), last.createdAt],
       );
     }
   },

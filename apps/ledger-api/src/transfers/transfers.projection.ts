@@ -29,7 +29,7 @@ function settle(status: 'succeeded' | 'failed') {
 }
 
 /** Deposits, withdrawals, their transaction rows and the review items of contradictory callbacks. */
-export const transfersProjection = projection('transfers', {
+export const transfersProjection = projection('transfers', ['rm_transfers', 'rm_transactions', 'rm_reviews'], {
   TransferRequested: async (event, client) => {
     const transfer = event.data as DataOf<'TransferRequested'>;
     await client.query(

@@ -3,7 +3,7 @@ import { projection } from '../shared/projection';
 
 type UserCreated = Extract<UserEvent, { type: 'UserCreated' }>['data'];
 
-export const usersProjection = projection('users', {
+export const usersProjection = projection('users', ['rm_users'], {
   UserCreated: (event, client) => {
     const user = event.data as UserCreated;
     return client.query(

@@ -1,0 +1,252 @@
+import { escapeIdentifier, Pool, PoolClient } from 'pg';
+import { comparePositions, EventStore, matchesFilter, Position, RecordedEvent } from '@ledger/event-store';
+import { moveCheckpoint, readCheckpoint } from './checkpoints';
+import { Projection } from './consumer';
+import { lockProjectionWrites } from './consumer-runner';
+
+export interface RebuildProgress {
+  processed: bigint;
+  /** Events in `$all` when the rebuild began; grows to `processed` if more arrived meanwhile. */
+  total: bigint;
+}
+
+export interface RebuildResult {
+  processed: bigint;
+  /** Rows that differed between the live table and the rebuilt one at the swap, per table. */
+  differences: Record<string, number>;
+}
+
+export interface RebuildOptions {
+  batchSize?: number;
+  onProgress?: (progress: RebuildProgress) => Promise<void> | void;
+  signal?: AbortSignal;
+  /** How long the swap may wait for queries holding the live tables. */
+  lockTimeoutMs?: number;
+}
+
+/**
+ * The projections that must be rebuilt with `name`: those reachable from it through shared
+ * tables, since a table is rebuilt whole. Undefined when `name` is unknown or names no tables.
+ */
+export function rebuildSetOf(projections: readonly Projection[], name: string): Projection[] | undefined {
+  const start = projections.find((projection) => projection.name === name);
+  if (!start?.tables?.length) return undefined;
+  const set = new Set([start]);
+  for (let grew = true; grew;) {
+    grew = false;
+    const tables = new Set([...set].flatMap((projection) => projection.tables ?? []));
+    for (const projection of projections) {
+      if (!set.has(projection) && projection.tables?.some((table) => tables.has(table))) {
+        set.add(projection);
+        grew = true;
+      }
+    }
+  }
+  return [...set].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Rebuilds projections without stopping them: fresh copies of their tables in a schema of their
+ * own are filled from the start of `$all` while the live tables keep serving; then, holding the
+ * live projections still, the copies catch up to the live checkpoints, are compared with the
+ * live tables, and take their place in one transaction. Until that commit nothing live changes,
+ * so a rebuild that fails or dies leaves the live read models as they were.
+ */
+export class ProjectionRebuild {
+  private readonly names: string[];
+  private readonly tables: string[];
+  private readonly schema: string;
+  private readonly retiredSchema: string;
+  private processed = 0n;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly pool: Pool,
+    private readonly projections: readonly Projection[],
+    private readonly options: RebuildOptions = {},
+  ) {
+    this.names = projections.map((projection) => projection.name).sort();
+    this.tables = [...new Set(projections.flatMap((projection) => projection.tables ?? []))].sort();
+    const key = this.names.join('_').replace(/[^a-z0-9_]/g, '_');
+    this.schema = `ledger_rebuild_${key}`.slice(0, 63);
+    this.retiredSchema = `ledger_retired_${key}`.slice(0, 63);
+  }
+
+  async run(): Promise<RebuildResult> {
+    const liveSchema = await this.prepareTables();
+    try {
+      const total = await this.store.countAfter(undefined);
+      const report = () => this.options.onProgress?.({ processed: this.processed, total: max(total, this.processed) });
+      await report();
+      const batchSize = this.options.batchSize ?? 2_000;
+      let after: Position | undefined;
+      // Until a read comes back short: close enough to the head that the swap catches up the rest.
+      for (let read = batchSize; read === batchSize;) {
+        this.options.signal?.throwIfAborted();
+        const events = await this.store.readAll({ after, maxCount: batchSize });
+        read = events.length;
+        if (read === 0) break;
+        await this.inTransaction(liveSchema, (client) => this.applyToAll(client, events));
+        after = events[events.length - 1].position;
+        await report();
+      }
+      const differences = await this.inTransaction(liveSchema, (client) => this.swap(client, liveSchema, after));
+      await report();
+      return { processed: this.processed, differences };
+    } catch (error) {
+      await this.pool.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(this.schema)} CASCADE`).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Empty copies of the live tables (columns, defaults, constraints, indexes under their live names). */
+  private async prepareTables(): Promise<string> {
+    const { rows } = await this.pool.query<{ schema: string }>('SELECT current_schema() AS schema');
+    const live = rows[0].schema;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // A rebuild killed earlier may have left its schema behind.
+      await client.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(this.schema)} CASCADE`);
+      await client.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(this.retiredSchema)} CASCADE`);
+      await client.query(`CREATE SCHEMA ${escapeIdentifier(this.schema)}`);
+      for (const table of this.tables) {
+        await client.query(
+          `CREATE TABLE ${this.qualified(this.schema, table)} (LIKE ${this.qualified(live, table)} INCLUDING ALL)`,
+        );
+        await this.copyIndexNames(client, live, table);
+      }
+      await client.query('COMMIT');
+      return live;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** LIKE names the copied indexes itself; give them the live names so later migrations find them. */
+  private async copyIndexNames(client: PoolClient, live: string, table: string): Promise<void> {
+    const indexes = async (schema: string) => {
+      const { rows } = await client.query<{ name: string; definition: string }>(
+        `SELECT i.relname AS name,
+                x.indisunique::text || regexp_replace(pg_get_indexdef(x.indexrelid), '^.* USING ', '') AS definition
+           FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+          WHERE x.indrelid = $1::regclass ORDER BY i.relname`,
+        [this.qualified(schema, table)],
+      );
+      return rows;
+    };
+    const liveIndexes = await indexes(live);
+    const copies = await indexes(this.schema);
+    const renames = copies.flatMap((copy, index) => {
+      const match = liveIndexes.find((candidate) => candidate.definition === copy.definition);
+      return match ? [{ from: copy.name, temporary: `ledger_rebuild_index_${index}`, to: match.name }] : [];
+    });
+    // Through temporary names, so that no rename collides with a copy not yet renamed.
+    for (const step of ['temporary', 'to'] as const) {
+      for (const rename of renames) {
+        const current = step === 'temporary' ? rename.from : rename.temporary;
+        await client.query(
+          `ALTER INDEX ${this.qualified(this.schema, current)} RENAME TO ${escapeIdentifier(rename[step])}`,
+        );
+      }
+    }
+  }
+
+  private async applyToAll(client: PoolClient, events: readonly RecordedEvent[], upTo?: Map<string, Position>) {
+    for (const projection of this.projections) {
+      const limit = upTo?.get(projection.name);
+      const relevant = events.filter(
+        (event) =>
+          matchesFilter(event, projection.filter) &&
+          (!upTo || (limit !== undefined && comparePositions(event.position, limit) <= 0)),
+      );
+      if (relevant.length > 0) await projection.apply(relevant, client);
+    }
+    this.processed += BigInt(events.length);
+  }
+
+  /**
+   * Holds the live projections still, brings each copy to its live checkpoint (or moves a lagging
+   * checkpoint up to where the copy is), compares, and moves the copies into the live schema.
+   */
+  private async swap(client: PoolClient, live: string, rebuiltTo: Position | undefined) {
+    await client.query(`SET LOCAL lock_timeout = ${Number(this.options.lockTimeoutMs ?? 10_000)}`);
+    await lockProjectionWrites(client, this.names, 'exclusive');
+    const checkpoints = new Map<string, Position>();
+    for (const name of this.names) {
+      const { position } = await readCheckpoint(client, name);
+      if (position) checkpoints.set(name, position);
+      if (rebuiltTo && (!position || comparePositions(position, rebuiltTo) < 0)) {
+        await moveCheckpoint(client, name, position, rebuiltTo);
+      }
+    }
+    const furthest = [...checkpoints.values()].reduce<Position | undefined>(
+      (a, b) => (a && comparePositions(a, b) >= 0 ? a : b),
+      undefined,
+    );
+    let after = rebuiltTo;
+    while (furthest && (!after || comparePositions(after, furthest) < 0)) {
+      const events = await this.store.readAll({ after, maxCount: this.options.batchSize ?? 2_000 });
+      if (events.length === 0) break;
+      await this.applyToAll(client, events, checkpoints);
+      after = events[events.length - 1].position;
+    }
+    const differences: Record<string, number> = {};
+    for (const table of this.tables) differences[table] = await this.countDifferences(client, live, table);
+    await client.query(`CREATE SCHEMA ${escapeIdentifier(this.retiredSchema)}`);
+    for (const table of this.tables) {
+      await client.query(
+        `ALTER TABLE ${this.qualified(live, table)} SET SCHEMA ${escapeIdentifier(this.retiredSchema)}`,
+      );
+      await client.query(`ALTER TABLE ${this.qualified(this.schema, table)} SET SCHEMA ${escapeIdentifier(live)}`);
+    }
+    await client.query(`DROP SCHEMA ${escapeIdentifier(this.retiredSchema)} CASCADE`);
+    await client.query(`DROP SCHEMA ${escapeIdentifier(this.schema)}`);
+    return differences;
+  }
+
+  /** Rows in one table but not the other, either way; identity columns are surrogate and left out. */
+  private async countDifferences(client: PoolClient, live: string, table: string): Promise<number> {
+    const { rows: columns } = await client.query<{ name: string }>(
+      `SELECT attname AS name FROM pg_attribute
+        WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped AND attidentity = ''
+        ORDER BY attnum`,
+      [this.qualified(live, table)],
+    );
+    const list = columns.map((column) => escapeIdentifier(column.name)).join(', ');
+    const [a, b] = [this.qualified(live, table), this.qualified(this.schema, table)];
+    const { rows } = await client.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM (
+         (SELECT ${list} FROM ${a} EXCEPT ALL SELECT ${list} FROM ${b})
+         UNION ALL
+         (SELECT ${list} FROM ${b} EXCEPT ALL SELECT ${list} FROM ${a})) AS differing`,
+    );
+    return rows[0].count;
+  }
+
+  /** Runs `work` in a transaction whose unqualified table names resolve to the copies first. */
+  private async inTransaction<T>(live: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SET LOCAL search_path TO ${escapeIdentifier(this.schema)}, ${escapeIdentifier(live)}`);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private qualified(schema: string, table: string): string {
+    return `${escapeIdentifier(schema)}.${escapeIdentifier(table)}`;
+  }
+}
+
+const max = (a: bigint, b: bigint) => (a > b ? a : b);
