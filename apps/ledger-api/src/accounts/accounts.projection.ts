@@ -1,43 +1,119 @@
-import { AccountEvent } from '@ledger/ledger-domain';
-import { positionToString, RecordedEvent } from '@ledger/event-store';
 import { PoolClient } from 'pg';
-import { projection } from '../shared/projection';
+import { Projection } from '@ledger/consumers';
+import { positionToString, RecordedEvent } from '@ledger/event-store';
+import { AccountEvent, assertNever } from '@ledger/ledger-domain';
 
-type DataOf<Type extends AccountEvent['type']> = Extract<AccountEvent, { type: Type }>['data'];
+type Opened = Extract<AccountEvent, { type: 'AccountOpened' }>['data'] & { position: string };
 
-/** Moves the balance columns of one account and stamps the position and time of the event. */
-function move(ledger: 1 | 0 | -1, held: 1 | 0 | -1) {
-  return (event: RecordedEvent, client: PoolClient) => {
-    const { accountId, amount } = event.data as { accountId: string; amount: string };
-    return client.query(
-      `UPDATE rm_accounts SET ledger = ledger + $2::bigint * $3, held = held + $2::bigint * $4,
-              position = $5, updated_at = $6
-        WHERE id = $1`,
-      [accountId, amount, ledger, held, positionToString(event.position), event.createdAt],
-    );
-  };
+/** One account's change over a batch: balances add up, position and time are the last event's. */
+interface Movement {
+  ledger: bigint;
+  held: bigint;
+  position: string;
+  updatedAt: Date;
 }
 
-export const accountsProjection = projection('accounts', ['rm_accounts'], {
-  AccountOpened: (event, client) => {
-    const account = event.data as DataOf<'AccountOpened'>;
-    return client.query(
-      `INSERT INTO rm_accounts (id, user_id, currency, status, position, created_at, updated_at)
-       VALUES ($1, $2, $3, 'open', $4, $5, $5) ON CONFLICT (id) DO NOTHING`,
-      [account.accountId, account.userId, account.currency, positionToString(event.position), account.openedAt],
-    );
+const ACCOUNT_EVENT_TYPES = new Set<string>([
+  'AccountOpened',
+  'FundsCredited',
+  'FundsHeld',
+  'HoldReleased',
+  'HoldSettled',
+  'FundsDebited',
+] satisfies AccountEvent['type'][]);
+
+/** How an event moves the ledger and held columns. */
+function deltas(event: AccountEvent): { ledger: bigint; held: bigint } {
+  switch (event.type) {
+    case 'AccountOpened':
+      return { ledger: 0n, held: 0n };
+    case 'FundsCredited':
+      return { ledger: BigInt(event.data.amount), held: 0n };
+    case 'FundsHeld':
+      return { ledger: 0n, held: BigInt(event.data.amount) };
+    case 'HoldReleased':
+      return { ledger: 0n, held: -BigInt(event.data.amount) };
+    case 'HoldSettled': {
+      const settled = BigInt(event.data.amount);
+      return { ledger: -settled, held: -settled - BigInt(event.data.released ?? '0') };
+    }
+    case 'FundsDebited':
+      return { ledger: -BigInt(event.data.amount), held: 0n };
+    default:
+      return assertNever(event);
+  }
+}
+
+/**
+ * Balances per account. A batch is folded in memory first: one INSERT for the accounts it opens
+ * and one UPDATE for all it moves, however many events it holds (a rebuild reads thousands).
+ */
+export const accountsProjection: Projection = {
+  kind: 'projection',
+  name: 'accounts',
+  tables: ['rm_accounts'],
+  async apply(events: readonly RecordedEvent[], client: PoolClient) {
+    const opened: Opened[] = [];
+    const moved = new Map<string, Movement>();
+    for (const recorded of events) {
+      if (!ACCOUNT_EVENT_TYPES.has(recorded.type)) continue;
+      const event = { type: recorded.type, data: recorded.data } as AccountEvent;
+      const position = positionToString(recorded.position);
+      if (event.type === 'AccountOpened') {
+        opened.push({ ...event.data, position });
+        continue;
+      }
+      const { ledger, held } = deltas(event);
+      const movement = moved.get(event.data.accountId) ?? {
+        ledger: 0n,
+        held: 0n,
+        position,
+        updatedAt: recorded.createdAt,
+      };
+      moved.set(event.data.accountId, {
+        ledger: movement.ledger + ledger,
+        held: movement.held + held,
+        position,
+        updatedAt: recorded.createdAt,
+      });
+    }
+    if (opened.length > 0) await insertOpened(client, opened);
+    if (moved.size > 0) await applyMovements(client, moved);
   },
-  FundsCredited: move(1, 0),
-  FundsHeld: move(0, 1),
-  HoldReleased: move(0, -1),
-  HoldSettled: (event, client) => {
-    const { accountId, amount, released = '0' } = event.data as DataOf<'HoldSettled'>;
-    return client.query(
-      `UPDATE rm_accounts SET ledger = ledger - $2::bigint, held = held - $2::bigint - $3::bigint,
-              position = $4, updated_at = $5
-        WHERE id = $1`,
-      [accountId, amount, released, positionToString(event.position), event.createdAt],
-    );
-  },
-  FundsDebited: move(-1, 0),
-});
+};
+
+function insertOpened(client: PoolClient, opened: Opened[]) {
+  return client.query(
+    `INSERT INTO rm_accounts (id, user_id, currency, status, position, created_at, updated_at)
+     SELECT id, user_id, currency, 'open', position, opened_at, opened_at
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[])
+            AS opened(id, user_id, currency, position, opened_at)
+     ON CONFLICT (id) DO NOTHING`,
+    [
+      opened.map((account) => account.accountId),
+      opened.map((account) => account.userId),
+      opened.map((account) => account.currency),
+      opened.map((account) => account.position),
+      opened.map((account) => account.openedAt),
+    ],
+  );
+}
+
+function applyMovements(client: PoolClient, moved: Map<string, Movement>) {
+  const movements = [...moved];
+  return client.query(
+    `UPDATE rm_accounts AS account
+        SET ledger = account.ledger + moved.ledger, held = account.held + moved.held,
+            position = moved.position, updated_at = moved.updated_at
+       FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::text[], $5::timestamptz[])
+            AS moved(id, ledger, held, position, updated_at)
+      WHERE account.id = moved.id`,
+    [
+      movements.map(([id]) => id),
+      movements.map(([, movement]) => movement.ledger.toString()),
+      movements.map(([, movement]) => movement.held.toString()),
+      movements.map(([, movement]) => movement.position),
+      movements.map(([, movement]) => movement.updatedAt),
+    ],
+  );
+}

@@ -1,87 +1,152 @@
 import { PoolClient } from 'pg';
+import { Projection } from '@ledger/consumers';
 import { RecordedEvent } from '@ledger/event-store';
-import { AccountEvent, MovementReference } from '@ledger/ledger-domain';
-import { projection } from '../shared/projection';
-
-type DataOf<Type extends AccountEvent['type']> = Extract<AccountEvent, { type: Type }>['data'];
+import { AccountEvent, assertNever, MovementReference } from '@ledger/ledger-domain';
 
 /** The system account that money from or to the outside world posts against. */
 export const bankClearing = (currency: string) => `system:bank-clearing:${currency}`;
 
 interface Posting {
+  movementId: string;
   account: string;
+  /** Resolved once the batch knows every account's currency. */
+  ownerAccountId: string;
   amount: bigint;
+  eventId: string;
+  createdAt: Date;
 }
 
-async function post(
-  client: PoolClient,
-  event: RecordedEvent,
-  accountId: string,
-  movementId: string,
-  postings: Posting[],
-) {
-  const { rows } = await client.query<{ currency: string }>('SELECT currency FROM rm_journal_accounts WHERE id = $1', [
-    accountId,
-  ]);
-  const currency = rows[0].currency;
-  for (const posting of postings) {
-    await client.query(
-      `INSERT INTO rm_journal (movement_id, account, currency, amount, event_id, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id, account) DO NOTHING`,
-      [
-        movementId,
-        posting.account.replace('{currency}', currency),
-        currency,
-        posting.amount.toString(),
-        event.id,
-        event.createdAt,
-      ],
-    );
+/** What one batch adds to the journal, gathered before any of it is written. */
+class JournalBatch {
+  readonly currencies = new Map<string, string>();
+  readonly holds = new Map<string, MovementReference['type']>();
+  readonly newAccounts: string[] = [];
+  readonly newHolds: string[] = [];
+  readonly postings: Posting[] = [];
+
+  add(event: AccountEvent, recorded: RecordedEvent): void {
+    switch (event.type) {
+      case 'AccountOpened':
+        this.currencies.set(event.data.accountId, event.data.currency);
+        this.newAccounts.push(event.data.accountId);
+        return;
+      case 'FundsCredited':
+      case 'FundsDebited': {
+        const { accountId, amount, reference } = event.data;
+        const signed = event.type === 'FundsCredited' ? BigInt(amount) : -BigInt(amount);
+        return this.post(recorded, accountId, reference.id, signed, reference.type);
+      }
+      case 'FundsHeld':
+        this.holds.set(event.data.holdId, event.data.reference.type);
+        this.newHolds.push(event.data.holdId);
+        return;
+      case 'HoldSettled': {
+        const { holdId, accountId, amount } = event.data;
+        return this.post(recorded, accountId, holdId, -BigInt(amount), this.holds.get(holdId)!);
+      }
+      case 'HoldReleased':
+        return;
+      default:
+        return assertNever(event);
+    }
+  }
+
+  /**
+   * A deposit's credit and a withdrawal's debit are balanced by bank clearing; payments and
+   * refunds by the other party's posting of the same movement.
+   */
+  post(recorded: RecordedEvent, accountId: string, movementId: string, signed: bigint, type: string): void {
+    const common = { movementId, ownerAccountId: accountId, eventId: recorded.id, createdAt: recorded.createdAt };
+    this.postings.push({ ...common, account: accountId, amount: signed });
+    if (type === 'deposit' || type === 'withdrawal') {
+      this.postings.push({ ...common, account: bankClearing('{currency}'), amount: -signed });
+    }
   }
 }
 
+const ACCOUNT_EVENT_TYPES = new Set<string>([
+  'AccountOpened',
+  'FundsCredited',
+  'FundsHeld',
+  'HoldReleased',
+  'HoldSettled',
+  'FundsDebited',
+] satisfies AccountEvent['type'][]);
+
 /**
- * The bank side of a movement: a deposit's credit and a withdrawal's debit are balanced by bank
- * clearing; payments and refunds are balanced by the other party's posting of the same movement.
+ * The double-entry journal: credits, debits and settled holds post; holds and releases move no
+ * settled money. A batch is gathered in memory and written with one statement per table.
  */
-function postings(accountId: string, signed: bigint, reference: MovementReference | undefined): Posting[] {
-  const own: Posting = { account: accountId, amount: signed };
-  const external = reference?.type === 'deposit' || reference?.type === 'withdrawal';
-  return external ? [own, { account: bankClearing('{currency}'), amount: -signed }] : [own];
+export const journalProjection: Projection = {
+  kind: 'projection',
+  name: 'journal',
+  tables: ['rm_journal', 'rm_journal_accounts', 'rm_journal_holds'],
+  async apply(events: readonly RecordedEvent[], client: PoolClient) {
+    const accountEvents = events.filter((recorded) => ACCOUNT_EVENT_TYPES.has(recorded.type));
+    const batch = new JournalBatch();
+    await loadEarlierHolds(client, batch, accountEvents);
+    for (const recorded of accountEvents) {
+      batch.add({ type: recorded.type, data: recorded.data } as AccountEvent, recorded);
+    }
+    await resolveCurrencies(client, batch);
+    if (batch.newAccounts.length > 0) {
+      await client.query(
+        `INSERT INTO rm_journal_accounts (id, currency)
+       SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (id) DO NOTHING`,
+        [batch.newAccounts, batch.newAccounts.map((id) => batch.currencies.get(id))],
+      );
+    }
+    if (batch.newHolds.length > 0) {
+      await client.query(
+        `INSERT INTO rm_journal_holds (hold_id, reference_type)
+       SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (hold_id) DO NOTHING`,
+        [batch.newHolds, batch.newHolds.map((id) => batch.holds.get(id))],
+      );
+    }
+    await insertPostings(client, batch);
+  },
+};
+
+/** A hold's id is its withdrawal's or payment's; the hold, placed before its settlement, says which. */
+async function loadEarlierHolds(client: PoolClient, batch: JournalBatch, events: RecordedEvent[]): Promise<void> {
+  const settled = events.filter((recorded) => recorded.type === 'HoldSettled');
+  if (settled.length === 0) return;
+  const { rows } = await client.query<{ hold_id: string; reference_type: MovementReference['type'] }>(
+    'SELECT hold_id, reference_type FROM rm_journal_holds WHERE hold_id = ANY($1::uuid[])',
+    [settled.map((recorded) => (recorded.data as { holdId: string }).holdId)],
+  );
+  rows.forEach((row) => batch.holds.set(row.hold_id, row.reference_type));
 }
 
-/** Holds and releases move no settled money; credits, debits and settled holds do. */
-export const journalProjection = projection('journal', ['rm_journal', 'rm_journal_accounts', 'rm_journal_holds'], {
-  AccountOpened: (event, client) => {
-    const { accountId, currency } = event.data as DataOf<'AccountOpened'>;
-    return client.query('INSERT INTO rm_journal_accounts (id, currency) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [
-      accountId,
-      currency,
-    ]);
-  },
-  FundsCredited: (event, client) => {
-    const { accountId, amount, reference } = event.data as DataOf<'FundsCredited'>;
-    return post(client, event, accountId, reference.id, postings(accountId, BigInt(amount), reference));
-  },
-  FundsDebited: (event, client) => {
-    const { accountId, amount, reference } = event.data as DataOf<'FundsDebited'>;
-    return post(client, event, accountId, reference.id, postings(accountId, -BigInt(amount), reference));
-  },
-  FundsHeld: (event, client) => {
-    const { holdId, reference } = event.data as DataOf<'FundsHeld'>;
-    return client.query(
-      'INSERT INTO rm_journal_holds (hold_id, reference_type) VALUES ($1, $2) ON CONFLICT (hold_id) DO NOTHING',
-      [holdId, reference.type],
-    );
-  },
-  HoldSettled: async (event, client) => {
-    const { accountId, holdId, amount } = event.data as DataOf<'HoldSettled'>;
-    // A hold's id is its withdrawal's or payment's; the hold itself says which.
-    const { rows } = await client.query<{ reference_type: string }>(
-      `SELECT reference_type FROM rm_journal_holds WHERE hold_id = $1`,
-      [holdId],
-    );
-    const reference = { type: rows[0].reference_type, id: holdId } as MovementReference;
-    return post(client, event, accountId, holdId, postings(accountId, -BigInt(amount), reference));
-  },
-});
+async function resolveCurrencies(client: PoolClient, batch: JournalBatch): Promise<void> {
+  const unknown = [...new Set(batch.postings.map((posting) => posting.ownerAccountId))].filter(
+    (id) => !batch.currencies.has(id),
+  );
+  if (unknown.length === 0) return;
+  const { rows } = await client.query<{ id: string; currency: string }>(
+    'SELECT id, currency FROM rm_journal_accounts WHERE id = ANY($1::uuid[])',
+    [unknown],
+  );
+  rows.forEach((row) => batch.currencies.set(row.id, row.currency));
+}
+
+function insertPostings(client: PoolClient, batch: JournalBatch) {
+  if (batch.postings.length === 0) return;
+  const currencyOf = (posting: Posting) => batch.currencies.get(posting.ownerAccountId)!;
+  return client.query(
+    `INSERT INTO rm_journal (movement_id, account, currency, amount, event_id, created_at)
+     SELECT movement_id, account, currency, amount, event_id, created_at
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::uuid[], $6::timestamptz[])
+            WITH ORDINALITY AS posting(movement_id, account, currency, amount, event_id, created_at, n)
+      ORDER BY n
+     ON CONFLICT (event_id, account) DO NOTHING`,
+    [
+      batch.postings.map((posting) => posting.movementId),
+      batch.postings.map((posting) => posting.account.replace('{currency}', currencyOf(posting))),
+      batch.postings.map(currencyOf),
+      batch.postings.map((posting) => posting.amount.toString()),
+      batch.postings.map((posting) => posting.eventId),
+      batch.postings.map((posting) => posting.createdAt),
+    ],
+  );
+}
