@@ -1,7 +1,5 @@
 import { freePort } from '@ledger/database';
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { eventually } from './eventually';
 import { BankSimulator } from '@ledger/bank-simulator';
@@ -10,6 +8,7 @@ import { AccountEvent, evolveAccount, heldAmount, initialAccountState } from '@l
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from './database';
 import { apiClient } from './ledger-app';
+import { LedgerProcess, startLedgerProcess } from './ledger-process';
 
 const SECRET = 'restart-test-webhook-secret';
 const ADMIN_KEY = `restart-admin-${randomUUID()}`;
@@ -23,7 +22,7 @@ describe('the ledger killed and restarted', () => {
   let bank: BankSimulator;
   let bankUrl: string;
   let port: number;
-  let ledger: ChildProcess | undefined;
+  let ledger: LedgerProcess | undefined;
   const api = () => apiClient(`http://127.0.0.1:${port}`);
 
   beforeAll(async () => {
@@ -39,33 +38,22 @@ describe('the ledger killed and restarted', () => {
     bankUrl = await bank.listen();
   });
   afterAll(async () => {
-    ledger?.kill('SIGKILL');
+    ledger?.kill();
     await bank.close();
     await database.drop();
   });
 
-  /** `npm start` as a user would run it, against the test database and a bank at `url`. */
   async function startLedger(url: string): Promise<void> {
-    ledger = spawn('npm', ['start', '--silent'], {
-      cwd: join(__dirname, '..'),
-      env: {
-        ...process.env,
-        DATABASE_URL: database.url,
-        PORT: String(port),
-        BANK_URL: url,
-        BANK_WEBHOOK_SECRET: SECRET,
-        LEDGER_ADMIN_API_KEY: ADMIN_KEY,
-        LEDGER_SEED_DEMO: 'false',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
-      detached: true,
+    ledger = await startLedgerProcess(port, {
+      DATABASE_URL: database.url,
+      BANK_URL: url,
+      BANK_WEBHOOK_SECRET: SECRET,
+      LEDGER_ADMIN_API_KEY: ADMIN_KEY,
     });
-    await eventually(async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200, 90_000);
   }
 
   function killLedger(): void {
-    process.kill(-ledger!.pid!, 'SIGKILL'); // the whole group: npm, sh and node, no shutdown hooks
+    ledger?.kill();
     ledger = undefined;
   }
 
@@ -141,25 +129,13 @@ describe('the ledger killed during a burst of concurrent payments', () => {
   it('restarts with every account equal to its replay and a balanced journal', async () => {
     const database = await createTestDatabase([CONSUMER_MIGRATIONS]);
     const port = await freePort();
-    const env = {
-      ...process.env,
-      DATABASE_URL: database.url,
-      PORT: String(port),
-      BANK_WEBHOOK_SECRET: SECRET,
-      LEDGER_ADMIN_API_KEY: ADMIN_KEY,
-      LEDGER_SEED_DEMO: 'true',
-      LOG_LEVEL: 'warn',
-    };
-    const start = async () => {
-      const child = spawn('npm', ['start', '--silent'], {
-        cwd: join(__dirname, '..'),
-        env,
-        stdio: 'ignore',
-        detached: true,
+    const start = () =>
+      startLedgerProcess(port, {
+        DATABASE_URL: database.url,
+        BANK_WEBHOOK_SECRET: SECRET,
+        LEDGER_ADMIN_API_KEY: ADMIN_KEY,
+        LEDGER_SEED_DEMO: 'true',
       });
-      await eventually(async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200, 90_000);
-      return child;
-    };
     const api = apiClient(`http://127.0.0.1:${port}`);
     const alice = 'lk_demo_alice_customer_key_0001';
     const bob = 'lk_demo_bob_customer_key_00002';
@@ -183,7 +159,7 @@ describe('the ledger killed during a burst of concurrent payments', () => {
           .catch(() => undefined),
       );
       await delay(1_000);
-      process.kill(-child.pid!, 'SIGKILL');
+      child.kill();
       const answers = await Promise.all(burst);
       // Killed mid-burst: some payments were answered, some never were.
       expect(answers.filter((answer) => answer?.status === 201).length).toBeGreaterThan(0);
@@ -210,7 +186,7 @@ describe('the ledger killed during a burst of concurrent payments', () => {
       expect(rows.length).toBeGreaterThan(0);
       for (const row of rows) expect(row.total).toBe('0');
     } finally {
-      process.kill(-child.pid!, 'SIGKILL');
+      child.kill();
       await database.drop();
     }
   });
