@@ -51,6 +51,8 @@ describe('a rebuild whose process is killed midway', () => {
         const rebuild = (await api.get('/api/v1/admin/projections/journal/rebuild', ADMIN_KEY)).body;
         return rebuild.status === 'running' && rebuild.processed > 0;
       }, 30_000);
+      const listed = (await api.get('/api/v1/admin/projections', ADMIN_KEY)).body;
+      expect(listed.find((projection: { name: string }) => projection.name === 'journal').status).toBe('rebuilding');
       ledger.kill();
       expect(await readModelTotals(database.pool)).toEqual(before);
 

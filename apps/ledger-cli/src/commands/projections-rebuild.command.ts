@@ -9,6 +9,7 @@ interface RebuildStatus {
   projections: string[];
   processed: number;
   total: number;
+  rate: number;
   differences: Record<string, number> | null;
 }
 
@@ -33,14 +34,12 @@ export class ProjectionsRebuildCommand extends CommandRunner {
       format: `${name} [{bar}] {percentage}% | {value}/{total} events | {rate} events/s`,
     });
     bar.start(1, 0, { rate: 0 });
-    const started = Date.now();
     let status: RebuildStatus;
     do {
       await delay(POLL_MS);
       status = await this.ledger.get<RebuildStatus>(path);
-      const rate = Math.round(status.processed / Math.max((Date.now() - started) / 1_000, 0.001));
       bar.setTotal(Math.max(status.total, 1));
-      bar.update(status.processed, { rate });
+      bar.update(status.processed, { rate: status.rate });
     } while (status.status === 'running');
     bar.stop();
     if (status.status === 'failed')

@@ -79,12 +79,15 @@ export class ProjectionRebuilds implements OnModuleDestroy {
     const row = rows[0];
     if (!row) throw new ApiError(404, 'not_found', `No rebuild of ${name} has been started.`);
     const status = row.status === 'running' && !(await this.isRunning(row)) ? 'failed' : row.status;
+    const seconds = ((row.finished_at ?? this.clock.now()).getTime() - row.started_at.getTime()) / 1_000;
     return {
       rebuildId: row.id,
       projections: row.projections,
       status,
       processed: jsonAmount(row.processed),
       total: jsonAmount(row.total),
+      /** Events per second so far. */
+      rate: seconds > 0 ? Math.round(Number(row.processed) / seconds) : 0,
       differences: row.differences,
       startedAt: row.started_at.toISOString(),
       finishedAt: row.finished_at?.toISOString() ?? null,

@@ -70,6 +70,7 @@ describe('Rebuilding read models without downtime (over HTTP)', () => {
           status: 'done',
           processed: expect.any(Number),
           total: expect.any(Number),
+          rate: expect.any(Number),
           startedAt: expect.any(String),
           finishedAt: expect.any(String),
         });
