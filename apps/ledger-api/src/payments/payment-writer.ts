@@ -14,7 +14,7 @@ import {
 import { toApiError } from '../http/domain-errors';
 import { CLOCK, Clock } from '../shared/clock';
 import { eventIdFor } from '../shared/command-context';
-import { Loaded, loadAggregate, toEventData } from '../shared/event-sourcing';
+import { appendAhead, Loaded, loadAggregate, refuseOnlyWhenSettled, toEventData } from '../shared/event-sourcing';
 
 export interface PaymentAccounts {
   payer: Loaded<AccountState>;
@@ -40,21 +40,34 @@ export class PaymentWriter {
     ]).then(([payer, payee]) => ({ payer, payee }));
   }
 
-  async write(
+  async write(...args: Parameters<PaymentWriter['submit']>): Promise<{ state: PaymentState; result: AppendResult }> {
+    const { state, committed } = await this.submit(...args);
+    return { state, result: await committed };
+  }
+
+  /**
+   * Decides the money movement and starts the append; the accounts written at an exact revision
+   * count it at once (`appendAhead`), so the caller may let the next command on them decide before
+   * this one has committed.
+   */
+  async submit(
     payment: Loaded<PaymentState>,
     events: PaymentEvent[],
     accounts: PaymentAccounts,
     accountIds: { payer: string; payee: string },
     step: string,
     metadata: EventMetadata,
-  ): Promise<{ state: PaymentState; result: AppendResult }> {
+  ): Promise<{ state: PaymentState; committed: Promise<AppendResult> }> {
     const settled = settlePayment(
       payment.state,
       events,
       { payer: accounts.payer.state, payee: accounts.payee.state },
       this.clock.now(),
     );
-    if (!settled.ok) throw toApiError(settled.error);
+    if (!settled.ok) {
+      await refuseOnlyWhenSettled([accounts.payer, accounts.payee]);
+      throw toApiError(settled.error);
+    }
     const { settlement } = settled;
     const state = events.reduce(evolvePayment, payment.state);
     const paymentId = state.status === 'none' ? '' : state.paymentId;
@@ -65,14 +78,23 @@ export class PaymentWriter {
         events: toEventData(events, eventIdFor(paymentId, step), metadata),
       },
     ];
+    const ahead: { streamName: string; loaded: Loaded<AccountState> }[] = [];
     for (const side of ['payer', 'payee'] as const) {
       if (settlement[side].length === 0) continue;
+      const streamName = accountStreamName(accountIds[side]);
+      const { revision, state: before } = accounts[side];
       requests.push({
-        streamName: accountStreamName(accountIds[side]),
-        expectedRevision: settlement.checked[side] ? accounts[side].revision : 'any',
+        streamName,
+        expectedRevision: settlement.checked[side] ? revision : 'any',
         events: toEventData(settlement[side], eventIdFor(paymentId, `${step}:${side}`), metadata),
       });
+      if (!settlement.checked[side]) continue;
+      const after = (revision === 'no_stream' ? -1n : revision) + BigInt(settlement[side].length);
+      ahead.push({
+        streamName,
+        loaded: { state: settlement[side].reduce(evolveAccount, before), revision: after, position: undefined },
+      });
     }
-    return { state, result: await this.store.append(requests) };
+    return { state, committed: appendAhead(this.store, requests, ahead) };
   }
 }

@@ -1,5 +1,13 @@
 import { ExponentialBackoff, handleType, retry } from 'cockatiel';
-import { EventData, EventStore, Position, RecordedEvent, WrongExpectedRevisionError } from '@ledger/event-store';
+import {
+  AppendRequest,
+  AppendResult,
+  EventData,
+  EventStore,
+  Position,
+  RecordedEvent,
+  WrongExpectedRevisionError,
+} from '@ledger/event-store';
 
 export interface Loaded<State> {
   state: State;
@@ -7,6 +15,8 @@ export interface Loaded<State> {
   revision: bigint | 'no_stream';
   /** Position of the last event read. */
   position: Position | undefined;
+  /** Set when this state counts events of an append not yet committed (see `appendAhead`). */
+  pending?: Promise<unknown>;
 }
 
 const CACHED_STREAMS = 10_000;
@@ -35,20 +45,79 @@ export async function loadAggregate<State, Event>(
   evolve: (state: State, event: Event) => State,
   initialState: State,
 ): Promise<Loaded<State>> {
-  let cache = caches.get(store);
-  if (!cache) caches.set(store, (cache = new Map()));
+  const cache = cacheOf(store);
   const known = (cache.get(streamName) as Loaded<State> | undefined) ?? (await fromSnapshot<State>(store, streamName));
   const from = known && known.revision !== 'no_stream' ? known.revision + 1n : 0n;
   const events = await store.readStream(streamName, { fromRevision: from });
   const last = events[events.length - 1];
   if (!last) return known ?? { state: initialState, revision: 'no_stream', position: undefined };
+  if (known?.pending) {
+    // Events beyond a state that counts an append in flight: that state cannot be built upon.
+    cache.delete(streamName);
+    return loadAggregate(store, streamName, evolve, initialState);
+  }
   const base = known ? known.state : initialState;
   const state = events.reduce((current, recorded) => evolve(current, toDomainEvent<Event>(recorded)), base);
   const loaded: Loaded<State> = { state, revision: last.revision, position: last.position };
+  remember(cache, streamName, loaded);
+  return loaded;
+}
+
+/**
+ * Appends, and before the commit records each `ahead` stream's state after the append as its
+ * latest: the next command on the stream, queued behind this one, decides on it at once instead of
+ * waiting for the commit, and its append (expecting this one's revision) rides the same group
+ * commit. Should this append fail, the records are dropped and every append decided on them fails
+ * its expected revision, so nothing is ever written on a state that was not committed.
+ */
+export function appendAhead(
+  store: EventStore,
+  requests: readonly AppendRequest[],
+  ahead: readonly { streamName: string; loaded: Loaded<unknown> }[],
+): Promise<AppendResult> {
+  const cache = cacheOf(store);
+  const committed = store.append(requests);
+  for (const { streamName, loaded } of ahead) remember(cache, streamName, { ...loaded, pending: committed });
+  committed.then(
+    () =>
+      ahead.forEach(({ streamName }) => {
+        const latest = cache.get(streamName);
+        if (latest?.pending === committed) cache.set(streamName, { ...latest, pending: undefined });
+      }),
+    () => ahead.forEach(({ streamName }) => cache.delete(streamName)),
+  );
+  return committed;
+}
+
+/**
+ * A refusal decided on states that count appends still in flight may be wrong if one of them
+ * fails: wait for them, and have the command decided again on what was committed.
+ */
+export async function refuseOnlyWhenSettled(states: readonly Loaded<unknown>[]): Promise<void> {
+  const pending = states.flatMap((loaded) => (loaded.pending ? [loaded.pending] : []));
+  if (pending.length === 0) return;
+  await Promise.allSettled(pending);
+  throw new StaleDecisionError();
+}
+
+/** A decision was made on state that has since changed; decide again. */
+export class StaleDecisionError extends Error {
+  constructor() {
+    super('Decided on state that counted appends then in flight');
+    this.name = 'StaleDecisionError';
+  }
+}
+
+function cacheOf(store: EventStore): Map<string, Loaded<unknown>> {
+  let cache = caches.get(store);
+  if (!cache) caches.set(store, (cache = new Map()));
+  return cache;
+}
+
+function remember(cache: Map<string, Loaded<unknown>>, streamName: string, loaded: Loaded<unknown>): void {
   cache.delete(streamName);
   if (cache.size >= CACHED_STREAMS) cache.delete(cache.keys().next().value!);
   cache.set(streamName, loaded);
-  return loaded;
 }
 
 async function fromSnapshot<State>(store: EventStore, streamName: string): Promise<Loaded<State> | undefined> {
@@ -70,10 +139,10 @@ export function toEventData<Event extends { type: string; data: unknown }>(
 }
 
 /**
- * Someone else wrote first: decide again on fresh state. Bounded, with jittered exponential
- * backoff, for writers in other processes (the keyed queue orders those in this one).
+ * Someone else wrote first, or an append decided upon failed: decide again on fresh state.
+ * Bounded, with jittered exponential backoff.
  */
-export const retryOnConflict = retry(handleType(WrongExpectedRevisionError), {
+export const retryOnConflict = retry(handleType(WrongExpectedRevisionError).orType(StaleDecisionError), {
   maxAttempts: 20,
   backoff: new ExponentialBackoff({ initialDelay: 5, maxDelay: 200 }),
 });

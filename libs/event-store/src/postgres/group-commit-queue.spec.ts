@@ -46,6 +46,26 @@ describe('GroupCommitQueue', () => {
     await expect(Promise.all(results)).resolves.toHaveLength(6);
   });
 
+  it('never has items with a shared ordering key in two batches in flight, and keeps their order', async () => {
+    const writer = controlledWriter();
+    const keyOf = (item: number) => [item < 10 ? 'hot' : `cold-${item}`];
+    const queue = new GroupCommitQueue(writer.send, 2, 10, keyOf);
+    const results = [1, 2, 11, 3, 12].map((item) => queue.submit(item));
+    await settle();
+    // 1 leaves alone; 2 shares its key and waits, while 11 takes the second slot.
+    expect(writer.batches.map((batch) => batch.items)).toEqual([[1], [11]]);
+    writer.batches[1].finish();
+    await settle();
+    // 2 and 3 still wait for 1; 12 passes them.
+    expect(writer.batches.map((batch) => batch.items)).toEqual([[1], [11], [12]]);
+    writer.batches[0].finish();
+    await settle();
+    expect(writer.batches.map((batch) => batch.items)).toEqual([[1], [11], [12], [2, 3]]);
+    writer.batches[2].finish();
+    writer.batches[3].finish();
+    await expect(Promise.all(results)).resolves.toHaveLength(5);
+  });
+
   it('fails every item of a failed batch and goes on with the next', async () => {
     const writer = controlledWriter();
     const queue = new GroupCommitQueue(writer.send, 1, 10);

@@ -8,16 +8,21 @@ interface Waiting<Item, Result> {
  * Group commit: while `maxInFlight` batches are being written, further items wait and leave
  * together in the next batch. An idle queue sends an item at once, so batching adds no latency
  * under light load and saves a round trip and a commit per item under heavy load.
+ *
+ * Items that share an ordering key never travel in two batches in flight at once: they leave in
+ * submission order, in one batch or in batches one after the other. (Two batches in flight run on
+ * two connections, and the later could reach the database first.)
  */
 export class GroupCommitQueue<Item, Result> {
   private readonly waiting: Waiting<Item, Result>[] = [];
-  private inFlight = 0;
+  private readonly inFlight = new Set<ReadonlySet<string>>();
 
   constructor(
     /** Writes a batch; answers one result per item, in order. */
     private readonly send: (items: Item[]) => Promise<Result[]>,
     private readonly maxInFlight: number,
     private readonly maxBatch: number,
+    private readonly orderingKeysOf: (item: Item) => readonly string[] = () => [],
   ) {}
 
   submit(item: Item): Promise<Result> {
@@ -28,18 +33,36 @@ export class GroupCommitQueue<Item, Result> {
   }
 
   private drain(): void {
-    while (this.inFlight < this.maxInFlight && this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, this.maxBatch);
-      this.inFlight++;
+    while (this.inFlight.size < this.maxInFlight) {
+      const batch = this.nextBatch();
+      if (batch.length === 0) return;
+      const keys = new Set(batch.flatMap((entry) => this.orderingKeysOf(entry.item)));
+      this.inFlight.add(keys);
       this.send(batch.map((entry) => entry.item))
         .then(
           (results) => batch.forEach((entry, index) => entry.resolve(results[index])),
           (error: unknown) => batch.forEach((entry) => entry.reject(error)),
         )
         .finally(() => {
-          this.inFlight--;
+          this.inFlight.delete(keys);
           this.drain();
         });
     }
+  }
+
+  /** The first waiting items, up to `maxBatch`, passing over any whose keys a batch in flight or a passed-over item holds. */
+  private nextBatch(): Waiting<Item, Result>[] {
+    const held = new Set([...this.inFlight].flatMap((keys) => [...keys]));
+    const batch: Waiting<Item, Result>[] = [];
+    for (let index = 0; index < this.waiting.length && batch.length < this.maxBatch;) {
+      const keys = this.orderingKeysOf(this.waiting[index].item);
+      if (keys.some((key) => held.has(key))) {
+        keys.forEach((key) => held.add(key));
+        index++;
+      } else {
+        batch.push(...this.waiting.splice(index, 1));
+      }
+    }
+    return batch;
   }
 }

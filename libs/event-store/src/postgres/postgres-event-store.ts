@@ -83,6 +83,9 @@ export class PostgresEventStore implements EventStore {
       (batch) => this.writeBatch(batch),
       options.concurrentAppendBatches ?? DEFAULT_CONCURRENT_BATCHES,
       options.maxAppendsPerBatch ?? DEFAULT_APPENDS_PER_BATCH,
+      // Appends at an exact revision of one stream must reach the database in the order made.
+      (requests) =>
+        requests.filter((request) => typeof request.expectedRevision === 'bigint').map((request) => request.streamName),
     );
   }
 

@@ -48,13 +48,21 @@ export class CreatePaymentHandler implements ICommandHandler<CreatePaymentComman
     }
     const paymentId = newEntityId('payment', command.context);
     // Only the payer is written at an exact revision; the payee's credit needs no queue, so a
-    // busy merchant receives many payments at once.
-    return this.queue.run(accountStreamName(payerAccountId), () =>
-      retryOnConflict.execute(() => this.attempt(command, paymentId)),
-    );
+    // busy merchant receives many payments at once. The payer's queue is held while deciding and
+    // starting the append, not while it commits: the next payment from the payer decides on this
+    // one's outcome meanwhile, and their appends share a group commit.
+    return retryOnConflict.execute(async () => {
+      const { committed } = await this.queue.run(accountStreamName(payerAccountId), () =>
+        this.attempt(command, paymentId),
+      );
+      return committed;
+    });
   }
 
-  private async attempt({ request, principal, context }: CreatePaymentCommand, paymentId: string) {
+  private async attempt(
+    { request, principal, context }: CreatePaymentCommand,
+    paymentId: string,
+  ): Promise<{ committed: Promise<{ payment: PaymentResponse; position: Position }> }> {
     const [payment, accounts] = await Promise.all([
       loadAggregate(this.store, paymentStreamName(paymentId), evolvePayment, initialPaymentState),
       this.writer.loadAccounts(request.payerAccountId, request.payeeAccountId),
@@ -64,8 +72,9 @@ export class CreatePaymentHandler implements ICommandHandler<CreatePaymentComman
       throw new ApiError(404, 'not_found', 'No such payer account.');
     }
     if (payee.state.status !== 'open') throw new ApiError(404, 'not_found', 'No such payee account.');
-    if (payment.state.status !== 'none')
-      return { payment: toPaymentResponse(payment.state), position: payment.position! };
+    if (payment.state.status !== 'none') {
+      return { committed: Promise.resolve({ payment: toPaymentResponse(payment.state), position: payment.position! }) };
+    }
     if (payer.state.currency !== payee.state.currency) {
       throw new ApiError(422, 'currency_mismatch', 'Payer and payee accounts hold different currencies.');
     }
@@ -87,7 +96,7 @@ export class CreatePaymentHandler implements ICommandHandler<CreatePaymentComman
       this.clock.now(),
     );
     if (!decision.ok) throw toApiError(decision.error);
-    const { state, result } = await this.writer.write(
+    const { state, committed } = await this.writer.submit(
       payment,
       decision.events,
       accounts,
@@ -95,6 +104,8 @@ export class CreatePaymentHandler implements ICommandHandler<CreatePaymentComman
       'create',
       eventMetadata(context),
     );
-    return { payment: toPaymentResponse(state), position: result.position };
+    return {
+      committed: committed.then((result) => ({ payment: toPaymentResponse(state), position: result.position })),
+    };
   }
 }

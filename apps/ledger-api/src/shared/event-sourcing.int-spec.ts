@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore, WrongExpectedRevisionError } from '@ledger/event-store';
+import { createTestDatabase, TestDatabase } from '../../../../test/database';
+import { appendAhead, loadAggregate, refuseOnlyWhenSettled, StaleDecisionError } from './event-sourcing';
+
+type Counter = number;
+const count = (state: Counter) => state + 1;
+const event = () => ({ id: randomUUID(), type: 'Counted', data: {} });
+
+describe('appendAhead: deciding on an append before it commits', () => {
+  let database: TestDatabase;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase([POSTGRES_EVENT_STORE_MIGRATIONS]);
+    store = new PostgresEventStore(database.pool, database.url);
+  });
+  afterAll(async () => {
+    await store.close();
+    await database.drop();
+  });
+
+  const load = (streamName: string) => loadAggregate<Counter, unknown>(store, streamName, count, 0);
+
+  it('lets the next load see the append at once, and drops that view when the append fails', async () => {
+    const streamName = `counter-${randomUUID()}`;
+    await store.append([{ streamName, expectedRevision: 'no_stream', events: [event()] }]);
+    const first = await load(streamName);
+    expect(first).toMatchObject({ state: 1, revision: 0n });
+
+    const ahead = { streamName, loaded: { state: 3, revision: 2n, position: undefined } };
+    const committed = appendAhead(store, [{ streamName, expectedRevision: 0n, events: [event(), event()] }], [ahead]);
+    const decidedEarly = await load(streamName);
+    expect(decidedEarly).toMatchObject({ state: 3, revision: 2n, pending: committed });
+    await expect(refuseOnlyWhenSettled([decidedEarly])).rejects.toBeInstanceOf(StaleDecisionError);
+    await committed;
+    const settled = await load(streamName);
+    expect(settled).toMatchObject({ state: 3, revision: 2n });
+    expect(settled.pending).toBeUndefined();
+    await expect(refuseOnlyWhenSettled([settled])).resolves.toBeUndefined();
+
+    // An append on a state that was never committed fails, and the next load reads what was.
+    const wrong = { streamName, loaded: { state: 10, revision: 9n, position: undefined } };
+    const failing = appendAhead(store, [{ streamName, expectedRevision: 8n, events: [event()] }], [wrong]);
+    expect((await load(streamName)).state).toBe(10);
+    await expect(failing).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(await load(streamName)).toMatchObject({ state: 3, revision: 2n });
+  });
+});
