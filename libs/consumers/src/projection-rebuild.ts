@@ -58,6 +58,8 @@ export class ProjectionRebuild {
   private readonly schema: string;
   private readonly retiredSchema: string;
   private processed = 0n;
+  /** Secondary indexes of the copies, built once they are filled: cheaper than kept up row by row. */
+  private readonly deferredIndexes: string[] = [];
 
   constructor(
     private readonly store: EventStore,
@@ -79,17 +81,25 @@ export class ProjectionRebuild {
       const report = () => this.options.onProgress?.({ processed: this.processed, total: max(total, this.processed) });
       await report();
       const batchSize = this.options.batchSize ?? 2_000;
+      const read = (after: Position | undefined) => this.store.readAll({ after, maxCount: batchSize });
       let after: Position | undefined;
       // Until a read comes back short: close enough to the head that the swap catches up the rest.
-      for (let read = batchSize; read === batchSize;) {
+      // The next batch is read while this one is written.
+      for (let next = read(after); ;) {
         this.options.signal?.throwIfAborted();
-        const events = await this.store.readAll({ after, maxCount: batchSize });
-        read = events.length;
-        if (read === 0) break;
-        await this.inTransaction(liveSchema, (client) => this.applyToAll(client, events));
+        const events = await next;
+        if (events.length === 0) break;
         after = events[events.length - 1].position;
+        const full = events.length === batchSize;
+        if (full) next = read(after);
+        await this.inTransaction(liveSchema, (client) => this.applyToAll(client, events)).catch((error: unknown) => {
+          void next.catch(() => undefined);
+          throw error;
+        });
         await report();
+        if (!full) break;
       }
+      for (const statement of this.deferredIndexes) await this.pool.query(statement);
       const differences = await this.inTransaction(liveSchema, (client) => this.swap(client, liveSchema, after));
       await report();
       return { processed: this.processed, differences };
@@ -115,6 +125,7 @@ export class ProjectionRebuild {
           `CREATE TABLE ${this.qualified(this.schema, table)} (LIKE ${this.qualified(live, table)} INCLUDING ALL)`,
         );
         await this.copyIndexNames(client, live, table);
+        await this.deferSecondaryIndexes(client, live, table);
       }
       await client.query('COMMIT');
       return live;
@@ -123,6 +134,26 @@ export class ProjectionRebuild {
       throw error;
     } finally {
       client.release();
+    }
+  }
+
+  /**
+   * Drops the copy's indexes that no constraint needs (ON CONFLICT needs the unique ones) and
+   * keeps their definitions, aimed at the copy, for after the fill.
+   */
+  private async deferSecondaryIndexes(client: PoolClient, live: string, table: string): Promise<void> {
+    const { rows } = await client.query<{ name: string; definition: string }>(
+      `SELECT i.relname AS name, pg_get_indexdef(x.indexrelid) AS definition
+         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+        WHERE x.indrelid = $1::regclass AND NOT x.indisunique
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)`,
+      [this.qualified(live, table)],
+    );
+    for (const index of rows) {
+      await client.query(`DROP INDEX IF EXISTS ${this.qualified(this.schema, index.name)}`);
+      this.deferredIndexes.push(
+        index.definition.replace(/ ON (ONLY )?\S+ USING /, ` ON ${this.qualified(this.schema, table)} USING `),
+      );
     }
   }
 

@@ -57,6 +57,14 @@ describe('Rebuilding read models without downtime (over HTTP)', () => {
       }
     })();
 
+    const indexes = async () =>
+      (
+        await ledger.database.pool.query(
+          `SELECT tablename, indexname, regexp_replace(indexdef, ' ON \\S+ ', ' ON ') AS definition
+             FROM pg_indexes WHERE schemaname = current_schema() ORDER BY tablename, indexname`,
+        )
+      ).rows;
+    const indexesBefore = await indexes();
     const names = ['accounts', 'payments', 'journal', 'users', 'account-snapshots'];
     try {
       for (const name of names) {
@@ -82,6 +90,8 @@ describe('Rebuilding read models without downtime (over HTTP)', () => {
       stop = true;
       await Promise.all([writes, queries]);
     }
+    // The rebuilt tables carry the same indexes under the same names, so later migrations find them.
+    expect(await indexes()).toEqual(indexesBefore);
     // Payments and transfers share the transactions table, so they are rebuilt together.
     expect((await rebuildOf('transfers')).body.projections).toEqual(['payments', 'transfers']);
     expect(statuses.length).toBeGreaterThan(50);
