@@ -113,9 +113,7 @@ export class ProjectionRebuild {
   private async prepareTables(): Promise<string> {
     const { rows } = await this.pool.query<{ schema: string }>('SELECT current_schema() AS schema');
     const live = rows[0].schema;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await this.inTransaction(live, async (client) => {
       // A rebuild killed earlier may have left its schema behind.
       await client.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(this.schema)} CASCADE`);
       await client.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(this.retiredSchema)} CASCADE`);
@@ -127,14 +125,8 @@ export class ProjectionRebuild {
         await this.copyIndexNames(client, live, table);
         await this.deferSecondaryIndexes(client, live, table);
       }
-      await client.query('COMMIT');
-      return live;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
+    return live;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { PoolClient } from 'pg';
 import { Projection } from '@ledger/consumers';
 import { positionToString, RecordedEvent } from '@ledger/event-store';
-import { AccountEvent, assertNever } from '@ledger/ledger-domain';
+import { ACCOUNT_EVENT_TYPES, AccountEvent, assertNever } from '@ledger/ledger-domain';
 
 type Opened = Extract<AccountEvent, { type: 'AccountOpened' }>['data'] & { position: string };
 
@@ -12,15 +12,6 @@ interface Movement {
   position: string;
   updatedAt: Date;
 }
-
-const ACCOUNT_EVENT_TYPES = new Set<string>([
-  'AccountOpened',
-  'FundsCredited',
-  'FundsHeld',
-  'HoldReleased',
-  'HoldSettled',
-  'FundsDebited',
-] satisfies AccountEvent['type'][]);
 
 /** How an event moves the ledger and held columns. */
 function deltas(event: AccountEvent): { ledger: bigint; held: bigint } {

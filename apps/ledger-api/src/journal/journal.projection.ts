@@ -1,7 +1,7 @@
 import { PoolClient } from 'pg';
 import { Projection } from '@ledger/consumers';
 import { RecordedEvent } from '@ledger/event-store';
-import { AccountEvent, assertNever, MovementReference } from '@ledger/ledger-domain';
+import { ACCOUNT_EVENT_TYPES, AccountEvent, assertNever, MovementReference } from '@ledger/ledger-domain';
 
 /** The system account that money from or to the outside world posts against. */
 export const bankClearing = (currency: string) => `system:bank-clearing:${currency}`;
@@ -63,15 +63,6 @@ class JournalBatch {
     }
   }
 }
-
-const ACCOUNT_EVENT_TYPES = new Set<string>([
-  'AccountOpened',
-  'FundsCredited',
-  'FundsHeld',
-  'HoldReleased',
-  'HoldSettled',
-  'FundsDebited',
-] satisfies AccountEvent['type'][]);
 
 /**
  * The double-entry journal: credits, debits and settled holds post; holds and releases move no

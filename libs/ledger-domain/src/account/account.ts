@@ -20,6 +20,16 @@ export type AccountEvent =
   | { type: 'HoldSettled'; data: { accountId: string; holdId: string; amount: string; released?: string; at: string } }
   | { type: 'FundsDebited'; data: { accountId: string; amount: string; reference: MovementReference; at: string } };
 
+/** Every account event type, for readers of `$all` that pick account events out of the rest. */
+export const ACCOUNT_EVENT_TYPES: ReadonlySet<string> = new Set<string>([
+  'AccountOpened',
+  'FundsCredited',
+  'FundsHeld',
+  'HoldReleased',
+  'HoldSettled',
+  'FundsDebited',
+] satisfies AccountEvent['type'][]);
+
 export type AccountCommand =
   | { type: 'OpenAccount'; accountId: string; userId: string; currency: Currency }
   | { type: 'CreditFunds'; amount: bigint; reference: MovementReference }
