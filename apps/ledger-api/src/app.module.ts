@@ -14,6 +14,7 @@ import { assignRequestId } from './http/request-id';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { JournalModule } from './journal/journal.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PaymentsModule } from './payments/payments.module';
 import { SnapshotsModule } from './snapshots/snapshots.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
@@ -75,6 +76,7 @@ export class AppModule {
         }),
         CoreModule.forRoot(config, clock),
         HealthModule,
+        MetricsModule,
         UsersModule,
         AccountsModule,
         TransfersModule,

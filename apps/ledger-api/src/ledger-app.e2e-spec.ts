@@ -38,6 +38,23 @@ describe('Ledger API base (over HTTP)', () => {
     });
   });
 
+  it('serves Prometheus metrics: requests by route pattern and status, consumer lag, process metrics', async () => {
+    const me = await fetch(`${baseUrl}/api/v1/users/me`, { headers: { authorization: `Bearer ${ledger.adminKey}` } });
+    expect(me.status).toBe(200);
+    await fetch(`${baseUrl}/api/v1/users/00000000-0000-4000-8000-000000000000`, {
+      headers: { authorization: `Bearer ${ledger.adminKey}` },
+    });
+    const response = await fetch(`${baseUrl}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(text).toContain('ledger_http_requests_total{method="GET",route="/api/v1/users/me",status="200"} 1');
+    expect(text).toContain('ledger_http_requests_total{method="GET",route="/api/v1/users/:userId",status="404"} 1');
+    expect(text).toMatch(/ledger_http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/health"\}/);
+    expect(text).toMatch(/ledger_consumer_lag_events\{consumer="accounts",kind="projection"\} \d+/);
+    expect(text).toContain('process_cpu_user_seconds_total');
+  });
+
   it('answers malformed JSON with 400 validation_failed in the error shape, carrying the request id', async () => {
     const response = await post('/api/v1/deposits', '{"amount": ', { 'X-Request-ID': 'bad-json-1' });
     expect(response.status).toBe(400);

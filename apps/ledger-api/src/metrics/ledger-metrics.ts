@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { ConsumerRunner } from '@ledger/consumers';
+
+/**
+ * The Prometheus registry of this process: Node's own metrics, HTTP requests by route and status,
+ * and every consumer's lag behind `$all`, read when scraped.
+ */
+@Injectable()
+export class LedgerMetrics {
+  readonly registry = new Registry();
+  private readonly requests = new Counter({
+    name: 'ledger_http_requests_total',
+    help: 'HTTP requests answered, by method, route and status.',
+    labelNames: ['method', 'route', 'status'],
+    registers: [this.registry],
+  });
+  private readonly durations = new Histogram({
+    name: 'ledger_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by method and route.',
+    labelNames: ['method', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  constructor(runner: ConsumerRunner) {
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'ledger_consumer_lag_events',
+      help: 'Events of $all after a projection or reactor checkpoint.',
+      labelNames: ['consumer', 'kind'],
+      registers: [this.registry],
+      async collect() {
+        for (const status of await runner.status()) {
+          this.set({ consumer: status.name, kind: status.kind }, Number(status.lag));
+        }
+      },
+    });
+  }
+
+  /** Express middleware: counts and times each request once it is answered. */
+  readonly middleware = (request: Request, response: Response, next: NextFunction): void => {
+    const stop = this.durations.startTimer();
+    response.on('finish', () => {
+      // The route pattern, not the path: ids would make a series per resource.
+      const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      const path = `${request.baseUrl}${route}`;
+      stop({ method: request.method, route: path });
+      this.requests.inc({ method: request.method, route: path, status: String(response.statusCode) });
+    });
+    next();
+  };
+}
