@@ -31,7 +31,13 @@ const accountOf = (user: DemoUser) => deterministicUuid('demo-account', user.nam
 async function main(): Promise<void> {
   const database = await benchDatabase();
   await migrateLedgerDatabase(database.url, false);
-  const config = loadConfig({ BANK_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789' });
+  const config = loadConfig({
+    BANK_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
+    // The benchmark is one user sending thousands of requests a minute.
+    RATE_LIMIT_GLOBAL_PER_MIN: '0',
+    RATE_LIMIT_BALANCE_PER_MIN: '0',
+    RATE_LIMIT_TRANSACTIONS_PER_MIN: '0',
+  });
   const app = await createLedgerApp({ config, databaseUrl: database.url, logger: pino({ level: 'silent' }) });
   await app.listen(0, '127.0.0.1');
   const baseUrl = await app.getUrl();

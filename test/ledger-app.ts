@@ -16,11 +16,26 @@ export interface TestLedger {
   close(): Promise<void>;
 }
 
-/** The API on a fresh database, listening on a free port, with a known admin key. */
-export async function startTestLedger(env: Record<string, string> = {}): Promise<TestLedger> {
-  const database = await createTestDatabase([POSTGRES_EVENT_STORE_MIGRATIONS, CONSUMER_MIGRATIONS, API_MIGRATIONS]);
-  const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
-  const config = loadConfig({ LEDGER_ADMIN_API_KEY: adminKey, ...env });
+/** Rate limits off: tests poll and burst far past them; the rate-limit tests turn them on. */
+export const NO_RATE_LIMITS = {
+  RATE_LIMIT_BALANCE_PER_MIN: '0',
+  RATE_LIMIT_TRANSACTIONS_PER_MIN: '0',
+  RATE_LIMIT_GLOBAL_PER_MIN: '0',
+};
+
+/**
+ * The API listening on a free port, with a known admin key, on a fresh database or on `database`
+ * (a second instance beside another).
+ */
+export async function startTestLedger(
+  env: Record<string, string> = {},
+  shared?: { database: TestDatabase; adminKey: string },
+): Promise<TestLedger> {
+  const database =
+    shared?.database ??
+    (await createTestDatabase([POSTGRES_EVENT_STORE_MIGRATIONS, CONSUMER_MIGRATIONS, API_MIGRATIONS]));
+  const adminKey = shared?.adminKey ?? `test-admin-${randomBytes(16).toString('hex')}`;
+  const config = loadConfig({ LEDGER_ADMIN_API_KEY: adminKey, ...NO_RATE_LIMITS, ...env });
   const app = await createLedgerApp({ config, databaseUrl: database.url, logger: pino({ level: 'silent' }) });
   await app.listen(0, '127.0.0.1');
   return {
@@ -30,7 +45,7 @@ export async function startTestLedger(env: Record<string, string> = {}): Promise
     adminKey,
     close: async () => {
       await app.close();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { eventually } from './eventually';
+import { NO_RATE_LIMITS } from './ledger-app';
 
 export interface LedgerProcess {
   /** SIGKILL to the whole group (npm, sh and node): no shutdown hooks run. */
@@ -11,7 +12,14 @@ export interface LedgerProcess {
 export async function startLedgerProcess(port: number, env: Record<string, string>): Promise<LedgerProcess> {
   const child = spawn('npm', ['start', '--silent'], {
     cwd: join(__dirname, '..'),
-    env: { ...process.env, PORT: String(port), LEDGER_SEED_DEMO: 'false', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LEDGER_SEED_DEMO: 'false',
+      LOG_LEVEL: 'warn',
+      ...NO_RATE_LIMITS,
+      ...env,
+    },
     stdio: 'ignore',
     detached: true,
   });

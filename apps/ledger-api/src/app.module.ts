@@ -15,6 +15,7 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { JournalModule } from './journal/journal.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { PaymentsModule } from './payments/payments.module';
 import { SnapshotsModule } from './snapshots/snapshots.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
@@ -73,8 +74,11 @@ export class AppModule {
         InfrastructureModule.forRoot({
           databaseUrl,
           eventStoreConnectionString: config.eventStoreConnectionString,
+          redisUrl: config.redisUrl,
         }),
         CoreModule.forRoot(config, clock),
+        // After CoreModule: limits are per user, so its API-key guard runs first.
+        RateLimitsModule,
         HealthModule,
         MetricsModule,
         UsersModule,

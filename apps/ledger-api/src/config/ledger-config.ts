@@ -89,6 +89,28 @@ class Environment {
   BANK_MIN_DELAY_MS: number = 2_000;
 
   @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_BALANCE_PER_MIN must be a whole number (0 turns it off)' })
+  @Min(0)
+  RATE_LIMIT_BALANCE_PER_MIN: number = 10;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_TRANSACTIONS_PER_MIN must be a whole number (0 turns it off)' })
+  @Min(0)
+  RATE_LIMIT_TRANSACTIONS_PER_MIN: number = 20;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_GLOBAL_PER_MIN must be a whole number (0 turns it off)' })
+  @Min(0)
+  RATE_LIMIT_GLOBAL_PER_MIN: number = 1_000;
+
+  @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
@@ -116,6 +138,10 @@ export interface LedgerConfig {
     minDelayMs: number;
     maxDelayMs: number;
   };
+  /** Unset: rate limits are counted in this process only. */
+  redisUrl: string | undefined;
+  /** Requests per user per minute; 0 turns a limit off. */
+  rateLimits: { balance: number; transactions: number; global: number };
 }
 
 export class ConfigError extends Error {
@@ -126,7 +152,14 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
   const known = Object.fromEntries(
     Object.keys(new Environment())
-      .concat('DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING', 'LEDGER_ADMIN_API_KEY', 'BANK_URL', 'BANK_WEBHOOK_SECRET')
+      .concat(
+        'DATABASE_URL',
+        'EVENTSTORE_CONNECTION_STRING',
+        'LEDGER_ADMIN_API_KEY',
+        'BANK_URL',
+        'BANK_WEBHOOK_SECRET',
+        'REDIS_URL',
+      )
       .map((key) => [key, env[key]]),
   );
   const defined = Object.fromEntries(Object.entries(known).filter(([, value]) => value !== undefined));
@@ -160,6 +193,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
       successRate: parsed.BANK_SUCCESS_RATE,
       minDelayMs: parsed.BANK_MIN_DELAY_MS,
       maxDelayMs: parsed.BANK_MAX_DELAY_MS,
+    },
+    redisUrl: parsed.REDIS_URL,
+    rateLimits: {
+      balance: parsed.RATE_LIMIT_BALANCE_PER_MIN,
+      transactions: parsed.RATE_LIMIT_TRANSACTIONS_PER_MIN,
+      global: parsed.RATE_LIMIT_GLOBAL_PER_MIN,
     },
   };
 }

@@ -1,12 +1,13 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import type Redis from 'ioredis';
 import { Pool } from 'pg';
 import { ConsumerRunner } from '@ledger/consumers';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { Public } from '../auth/principal';
 import { ApiError, ErrorResponse } from '../http/api-error';
-import { PG_POOL } from '../infrastructure/infrastructure.module';
+import { PG_POOL, REDIS } from '../infrastructure/infrastructure.module';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -20,6 +21,7 @@ export class HealthController {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly runner: ConsumerRunner,
+    @Inject(REDIS) private readonly redis: Redis | null,
   ) {}
 
   @Get()
@@ -29,7 +31,7 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOkResponse({ description: 'Event store, database and projections answer.' })
+  @ApiOkResponse({ description: 'Event store, database, projections (and Redis, when configured) answer.' })
   @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'One entry per component in details.' })
   async ready(): Promise<unknown> {
     try {
@@ -37,6 +39,7 @@ export class HealthController {
         () => this.probe('event_store', () => this.store.ping()),
         () => this.probe('database', async () => void (await this.pool.query('SELECT 1'))),
         () => this.projections(),
+        ...(this.redis ? [() => this.probe('redis', async () => void (await this.redis!.ping()))] : []),
       ]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;

@@ -8,6 +8,8 @@ export class ApiError extends HttpException {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** Further top-level fields of the body, where API.md names some (429's `retry_after`). */
+    readonly fields: Record<string, unknown> = {},
   ) {
     super(message, status);
   }

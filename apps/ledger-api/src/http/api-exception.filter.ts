@@ -57,6 +57,7 @@ export function describeException(
   if (exception instanceof ApiError) {
     const body: Record<string, unknown> = { error: exception.code, message: exception.message };
     if (exception.details !== undefined) body.details = exception.details;
+    Object.assign(body, exception.fields);
     return { status: exception.getStatus(), body };
   }
   if (exception instanceof HttpException) {

@@ -8,16 +8,20 @@ import {
   OnApplicationShutdown,
   OnModuleDestroy,
 } from '@nestjs/common';
+import Redis from 'ioredis';
 import { Pool } from 'pg';
 import { ConsumerRunner } from '@ledger/consumers';
 import { createPool } from '@ledger/database';
 import { createEventStore, EVENT_STORE, EventStore } from '@ledger/event-store';
 
 export const PG_POOL = Symbol('PG_POOL');
+/** The Redis client when `REDIS_URL` is set, else null. */
+export const REDIS = Symbol('REDIS');
 
 export interface InfrastructureOptions {
   databaseUrl: string;
   eventStoreConnectionString: string | undefined;
+  redisUrl: string | undefined;
 }
 
 /**
@@ -30,6 +34,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly runner: ConsumerRunner,
+    @Inject(REDIS) private readonly redis: Redis | null,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -43,10 +48,11 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnModuleDestroy
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
     await this.pool.end();
+    await this.redis?.quit().catch(() => undefined);
   }
 }
 
-/** The database pool, the event store and the consumer runner, shared by every feature module. */
+/** The database pool, the event store, the consumer runner and Redis, shared by every feature module. */
 @Module({})
 export class InfrastructureModule {
   static forRoot(options: InfrastructureOptions): DynamicModule {
@@ -81,9 +87,13 @@ export class InfrastructureModule {
               onError: (name, error) => logError(`consumer ${name}`)(error),
             }),
         },
+        {
+          provide: REDIS,
+          useFactory: () => (options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1 }) : null),
+        },
         InfrastructureLifecycle,
       ],
-      exports: [PG_POOL, EVENT_STORE, ConsumerRunner],
+      exports: [PG_POOL, EVENT_STORE, ConsumerRunner, REDIS],
     };
   }
 }

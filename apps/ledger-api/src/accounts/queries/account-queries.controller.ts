@@ -6,6 +6,7 @@ import { ApiError, ErrorResponse } from '../../http/api-error';
 import { decodeCursor, Page, PageQuery, toPage } from '../../http/pagination';
 import { AccountRow, AccountReadModel, toAccountResponse, toBalance, toBalanceResponse } from '../account.read-model';
 import { AccountBalanceResponse, AccountResponse } from '../account.response';
+import { RateLimited } from '../../rate-limits/rate-limited';
 
 class ListAccountsQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Admins: only this user’s accounts.' })
@@ -38,6 +39,7 @@ export class AccountQueriesController {
   }
 
   @Get('accounts/:accountId/balance')
+  @RateLimited('balance')
   @ApiOkResponse({ type: AccountBalanceResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   async balance(@Param('accountId', new ParseUUIDPipe()) accountId: string, @CurrentPrincipal() principal: Principal) {
@@ -45,6 +47,7 @@ export class AccountQueriesController {
   }
 
   @Get('users/:userId/balance')
+  @RateLimited('balance')
   @ApiNotFoundResponse({ type: ErrorResponse })
   async userBalance(@Param('userId', new ParseUUIDPipe()) userId: string, @CurrentPrincipal() principal: Principal) {
     if (!canSee(principal, userId)) throw notFound('user');

@@ -9,6 +9,7 @@ import { decodeCursor, Page, PageQuery, toPage } from '../../http/pagination';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { AccountReadModel } from '../../accounts/account.read-model';
 import { TransferResponse } from '../transfer.response';
+import { RateLimited } from '../../rate-limits/rate-limited';
 
 class ListTransfersQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() accountId?: string;
@@ -121,6 +122,7 @@ export class TransferQueriesController {
   }
 
   @Get('accounts/:accountId/transactions')
+  @RateLimited('transactions')
   async accountTransactions(
     @Param('accountId', new ParseUUIDPipe()) accountId: string,
     @Query() query: ListTransactionsQuery,
@@ -132,6 +134,7 @@ export class TransferQueriesController {
   }
 
   @Get('users/:userId/transactions')
+  @RateLimited('transactions')
   async userTransactions(
     @Param('userId', new ParseUUIDPipe()) userId: string,
     @Query() query: ListTransactionsQuery,

@@ -1,0 +1,50 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { ThrottlerRequest } from '@nestjs/throttler/dist/throttler.guard.interface';
+import type { Request, Response } from 'express';
+import { Principal } from '../auth/principal';
+import { ApiError } from '../http/api-error';
+
+/**
+ * @nestjs/throttler with API.md's side of it: limits per user (so only after authentication;
+ * public routes such as health and the bank's webhook are not limited), `X-RateLimit-Reset` in
+ * unix seconds, and 429 in the contract's shape. A route's own limit is checked after the global
+ * one, so its numbers are the ones the headers show.
+ */
+@Injectable()
+export class LedgerThrottlerGuard extends ThrottlerGuard {
+  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return !context.switchToHttp().getRequest<Request & { principal?: Principal }>().principal;
+  }
+
+  protected override async handleRequest({
+    context,
+    limit,
+    ttl,
+    throttler,
+    blockDuration,
+    generateKey,
+  }: ThrottlerRequest): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<Request & { principal: Principal }>();
+    const response = context.switchToHttp().getResponse<Response>();
+    const name = throttler.name ?? 'global';
+    const key = generateKey(context, request.principal.userId, name);
+    const { totalHits, timeToExpire, isBlocked, timeToBlockExpire } = await this.storageService.increment(
+      key,
+      ttl,
+      limit,
+      blockDuration,
+      name,
+    );
+    response.setHeader('X-RateLimit-Limit', String(limit));
+    response.setHeader('X-RateLimit-Remaining', String(Math.max(0, limit - totalHits)));
+    response.setHeader('X-RateLimit-Reset', String(Math.ceil(Date.now() / 1_000) + timeToExpire));
+    if (isBlocked) {
+      response.setHeader('Retry-After', String(timeToBlockExpire));
+      throw new ApiError(429, 'rate_limit_exceeded', 'Too many requests. Please try again later.', undefined, {
+        retry_after: timeToBlockExpire,
+      });
+    }
+    return true;
+  }
+}
