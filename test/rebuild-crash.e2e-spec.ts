@@ -70,6 +70,13 @@ describe('a rebuild whose process is killed midway', () => {
         const rebuild = (await api.get('/api/v1/admin/projections/journal/rebuild', ADMIN_KEY)).body;
         return rebuild.status === 'running' ? undefined : rebuild;
       }, 90_000);
+      const { rows: recorded } = await database.pool.query(
+        'SELECT status, error FROM projection_rebuilds ORDER BY started_at',
+      );
+      expect(recorded).toEqual([
+        { status: 'failed', error: 'interrupted' },
+        { status: 'done', error: null },
+      ]);
       expect(done).toMatchObject({
         status: 'done',
         differences: { rm_journal: 0, rm_journal_accounts: 0, rm_journal_holds: 0 },

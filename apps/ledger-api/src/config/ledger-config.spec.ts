@@ -13,6 +13,8 @@ describe('loadConfig', () => {
       adminApiKey: undefined,
       seedDemo: false,
       bank: { url: undefined, webhookSecret: undefined, successRate: 0.9, minDelayMs: 2000, maxDelayMs: 10000 },
+      redisUrl: undefined,
+      rateLimits: { balance: 10, transactions: 20, global: 1000 },
     });
   });
 
@@ -38,6 +40,10 @@ describe('loadConfig', () => {
     ['LEDGER_ADMIN_API_KEY', 'short'],
     ['BANK_SUCCESS_RATE', '1.5'],
     ['LEDGER_SEED_DEMO', 'yes'],
+    ['REDIS_URL', 'http://cache:6379'],
+    ['RATE_LIMIT_BALANCE_PER_MIN', '-1'],
+    ['RATE_LIMIT_TRANSACTIONS_PER_MIN', '2.5'],
+    ['RATE_LIMIT_GLOBAL_PER_MIN', 'many'],
     ['BANK_MIN_DELAY_MS', '-1'],
     ['BANK_URL', 'not a url'],
   ])('rejects %s=%p with one line naming the variable and not echoing its value', (name, value) => {

@@ -114,13 +114,11 @@ export class ProjectionRebuilds implements OnModuleDestroy {
   }
 
   private async run(id: string, projections: Projection[], lock: PoolClient): Promise<void> {
-    const finish = (status: 'done' | 'failed', differences: Record<string, number> | null) =>
-      this.pool.query('UPDATE projection_rebuilds SET status = $2, differences = $3, finished_at = $4 WHERE id = $1', [
-        id,
-        status,
-        differences && JSON.stringify(differences),
-        this.clock.now(),
-      ]);
+    const finish = (status: 'done' | 'failed', differences: Record<string, number> | null, error?: string) =>
+      this.pool.query(
+        'UPDATE projection_rebuilds SET status = $2, differences = $3, error = $4, finished_at = $5 WHERE id = $1',
+        [id, status, differences && JSON.stringify(differences), error ?? null, this.clock.now()],
+      );
     try {
       const rebuild = new ProjectionRebuild(this.store, this.pool, projections, {
         signal: this.abort.signal,
@@ -140,7 +138,9 @@ export class ProjectionRebuilds implements OnModuleDestroy {
         { rebuildId: id, err: { type: (error as Error)?.name, message: (error as Error)?.message } },
         'projection rebuild failed',
       );
-      await finish('failed', null).catch(() => undefined);
+      // Kept for operators in the table; the API answers only "failed".
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      await finish('failed', null, reason).catch(() => undefined);
     } finally {
       lock.release(true);
     }
