@@ -12,8 +12,6 @@ export interface Projection {
   /**
    * The read-model tables it writes, unqualified, so that a rebuild can build them afresh in
    * another schema (the name resolves through `search_path`). Without them it cannot be rebuilt.
-   * A rebuild builds secondary indexes and unique constraints after its fill, so `ON CONFLICT`
-   * may name only a primary key (or no target).
    */
   tables?: readonly string[];
   apply(events: readonly RecordedEvent[], client: PoolClient): Promise<void>;

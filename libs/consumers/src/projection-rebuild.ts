@@ -58,7 +58,7 @@ export class ProjectionRebuild {
   private readonly schema: string;
   private readonly retiredSchema: string;
   private processed = 0n;
-  /** Secondary indexes and unique constraints of the copies, built once they are filled. */
+  /** Secondary indexes of the copies, built once they are filled. */
   private readonly deferredIndexes: string[] = [];
 
   constructor(
@@ -130,10 +130,8 @@ export class ProjectionRebuild {
   }
 
   /**
-   * Drops the copy's secondary indexes and unique constraints, keeping their definitions, aimed at
-   * the copy, for after the fill: built once, they cost far less than kept up row by row. Primary
-   * keys stay (a projection's `ON CONFLICT (key)` needs them); a duplicate the fill let through
-   * fails the rebuild when the constraint is added, before anything live changes.
+   * Drops the copy's indexes that no constraint needs (`ON CONFLICT` needs the unique ones) and
+   * keeps their definitions, aimed at the copy, for after the fill.
    */
   private async deferSecondaryIndexes(client: PoolClient, live: string, table: string): Promise<void> {
     const { rows } = await client.query<{ name: string; definition: string }>(
@@ -147,18 +145,6 @@ export class ProjectionRebuild {
       await client.query(`DROP INDEX IF EXISTS ${this.qualified(this.schema, index.name)}`);
       this.deferredIndexes.push(
         index.definition.replace(/ ON (ONLY )?\S+ USING /, ` ON ${this.qualified(this.schema, table)} USING `),
-      );
-    }
-    const { rows: constraints } = await client.query<{ name: string; definition: string }>(
-      `SELECT conname AS name, pg_get_constraintdef(oid) AS definition
-         FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'u'`,
-      [this.qualified(this.schema, table)],
-    );
-    for (const constraint of constraints) {
-      const copy = this.qualified(this.schema, table);
-      await client.query(`ALTER TABLE ${copy} DROP CONSTRAINT ${escapeIdentifier(constraint.name)}`);
-      this.deferredIndexes.push(
-        `ALTER TABLE ${copy} ADD CONSTRAINT ${escapeIdentifier(constraint.name)} ${constraint.definition}`,
       );
     }
   }

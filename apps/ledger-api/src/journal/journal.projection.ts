@@ -121,10 +121,6 @@ async function resolveCurrencies(client: PoolClient, batch: JournalBatch): Promi
   rows.forEach((row) => batch.currencies.set(row.id, row.currency));
 }
 
-/**
- * A posting already written is skipped by the unique `(event_id, account)`; the conflict names no
- * target because a rebuild adds that constraint only after its fill.
- */
 function insertPostings(client: PoolClient, batch: JournalBatch) {
   if (batch.postings.length === 0) return;
   const currencyOf = (posting: Posting) => batch.currencies.get(posting.ownerAccountId)!;
@@ -134,7 +130,7 @@ function insertPostings(client: PoolClient, batch: JournalBatch) {
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::uuid[], $6::timestamptz[])
             WITH ORDINALITY AS posting(movement_id, account, currency, amount, event_id, created_at, n)
       ORDER BY n
-     ON CONFLICT DO NOTHING`,
+     ON CONFLICT (event_id, account) DO NOTHING`,
     [
       batch.postings.map((posting) => posting.movementId),
       batch.postings.map((posting) => posting.account.replace('{currency}', currencyOf(posting))),
