@@ -14,7 +14,14 @@ import {
 import { toApiError } from '../http/domain-errors';
 import { CLOCK, Clock } from '../shared/clock';
 import { eventIdFor } from '../shared/command-context';
-import { appendAhead, Loaded, loadAggregate, refuseOnlyWhenSettled, toEventData } from '../shared/event-sourcing';
+import {
+  afterAppend,
+  appendAhead,
+  Loaded,
+  loadAggregate,
+  refuseOnlyWhenSettled,
+  toEventData,
+} from '../shared/event-sourcing';
 
 export interface PaymentAccounts {
   payer: Loaded<AccountState>;
@@ -82,18 +89,14 @@ export class PaymentWriter {
     for (const side of ['payer', 'payee'] as const) {
       if (settlement[side].length === 0) continue;
       const streamName = accountStreamName(accountIds[side]);
-      const { revision, state: before } = accounts[side];
       requests.push({
         streamName,
-        expectedRevision: settlement.checked[side] ? revision : 'any',
+        expectedRevision: settlement.checked[side] ? accounts[side].revision : 'any',
         events: toEventData(settlement[side], eventIdFor(paymentId, `${step}:${side}`), metadata),
       });
-      if (!settlement.checked[side]) continue;
-      const after = (revision === 'no_stream' ? -1n : revision) + BigInt(settlement[side].length);
-      ahead.push({
-        streamName,
-        loaded: { state: settlement[side].reduce(evolveAccount, before), revision: after, position: undefined },
-      });
+      if (settlement.checked[side]) {
+        ahead.push({ streamName, loaded: afterAppend(accounts[side], settlement[side], evolveAccount) });
+      }
     }
     return { state, committed: appendAhead(this.store, requests, ahead) };
   }

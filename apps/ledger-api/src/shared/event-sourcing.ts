@@ -8,6 +8,7 @@ import {
   RecordedEvent,
   WrongExpectedRevisionError,
 } from '@ledger/event-store';
+import { KeyedQueue } from './keyed-queue';
 
 export interface Loaded<State> {
   state: State;
@@ -87,6 +88,28 @@ export function appendAhead(
     () => ahead.forEach(({ streamName }) => cache.delete(streamName)),
   );
   return committed;
+}
+
+/** The state and revision a stream will have once `events` are appended to it, for `appendAhead`. */
+export function afterAppend<State, Event>(
+  loaded: Loaded<State>,
+  events: readonly Event[],
+  evolve: (state: State, event: Event) => State,
+): Loaded<State> {
+  const revision = (loaded.revision === 'no_stream' ? -1n : loaded.revision) + BigInt(events.length);
+  return { state: events.reduce(evolve, loaded.state), revision, position: undefined };
+}
+
+/**
+ * Runs `attempt` in the key's queue, but awaits the append it starts outside the queue: the next
+ * command on the key decides while this one commits (see `appendAhead`). Conflicts are retried.
+ */
+export function decideInQueue<T>(
+  queue: KeyedQueue,
+  key: string,
+  attempt: () => Promise<{ committed: Promise<T> }>,
+): Promise<T> {
+  return retryOnConflict.execute(async () => (await queue.run(key, attempt)).committed);
 }
 
 /**

@@ -13,7 +13,7 @@ import { ApiError } from '../../http/api-error';
 import { toApiError } from '../../http/domain-errors';
 import { CLOCK, Clock } from '../../shared/clock';
 import { CommandContext, eventMetadata, newEntityId } from '../../shared/command-context';
-import { loadAggregate, retryOnConflict } from '../../shared/event-sourcing';
+import { decideInQueue, loadAggregate } from '../../shared/event-sourcing';
 import { KeyedQueue } from '../../shared/keyed-queue';
 import { PaymentWriter } from '../payment-writer';
 import { PaymentResponse } from '../payment.response';
@@ -51,12 +51,7 @@ export class CreatePaymentHandler implements ICommandHandler<CreatePaymentComman
     // busy merchant receives many payments at once. The payer's queue is held while deciding and
     // starting the append, not while it commits: the next payment from the payer decides on this
     // one's outcome meanwhile, and their appends share a group commit.
-    return retryOnConflict.execute(async () => {
-      const { committed } = await this.queue.run(accountStreamName(payerAccountId), () =>
-        this.attempt(command, paymentId),
-      );
-      return committed;
-    });
+    return decideInQueue(this.queue, accountStreamName(payerAccountId), () => this.attempt(command, paymentId));
   }
 
   private async attempt(

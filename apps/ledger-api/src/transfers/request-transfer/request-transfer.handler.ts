@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { AppendRequest, EVENT_STORE, EventStore } from '@ledger/event-store';
+import { AppendRequest, EVENT_STORE, EventStore, Position } from '@ledger/event-store';
 import {
+  AccountState,
   accountStreamName,
   decideAccount,
   decideTransfer,
@@ -14,9 +15,18 @@ import {
 import { canSee } from '../../auth/principal';
 import { ApiError } from '../../http/api-error';
 import { toApiError } from '../../http/domain-errors';
+import { TransferResponse } from '../transfer.response';
 import { CLOCK, Clock } from '../../shared/clock';
 import { eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
-import { loadAggregate, retryOnConflict, toEventData } from '../../shared/event-sourcing';
+import {
+  afterAppend,
+  appendAhead,
+  decideInQueue,
+  Loaded,
+  loadAggregate,
+  refuseOnlyWhenSettled,
+  toEventData,
+} from '../../shared/event-sourcing';
 import { KeyedQueue } from '../../shared/keyed-queue';
 import { toTransferResponse } from '../transfer.view';
 import { RequestTransferCommand } from './request-transfer.command';
@@ -31,13 +41,15 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
 
   execute(command: RequestTransferCommand) {
     const transferId = newEntityId(command.kind, command.context);
-    // One account's commands queue here; other processes are met by retries on conflict.
-    return this.queue.run(accountStreamName(command.accountId), () =>
-      retryOnConflict.execute(() => this.attempt(command, transferId)),
-    );
+    // One account's commands queue here, each deciding while the one before commits; other
+    // processes are met by retries on conflict.
+    return decideInQueue(this.queue, accountStreamName(command.accountId), () => this.attempt(command, transferId));
   }
 
-  private async attempt({ kind, accountId, amount, principal, context }: RequestTransferCommand, transferId: string) {
+  private async attempt(
+    { kind, accountId, amount, principal, context }: RequestTransferCommand,
+    transferId: string,
+  ): Promise<{ committed: Promise<{ transfer: TransferResponse; position: Position }> }> {
     const transferStream = transferStreamName(kind, transferId);
     const [account, existing] = await Promise.all([
       loadAggregate(this.store, accountStreamName(accountId), evolveAccount, initialAccountState),
@@ -48,7 +60,9 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
     }
     // A retry of a request whose answer was lost: the transfer is already there.
     if (existing.state.status !== 'none') {
-      return { transfer: toTransferResponse(existing.state), position: existing.position! };
+      return {
+        committed: Promise.resolve({ transfer: toTransferResponse(existing.state), position: existing.position! }),
+      };
     }
 
     const now = this.clock.now();
@@ -74,22 +88,32 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
         events: toEventData(requested.events, eventIdFor(transferId, 'request'), metadata),
       },
     ];
+    const ahead: { streamName: string; loaded: Loaded<AccountState> }[] = [];
     if (kind === 'withdrawal') {
       const hold = decideAccount(
         { type: 'HoldFunds', holdId: transferId, amount, reference: { type: kind, id: transferId } },
         account.state,
         now,
       );
-      if (!hold.ok) throw toApiError(hold.error);
+      if (!hold.ok) {
+        await refuseOnlyWhenSettled([account]);
+        throw toApiError(hold.error);
+      }
       // At the revision the funds were checked on: the whole overdraft guarantee.
       requests.push({
         streamName: accountStreamName(accountId),
         expectedRevision: account.revision,
         events: toEventData(hold.events, eventIdFor(transferId, 'hold'), metadata),
       });
+      ahead.push({
+        streamName: accountStreamName(accountId),
+        loaded: afterAppend(account, hold.events, evolveAccount),
+      });
     }
-    const result = await this.store.append(requests);
     const state = requested.events.reduce(evolveTransfer, initialTransferState);
-    return { transfer: toTransferResponse(state), position: result.position };
+    const committed = appendAhead(this.store, requests, ahead);
+    return {
+      committed: committed.then((result) => ({ transfer: toTransferResponse(state), position: result.position })),
+    };
   }
 }
