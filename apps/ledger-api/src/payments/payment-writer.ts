@@ -15,8 +15,9 @@ import { toApiError } from '../http/domain-errors';
 import { CLOCK, Clock } from '../shared/clock';
 import { eventIdFor } from '../shared/command-context';
 import {
-  afterAppend,
   appendAhead,
+  AppendedAhead,
+  appendedAhead,
   Loaded,
   loadAggregate,
   refuseOnlyWhenSettled,
@@ -85,7 +86,7 @@ export class PaymentWriter {
         events: toEventData(events, eventIdFor(paymentId, step), metadata),
       },
     ];
-    const ahead: { streamName: string; loaded: Loaded<AccountState> }[] = [];
+    const ahead: AppendedAhead[] = [];
     for (const side of ['payer', 'payee'] as const) {
       if (settlement[side].length === 0) continue;
       const streamName = accountStreamName(accountIds[side]);
@@ -95,7 +96,7 @@ export class PaymentWriter {
         events: toEventData(settlement[side], eventIdFor(paymentId, `${step}:${side}`), metadata),
       });
       if (settlement.checked[side]) {
-        ahead.push({ streamName, loaded: afterAppend(accounts[side], settlement[side], evolveAccount) });
+        ahead.push(appendedAhead(streamName, accounts[side], settlement[side], evolveAccount));
       }
     }
     return { state, committed: appendAhead(this.store, requests, ahead) };

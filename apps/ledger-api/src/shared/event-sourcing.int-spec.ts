@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore, WrongExpectedRevisionError } from '@ledger/event-store';
 import { createTestDatabase, TestDatabase } from '../../../../test/database';
-import { appendAhead, loadAggregate, refuseOnlyWhenSettled, StaleDecisionError } from './event-sourcing';
+import { appendAhead, appendedAhead, loadAggregate, refuseOnlyWhenSettled, StaleDecisionError } from './event-sourcing';
 
 type Counter = number;
 const count = (state: Counter) => state + 1;
@@ -28,11 +28,12 @@ describe('appendAhead: deciding on an append before it commits', () => {
     const first = await load(streamName);
     expect(first).toMatchObject({ state: 1, revision: 0n });
 
-    const ahead = { streamName, loaded: { state: 3, revision: 2n, position: undefined } };
+    const ahead = appendedAhead(streamName, first, [{}, {}], count);
     const committed = appendAhead(store, [{ streamName, expectedRevision: 0n, events: [event(), event()] }], [ahead]);
-    const decidedEarly = await load(streamName);
-    expect(decidedEarly).toMatchObject({ state: 3, revision: 2n, pending: committed });
-    await expect(refuseOnlyWhenSettled([decidedEarly])).rejects.toBeInstanceOf(StaleDecisionError);
+    expect(await load(streamName)).toMatchObject({ state: 3, revision: 2n });
+    // A refusal decided on a state with an append in flight waits for it and is decided again.
+    const inFlight = { state: 3, revision: 2n, position: undefined, pending: committed };
+    await expect(refuseOnlyWhenSettled([inFlight])).rejects.toBeInstanceOf(StaleDecisionError);
     await committed;
     const settled = await load(streamName);
     expect(settled).toMatchObject({ state: 3, revision: 2n });
@@ -40,8 +41,17 @@ describe('appendAhead: deciding on an append before it commits', () => {
     await expect(refuseOnlyWhenSettled([settled])).resolves.toBeUndefined();
 
     // An append on a state that was never committed fails, and the next load reads what was.
-    const wrong = { streamName, loaded: { state: 10, revision: 9n, position: undefined } };
+    const wrong = appendedAhead(
+      streamName,
+      settled,
+      Array.from({ length: 7 }, () => ({})),
+      count,
+    );
     const failing = appendAhead(store, [{ streamName, expectedRevision: 8n, events: [event()] }], [wrong]);
+    expect((await load(streamName)).state).toBe(10);
+    // A decision on a state that was since replaced records nothing.
+    const stale = appendedAhead(streamName, first, [{}], count);
+    void appendAhead(store, [{ streamName, expectedRevision: 0n, events: [event()] }], [stale]).catch(() => undefined);
     expect((await load(streamName)).state).toBe(10);
     await expect(failing).rejects.toBeInstanceOf(WrongExpectedRevisionError);
     expect(await load(streamName)).toMatchObject({ state: 3, revision: 2n });

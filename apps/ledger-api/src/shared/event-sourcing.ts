@@ -74,30 +74,42 @@ export async function loadAggregate<State, Event>(
 export function appendAhead(
   store: EventStore,
   requests: readonly AppendRequest[],
-  ahead: readonly { streamName: string; loaded: Loaded<unknown> }[],
+  ahead: readonly AppendedAhead[],
 ): Promise<AppendResult> {
   const cache = cacheOf(store);
   const committed = store.append(requests);
-  for (const { streamName, loaded } of ahead) remember(cache, streamName, { ...loaded, pending: committed });
+  for (const { streamName, base, after } of ahead) {
+    // Only over the very state decided on: had it been dropped or replaced meanwhile (an append it
+    // counted on failed, or newer events were read), this append fails its expected revision.
+    if (cache.get(streamName) === base) remember(cache, streamName, { ...after, pending: committed });
+  }
   committed.then(
     () =>
       ahead.forEach(({ streamName }) => {
         const latest = cache.get(streamName);
-        if (latest?.pending === committed) cache.set(streamName, { ...latest, pending: undefined });
+        // In place: a command holding this state keeps deciding on the same object.
+        if (latest?.pending === committed) latest.pending = undefined;
       }),
     () => ahead.forEach(({ streamName }) => cache.delete(streamName)),
   );
   return committed;
 }
 
-/** The state and revision a stream will have once `events` are appended to it, for `appendAhead`. */
-export function afterAppend<State, Event>(
-  loaded: Loaded<State>,
+/** A stream's state a decision was made on, and the state it will have once the append commits. */
+export interface AppendedAhead {
+  streamName: string;
+  base: Loaded<unknown>;
+  after: Loaded<unknown>;
+}
+
+export function appendedAhead<State, Event>(
+  streamName: string,
+  base: Loaded<State>,
   events: readonly Event[],
   evolve: (state: State, event: Event) => State,
-): Loaded<State> {
-  const revision = (loaded.revision === 'no_stream' ? -1n : loaded.revision) + BigInt(events.length);
-  return { state: events.reduce(evolve, loaded.state), revision, position: undefined };
+): AppendedAhead {
+  const revision = (base.revision === 'no_stream' ? -1n : base.revision) + BigInt(events.length);
+  return { streamName, base, after: { state: events.reduce(evolve, base.state), revision, position: undefined } };
 }
 
 /**

@@ -2,7 +2,6 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AppendRequest, EVENT_STORE, EventStore, Position } from '@ledger/event-store';
 import {
-  AccountState,
   accountStreamName,
   decideAccount,
   decideTransfer,
@@ -19,10 +18,10 @@ import { TransferResponse } from '../transfer.response';
 import { CLOCK, Clock } from '../../shared/clock';
 import { eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
 import {
-  afterAppend,
   appendAhead,
+  AppendedAhead,
+  appendedAhead,
   decideInQueue,
-  Loaded,
   loadAggregate,
   refuseOnlyWhenSettled,
   toEventData,
@@ -88,7 +87,7 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
         events: toEventData(requested.events, eventIdFor(transferId, 'request'), metadata),
       },
     ];
-    const ahead: { streamName: string; loaded: Loaded<AccountState> }[] = [];
+    const ahead: AppendedAhead[] = [];
     if (kind === 'withdrawal') {
       const hold = decideAccount(
         { type: 'HoldFunds', holdId: transferId, amount, reference: { type: kind, id: transferId } },
@@ -105,10 +104,7 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
         expectedRevision: account.revision,
         events: toEventData(hold.events, eventIdFor(transferId, 'hold'), metadata),
       });
-      ahead.push({
-        streamName: accountStreamName(accountId),
-        loaded: afterAppend(account, hold.events, evolveAccount),
-      });
+      ahead.push(appendedAhead(accountStreamName(accountId), account, hold.events, evolveAccount));
     }
     const state = requested.events.reduce(evolveTransfer, initialTransferState);
     const committed = appendAhead(this.store, requests, ahead);
