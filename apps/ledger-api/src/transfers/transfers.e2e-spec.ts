@@ -112,6 +112,28 @@ describe('Deposits and withdrawals through the bank (over HTTP)', () => {
     expect(await balance(accountId)).toMatchObject({ ledger: 0, held: 0, available: 0 });
   });
 
+  it('answers every one of a stream of withdrawals while bank callbacks settle earlier ones on the same account', async () => {
+    const accountId = await funded(1_000);
+    const statuses: number[] = [];
+    // Waves of 8 at once, each deciding while the one before commits, while callbacks (20–120 ms)
+    // settle the earlier ones with appends of their own on the same account.
+    for (let wave = 0; wave < 12; wave++) {
+      const answers = await Promise.all(Array.from({ length: 8 }, () => withdraw(accountId, 1)));
+      statuses.push(...answers.map((answer) => answer.status));
+      await delay(15);
+    }
+    expect(statuses.filter((status) => status !== 202)).toEqual([]);
+    await api.get('/api/v1/users/me', user.apiKey, await caughtUpHeaders(ledger));
+    const { rows } = await ledger.database.pool.query<{ id: string }>(
+      `SELECT id FROM rm_transfers WHERE account_id = $1 AND kind = 'withdrawal'`,
+      [accountId],
+    );
+    expect(rows).toHaveLength(96);
+    for (const { id } of rows) await settled('withdrawals', id);
+    await delay(200);
+    expect(await balance(accountId)).toMatchObject({ ledger: 904, held: 0, available: 904 });
+  });
+
   it('releases every hold when the bank fails every withdrawal', async () => {
     const accountId = await funded(250);
     bank().configure({ successRate: 0 });
