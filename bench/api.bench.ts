@@ -6,11 +6,8 @@
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import pino from 'pino';
-import { loadConfig } from '../apps/ledger-api/src/config/ledger-config';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
-import { createLedgerApp } from '../apps/ledger-api/src/ledger-app';
-import { benchDatabase, printTable, rawInsertRows } from './bench-database';
+import { benchDatabase, printTable, rawInsertRows, startBenchLedger } from './bench-database';
 
 const DURATION_SECONDS = 10;
 const ALICE = 'lk_demo_alice_customer_key_0001';
@@ -18,17 +15,7 @@ const ALICE = 'lk_demo_alice_customer_key_0001';
 async function main(): Promise<void> {
   const database = await benchDatabase();
   await migrateLedgerDatabase(database.url, false);
-  const config = loadConfig({
-    LEDGER_SEED_DEMO: 'true',
-    BANK_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
-    // The benchmark is one user sending thousands of requests a minute.
-    RATE_LIMIT_GLOBAL_PER_MIN: '0',
-    RATE_LIMIT_BALANCE_PER_MIN: '0',
-    RATE_LIMIT_TRANSACTIONS_PER_MIN: '0',
-  });
-  const app = await createLedgerApp({ config, databaseUrl: database.url, logger: pino({ level: 'silent' }) });
-  await app.listen(0, '127.0.0.1');
-  const baseUrl = await app.getUrl();
+  const { app, baseUrl } = await startBenchLedger(database.url, { LEDGER_SEED_DEMO: 'true' });
 
   const accounts = await waitFor(async () => {
     const response = await fetch(`${baseUrl}/api/v1/accounts`, { headers: { authorization: `Bearer ${ALICE}` } });

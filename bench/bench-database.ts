@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
+import pino from 'pino';
 import { startEmbeddedPostgres } from '@ledger/database';
+import { loadConfig } from '../apps/ledger-api/src/config/ledger-config';
+import { createLedgerApp } from '../apps/ledger-api/src/ledger-app';
 
 export interface BenchDatabase {
   url: string;
@@ -103,4 +106,19 @@ export function printTable(title: string, rows: readonly string[]): void {
   console.log('| load | rate | p50 | p99 | failures |');
   console.log('|---|---:|---:|---:|---:|');
   rows.forEach((row) => console.log(row));
+}
+
+/** The API in this process on the bench database, listening on a free port. */
+export async function startBenchLedger(databaseUrl: string, env: Record<string, string> = {}) {
+  const config = loadConfig({
+    BANK_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
+    // A benchmark is one user sending thousands of requests a minute.
+    RATE_LIMIT_GLOBAL_PER_MIN: '0',
+    RATE_LIMIT_BALANCE_PER_MIN: '0',
+    RATE_LIMIT_TRANSACTIONS_PER_MIN: '0',
+    ...env,
+  });
+  const app = await createLedgerApp({ config, databaseUrl, logger: pino({ level: 'silent' }) });
+  await app.listen(0, '127.0.0.1');
+  return { app, baseUrl: await app.getUrl() };
 }

@@ -6,15 +6,12 @@
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import pino from 'pino';
 import { EVENT_STORE, EventStore, positionToString } from '@ledger/event-store';
 import { accountStreamName } from '@ledger/ledger-domain';
-import { loadConfig } from '../apps/ledger-api/src/config/ledger-config';
 import { DemoUser, seedRequests } from '../apps/ledger-api/src/demo/demo-seed';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
-import { createLedgerApp } from '../apps/ledger-api/src/ledger-app';
 import { deterministicUuid } from '../apps/ledger-api/src/shared/deterministic-id';
-import { benchDatabase, measure, printTable, rawInsertRows } from './bench-database';
+import { benchDatabase, measure, printTable, rawInsertRows, startBenchLedger } from './bench-database';
 
 const DURATION_SECONDS = 10;
 const PAYERS = 1_000;
@@ -31,16 +28,7 @@ const accountOf = (user: DemoUser) => deterministicUuid('demo-account', user.nam
 async function main(): Promise<void> {
   const database = await benchDatabase();
   await migrateLedgerDatabase(database.url, false);
-  const config = loadConfig({
-    BANK_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
-    // The benchmark is one user sending thousands of requests a minute.
-    RATE_LIMIT_GLOBAL_PER_MIN: '0',
-    RATE_LIMIT_BALANCE_PER_MIN: '0',
-    RATE_LIMIT_TRANSACTIONS_PER_MIN: '0',
-  });
-  const app = await createLedgerApp({ config, databaseUrl: database.url, logger: pino({ level: 'silent' }) });
-  await app.listen(0, '127.0.0.1');
-  const baseUrl = await app.getUrl();
+  const { app, baseUrl } = await startBenchLedger(database.url);
   const store = app.get<EventStore>(EVENT_STORE);
 
   // Accounts are made through the event store directly: the same events the API would write.
