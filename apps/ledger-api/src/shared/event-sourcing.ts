@@ -24,10 +24,12 @@ const CACHED_STREAMS = 10_000;
 /** Per event store, the last state read of recently used streams. */
 const caches = new WeakMap<EventStore, Map<string, Loaded<unknown>>>();
 
-/** A stream's state as of a revision, kept outside the write path (see snapshots/). */
-export type SnapshotSource = (
-  streamName: string,
-) => Promise<{ revision: bigint; state: unknown; position: Position } | undefined>;
+/** States of the streams it covers as of a revision, kept outside the write path (see snapshots/). */
+export interface SnapshotSource {
+  /** Whether such streams are snapshotted at all; others are read from their start without asking. */
+  covers(streamName: string): boolean;
+  read(streamName: string): Promise<{ revision: bigint; state: unknown; position: Position } | undefined>;
+}
 const snapshotSources = new WeakMap<EventStore, SnapshotSource>();
 
 /** Loads from this store start from a snapshot when the memory cache has none. */
@@ -47,11 +49,16 @@ export async function loadAggregate<State, Event>(
   initialState: State,
 ): Promise<Loaded<State>> {
   const cache = cacheOf(store);
-  const known = (cache.get(streamName) as Loaded<State> | undefined) ?? (await fromSnapshot<State>(store, streamName));
+  const cached = cache.get(streamName) as Loaded<State> | undefined;
+  const snapshot = cached ? undefined : fromSnapshot<State>(store, streamName);
+  const known = cached ?? (snapshot && (await snapshot));
   const from = known && known.revision !== 'no_stream' ? known.revision + 1n : 0n;
   const events = await store.readStream(streamName, { fromRevision: from });
   const last = events[events.length - 1];
-  if (!last) return known ?? { state: initialState, revision: 'no_stream', position: undefined };
+  if (!last) {
+    if (known && !cached) remember(cache, streamName, known);
+    return known ?? { state: initialState, revision: 'no_stream', position: undefined };
+  }
   if (known?.pending) {
     // Events beyond a state that counts an append in flight: that state cannot be built upon.
     cache.delete(streamName);
@@ -155,8 +162,14 @@ function remember(cache: Map<string, Loaded<unknown>>, streamName: string, loade
   cache.set(streamName, loaded);
 }
 
-async function fromSnapshot<State>(store: EventStore, streamName: string): Promise<Loaded<State> | undefined> {
-  const snapshot = await snapshotSources.get(store)?.(streamName);
+/** Undefined, not a promise, when no snapshot can exist: the stream read then leaves in the same tick as the caller's other reads. */
+function fromSnapshot<State>(store: EventStore, streamName: string): Promise<Loaded<State> | undefined> | undefined {
+  const source = snapshotSources.get(store);
+  return source?.covers(streamName) ? readSnapshot<State>(source, streamName) : undefined;
+}
+
+async function readSnapshot<State>(source: SnapshotSource, streamName: string): Promise<Loaded<State> | undefined> {
+  const snapshot = await source.read(streamName);
   return snapshot && { state: snapshot.state as State, revision: snapshot.revision, position: snapshot.position };
 }
 

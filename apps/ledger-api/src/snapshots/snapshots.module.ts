@@ -4,7 +4,7 @@ import { ConsumerRunner } from '@ledger/consumers';
 import { EVENT_STORE, EventStore, parsePosition } from '@ledger/event-store';
 import { PG_POOL } from '../infrastructure/infrastructure.module';
 import { SnapshotSource, useSnapshots } from '../shared/event-sourcing';
-import { accountSnapshotsProjection } from './account-snapshots.projection';
+import { accountSnapshotsProjection, isSnapshotted } from './account-snapshots.projection';
 import { decodeState } from './snapshot-codec';
 
 /** Account snapshots: kept by a projection, read by every aggregate load that misses its cache. */
@@ -22,15 +22,18 @@ export class SnapshotsModule implements OnModuleInit {
   }
 }
 
-/** Reads snapshots from `aggregate_snapshots`. */
+/** Reads account snapshots from `aggregate_snapshots`. */
 export function snapshotSource(pool: Pool): SnapshotSource {
-  return async (streamName) => {
-    const { rows } = await pool.query<{ revision: string; position: string; state: unknown }>(
-      'SELECT revision, position, state FROM aggregate_snapshots WHERE stream_name = $1',
-      [streamName],
-    );
-    const [row] = rows;
-    const position = row && parsePosition(row.position);
-    return position && { revision: BigInt(row.revision), position, state: decodeState(row.state) };
+  return {
+    covers: isSnapshotted,
+    read: async (streamName) => {
+      const { rows } = await pool.query<{ revision: string; position: string; state: unknown }>(
+        'SELECT revision, position, state FROM aggregate_snapshots WHERE stream_name = $1',
+        [streamName],
+      );
+      const [row] = rows;
+      const position = row && parsePosition(row.position);
+      return position && { revision: BigInt(row.revision), position, state: decodeState(row.state) };
+    },
   };
 }

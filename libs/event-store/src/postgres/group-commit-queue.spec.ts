@@ -49,7 +49,7 @@ describe('GroupCommitQueue', () => {
   it('never has items with a shared ordering key in two batches in flight, and keeps their order', async () => {
     const writer = controlledWriter();
     const keyOf = (item: number) => [item < 10 ? 'hot' : `cold-${item}`];
-    const queue = new GroupCommitQueue(writer.send, 2, 10, keyOf);
+    const queue = new GroupCommitQueue(writer.send, 2, 10, { orderingKeysOf: keyOf });
     const results = [1, 2, 11, 3, 12].map((item) => queue.submit(item));
     await settle();
     // 1 leaves alone; 2 shares its key and waits, while 11 takes the second slot.
@@ -64,6 +64,18 @@ describe('GroupCommitQueue', () => {
     writer.batches[2].finish();
     writer.batches[3].finish();
     await expect(Promise.all(results)).resolves.toHaveLength(5);
+  });
+
+  it('when told to gather within a tick, sends the items of one tick together even when idle', async () => {
+    const writer = controlledWriter();
+    const queue = new GroupCommitQueue(writer.send, 2, 10, { gatherWithinTick: true });
+    const together = [1, 2, 3].map((item) => queue.submit(item));
+    await settle();
+    const later = queue.submit(4);
+    await settle();
+    expect(writer.batches.map((batch) => batch.items)).toEqual([[1, 2, 3], [4]]);
+    writer.batches.forEach((batch) => batch.finish());
+    await expect(Promise.all([...together, later])).resolves.toEqual(['done 1', 'done 2', 'done 3', 'done 4']);
   });
 
   it('fails every item of a failed batch and goes on with the next', async () => {

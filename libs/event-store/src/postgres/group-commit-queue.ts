@@ -1,3 +1,13 @@
+export interface GroupCommitOptions<Item> {
+  /** Items sharing one of these keys never travel in two batches in flight at once. */
+  orderingKeysOf?: (item: Item) => readonly string[];
+  /**
+   * Even an idle queue waits for the current tick's other items before sending: items made
+   * together (one request's three stream reads) leave together.
+   */
+  gatherWithinTick?: boolean;
+}
+
 interface Waiting<Item, Result> {
   item: Item;
   resolve(result: Result): void;
@@ -16,20 +26,31 @@ interface Waiting<Item, Result> {
 export class GroupCommitQueue<Item, Result> {
   private readonly waiting: Waiting<Item, Result>[] = [];
   private readonly inFlight = new Set<ReadonlySet<string>>();
+  private drainScheduled = false;
 
   constructor(
     /** Writes a batch; answers one result per item, in order. */
     private readonly send: (items: Item[]) => Promise<Result[]>,
     private readonly maxInFlight: number,
     private readonly maxBatch: number,
-    private readonly orderingKeysOf: (item: Item) => readonly string[] = () => [],
+    private readonly options: GroupCommitOptions<Item> = {},
   ) {}
 
   submit(item: Item): Promise<Result> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
-      this.drain();
+      if (!this.options.gatherWithinTick) return this.drain();
+      if (this.drainScheduled) return;
+      this.drainScheduled = true;
+      queueMicrotask(() => {
+        this.drainScheduled = false;
+        this.drain();
+      });
     });
+  }
+
+  private orderingKeysOf(item: Item): readonly string[] {
+    return this.options.orderingKeysOf?.(item) ?? [];
   }
 
   private drain(): void {

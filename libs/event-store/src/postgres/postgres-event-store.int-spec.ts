@@ -122,4 +122,41 @@ describe('PostgresEventStore under concurrent writers', () => {
     }
     expect(inAllOrder).toHaveLength(360);
   });
+
+  it('answers reads made at once, which share a query, each with its own stream, start and count', async () => {
+    const streams = Array.from({ length: 30 }, (_, index) => ({ name: `read-${randomUUID()}`, length: index % 6 }));
+    await Promise.all(
+      streams
+        .filter((stream) => stream.length > 0)
+        .map((stream) =>
+          store.append([
+            {
+              streamName: stream.name,
+              expectedRevision: 'no_stream',
+              events: Array.from({ length: stream.length }, (_, n) => ({
+                id: randomUUID(),
+                type: 'Read',
+                data: { n },
+              })),
+            },
+          ]),
+        ),
+    );
+    const reads = streams.flatMap((stream) => [
+      { stream, options: {}, expected: [...Array(stream.length).keys()] },
+      { stream, options: { fromRevision: 2n }, expected: [...Array(stream.length).keys()].slice(2) },
+      { stream, options: { fromRevision: 1n, maxCount: 2 }, expected: [...Array(stream.length).keys()].slice(1, 3) },
+      {
+        stream,
+        options: { direction: 'backwards' as const, maxCount: 2 },
+        expected: [...Array(stream.length).keys()].reverse().slice(0, 2),
+      },
+    ]);
+    const answers = await Promise.all(reads.map(({ stream, options }) => store.readStream(stream.name, options)));
+    answers.forEach((events, index) => {
+      expect(events.map((event) => event.streamName)).toEqual(events.map(() => reads[index].stream.name));
+      expect(events.map((event) => (event.data as { n: number }).n)).toEqual(reads[index].expected);
+      expect(events.map((event) => event.revision)).toEqual(reads[index].expected.map(BigInt));
+    });
+  });
 });

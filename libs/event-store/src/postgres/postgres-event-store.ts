@@ -29,6 +29,8 @@ const SUBSCRIPTION_BATCH = 1_000;
 // Measured with npm run bench:eventstore on 2 cores: 2 beat 1 and 4 at 16 writers.
 const DEFAULT_CONCURRENT_BATCHES = 2;
 const DEFAULT_APPENDS_PER_BATCH = 100;
+const CONCURRENT_READ_BATCHES = 2;
+const READS_PER_BATCH = 100;
 /** How often a subscriber looks for events when no notification came (a dropped LISTEN, a long transaction). */
 const POLL_FALLBACK_MS = 500;
 const START: Position = { commit: 0n, prepare: 0n };
@@ -60,6 +62,12 @@ interface EventRow {
 const EVENT_COLUMNS =
   'global_position, transaction_id, stream_name, stream_revision, event_id, event_type, data, metadata, created_at';
 
+interface ForwardRead {
+  streamName: string;
+  fromRevision: bigint;
+  maxCount: number | null;
+}
+
 export interface PostgresEventStoreOptions {
   onError?: (error: Error) => void;
   /** Batches of appends written at once; further appends wait and are grouped (group commit). */
@@ -72,6 +80,8 @@ export class PostgresEventStore implements EventStore {
   private readonly notifier: PostgresNotifier;
   private readonly subscriptions = new Set<EventSubscription>();
   private readonly appends: GroupCommitQueue<readonly AppendRequest[], AppendOutcome>;
+  /** Forward stream reads made at once (a command loads several streams; many commands run) share one query. */
+  private readonly forwardReads: GroupCommitQueue<ForwardRead, RecordedEvent[]>;
 
   constructor(
     private readonly pool: Pool,
@@ -83,9 +93,21 @@ export class PostgresEventStore implements EventStore {
       (batch) => this.writeBatch(batch),
       options.concurrentAppendBatches ?? DEFAULT_CONCURRENT_BATCHES,
       options.maxAppendsPerBatch ?? DEFAULT_APPENDS_PER_BATCH,
-      // Appends at an exact revision of one stream must reach the database in the order made.
-      (requests) =>
-        requests.filter((request) => typeof request.expectedRevision === 'bigint').map((request) => request.streamName),
+      {
+        // Appends at an exact revision of one stream must reach the database in the order made.
+        orderingKeysOf: (requests) =>
+          requests
+            .filter((request) => typeof request.expectedRevision === 'bigint')
+            .map((request) => request.streamName),
+      },
+    );
+    this.forwardReads = new GroupCommitQueue(
+      (batch) => this.readBatch(batch),
+      CONCURRENT_READ_BATCHES,
+      READS_PER_BATCH,
+      {
+        gatherWithinTick: true,
+      },
     );
   }
 
@@ -161,15 +183,42 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const backwards = options.direction === 'backwards';
-    const from = options.fromRevision ?? (backwards ? BigInt(Number.MAX_SAFE_INTEGER) : 0n);
+    if (options.direction !== 'backwards') {
+      return this.forwardReads.submit({
+        streamName,
+        fromRevision: options.fromRevision ?? 0n,
+        maxCount: options.maxCount ?? null,
+      });
+    }
     const { rows } = await this.pool.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM es_events
-        WHERE stream_name = $1 AND stream_revision ${backwards ? '<=' : '>='} $2
-        ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
-      [streamName, from.toString(), options.maxCount ?? null],
+        WHERE stream_name = $1 AND stream_revision <= $2
+        ORDER BY stream_revision DESC LIMIT $3`,
+      [streamName, (options.fromRevision ?? BigInt(Number.MAX_SAFE_INTEGER)).toString(), options.maxCount ?? null],
     );
     return rows.map(toRecordedEvent);
+  }
+
+  /** Several forward reads in one query; one list of events per read, in order. */
+  private async readBatch(reads: ForwardRead[]): Promise<RecordedEvent[][]> {
+    const { rows } = await this.pool.query<EventRow & { read_index: string }>(
+      `SELECT read.read_index, event.* FROM
+         unnest($1::text[], $2::bigint[], $3::int[]) WITH ORDINALITY AS read(stream_name, from_revision, max_count, read_index)
+         CROSS JOIN LATERAL (
+           SELECT ${EVENT_COLUMNS} FROM es_events
+            WHERE es_events.stream_name = read.stream_name AND stream_revision >= read.from_revision
+            ORDER BY stream_revision LIMIT read.max_count
+         ) AS event
+        ORDER BY read.read_index, event.stream_revision`,
+      [
+        reads.map((read) => read.streamName),
+        reads.map((read) => read.fromRevision.toString()),
+        reads.map((read) => read.maxCount),
+      ],
+    );
+    const results: RecordedEvent[][] = reads.map(() => []);
+    for (const row of rows) results[Number(row.read_index) - 1].push(toRecordedEvent(row));
+    return results;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
