@@ -1,166 +1,200 @@
 import { PoolClient } from 'pg';
+import { Projection } from '@ledger/consumers';
 import { RecordedEvent } from '@ledger/event-store';
-import { PaymentEvent } from '@ledger/ledger-domain';
-import { projection } from '../shared/projection';
-import { transactionIdOf } from '../transfers/transfers.projection';
-
-type DataOf<Type extends PaymentEvent['type']> = Extract<PaymentEvent, { type: Type }>['data'];
+import { assertNever, PAYMENT_EVENT_TYPES, PaymentEvent } from '@ledger/ledger-domain';
+import { toDomainEvent } from '../shared/event-sourcing';
+import { RowBatch } from '../shared/row-batch';
+import { transactionIdOf, TransactionRow } from '../transfers/transfers.projection';
 
 interface PaymentRow {
+  [column: string]: unknown;
+  id: string;
   payer_account_id: string;
   payee_account_id: string;
   payer_user_id: string;
   payee_user_id: string;
   currency: string;
+  capture_method: string;
+  status: string;
+  authorized_amount: string;
+  captured_amount: string;
+  refunded_amount: string;
+  capture_expires_at: string | null;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
-async function paymentRow(client: PoolClient, paymentId: string): Promise<PaymentRow> {
-  const { rows } = await client.query<PaymentRow>('SELECT * FROM rm_payments WHERE id = $1', [paymentId]);
-  return rows[0];
+interface RefundRow {
+  [column: string]: unknown;
+  id: string;
+  payment_id: string;
+  amount: string;
+  currency: string;
+  reason: string | null;
+  created_at: string;
 }
 
-async function insertTransaction(
-  client: PoolClient,
-  row: {
-    accountId: string;
-    userId: string;
-    type: 'payment' | 'refund';
-    direction: 'credit' | 'debit';
-    amount: string;
-    currency: string;
-    status: string;
-    referenceId: string;
-    description: string | null;
-    at: string;
+interface Rows {
+  payments: RowBatch<PaymentRow>;
+  transactions: RowBatch<TransactionRow>;
+  refunds: RowBatch<RefundRow>;
+}
+
+/**
+ * Payments, refunds, and the transaction rows of both sides (the payer's `pending` row of an
+ * authorization takes its outcome). A batch reads the rows it touches, folds its events over
+ * them in memory and writes each table back in one statement.
+ */
+export const paymentsProjection: Projection = {
+  kind: 'projection',
+  name: 'payments',
+  tables: ['rm_payments', 'rm_refunds', 'rm_transactions'],
+  async apply(events: readonly RecordedEvent[], client: PoolClient) {
+    const payments = events
+      .filter((event) => PAYMENT_EVENT_TYPES.has(event.type))
+      .map((event) => toDomainEvent<PaymentEvent>(event));
+    if (payments.length === 0) return;
+    const rows: Rows = {
+      payments: new RowBatch('rm_payments', ['status', 'captured_amount', 'refunded_amount', 'updated_at']),
+      transactions: new RowBatch('rm_transactions', ['status', 'amount', 'updated_at']),
+      refunds: new RowBatch('rm_refunds', []),
+    };
+    // Every row the batch names is read first, so that a row already there is never made again.
+    const paymentIds = payments.map((event) => event.data.paymentId);
+    const refundIds = payments.flatMap((event) => (event.type === 'PaymentRefunded' ? [event.data.refundId] : []));
+    await rows.payments.load(client, 'id', paymentIds);
+    await rows.transactions.load(client, 'reference_id', [...paymentIds, ...refundIds]);
+    await rows.refunds.load(client, 'id', refundIds);
+    for (const event of payments) project(event, rows);
+    await rows.payments.write(client);
+    await rows.transactions.write(client);
+    await rows.refunds.write(client);
   },
-) {
-  await client.query(
-    `INSERT INTO rm_transactions (id, account_id, user_id, type, direction, amount, currency, status, reference_id,
-                                  description, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) ON CONFLICT (id) DO NOTHING`,
-    [
-      transactionIdOf(row.referenceId, row.accountId),
-      row.accountId,
-      row.userId,
-      row.type,
-      row.direction,
-      row.amount,
-      row.currency,
-      row.status,
-      row.referenceId,
-      row.description,
-      row.at,
-    ],
-  );
-}
+};
 
-/** An authorization that ends without capture: the payment and the payer's pending row take the status. */
-function close(status: 'voided' | 'expired') {
-  return async (event: RecordedEvent, client: PoolClient) => {
-    const { paymentId, at } = event.data as DataOf<'PaymentVoided'>;
-    await client.query('UPDATE rm_payments SET status = $2, updated_at = $3 WHERE id = $1', [paymentId, status, at]);
-    await client.query('UPDATE rm_transactions SET status = $2, updated_at = $3 WHERE reference_id = $1', [
-      paymentId,
-      status,
-      at,
-    ]);
-  };
-}
-
-/** Payments, refunds, and the transaction rows of both sides. */
-export const paymentsProjection = projection('payments', ['rm_payments', 'rm_refunds', 'rm_transactions'], {
-  PaymentAuthorized: async (event, client) => {
-    const payment = event.data as DataOf<'PaymentAuthorized'>;
-    await client.query(
-      `INSERT INTO rm_payments (id, payer_account_id, payee_account_id, payer_user_id, payee_user_id, currency,
-                                capture_method, status, authorized_amount, capture_expires_at, description,
-                                created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'authorized', $8, $9, $10, $11, $11) ON CONFLICT (id) DO NOTHING`,
-      [
-        payment.paymentId,
-        payment.payerAccountId,
-        payment.payeeAccountId,
-        payment.payerUserId,
-        payment.payeeUserId,
-        payment.currency,
-        payment.captureMethod,
-        payment.amount,
-        payment.captureExpiresAt,
-        payment.description,
-        payment.at,
-      ],
-    );
-    await insertTransaction(client, {
-      accountId: payment.payerAccountId,
-      userId: payment.payerUserId,
-      type: 'payment',
-      direction: 'debit',
-      amount: payment.amount,
-      currency: payment.currency,
-      status: 'pending',
-      referenceId: payment.paymentId,
-      description: payment.description,
-      at: payment.at,
-    });
-  },
-  PaymentCaptured: async (event, client) => {
-    const { paymentId, amount, at } = event.data as DataOf<'PaymentCaptured'>;
-    const payment = await paymentRow(client, paymentId);
-    await client.query(
-      `UPDATE rm_payments SET status = 'captured', captured_amount = $2, updated_at = $3 WHERE id = $1`,
-      [paymentId, amount, at],
-    );
-    await client.query(
-      `UPDATE rm_transactions SET status = 'succeeded', amount = $3, updated_at = $4
-        WHERE reference_id = $1 AND account_id = $2`,
-      [paymentId, payment.payer_account_id, amount, at],
-    );
-    await insertTransaction(client, {
-      accountId: payment.payee_account_id,
-      userId: payment.payee_user_id,
-      type: 'payment',
-      direction: 'credit',
-      amount,
-      currency: payment.currency,
-      status: 'succeeded',
-      referenceId: paymentId,
-      description: null,
-      at,
-    });
-  },
-  PaymentVoided: close('voided'),
-  PaymentExpired: close('expired'),
-  PaymentRefunded: async (event, client) => {
-    const refund = event.data as DataOf<'PaymentRefunded'>;
-    const payment = await paymentRow(client, refund.paymentId);
-    await client.query(
-      `UPDATE rm_payments SET refunded_amount = refunded_amount + $2::bigint,
-              status = CASE WHEN refunded_amount + $2::bigint >= captured_amount THEN 'refunded' ELSE 'partially_refunded' END,
-              updated_at = $3
-        WHERE id = $1`,
-      [refund.paymentId, refund.amount, refund.at],
-    );
-    await client.query(
-      `INSERT INTO rm_refunds (id, payment_id, amount, currency, reason, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
-      [refund.refundId, refund.paymentId, refund.amount, payment.currency, refund.reason, refund.at],
-    );
-    for (const [side, direction] of [
-      ['payee', 'debit'],
-      ['payer', 'credit'],
-    ] as const) {
-      await insertTransaction(client, {
-        accountId: side === 'payee' ? payment.payee_account_id : payment.payer_account_id,
-        userId: side === 'payee' ? payment.payee_user_id : payment.payer_user_id,
-        type: 'refund',
-        direction,
+function project(event: PaymentEvent, { payments, transactions, refunds }: Rows): void {
+  switch (event.type) {
+    case 'PaymentAuthorized': {
+      const payment = event.data;
+      payments.insert({
+        id: payment.paymentId,
+        payer_account_id: payment.payerAccountId,
+        payee_account_id: payment.payeeAccountId,
+        payer_user_id: payment.payerUserId,
+        payee_user_id: payment.payeeUserId,
+        currency: payment.currency,
+        capture_method: payment.captureMethod,
+        status: 'authorized',
+        authorized_amount: payment.amount,
+        captured_amount: '0',
+        refunded_amount: '0',
+        capture_expires_at: payment.captureExpiresAt,
+        description: payment.description,
+        created_at: payment.at,
+        updated_at: payment.at,
+      });
+      transactions.insert(
+        transactionRow(payment.paymentId, 'payer', payments.get(payment.paymentId)!, {
+          type: 'payment',
+          amount: payment.amount,
+          status: 'pending',
+          description: payment.description,
+          at: payment.at,
+        }),
+      );
+      return;
+    }
+    case 'PaymentCaptured': {
+      const { paymentId, amount, at } = event.data;
+      const payment = payments.get(paymentId);
+      if (!payment) return;
+      payments.update(paymentId, () => ({ status: 'captured', captured_amount: amount, updated_at: at }));
+      transactions.update(transactionIdOf(paymentId, payment.payer_account_id), () => ({
+        status: 'succeeded',
+        amount,
+        updated_at: at,
+      }));
+      transactions.insert(
+        transactionRow(paymentId, 'payee', payment, {
+          type: 'payment',
+          amount,
+          status: 'succeeded',
+          description: null,
+          at,
+        }),
+      );
+      return;
+    }
+    case 'PaymentVoided':
+    case 'PaymentExpired': {
+      const { paymentId, at } = event.data;
+      const payment = payments.get(paymentId);
+      if (!payment) return;
+      const status = event.type === 'PaymentVoided' ? 'voided' : 'expired';
+      payments.update(paymentId, () => ({ status, updated_at: at }));
+      transactions.update(transactionIdOf(paymentId, payment.payer_account_id), () => ({ status, updated_at: at }));
+      return;
+    }
+    case 'PaymentRefunded': {
+      const refund = event.data;
+      const payment = payments.get(refund.paymentId);
+      if (!payment) return;
+      payments.update(refund.paymentId, (row) => {
+        const refunded = BigInt(row.refunded_amount) + BigInt(refund.amount);
+        return {
+          refunded_amount: refunded.toString(),
+          status: refunded >= BigInt(row.captured_amount) ? 'refunded' : 'partially_refunded',
+          updated_at: refund.at,
+        };
+      });
+      refunds.insert({
+        id: refund.refundId,
+        payment_id: refund.paymentId,
         amount: refund.amount,
         currency: payment.currency,
-        status: 'succeeded',
-        referenceId: refund.refundId,
-        description: refund.reason,
-        at: refund.at,
+        reason: refund.reason,
+        created_at: refund.at,
       });
+      for (const side of ['payee', 'payer'] as const) {
+        transactions.insert(
+          transactionRow(refund.refundId, side, payment, {
+            type: 'refund',
+            amount: refund.amount,
+            status: 'succeeded',
+            description: refund.reason,
+            at: refund.at,
+          }),
+        );
+      }
+      return;
     }
-  },
-});
+    default:
+      assertNever(event);
+  }
+}
+
+/** A movement's row on one side: a payment debits the payer and credits the payee, a refund the reverse. */
+function transactionRow(
+  referenceId: string,
+  side: 'payer' | 'payee',
+  payment: PaymentRow,
+  movement: { type: 'payment' | 'refund'; amount: string; status: string; description: string | null; at: string },
+): TransactionRow {
+  const accountId = side === 'payer' ? payment.payer_account_id : payment.payee_account_id;
+  const debits = (side === 'payer') === (movement.type === 'payment');
+  return {
+    id: transactionIdOf(referenceId, accountId),
+    account_id: accountId,
+    user_id: side === 'payer' ? payment.payer_user_id : payment.payee_user_id,
+    type: movement.type,
+    direction: debits ? 'debit' : 'credit',
+    amount: movement.amount,
+    currency: payment.currency,
+    status: movement.status,
+    reference_id: referenceId,
+    description: movement.description,
+    created_at: movement.at,
+    updated_at: movement.at,
+  };
+}

@@ -1,91 +1,174 @@
 import { PoolClient } from 'pg';
+import { Projection } from '@ledger/consumers';
 import { RecordedEvent } from '@ledger/event-store';
-import { TransferEvent } from '@ledger/ledger-domain';
+import { assertNever, TransferEvent } from '@ledger/ledger-domain';
 import { deterministicUuid } from '../shared/deterministic-id';
-import { projection } from '../shared/projection';
+import { toDomainEvent } from '../shared/event-sourcing';
+import { RowBatch } from '../shared/row-batch';
 
-type DataOf<Type extends TransferEvent['type']> = Extract<TransferEvent, { type: Type }>['data'];
-
-/** The transaction row of a transfer on its account. */
+/** The transaction row of a transfer or payment movement on one account. */
 export const transactionIdOf = (referenceId: string, accountId: string) =>
   deterministicUuid('transaction', referenceId, accountId);
 
-/** A transfer settles: it and its transaction row take the final status. */
-function settle(status: 'succeeded' | 'failed') {
-  return async (event: RecordedEvent, client: PoolClient) => {
-    const data = event.data as DataOf<'TransferSucceeded'> & { reason?: string };
-    await client.query('UPDATE rm_transfers SET status = $2, failure_reason = $3, updated_at = $4 WHERE id = $1', [
-      data.transferId,
-      status,
-      data.reason ?? null,
-      data.at,
-    ]);
-    await client.query('UPDATE rm_transactions SET status = $2, updated_at = $3 WHERE reference_id = $1', [
-      data.transferId,
-      status,
-      data.at,
-    ]);
-  };
+/** A row of `rm_transactions`, written by this projection and the payments one. */
+export interface TransactionRow {
+  [column: string]: unknown;
+  id: string;
+  account_id: string;
+  user_id: string;
+  type: string;
+  direction: 'credit' | 'debit';
+  amount: string;
+  currency: string;
+  status: string;
+  reference_id: string;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
-/** Deposits, withdrawals, their transaction rows and the review items of contradictory callbacks. */
-export const transfersProjection = projection('transfers', ['rm_transfers', 'rm_transactions', 'rm_reviews'], {
-  TransferRequested: async (event, client) => {
-    const transfer = event.data as DataOf<'TransferRequested'>;
-    await client.query(
-      `INSERT INTO rm_transfers (id, kind, account_id, user_id, amount, currency, status, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7) ON CONFLICT (id) DO NOTHING`,
-      [
-        transfer.transferId,
-        transfer.kind,
-        transfer.accountId,
-        transfer.userId,
-        transfer.amount,
-        transfer.currency,
-        transfer.at,
-      ],
+interface TransferRow {
+  [column: string]: unknown;
+  id: string;
+  kind: string;
+  account_id: string;
+  user_id: string;
+  amount: string;
+  currency: string;
+  status: string;
+  failure_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface ReviewRow {
+  [column: string]: unknown;
+  id: string;
+  transfer_id: string;
+  event_id: string;
+  callback_type: string;
+  transfer_status: string;
+  reason: string;
+  status: 'open' | 'resolved';
+  created_at: string;
+}
+
+interface Rows {
+  transfers: RowBatch<TransferRow>;
+  transactions: RowBatch<TransactionRow>;
+  reviews: RowBatch<ReviewRow>;
+}
+
+/** The event types this projection writes from; the others of a transfer change no row. */
+const PROJECTED = new Set<string>([
+  'TransferRequested',
+  'TransferProcessing',
+  'TransferSucceeded',
+  'TransferFailed',
+  'TransferFlaggedForReview',
+] satisfies TransferEvent['type'][]);
+
+/**
+ * Deposits, withdrawals, their transaction rows and the review items of contradictory callbacks.
+ * A batch reads the rows it touches, folds its events over them and writes each table once.
+ */
+export const transfersProjection: Projection = {
+  kind: 'projection',
+  name: 'transfers',
+  tables: ['rm_transfers', 'rm_transactions', 'rm_reviews'],
+  async apply(events: readonly RecordedEvent[], client: PoolClient) {
+    const transfers = events
+      .filter((event) => PROJECTED.has(event.type))
+      .map((event) => toDomainEvent<TransferEvent>(event));
+    if (transfers.length === 0) return;
+    const rows: Rows = {
+      transfers: new RowBatch('rm_transfers', ['status', 'failure_reason', 'updated_at']),
+      transactions: new RowBatch('rm_transactions', ['status', 'updated_at']),
+      reviews: new RowBatch('rm_reviews', []),
+    };
+    // Every row the batch names is read first, so that a row already there is never made again.
+    const transferIds = transfers.map((event) => event.data.transferId);
+    const reviewIds = transfers.flatMap((event) =>
+      event.type === 'TransferFlaggedForReview' ? [reviewIdOf(event.data.transferId, event.data.eventId)] : [],
     );
-    await client.query(
-      `INSERT INTO rm_transactions (id, account_id, user_id, type, direction, amount, currency, status, reference_id,
-                                    description, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $10) ON CONFLICT (id) DO NOTHING`,
-      [
-        transactionIdOf(transfer.transferId, transfer.accountId),
-        transfer.accountId,
-        transfer.userId,
-        transfer.kind,
-        transfer.kind === 'deposit' ? 'credit' : 'debit',
-        transfer.amount,
-        transfer.currency,
-        transfer.transferId,
-        transfer.kind === 'deposit' ? 'Deposit from bank' : 'Withdrawal to bank',
-        transfer.at,
-      ],
-    );
+    await rows.transfers.load(client, 'id', transferIds);
+    await rows.transactions.load(client, 'reference_id', transferIds);
+    await rows.reviews.load(client, 'id', reviewIds);
+    for (const event of transfers) project(event, rows);
+    await rows.transfers.write(client);
+    await rows.transactions.write(client);
+    await rows.reviews.write(client);
   },
-  TransferProcessing: (event, client) => {
-    const data = event.data as DataOf<'TransferProcessing'>;
-    return client.query(`UPDATE rm_transfers SET status = 'processing', updated_at = $2 WHERE id = $1`, [
-      data.transferId,
-      data.at,
-    ]);
-  },
-  TransferSucceeded: settle('succeeded'),
-  TransferFailed: settle('failed'),
-  TransferFlaggedForReview: (event, client) => {
-    const review = event.data as DataOf<'TransferFlaggedForReview'>;
-    return client.query(
-      `INSERT INTO rm_reviews (id, transfer_id, event_id, callback_type, transfer_status, reason, status, created_at)
-       SELECT $1, $2, $3, $4, status, $5, 'open', $6 FROM rm_transfers WHERE id = $2
-       ON CONFLICT (id) DO NOTHING`,
-      [
-        deterministicUuid('review', review.transferId, review.eventId),
-        review.transferId,
-        review.eventId,
-        review.callbackType,
-        review.reason,
-        review.at,
-      ],
-    );
-  },
-});
+};
+
+const reviewIdOf = (transferId: string, eventId: string) => deterministicUuid('review', transferId, eventId);
+
+function project(event: TransferEvent, { transfers, transactions, reviews }: Rows): void {
+  switch (event.type) {
+    case 'TransferRequested': {
+      const transfer = event.data;
+      transfers.insert({
+        id: transfer.transferId,
+        kind: transfer.kind,
+        account_id: transfer.accountId,
+        user_id: transfer.userId,
+        amount: transfer.amount,
+        currency: transfer.currency,
+        status: 'pending',
+        failure_reason: null,
+        created_at: transfer.at,
+        updated_at: transfer.at,
+      });
+      transactions.insert({
+        id: transactionIdOf(transfer.transferId, transfer.accountId),
+        account_id: transfer.accountId,
+        user_id: transfer.userId,
+        type: transfer.kind,
+        direction: transfer.kind === 'deposit' ? 'credit' : 'debit',
+        amount: transfer.amount,
+        currency: transfer.currency,
+        status: 'pending',
+        reference_id: transfer.transferId,
+        description: transfer.kind === 'deposit' ? 'Deposit from bank' : 'Withdrawal to bank',
+        created_at: transfer.at,
+        updated_at: transfer.at,
+      });
+      return;
+    }
+    case 'TransferProcessing':
+      transfers.update(event.data.transferId, () => ({ status: 'processing', updated_at: event.data.at }));
+      return;
+    case 'TransferSucceeded':
+    case 'TransferFailed': {
+      const { transferId, at } = event.data;
+      const transfer = transfers.get(transferId);
+      if (!transfer) return;
+      const status = event.type === 'TransferSucceeded' ? 'succeeded' : 'failed';
+      const reason = event.type === 'TransferFailed' ? event.data.reason : null;
+      transfers.update(transferId, () => ({ status, failure_reason: reason, updated_at: at }));
+      transactions.update(transactionIdOf(transferId, transfer.account_id), () => ({ status, updated_at: at }));
+      return;
+    }
+    case 'TransferFlaggedForReview': {
+      const review = event.data;
+      const transfer = transfers.get(review.transferId);
+      if (!transfer) return;
+      reviews.insert({
+        id: reviewIdOf(review.transferId, review.eventId),
+        transfer_id: review.transferId,
+        event_id: review.eventId,
+        callback_type: review.callbackType,
+        transfer_status: transfer.status,
+        reason: review.reason,
+        status: 'open',
+        created_at: review.at,
+      });
+      return;
+    }
+    case 'TransferSentToBank':
+    case 'BankCallbackReceived':
+      return;
+    default:
+      assertNever(event);
+  }
+}

@@ -29,6 +29,15 @@ export type PaymentEvent =
       data: { paymentId: string; refundId: string; amount: string; reason: string | null; at: string };
     };
 
+/** Every payment event type, for readers of `$all` that pick payment events out of the rest. */
+export const PAYMENT_EVENT_TYPES: ReadonlySet<string> = new Set<string>([
+  'PaymentAuthorized',
+  'PaymentCaptured',
+  'PaymentVoided',
+  'PaymentExpired',
+  'PaymentRefunded',
+] satisfies PaymentEvent['type'][]);
+
 export type PaymentCommand =
   | {
       type: 'AuthorizePayment';
