@@ -5,6 +5,7 @@
  */
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { EVENT_STORE, EventStore, positionToString } from '@ledger/event-store';
 import { accountStreamName } from '@ledger/ledger-domain';
@@ -14,6 +15,8 @@ import { deterministicUuid } from '../apps/ledger-api/src/shared/deterministic-i
 import { benchDatabase, measure, printTable, rawInsertRows, startBenchLedger } from './bench-database';
 
 const DURATION_SECONDS = 10;
+/** USER_HZ: the unit of /proc/stat on every Linux architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
 const PAYERS = 1_000;
 const LONG_HISTORY = 100_000;
 
@@ -56,7 +59,9 @@ async function main(): Promise<void> {
   await caughtUp(baseUrl, store, hot.apiKey);
 
   const rows: string[] = [];
+  const cpuRows: string[] = [];
   const run = async (label: string, connections: number, pick: () => DemoUser) => {
+    const cpu = cpuMeter();
     const result = await autocannon({
       url: `${baseUrl}/api/v1/payments`,
       connections,
@@ -87,7 +92,13 @@ async function main(): Promise<void> {
     rows.push(
       `| ${label}, ${connections} connections | ${Math.round(result.requests.average)} payments/s | ${result.latency.p50} ms | ${result.latency.p99} ms | ${failures} |`,
     );
+    cpuRows.push(`| ${label}, ${connections} connections | ${cpu.perRequest(result.requests.total)} |`);
   };
+  // The ceiling of the HTTP stack alone: a route that touches nothing, in the same process.
+  const empty = await autocannon({ url: `${baseUrl}/health`, connections: 16, duration: DURATION_SECONDS / 2 });
+  rows.push(
+    `| GET /health (no database), 16 connections | ${Math.round(empty.requests.average)} req/s | ${empty.latency.p50} ms | ${empty.latency.p99} ms | ${empty.non2xx + empty.errors} |`,
+  );
   for (const connections of [16, 64])
     await run('spread over 1,000 payers', connections, () => payers[Math.floor(Math.random() * PAYERS)]);
   for (const connections of [16, 64]) await run('one hot payer', connections, () => hot);
@@ -122,7 +133,37 @@ async function main(): Promise<void> {
     `Payments benchmark — ${database.server}, ${cpus().length} cores, Node ${process.version}, ${DURATION_SECONDS} s per run`,
     rows,
   );
+  console.log('\nCPU time per payment (whole machine: API, benchmark client and PostgreSQL; this process alone)\n');
+  console.log('| load | machine ms / payment | this process ms / payment |');
+  console.log('|---|---:|---:|');
+  cpuRows.forEach((row) => console.log(row));
   console.log(`\n100,000-event payer / 10-event payer, p50: ${(large.p50 / small.p50).toFixed(2)}× (target ≤ 1.2×)`);
+}
+
+/** CPU time spent from now on, per request: the machine's (from /proc/stat, Linux) and this process's. */
+function cpuMeter() {
+  const machineBusyMs = () => {
+    try {
+      const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+        .split('\n')[0]
+        .split(/\s+/)
+        .slice(1)
+        .map(Number);
+      return ((user + nice + system + irq + softirq + steal) * 1000) / CLOCK_TICKS_PER_SECOND;
+    } catch {
+      return Number.NaN;
+    }
+  };
+  const machineStart = machineBusyMs();
+  const processStart = process.cpuUsage();
+  return {
+    perRequest(requests: number): string {
+      const used = process.cpuUsage(processStart);
+      const machine = (machineBusyMs() - machineStart) / requests;
+      const own = (used.user + used.system) / 1000 / requests;
+      return `${Number.isNaN(machine) ? '—' : machine.toFixed(2)} | ${own.toFixed(2)}`;
+    },
+  };
 }
 
 /** Waits until every projection (the snapshots included) has reached the last event written. */

@@ -1,4 +1,5 @@
 import { Pool, PoolClient } from 'pg';
+import { prepared } from '@ledger/database';
 import { parsePosition, Position, positionToString } from '@ledger/event-store';
 
 /** A pool or a client inside a transaction. */
@@ -50,9 +51,11 @@ export async function moveCheckpoint(
   to: Position,
 ): Promise<void> {
   const { rowCount } = await client.query(
-    `UPDATE consumer_checkpoints SET position = $3, updated_at = now()
-      WHERE name = $1 AND position IS NOT DISTINCT FROM $2`,
-    [name, from ? positionToString(from) : null, positionToString(to)],
+    prepared(
+      `UPDATE consumer_checkpoints SET position = $3, updated_at = now()
+        WHERE name = $1 AND position IS NOT DISTINCT FROM $2`,
+      [name, from ? positionToString(from) : null, positionToString(to)],
+    ),
   );
   if (rowCount !== 1) throw new CheckpointMovedError(name);
 }

@@ -2,7 +2,7 @@ import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Pool } from 'pg';
-import { createPool, MigrationSet } from '@ledger/database';
+import { createPool, MigrationSet, prepared } from '@ledger/database';
 import { EventStore, Position, positionToString, RecordedEvent } from '@ledger/event-store';
 import { moveCheckpoint, Queryable, readCheckpoint, readCheckpoints } from './checkpoints';
 import { Consumer, Projection, Reactor } from './consumer';
@@ -210,7 +210,7 @@ export async function lockProjectionWrites(
 ): Promise<void> {
   const lock = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
   for (const name of [...names].sort()) {
-    await client.query(`SELECT ${lock}(hashtextextended($1, 0))`, [`ledger-projection-writes:${name}`]);
+    await client.query(prepared(`SELECT ${lock}(hashtextextended($1, 0))`, [`ledger-projection-writes:${name}`]));
   }
 }
 

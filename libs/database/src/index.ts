@@ -2,3 +2,4 @@ export * from './embedded-postgres';
 export * from './migrations';
 export * from './pool';
 export * from './open-database';
+export * from './prepared';

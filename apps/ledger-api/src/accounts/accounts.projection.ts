@@ -1,4 +1,5 @@
 import { PoolClient } from 'pg';
+import { prepared } from '@ledger/database';
 import { Projection } from '@ledger/consumers';
 import { positionToString, RecordedEvent } from '@ledger/event-store';
 import { ACCOUNT_EVENT_TYPES, AccountEvent, assertNever } from '@ledger/ledger-domain';
@@ -75,36 +76,40 @@ export const accountsProjection: Projection = {
 
 function insertOpened(client: PoolClient, opened: Opened[]) {
   return client.query(
-    `INSERT INTO rm_accounts (id, user_id, currency, status, position, created_at, updated_at)
+    prepared(
+      `INSERT INTO rm_accounts (id, user_id, currency, status, position, created_at, updated_at)
      SELECT id, user_id, currency, 'open', position, opened_at, opened_at
        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[])
             AS opened(id, user_id, currency, position, opened_at)
      ON CONFLICT (id) DO NOTHING`,
-    [
-      opened.map((account) => account.accountId),
-      opened.map((account) => account.userId),
-      opened.map((account) => account.currency),
-      opened.map((account) => account.position),
-      opened.map((account) => account.openedAt),
-    ],
+      [
+        opened.map((account) => account.accountId),
+        opened.map((account) => account.userId),
+        opened.map((account) => account.currency),
+        opened.map((account) => account.position),
+        opened.map((account) => account.openedAt),
+      ],
+    ),
   );
 }
 
 function applyMovements(client: PoolClient, moved: Map<string, Movement>) {
   const movements = [...moved];
   return client.query(
-    `UPDATE rm_accounts AS account
+    prepared(
+      `UPDATE rm_accounts AS account
         SET ledger = account.ledger + moved.ledger, held = account.held + moved.held,
             position = moved.position, updated_at = moved.updated_at
        FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::text[], $5::timestamptz[])
             AS moved(id, ledger, held, position, updated_at)
       WHERE account.id = moved.id`,
-    [
-      movements.map(([id]) => id),
-      movements.map(([, movement]) => movement.ledger.toString()),
-      movements.map(([, movement]) => movement.held.toString()),
-      movements.map(([, movement]) => movement.position),
-      movements.map(([, movement]) => movement.updatedAt),
-    ],
+      [
+        movements.map(([id]) => id),
+        movements.map(([, movement]) => movement.ledger.toString()),
+        movements.map(([, movement]) => movement.held.toString()),
+        movements.map(([, movement]) => movement.position),
+        movements.map(([, movement]) => movement.updatedAt),
+      ],
+    ),
   );
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Pool } from 'pg';
+import { prepared } from '@ledger/database';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { PG_POOL } from '../infrastructure/infrastructure.module';
 
@@ -37,7 +38,8 @@ export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
   /** Takes the key for this request, or says why not. An expired or abandoned record is taken over. */
   async claim(userId: string, key: string, fingerprint: string): Promise<Claim> {
     const { rowCount } = await this.pool.query(
-      `INSERT INTO idempotency_keys (user_id, key, fingerprint, state, expires_at)
+      prepared(
+        `INSERT INTO idempotency_keys (user_id, key, fingerprint, state, expires_at)
        VALUES ($1, $2, $3, 'running', now() + make_interval(hours => $4))
        ON CONFLICT (user_id, key) DO UPDATE
          SET fingerprint = EXCLUDED.fingerprint, state = 'running', status_code = NULL, body = NULL,
@@ -45,7 +47,8 @@ export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
          WHERE idempotency_keys.expires_at < now()
             OR (idempotency_keys.state = 'running' AND idempotency_keys.fingerprint = EXCLUDED.fingerprint
                 AND idempotency_keys.created_at < now() - interval '${ABANDONED_AFTER}')`,
-      [userId, key, fingerprint, this.config.idempotencyTtlHours],
+        [userId, key, fingerprint, this.config.idempotencyTtlHours],
+      ),
     );
     if (rowCount === 1) return { kind: 'claimed' };
     const { rows } = await this.pool.query<{
@@ -67,9 +70,11 @@ export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
 
   async complete(userId: string, key: string, response: StoredResponse): Promise<void> {
     await this.pool.query(
-      `UPDATE idempotency_keys SET state = 'done', status_code = $3, body = $4, headers = $5
-        WHERE user_id = $1 AND key = $2`,
-      [userId, key, response.statusCode, JSON.stringify(response.body ?? null), response.headers],
+      prepared(
+        `UPDATE idempotency_keys SET state = 'done', status_code = $3, body = $4, headers = $5
+          WHERE user_id = $1 AND key = $2`,
+        [userId, key, response.statusCode, JSON.stringify(response.body ?? null), response.headers],
+      ),
     );
   }
 

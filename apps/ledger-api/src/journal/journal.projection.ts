@@ -1,4 +1,5 @@
 import { PoolClient } from 'pg';
+import { prepared } from '@ledger/database';
 import { Projection } from '@ledger/consumers';
 import { RecordedEvent } from '@ledger/event-store';
 import { ACCOUNT_EVENT_TYPES, AccountEvent, assertNever, MovementReference } from '@ledger/ledger-domain';
@@ -82,16 +83,20 @@ export const journalProjection: Projection = {
     await resolveCurrencies(client, batch);
     if (batch.newAccounts.length > 0) {
       await client.query(
-        `INSERT INTO rm_journal_accounts (id, currency)
+        prepared(
+          `INSERT INTO rm_journal_accounts (id, currency)
        SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (id) DO NOTHING`,
-        [batch.newAccounts, batch.newAccounts.map((id) => batch.currencies.get(id))],
+          [batch.newAccounts, batch.newAccounts.map((id) => batch.currencies.get(id))],
+        ),
       );
     }
     if (batch.newHolds.length > 0) {
       await client.query(
-        `INSERT INTO rm_journal_holds (hold_id, reference_type)
+        prepared(
+          `INSERT INTO rm_journal_holds (hold_id, reference_type)
        SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (hold_id) DO NOTHING`,
-        [batch.newHolds, batch.newHolds.map((id) => batch.holds.get(id))],
+          [batch.newHolds, batch.newHolds.map((id) => batch.holds.get(id))],
+        ),
       );
     }
     await insertPostings(client, batch);
@@ -103,8 +108,9 @@ async function loadEarlierHolds(client: PoolClient, batch: JournalBatch, events:
   const settled = events.filter((recorded) => recorded.type === 'HoldSettled');
   if (settled.length === 0) return;
   const { rows } = await client.query<{ hold_id: string; reference_type: MovementReference['type'] }>(
-    'SELECT hold_id, reference_type FROM rm_journal_holds WHERE hold_id = ANY($1::uuid[])',
-    [settled.map((recorded) => (recorded.data as { holdId: string }).holdId)],
+    prepared('SELECT hold_id, reference_type FROM rm_journal_holds WHERE hold_id = ANY($1::uuid[])', [
+      settled.map((recorded) => (recorded.data as { holdId: string }).holdId),
+    ]),
   );
   rows.forEach((row) => batch.holds.set(row.hold_id, row.reference_type));
 }
@@ -115,8 +121,7 @@ async function resolveCurrencies(client: PoolClient, batch: JournalBatch): Promi
   );
   if (unknown.length === 0) return;
   const { rows } = await client.query<{ id: string; currency: string }>(
-    'SELECT id, currency FROM rm_journal_accounts WHERE id = ANY($1::uuid[])',
-    [unknown],
+    prepared('SELECT id, currency FROM rm_journal_accounts WHERE id = ANY($1::uuid[])', [unknown]),
   );
   rows.forEach((row) => batch.currencies.set(row.id, row.currency));
 }
@@ -125,19 +130,21 @@ function insertPostings(client: PoolClient, batch: JournalBatch) {
   if (batch.postings.length === 0) return;
   const currencyOf = (posting: Posting) => batch.currencies.get(posting.ownerAccountId)!;
   return client.query(
-    `INSERT INTO rm_journal (movement_id, account, currency, amount, event_id, created_at)
+    prepared(
+      `INSERT INTO rm_journal (movement_id, account, currency, amount, event_id, created_at)
      SELECT movement_id, account, currency, amount, event_id, created_at
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::uuid[], $6::timestamptz[])
             WITH ORDINALITY AS posting(movement_id, account, currency, amount, event_id, created_at, n)
       ORDER BY n
      ON CONFLICT (event_id, account) DO NOTHING`,
-    [
-      batch.postings.map((posting) => posting.movementId),
-      batch.postings.map((posting) => posting.account.replace('{currency}', currencyOf(posting))),
-      batch.postings.map(currencyOf),
-      batch.postings.map((posting) => posting.amount.toString()),
-      batch.postings.map((posting) => posting.eventId),
-      batch.postings.map((posting) => posting.createdAt),
-    ],
+      [
+        batch.postings.map((posting) => posting.movementId),
+        batch.postings.map((posting) => posting.account.replace('{currency}', currencyOf(posting))),
+        batch.postings.map(currencyOf),
+        batch.postings.map((posting) => posting.amount.toString()),
+        batch.postings.map((posting) => posting.eventId),
+        batch.postings.map((posting) => posting.createdAt),
+      ],
+    ),
   );
 }

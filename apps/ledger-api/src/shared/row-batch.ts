@@ -1,4 +1,5 @@
 import { PoolClient } from 'pg';
+import { prepared } from '@ledger/database';
 
 /** A read-model row as PostgreSQL returns it: snake_case columns, with an `id` primary key. */
 export type Row = { id: string } & Record<string, unknown>;
@@ -21,9 +22,9 @@ export class RowBatch<TableRow extends Row> {
   /** Reads the existing rows whose `column` is one of `values` (`id`, or an indexed reference). */
   async load(client: PoolClient, column: keyof TableRow & string, values: readonly string[]): Promise<void> {
     if (values.length === 0) return;
-    const { rows } = await client.query<TableRow>(`SELECT * FROM ${this.table} WHERE ${column} = ANY($1::uuid[])`, [
-      [...new Set(values)],
-    ]);
+    const { rows } = await client.query<TableRow>(
+      prepared(`SELECT * FROM ${this.table} WHERE ${column} = ANY($1::uuid[])`, [[...new Set(values)]]),
+    );
     for (const row of rows) if (!this.rows.has(row.id)) this.rows.set(row.id, row);
   }
 
@@ -55,9 +56,11 @@ export class RowBatch<TableRow extends Row> {
         ? 'DO NOTHING'
         : `DO UPDATE SET ${this.mutableColumns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`;
     await client.query(
-      `INSERT INTO ${this.table} SELECT * FROM json_populate_recordset(NULL::${this.table}, $1::json)
+      prepared(
+        `INSERT INTO ${this.table} SELECT * FROM json_populate_recordset(NULL::${this.table}, $1::json)
        ON CONFLICT (id) ${onConflict}`,
-      [JSON.stringify(rows)],
+        [JSON.stringify(rows)],
+      ),
     );
     this.changed.clear();
   }

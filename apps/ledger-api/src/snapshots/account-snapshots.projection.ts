@@ -1,4 +1,5 @@
 import { PoolClient } from 'pg';
+import { prepared } from '@ledger/database';
 import { Projection } from '@ledger/consumers';
 import { positionToString, RecordedEvent } from '@ledger/event-store';
 import {
@@ -36,8 +37,9 @@ export const accountSnapshotsProjection: Projection = {
     if (accountEvents.length === 0) return;
     const streamNames = [...new Set(accountEvents.map((event) => event.streamName))];
     const { rows } = await client.query<{ stream_name: string; revision: string; state: unknown }>(
-      'SELECT stream_name, revision, state FROM aggregate_snapshots WHERE stream_name = ANY($1::text[])',
-      [streamNames],
+      prepared('SELECT stream_name, revision, state FROM aggregate_snapshots WHERE stream_name = ANY($1::text[])', [
+        streamNames,
+      ]),
     );
     const snapshots = new Map<string, Snapshot>(
       rows.map((row) => [
@@ -64,18 +66,20 @@ export const accountSnapshotsProjection: Projection = {
     );
     if (moved.length === 0) return;
     await client.query(
-      `INSERT INTO aggregate_snapshots (stream_name, revision, position, state, updated_at)
+      prepared(
+        `INSERT INTO aggregate_snapshots (stream_name, revision, position, state, updated_at)
        SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::jsonb[], $5::timestamptz[])
        ON CONFLICT (stream_name) DO UPDATE
          SET revision = EXCLUDED.revision, position = EXCLUDED.position, state = EXCLUDED.state,
              updated_at = EXCLUDED.updated_at`,
-      [
-        moved.map(({ streamName }) => streamName),
-        moved.map(({ last }) => last.revision.toString()),
-        moved.map(({ last }) => positionToString(last.position)),
-        moved.map(({ state }) => encodeState(state)),
-        moved.map(({ last }) => last.createdAt),
-      ],
+        [
+          moved.map(({ streamName }) => streamName),
+          moved.map(({ last }) => last.revision.toString()),
+          moved.map(({ last }) => positionToString(last.position)),
+          moved.map(({ state }) => encodeState(state)),
+          moved.map(({ last }) => last.createdAt),
+        ],
+      ),
     );
   },
 };

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { MigrationSet } from '@ledger/database';
+import { MigrationSet, prepared } from '@ledger/database';
 import {
   AppendRequest,
   AppendResult,
@@ -162,22 +162,24 @@ export class PostgresEventStore implements EventStore {
     const [streamFrom, streamTo] = slices(batch.map((append) => append.length));
     const [eventFrom, eventTo] = slices(batch.map((append) => append.reduce((sum, r) => sum + r.events.length, 0)));
     const { rows } = await this.pool.query<AppendOutcome>(
-      'SELECT * FROM es_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ORDER BY append_index',
-      [
-        streamFrom,
-        streamTo,
-        eventFrom,
-        eventTo,
-        streams.map((request) => request.streamName),
-        streams.map((request) => expectedCode(request.expectedRevision).toString()),
-        streams.map((request) => request.events.length),
-        events.map((entry) => entry.stream),
-        events.map((entry) => entry.offset),
-        events.map((entry) => entry.event.id),
-        events.map((entry) => entry.event.type),
-        events.map((entry) => JSON.stringify(entry.event.data)),
-        events.map((entry) => JSON.stringify(entry.event.metadata ?? {})),
-      ],
+      prepared(
+        'SELECT * FROM es_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ORDER BY append_index',
+        [
+          streamFrom,
+          streamTo,
+          eventFrom,
+          eventTo,
+          streams.map((request) => request.streamName),
+          streams.map((request) => expectedCode(request.expectedRevision).toString()),
+          streams.map((request) => request.events.length),
+          events.map((entry) => entry.stream),
+          events.map((entry) => entry.offset),
+          events.map((entry) => entry.event.id),
+          events.map((entry) => entry.event.type),
+          events.map((entry) => JSON.stringify(entry.event.data)),
+          events.map((entry) => JSON.stringify(entry.event.metadata ?? {})),
+        ],
+      ),
     );
     return rows;
   }
@@ -191,10 +193,12 @@ export class PostgresEventStore implements EventStore {
       });
     }
     const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM es_events
-        WHERE stream_name = $1 AND stream_revision <= $2
-        ORDER BY stream_revision DESC LIMIT $3`,
-      [streamName, (options.fromRevision ?? BigInt(Number.MAX_SAFE_INTEGER)).toString(), options.maxCount ?? null],
+      prepared(
+        `SELECT ${EVENT_COLUMNS} FROM es_events
+          WHERE stream_name = $1 AND stream_revision <= $2
+          ORDER BY stream_revision DESC LIMIT $3`,
+        [streamName, (options.fromRevision ?? BigInt(Number.MAX_SAFE_INTEGER)).toString(), options.maxCount ?? null],
+      ),
     );
     return rows.map(toRecordedEvent);
   }
@@ -202,7 +206,8 @@ export class PostgresEventStore implements EventStore {
   /** Several forward reads in one query; one list of events per read, in order. */
   private async readBatch(reads: ForwardRead[]): Promise<RecordedEvent[][]> {
     const { rows } = await this.pool.query<EventRow & { read_index: string }>(
-      `SELECT read.read_index, event.* FROM
+      prepared(
+        `SELECT read.read_index, event.* FROM
          unnest($1::text[], $2::bigint[], $3::int[]) WITH ORDINALITY AS read(stream_name, from_revision, max_count, read_index)
          CROSS JOIN LATERAL (
            SELECT ${EVENT_COLUMNS} FROM es_events
@@ -210,11 +215,12 @@ export class PostgresEventStore implements EventStore {
             ORDER BY stream_revision LIMIT read.max_count
          ) AS event
         ORDER BY read.read_index, event.stream_revision`,
-      [
-        reads.map((read) => read.streamName),
-        reads.map((read) => read.fromRevision.toString()),
-        reads.map((read) => read.maxCount),
-      ],
+        [
+          reads.map((read) => read.streamName),
+          reads.map((read) => read.fromRevision.toString()),
+          reads.map((read) => read.maxCount),
+        ],
+      ),
     );
     const results: RecordedEvent[][] = reads.map(() => []);
     for (const row of rows) results[Number(row.read_index) - 1].push(toRecordedEvent(row));
@@ -224,19 +230,21 @@ export class PostgresEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = options.after ?? START;
     const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM es_events
+      prepared(
+        `SELECT ${EVENT_COLUMNS} FROM es_events
         WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
           AND ($3::text[] IS NULL OR event_type = ANY($3))
           AND ($4::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest($4::text[]) AS p WHERE starts_with(stream_name, p)))
         ORDER BY transaction_id, global_position LIMIT $5`,
-      [
-        after.commit.toString(),
-        after.prepare.toString(),
-        options.filter?.eventTypes ?? null,
-        options.filter?.streamPrefixes ?? null,
-        options.maxCount ?? null,
-      ],
+        [
+          after.commit.toString(),
+          after.prepare.toString(),
+          options.filter?.eventTypes ?? null,
+          options.filter?.streamPrefixes ?? null,
+          options.maxCount ?? null,
+        ],
+      ),
     );
     return rows.map(toRecordedEvent);
   }
