@@ -12,8 +12,11 @@ export interface RebuildProgress {
 
 export interface RebuildResult {
   processed: bigint;
-  /** Rows that differed between the live table and the rebuilt one at the swap, per table. */
-  differences: Record<string, number>;
+  /**
+   * Rows that differed between the live table and the rebuilt one at the swap, per table; null
+   * when a live projection behind the copies could not be brought to their position to compare.
+   */
+  differences: Record<string, number> | null;
 }
 
 export interface RebuildOptions {
@@ -178,47 +181,44 @@ export class ProjectionRebuild {
     }
   }
 
-  private async applyToAll(client: PoolClient, events: readonly RecordedEvent[], upTo?: Map<string, Position>) {
-    for (const projection of this.projections) {
-      const limit = upTo?.get(projection.name);
-      const relevant = events.filter(
-        (event) =>
-          matchesFilter(event, projection.filter) &&
-          (!upTo || (limit !== undefined && comparePositions(event.position, limit) <= 0)),
-      );
-      if (relevant.length > 0) await projection.apply(relevant, client);
-    }
+  private async applyToAll(client: PoolClient, events: readonly RecordedEvent[], bounds?: Map<string, Bounds>) {
+    await applyWithin(client, this.projections, events, bounds);
     this.processed += BigInt(events.length);
   }
 
   /**
-   * Holds the live projections still, brings each copy to its live checkpoint (or moves a lagging
-   * checkpoint up to where the copy is), compares, and moves the copies into the live schema.
+   * Holds the live projections still and brings the copies and the live tables to one position:
+   * copies catch up to live checkpoints ahead of them, live projections behind the copies catch up
+   * in their own tables (their checkpoints move with them). Then compares, and moves the copies
+   * into the live schema. `differences` is null if a lagging live projection could not catch up.
    */
   private async swap(client: PoolClient, live: string, rebuiltTo: Position | undefined) {
     await client.query(`SET LOCAL lock_timeout = ${Number(this.options.lockTimeoutMs ?? 10_000)}`);
     await lockProjectionWrites(client, this.names, 'exclusive');
-    const checkpoints = new Map<string, Position>();
-    for (const name of this.names) {
-      const { position } = await readCheckpoint(client, name);
-      if (position) checkpoints.set(name, position);
-      if (rebuiltTo && (!position || comparePositions(position, rebuiltTo) < 0)) {
+    const checkpoints = new Map<string, Position | undefined>();
+    for (const name of this.names) checkpoints.set(name, (await readCheckpoint(client, name)).position);
+    let comparable = true;
+    const behind = new Map(
+      [...checkpoints].filter(([, position]) => rebuiltTo && (!position || comparePositions(position, rebuiltTo) < 0)),
+    );
+    if (rebuiltTo && behind.size > 0) {
+      comparable = await this.catchUpLive(client, live, behind, rebuiltTo);
+      for (const [name, position] of behind) {
         await moveCheckpoint(client, name, position, rebuiltTo);
+        checkpoints.set(name, rebuiltTo);
       }
     }
-    const furthest = [...checkpoints.values()].reduce<Position | undefined>(
-      (a, b) => (a && comparePositions(a, b) >= 0 ? a : b),
-      undefined,
+    const ahead = new Map(
+      [...checkpoints].flatMap(([name, position]) => (position ? [[name, { upTo: position }] as const] : [])),
     );
-    let after = rebuiltTo;
-    while (furthest && (!after || comparePositions(after, furthest) < 0)) {
-      const events = await this.store.readAll({ after, maxCount: this.options.batchSize ?? 2_000 });
-      if (events.length === 0) break;
-      await this.applyToAll(client, events, checkpoints);
-      after = events[events.length - 1].position;
+    await this.readAndApply(rebuiltTo, furthestOf([...ahead.values()].map((bound) => bound.upTo)), (events) =>
+      this.applyToAll(client, events, ahead),
+    );
+    let differences: Record<string, number> | null = null;
+    if (comparable) {
+      differences = {};
+      for (const table of this.tables) differences[table] = await this.countDifferences(client, live, table);
     }
-    const differences: Record<string, number> = {};
-    for (const table of this.tables) differences[table] = await this.countDifferences(client, live, table);
     await client.query(`CREATE SCHEMA ${escapeIdentifier(this.retiredSchema)}`);
     for (const table of this.tables) {
       await client.query(
@@ -229,6 +229,48 @@ export class ProjectionRebuild {
     await client.query(`DROP SCHEMA ${escapeIdentifier(this.retiredSchema)} CASCADE`);
     await client.query(`DROP SCHEMA ${escapeIdentifier(this.schema)}`);
     return differences;
+  }
+
+  /**
+   * Applies the events a lagging live projection has not seen, up to `to`, to the live tables:
+   * only so that they can be compared with the copies at one position. False, with the live
+   * tables as they were, if that fails (a live table broken is a reason to rebuild).
+   */
+  private async catchUpLive(
+    client: PoolClient,
+    live: string,
+    behind: Map<string, Position | undefined>,
+    to: Position,
+  ): Promise<boolean> {
+    const bounds = new Map([...behind].map(([name, after]) => [name, { after, upTo: to }]));
+    const starts = [...behind.values()];
+    const from = starts.includes(undefined) ? undefined : earliestOf(starts as Position[]);
+    await client.query('SAVEPOINT live_catch_up');
+    try {
+      await client.query(`SET LOCAL search_path TO ${escapeIdentifier(live)}`);
+      await this.readAndApply(from, to, (events) => applyWithin(client, this.projections, events, bounds));
+      await client.query(`SET LOCAL search_path TO ${escapeIdentifier(this.schema)}, ${escapeIdentifier(live)}`);
+      await client.query('RELEASE SAVEPOINT live_catch_up');
+      return true;
+    } catch {
+      await client.query('ROLLBACK TO SAVEPOINT live_catch_up');
+      return false;
+    }
+  }
+
+  /** Reads `$all` after `from` in batches until `to` is passed (or the end), handing each batch on. */
+  private async readAndApply(
+    from: Position | undefined,
+    to: Position | undefined,
+    apply: (events: readonly RecordedEvent[]) => Promise<void>,
+  ): Promise<void> {
+    let after = from;
+    while (to && (!after || comparePositions(after, to) < 0)) {
+      const events = await this.store.readAll({ after, maxCount: this.options.batchSize ?? 2_000 });
+      if (events.length === 0) return;
+      await apply(events);
+      after = events[events.length - 1].position;
+    }
   }
 
   /** Rows in one table but not the other, either way; identity columns are surrogate and left out. */
@@ -273,3 +315,36 @@ export class ProjectionRebuild {
 }
 
 const max = (a: bigint, b: bigint) => (a > b ? a : b);
+
+/** Which events of `$all` a projection takes: after `after` (exclusive) and up to `upTo`. */
+interface Bounds {
+  after?: Position;
+  upTo: Position;
+}
+
+/** Applies each projection's share of `events`; with `bounds`, a projection without bounds takes none. */
+async function applyWithin(
+  client: PoolClient,
+  projections: readonly Projection[],
+  events: readonly RecordedEvent[],
+  bounds?: Map<string, Bounds>,
+): Promise<void> {
+  for (const projection of projections) {
+    const bound = bounds?.get(projection.name);
+    if (bounds && !bound) continue;
+    const relevant = events.filter(
+      (event) =>
+        matchesFilter(event, projection.filter) &&
+        (!bound ||
+          ((!bound.after || comparePositions(event.position, bound.after) > 0) &&
+            comparePositions(event.position, bound.upTo) <= 0)),
+    );
+    if (relevant.length > 0) await projection.apply(relevant, client);
+  }
+}
+
+const furthestOf = (positions: readonly Position[]): Position | undefined =>
+  positions.reduce<Position | undefined>((a, b) => (a && comparePositions(a, b) >= 0 ? a : b), undefined);
+
+const earliestOf = (positions: readonly Position[]): Position | undefined =>
+  positions.reduce<Position | undefined>((a, b) => (a && comparePositions(a, b) <= 0 ? a : b), undefined);
