@@ -39,6 +39,36 @@ describe('Idempotency-Key (over HTTP)', () => {
     expect(accounts.body.data.filter((account: { currency: string }) => account.currency === 'EUR')).toHaveLength(1);
   });
 
+  it('keeps the answer of each of many requests made at once under their own keys, refusals included', async () => {
+    const users = await Promise.all(
+      Array.from({ length: 8 }, async (_, index) => {
+        const created = await api.post('/api/v1/users', ledger.adminKey, { name: `Batch ${index}`, role: 'customer' });
+        return created.body as { id: string; apiKey: string };
+      }),
+    );
+    const someoneElse = '00000000-0000-4000-8000-000000000000';
+    const requests = users.flatMap((owner, index) =>
+      [{ currency: 'EUR' }, { currency: 'USD' }, { currency: 'GBP' }, { currency: 'EUR', userId: someoneElse }].map(
+        (body, n) => ({ owner, body, key: { 'Idempotency-Key': `batch-${index}-${n}` } }),
+      ),
+    );
+    const send = () =>
+      Promise.all(requests.map(({ owner, body, key }) => api.post('/api/v1/accounts', owner.apiKey, body, key)));
+
+    const first = await send();
+    expect(first.map((response) => response.status)).toEqual(
+      requests.map(({ body }) => ('userId' in body ? 403 : 201)),
+    );
+    const again = await send();
+    again.forEach((response, index) => {
+      expect(response.status).toBe(first[index].status);
+      expect(response.body).toEqual(first[index].body);
+      expect(response.headers.get('idempotent-replayed')).toBe('true');
+    });
+    const created = first.filter((response) => response.status === 201).map((response) => response.body.id);
+    expect(new Set(created).size).toBe(users.length * 3);
+  });
+
   it('answers 422 idempotency_key_reused for another request under the same key', async () => {
     const key = { 'Idempotency-Key': 'open-account-2' };
     expect((await api.post('/api/v1/accounts', user.apiKey, { currency: 'USD' }, key)).status).toBe(201);
