@@ -10,11 +10,19 @@ import { LEDGER_POSITION_HEADER } from '../http/ledger-position';
 import { IdempotencyStore } from './idempotency.store';
 
 const IDEMPOTENCY_REQUIRED = 'ledger:idempotency-required';
+const SHOWN_ONCE = 'ledger:shown-once';
 const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
 const RETRY_AFTER_SECONDS = '1';
 
 /** Money-moving routes refuse a POST without an Idempotency-Key. */
 export const IdempotencyKeyRequired = () => SetMetadata(IDEMPOTENCY_REQUIRED, true);
+
+/**
+ * Response fields that are secrets shown once (a new API key): the idempotency record keeps the
+ * answer without them, so no secret sits in the database in plain text, and a replay answers
+ * without them.
+ */
+export const ShownOnce = (...fields: string[]) => SetMetadata(SHOWN_ONCE, fields);
 
 type LedgerRequest = Request & { principal?: Principal; id?: string };
 
@@ -46,10 +54,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
         { field: 'Idempotency-Key', problems: ['Idempotency-Key must be 1 to 255 printable characters'] },
       ]);
     }
-    return from(this.run(request, context.switchToHttp().getResponse<Response>(), request.principal.userId, key, next));
+    const shownOnce = this.reflector.get<string[] | undefined>(SHOWN_ONCE, context.getHandler()) ?? [];
+    const response = context.switchToHttp().getResponse<Response>();
+    return from(this.run(request, response, request.principal.userId, key, shownOnce, next));
   }
 
-  private async run(request: LedgerRequest, response: Response, userId: string, key: string, next: CallHandler) {
+  private async run(
+    request: LedgerRequest,
+    response: Response,
+    userId: string,
+    key: string,
+    shownOnce: readonly string[],
+    next: CallHandler,
+  ) {
     const claim = await this.store.claim(userId, key, fingerprint(request));
     switch (claim.kind) {
       case 'reused':
@@ -72,7 +89,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       const position = response.getHeader(LEDGER_POSITION_HEADER);
       await this.store.complete(userId, key, {
         statusCode: response.statusCode,
-        body,
+        body: withoutFields(body, shownOnce),
         headers: position ? { [LEDGER_POSITION_HEADER]: String(position) } : {},
       });
       return body;
@@ -88,6 +105,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       throw error;
     }
   }
+}
+
+function withoutFields(body: unknown, fields: readonly string[]): unknown {
+  if (fields.length === 0 || typeof body !== 'object' || body === null) return body;
+  return Object.fromEntries(Object.entries(body).filter(([name]) => !fields.includes(name)));
 }
 
 function fingerprint(request: Request): string {

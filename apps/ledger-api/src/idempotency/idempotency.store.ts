@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import { prepared } from '@ledger/database';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { PG_POOL } from '../infrastructure/infrastructure.module';
+import { instanceGoneSql, InstanceLiveness } from '../infrastructure/instance-liveness';
 
 export interface StoredResponse {
   statusCode: number;
@@ -13,7 +14,11 @@ export interface StoredResponse {
 export type Claim =
   { kind: 'claimed' } | { kind: 'replay'; response: StoredResponse } | { kind: 'in_use' } | { kind: 'reused' };
 
-/** A request still `running` after this long was abandoned (its process died): it may be run again. */
+/**
+ * A claim is abandoned when its process is gone (its liveness lock is free), which is known at
+ * once, or, as a safety net, when it has been running this long: far beyond the server's request
+ * timeout, so no live request still holds it.
+ */
 const ABANDONED_AFTER = '60 seconds';
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 
@@ -25,6 +30,7 @@ export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly liveness: InstanceLiveness,
   ) {}
 
   onModuleInit(): void {
@@ -35,19 +41,24 @@ export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.purgeTimer);
   }
 
-  /** Takes the key for this request, or says why not. An expired or abandoned record is taken over. */
+  /**
+   * Takes the key for this request, or says why not. An expired record, or the same request's
+   * abandoned claim (its process died mid-request), is taken over: the retry runs the command
+   * again, which recognises what the first attempt already wrote.
+   */
   async claim(userId: string, key: string, fingerprint: string): Promise<Claim> {
     const { rowCount } = await this.pool.query(
       prepared(
-        `INSERT INTO idempotency_keys (user_id, key, fingerprint, state, expires_at)
-       VALUES ($1, $2, $3, 'running', now() + make_interval(hours => $4))
+        `INSERT INTO idempotency_keys (user_id, key, fingerprint, state, expires_at, owner)
+       VALUES ($1, $2, $3, 'running', now() + make_interval(hours => $4), $5)
        ON CONFLICT (user_id, key) DO UPDATE
          SET fingerprint = EXCLUDED.fingerprint, state = 'running', status_code = NULL, body = NULL,
-             headers = NULL, created_at = now(), expires_at = EXCLUDED.expires_at
+             headers = NULL, created_at = now(), expires_at = EXCLUDED.expires_at, owner = EXCLUDED.owner
          WHERE idempotency_keys.expires_at < now()
             OR (idempotency_keys.state = 'running' AND idempotency_keys.fingerprint = EXCLUDED.fingerprint
-                AND idempotency_keys.created_at < now() - interval '${ABANDONED_AFTER}')`,
-        [userId, key, fingerprint, this.config.idempotencyTtlHours],
+                AND (${instanceGoneSql('idempotency_keys.owner')}
+                     OR idempotency_keys.created_at < now() - interval '${ABANDONED_AFTER}'))`,
+        [userId, key, fingerprint, this.config.idempotencyTtlHours, this.liveness.instanceKey],
       ),
     );
     if (rowCount === 1) return { kind: 'claimed' };

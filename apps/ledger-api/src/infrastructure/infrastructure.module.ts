@@ -13,6 +13,7 @@ import { Pool } from 'pg';
 import { ConsumerRunner } from '@ledger/consumers';
 import { createPool } from '@ledger/database';
 import { createEventStore, EVENT_STORE, EventStore } from '@ledger/event-store';
+import { InstanceLiveness } from './instance-liveness';
 
 export const PG_POOL = Symbol('PG_POOL');
 /** The Redis client when `REDIS_URL` is set, else null. */
@@ -52,7 +53,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnModuleDestroy
   }
 }
 
-/** The database pool, the event store, the consumer runner and Redis, shared by every feature module. */
+/** The database pool, the event store, the consumer runner, Redis and this process's liveness, shared by every feature module. */
 @Module({})
 export class InfrastructureModule {
   static forRoot(options: InfrastructureOptions): DynamicModule {
@@ -91,9 +92,10 @@ export class InfrastructureModule {
           provide: REDIS,
           useFactory: () => (options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1 }) : null),
         },
+        { provide: InstanceLiveness, useFactory: () => new InstanceLiveness(options.databaseUrl) },
         InfrastructureLifecycle,
       ],
-      exports: [PG_POOL, EVENT_STORE, ConsumerRunner, REDIS],
+      exports: [PG_POOL, EVENT_STORE, ConsumerRunner, REDIS, InstanceLiveness],
     };
   }
 }

@@ -11,17 +11,28 @@ export type UserEvent =
   | { type: 'UserCreated'; data: { userId: string; name: string; role: Role; createdAt: string } }
   | { type: 'ApiKeyIssued'; data: { userId: string; keyHash: string; issuedAt: string } };
 
-export type UserCommand = { type: 'CreateUser'; userId: string; name: string; role: Role; keyHash: string };
+export type UserCommand =
+  | { type: 'CreateUser'; userId: string; name: string; role: Role; keyHash: string }
+  /** Another key for an existing user (its stream is the key's own). */
+  | { type: 'IssueApiKey'; keyHash: string };
 
 export type UserState =
   { status: 'none' } | { status: 'active'; userId: string; name: string; role: Role; createdAt: string };
 
 export const initialUserState: UserState = { status: 'none' };
 
-/** Events for the user stream and for the key's stream, in that order. */
-export function decideUser(command: UserCommand, state: UserState, now: Date): Decision<UserEvent, 'user_exists'> {
-  if (state.status !== 'none') return reject('user_exists', 'The user already exists.');
+/** CreateUser: events for the user stream and for the key's stream, in that order; IssueApiKey: the key's. */
+export function decideUser(
+  command: UserCommand,
+  state: UserState,
+  now: Date,
+): Decision<UserEvent, 'user_exists' | 'user_not_found'> {
   const at = now.toISOString();
+  if (command.type === 'IssueApiKey') {
+    if (state.status !== 'active') return reject('user_not_found', 'No such user.');
+    return accept({ type: 'ApiKeyIssued', data: { userId: state.userId, keyHash: command.keyHash, issuedAt: at } });
+  }
+  if (state.status !== 'none') return reject('user_exists', 'The user already exists.');
   return accept(
     { type: 'UserCreated', data: { userId: command.userId, name: command.name, role: command.role, createdAt: at } },
     { type: 'ApiKeyIssued', data: { userId: command.userId, keyHash: command.keyHash, issuedAt: at } },

@@ -1,9 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, EventStore } from '@ledger/event-store';
+import { EVENT_STORE, EventStore, Position } from '@ledger/event-store';
 import {
+  AccountEvent,
   accountStreamName,
   decideAccount,
+  evolveAccount,
   evolveUser,
   initialAccountState,
   initialUserState,
@@ -13,7 +15,10 @@ import { toApiError } from '../../http/domain-errors';
 import { CLOCK, Clock } from '../../shared/clock';
 import { eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
 import { loadAggregate, toEventData } from '../../shared/event-sourcing';
+import { findOwnEvents } from '../../shared/own-events';
 import { OpenAccountCommand } from './open-account.command';
+
+type AccountOpened = Extract<AccountEvent, { type: 'AccountOpened' }>;
 
 @CommandHandler(OpenAccountCommand)
 export class OpenAccountHandler implements ICommandHandler<OpenAccountCommand> {
@@ -23,30 +28,44 @@ export class OpenAccountHandler implements ICommandHandler<OpenAccountCommand> {
   ) {}
 
   async execute({ ownerId, currency, context }: OpenAccountCommand) {
-    const owner = await loadAggregate(this.store, userStreamName(ownerId), evolveUser, initialUserState);
-    if (owner.state.status !== 'active') throw toApiError({ code: 'user_not_found', message: 'No such user.' });
     const accountId = newEntityId('account', context);
+    const idFor = eventIdFor(accountId, 'open');
+    const [owner, own] = await Promise.all([
+      loadAggregate(this.store, userStreamName(ownerId), evolveUser, initialUserState),
+      // The account id is the caller's and its key's: an account already there is this request's
+      // own, retried after its answer was lost. It answers what the first attempt answered.
+      findOwnEvents(this.store, accountStreamName(accountId), idFor, evolveAccount, initialAccountState),
+    ]);
+    if (own) return opened(own.events[0] as AccountOpened, own.position);
+    if (owner.state.status !== 'active') throw toApiError({ code: 'user_not_found', message: 'No such user.' });
     const decision = decideAccount(
       { type: 'OpenAccount', accountId, userId: ownerId, currency },
       initialAccountState,
       this.clock.now(),
     );
     if (!decision.ok) throw toApiError(decision.error);
-    const events = toEventData(decision.events, eventIdFor(accountId, 'open'), eventMetadata(context));
     const result = await this.store.append([
-      { streamName: accountStreamName(accountId), expectedRevision: 'no_stream', events },
-    ]);
-    const createdAt = (events[0].data as { openedAt: string }).openedAt;
-    return {
-      account: {
-        id: accountId,
-        userId: ownerId,
-        currency,
-        status: 'open',
-        balance: { available: 0, held: 0, ledger: 0 },
-        createdAt,
+      {
+        streamName: accountStreamName(accountId),
+        expectedRevision: 'no_stream',
+        events: toEventData(decision.events, idFor, eventMetadata(context)),
       },
-      position: result.position,
-    };
+    ]);
+    return opened(decision.events[0] as AccountOpened, result.position);
   }
+}
+
+/** A new account as its opening answers it: open, with nothing in it. */
+function opened({ data }: AccountOpened, position: Position) {
+  return {
+    account: {
+      id: data.accountId,
+      userId: data.userId,
+      currency: data.currency,
+      status: 'open' as const,
+      balance: { available: 0, held: 0, ledger: 0 },
+      createdAt: data.openedAt,
+    },
+    position,
+  };
 }

@@ -9,15 +9,17 @@ import {
   initialPaymentState,
   PaymentCommand,
   PaymentEvent,
+  PaymentState,
   paymentStreamName,
 } from '@ledger/ledger-domain';
 import { Principal } from '../../auth/principal';
 import { ApiError } from '../../http/api-error';
 import { toApiError } from '../../http/domain-errors';
 import { CLOCK, Clock } from '../../shared/clock';
-import { CommandContext, eventMetadata, newEntityId } from '../../shared/command-context';
+import { CommandContext, eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
 import { loadAggregate, retryOnConflict } from '../../shared/event-sourcing';
 import { KeyedQueue } from '../../shared/keyed-queue';
+import { findOwnEvents } from '../../shared/own-events';
 import { PaymentWriter } from '../payment-writer';
 import { PaymentResponse, RefundResponse } from '../payment.response';
 import { toPaymentResponse } from '../payment.view';
@@ -85,8 +87,18 @@ export class ChangePaymentHandler implements ICommandHandler<ChangePaymentComman
 
   private async attempt({ paymentId, change, context }: ChangePaymentCommand) {
     const now = this.clock.now();
-    const payment = await loadAggregate(this.store, paymentStreamName(paymentId), evolvePayment, initialPaymentState);
+    const stream = paymentStreamName(paymentId);
+    const payment = await loadAggregate(this.store, stream, evolvePayment, initialPaymentState);
     if (payment.state.status === 'none') throw new ApiError(404, 'not_found', 'No such payment.');
+    const refundId = change.type === 'refund' ? newEntityId('refund', context) : undefined;
+    const step = stepOf(change, refundId, context);
+
+    // A retry of a command that already ran answers what it answered then, and writes nothing.
+    if (mayHoldOwnEvents(change, payment.state)) {
+      const own = await findOwnEvents(this.store, stream, eventIdFor(paymentId, step), evolvePayment, initialPaymentState);
+      if (own) return answer(own.state, own.events, own.position);
+    }
+
     const ids = { payer: payment.state.payerAccountId, payee: payment.state.payeeAccountId };
     const accounts = await this.writer.loadAccounts(ids.payer, ids.payee);
     const metadata = eventMetadata(context);
@@ -98,28 +110,61 @@ export class ChangePaymentHandler implements ICommandHandler<ChangePaymentComman
       throw toApiError({ code: 'capture_window_expired', message: 'The capture window has closed.' });
     }
 
-    const refundId = change.type === 'refund' ? newEntityId('refund', context) : undefined;
     const decision = decidePayment(toDomainCommand(change, refundId), payment.state, now);
     if (!decision.ok) throw toApiError(decision.error);
-    const step = refundId ? `refund:${refundId}` : change.type;
     const { state, result } = await this.writer.write(payment, decision.events, accounts, ids, step, metadata);
-    const refunded = decision.events.find(
-      (event): event is Extract<PaymentEvent, { type: 'PaymentRefunded' }> => event.type === 'PaymentRefunded',
-    );
-    return {
-      payment: toPaymentResponse(state),
-      refund: refunded && {
-        id: refunded.data.refundId,
-        paymentId,
-        amount: jsonAmount(refunded.data.amount),
-        currency: payment.state.currency,
-        reason: refunded.data.reason,
-        status: 'succeeded',
-        createdAt: refunded.data.at,
-      },
-      position: result.position,
-    };
+    return answer(state, decision.events, result.position);
   }
+}
+
+/**
+ * The step that names a change's event ids: one per request (its Idempotency-Key) for what a
+ * client asks, so that its retry finds its own events; expiry happens once per payment.
+ */
+function stepOf(change: PaymentChange, refundId: string | undefined, context: CommandContext): string {
+  switch (change.type) {
+    case 'refund':
+      return `refund:${refundId}`;
+    case 'expire':
+      return 'expire';
+    case 'capture':
+    case 'void':
+      return `${change.type}:${newEntityId(change.type, context)}`;
+  }
+}
+
+/** Only a payment that has moved past where this change starts could already hold its events. */
+function mayHoldOwnEvents(change: PaymentChange, state: PaymentState): boolean {
+  switch (change.type) {
+    case 'capture':
+    case 'void':
+      return state.status !== 'authorized';
+    case 'refund':
+      return state.status !== 'none' && state.refundedAmount > 0n;
+    case 'expire':
+      return false;
+  }
+}
+
+/** The answer to a change: the payment as the change left it, and the refund it made, if any. */
+function answer(state: PaymentState, events: readonly PaymentEvent[], position: Position) {
+  const refunded = events.find(
+    (event): event is Extract<PaymentEvent, { type: 'PaymentRefunded' }> => event.type === 'PaymentRefunded',
+  );
+  const payment = toPaymentResponse(state);
+  return {
+    payment,
+    refund: refunded && {
+      id: refunded.data.refundId,
+      paymentId: payment.id,
+      amount: jsonAmount(refunded.data.amount),
+      currency: payment.currency,
+      reason: refunded.data.reason,
+      status: 'succeeded' as const,
+      createdAt: refunded.data.at,
+    },
+    position,
+  };
 }
 
 function toDomainCommand(change: PaymentChange, refundId: string | undefined): PaymentCommand {

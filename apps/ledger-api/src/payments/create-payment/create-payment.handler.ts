@@ -12,9 +12,10 @@ import { canSee, Principal } from '../../auth/principal';
 import { ApiError } from '../../http/api-error';
 import { toApiError } from '../../http/domain-errors';
 import { CLOCK, Clock } from '../../shared/clock';
-import { CommandContext, eventMetadata, newEntityId } from '../../shared/command-context';
+import { CommandContext, eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
 import { decideInQueue, loadAggregate } from '../../shared/event-sourcing';
 import { KeyedQueue } from '../../shared/keyed-queue';
+import { findOwnEvents } from '../../shared/own-events';
 import { PaymentWriter } from '../payment-writer';
 import { PaymentResponse } from '../payment.response';
 import { toPaymentResponse } from '../payment.view';
@@ -62,14 +63,14 @@ export class CreatePaymentHandler implements ICommandHandler<CreatePaymentComman
       loadAggregate(this.store, paymentStreamName(paymentId), evolvePayment, initialPaymentState),
       this.writer.loadAccounts(request.payerAccountId, request.payeeAccountId),
     ]);
+    // The payment id is the caller's and its key's: a payment already there is this request's own,
+    // retried after its answer was lost. It answers what the first attempt answered.
+    if (payment.state.status !== 'none') return { committed: this.firstAnswer(paymentId) };
     const { payer, payee } = accounts;
     if (payer.state.status !== 'open' || !canSee(principal, payer.state.userId)) {
       throw new ApiError(404, 'not_found', 'No such payer account.');
     }
     if (payee.state.status !== 'open') throw new ApiError(404, 'not_found', 'No such payee account.');
-    if (payment.state.status !== 'none') {
-      return { committed: Promise.resolve({ payment: toPaymentResponse(payment.state), position: payment.position! }) };
-    }
     if (payer.state.currency !== payee.state.currency) {
       throw new ApiError(422, 'currency_mismatch', 'Payer and payee accounts hold different currencies.');
     }
@@ -102,5 +103,17 @@ export class CreatePaymentHandler implements ICommandHandler<CreatePaymentComman
     return {
       committed: committed.then((result) => ({ payment: toPaymentResponse(state), position: result.position })),
     };
+  }
+
+  private async firstAnswer(paymentId: string): Promise<{ payment: PaymentResponse; position: Position }> {
+    const own = await findOwnEvents(
+      this.store,
+      paymentStreamName(paymentId),
+      eventIdFor(paymentId, 'create'),
+      evolvePayment,
+      initialPaymentState,
+    );
+    if (!own) throw new Error(`payment ${paymentId} exists without its authorization`);
+    return { payment: toPaymentResponse(own.state), position: own.position };
   }
 }

@@ -27,6 +27,7 @@ import {
   toEventData,
 } from '../../shared/event-sourcing';
 import { KeyedQueue } from '../../shared/keyed-queue';
+import { findOwnEvents } from '../../shared/own-events';
 import { toTransferResponse } from '../transfer.view';
 import { RequestTransferCommand } from './request-transfer.command';
 
@@ -54,14 +55,11 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
       loadAggregate(this.store, accountStreamName(accountId), evolveAccount, initialAccountState),
       loadAggregate(this.store, transferStream, evolveTransfer, initialTransferState),
     ]);
+    // The transfer id is the caller's and its key's: a transfer already there is this request's
+    // own, retried after its answer was lost. It answers what the first attempt answered.
+    if (existing.state.status !== 'none') return { committed: this.firstAnswer(transferStream, transferId) };
     if (account.state.status !== 'open' || !canSee(principal, account.state.userId)) {
       throw new ApiError(404, 'not_found', 'No such account.');
-    }
-    // A retry of a request whose answer was lost: the transfer is already there.
-    if (existing.state.status !== 'none') {
-      return {
-        committed: Promise.resolve({ transfer: toTransferResponse(existing.state), position: existing.position! }),
-      };
     }
 
     const now = this.clock.now();
@@ -111,5 +109,20 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
     return {
       committed: committed.then((result) => ({ transfer: toTransferResponse(state), position: result.position })),
     };
+  }
+
+  private async firstAnswer(
+    transferStream: string,
+    transferId: string,
+  ): Promise<{ transfer: TransferResponse; position: Position }> {
+    const own = await findOwnEvents(
+      this.store,
+      transferStream,
+      eventIdFor(transferId, 'request'),
+      evolveTransfer,
+      initialTransferState,
+    );
+    if (!own) throw new Error(`transfer ${transferId} exists without its request`);
+    return { transfer: toTransferResponse(own.state), position: own.position };
   }
 }

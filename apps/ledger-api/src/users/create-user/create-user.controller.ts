@@ -6,6 +6,7 @@ import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import { ErrorResponse } from '../../http/api-error';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { commandContext } from '../../http/command-context.http';
+import { ShownOnce } from '../../idempotency/idempotency.interceptor';
 import { UserResponse } from '../user.response';
 import { CreateUserCommand } from './create-user.command';
 import { CreateUserDto } from './create-user.dto';
@@ -19,7 +20,8 @@ export class CreateUserController {
   @Post()
   @HttpCode(201)
   @Roles('admin')
-  @ApiCreatedResponse({ type: UserResponse })
+  @ShownOnce('apiKey')
+  @ApiCreatedResponse({ type: UserResponse, description: 'A replay under the same Idempotency-Key omits apiKey.' })
   @ApiForbiddenResponse({ type: ErrorResponse })
   async create(
     @Body() body: CreateUserDto,

@@ -1,0 +1,28 @@
+import { AT, deciderSpec } from '../testing/decider-spec';
+import { decideUser, evolveUser, initialUserState, UserEvent } from './user';
+
+const created: UserEvent = {
+  type: 'UserCreated',
+  data: { userId: 'u-1', name: 'Ada', role: 'merchant', createdAt: AT },
+};
+const given = deciderSpec(decideUser, evolveUser, initialUserState);
+
+describe('User', () => {
+  it('creates a user with its first key', () =>
+    given([])
+      .when({ type: 'CreateUser', userId: 'u-1', name: 'Ada', role: 'merchant', keyHash: 'h1' })
+      .then([created, { type: 'ApiKeyIssued', data: { userId: 'u-1', keyHash: 'h1', issuedAt: AT } }]));
+
+  it('creates a user once', () =>
+    given([created])
+      .when({ type: 'CreateUser', userId: 'u-1', name: 'Ada', role: 'merchant', keyHash: 'h2' })
+      .thenFails('user_exists'));
+
+  it('issues another key to an existing user', () =>
+    given([created])
+      .when({ type: 'IssueApiKey', keyHash: 'h2' })
+      .then([{ type: 'ApiKeyIssued', data: { userId: 'u-1', keyHash: 'h2', issuedAt: AT } }]));
+
+  it('issues no key to a user that does not exist', () =>
+    given([]).when({ type: 'IssueApiKey', keyHash: 'h2' }).thenFails('user_not_found'));
+});
