@@ -95,7 +95,13 @@ export class ChangePaymentHandler implements ICommandHandler<ChangePaymentComman
 
     // A retry of a command that already ran answers what it answered then, and writes nothing.
     if (mayHoldOwnEvents(change, payment.state)) {
-      const own = await findOwnEvents(this.store, stream, eventIdFor(paymentId, step), evolvePayment, initialPaymentState);
+      const own = await findOwnEvents(
+        this.store,
+        stream,
+        eventIdFor(paymentId, step),
+        evolvePayment,
+        initialPaymentState,
+      );
       if (own) return answer(own.state, own.events, own.position);
     }
 
