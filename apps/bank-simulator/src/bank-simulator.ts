@@ -15,6 +15,8 @@ export interface BankSimulatorOptions {
   maxDelayMs: number;
   /** How long a "timeout" fault keeps the submitter waiting. */
   timeoutFaultMs?: number;
+  /** Transfers refused outright with 400, as a real bank refuses one to a closed account. */
+  refuses?: (transfer: SubmittedTransfer) => boolean;
   random?: () => number;
 }
 
@@ -56,7 +58,9 @@ export class BankSimulator {
   }
 
   /** Changes outcomes from now on (demos and tests steer the bank with it). */
-  configure(changes: Partial<Pick<BankSimulatorOptions, 'successRate' | 'minDelayMs' | 'maxDelayMs'>>): void {
+  configure(
+    changes: Partial<Pick<BankSimulatorOptions, 'successRate' | 'minDelayMs' | 'maxDelayMs' | 'refuses'>>,
+  ): void {
     Object.assign(this.options, changes);
   }
 
@@ -94,6 +98,7 @@ export class BankSimulator {
     }
     const known = this.transfers.get(body.transferId);
     if (known) return send(response, 202, known);
+    if (this.options.refuses?.(body)) return send(response, 400, { error: 'transfer_refused' });
     // Transient faults come with a failing bank: a fifth of the failure rate, per attempt.
     const faultRate = (1 - this.options.successRate) / 5;
     if (this.random() < faultRate) {

@@ -89,6 +89,27 @@ class Environment {
   BANK_MIN_DELAY_MS: number = 2_000;
 
   @IsOptional()
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(24 * 30)
+  BANK_RETRY_BUDGET_HOURS: number = 24;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(24 * 3600 * 1000)
+  BANK_STATUS_QUERY_AFTER_MS: number = 30_000;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  BANK_DISPATCH_CONCURRENCY: number = 32;
+
+  @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
@@ -137,6 +158,12 @@ export interface LedgerConfig {
     successRate: number;
     minDelayMs: number;
     maxDelayMs: number;
+    /** How long a transfer's sending is retried before it is parked. */
+    retryBudgetMs: number;
+    /** A transfer sent this long ago with no outcome is asked about at the bank. */
+    statusQueryAfterMs: number;
+    /** Bank calls in flight at once, per process. */
+    dispatchConcurrency: number;
   };
   /** Unset: rate limits are counted in this process only. */
   redisUrl: string | undefined;
@@ -193,6 +220,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
       successRate: parsed.BANK_SUCCESS_RATE,
       minDelayMs: parsed.BANK_MIN_DELAY_MS,
       maxDelayMs: parsed.BANK_MAX_DELAY_MS,
+      retryBudgetMs: Math.round(parsed.BANK_RETRY_BUDGET_HOURS * 3_600_000),
+      statusQueryAfterMs: parsed.BANK_STATUS_QUERY_AFTER_MS,
+      dispatchConcurrency: parsed.BANK_DISPATCH_CONCURRENCY,
     },
     redisUrl: parsed.REDIS_URL,
     rateLimits: {

@@ -5,7 +5,7 @@ export class TransferResponse {
   @ApiProperty({ format: 'uuid' }) accountId!: string;
   @ApiProperty() amount!: number | string;
   @ApiProperty() currency!: string;
-  @ApiProperty({ enum: ['pending', 'processing', 'succeeded', 'failed'] }) status!: string;
+  @ApiProperty({ enum: ['pending', 'parked', 'processing', 'succeeded', 'failed'] }) status!: string;
   @ApiProperty({ nullable: true, type: String }) failureReason!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;

@@ -1,27 +1,39 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { ConsumerRunner } from '@ledger/consumers';
 import { AccountsModule } from '../accounts/accounts.module';
+import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { BankCallbackController } from '../webhooks/bank-callback.controller';
 import { BankSignatureGuard } from '../webhooks/bank-signature.guard';
 import { HandleBankCallbackHandler } from '../webhooks/handle-bank-callback.handler';
-import { BankDispatchReactor } from './bank/bank-dispatch.reactor';
+import { BankDispatcher } from './bank/bank-dispatcher';
 import { BANK_GATEWAY, HttpBankGateway } from './bank/bank-gateway';
 import { BankSimulatorHost } from './bank/bank-simulator.host';
+import { bankWorkProjection } from './bank/bank-work.projection';
+import { ChangeTransferController } from './change-transfer/change-transfer.controller';
+import { ChangeTransferHandler } from './change-transfer/change-transfer.handler';
+import { BankWorkQueriesController } from './queries/bank-work-queries.controller';
 import { TransferQueriesController } from './queries/transfer-queries.controller';
 import { RequestTransferController } from './request-transfer/request-transfer.controller';
 import { RequestTransferHandler } from './request-transfer/request-transfer.handler';
 import { transfersProjection } from './transfers.projection';
 
-/** Deposits and withdrawals through the bank: requests, dispatch, callbacks and their read models. */
+/** Deposits and withdrawals through the bank: requests, bank work, callbacks, operator actions and read models. */
 @Module({
   imports: [AccountsModule],
-  controllers: [RequestTransferController, TransferQueriesController, BankCallbackController],
+  controllers: [
+    RequestTransferController,
+    TransferQueriesController,
+    BankCallbackController,
+    ChangeTransferController,
+    BankWorkQueriesController,
+  ],
   providers: [
     RequestTransferHandler,
     HandleBankCallbackHandler,
+    ChangeTransferHandler,
     BankSignatureGuard,
     BankSimulatorHost,
-    BankDispatchReactor,
+    BankDispatcher,
     {
       provide: BANK_GATEWAY,
       inject: [BankSimulatorHost],
@@ -32,11 +44,11 @@ import { transfersProjection } from './transfers.projection';
 export class TransfersModule implements OnModuleInit {
   constructor(
     private readonly runner: ConsumerRunner,
-    private readonly dispatch: BankDispatchReactor,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
   onModuleInit(): void {
     this.runner.register(transfersProjection);
-    this.runner.register(this.dispatch);
+    this.runner.register(bankWorkProjection(this.config.bank.statusQueryAfterMs));
   }
 }

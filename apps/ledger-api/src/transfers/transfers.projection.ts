@@ -62,6 +62,8 @@ interface Rows {
 /** The event types this projection writes from; the others of a transfer change no row. */
 const PROJECTED = new Set<string>([
   'TransferRequested',
+  'TransferParked',
+  'TransferRetryRequested',
   'TransferProcessing',
   'TransferSucceeded',
   'TransferFailed',
@@ -137,6 +139,12 @@ function project(event: TransferEvent, { transfers, transactions, reviews }: Row
     }
     case 'TransferProcessing':
       transfers.update(event.data.transferId, () => ({ status: 'processing', updated_at: event.data.at }));
+      return;
+    case 'TransferParked':
+      transfers.update(event.data.transferId, () => ({ status: 'parked', updated_at: event.data.at }));
+      return;
+    case 'TransferRetryRequested':
+      transfers.update(event.data.transferId, () => ({ status: 'pending', updated_at: event.data.at }));
       return;
     case 'TransferSucceeded':
     case 'TransferFailed': {

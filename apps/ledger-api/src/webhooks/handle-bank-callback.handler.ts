@@ -1,22 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AppendRequest, EVENT_STORE, EventStore } from '@ledger/event-store';
-import {
-  accountStreamName,
-  classifyCallback,
-  decideAccount,
-  evolveAccount,
-  evolveTransfer,
-  initialAccountState,
-  initialTransferState,
-  settlementOf,
-  TransferEvent,
-  transferStreamName,
-} from '@ledger/ledger-domain';
+import { accountStreamName, classifyCallback, evolveTransfer } from '@ledger/ledger-domain';
 import { CLOCK, Clock } from '../shared/clock';
 import { eventIdFor } from '../shared/command-context';
-import { loadAggregate, retryOnConflict, toEventData } from '../shared/event-sourcing';
+import { retryOnConflict, toEventData } from '../shared/event-sourcing';
 import { KeyedQueue } from '../shared/keyed-queue';
+import { loadTransfer } from '../transfers/load-transfer';
+import { settlementAppend } from '../transfers/transfer-settlement';
 import { BankCallbackDto, BankCallbackResponse } from './bank-callback.dto';
 
 export class HandleBankCallbackCommand extends Command<BankCallbackResponse> {
@@ -49,18 +40,7 @@ export class HandleBankCallbackHandler implements ICommandHandler<HandleBankCall
   private async attempt(callback: BankCallbackDto, requestId: string): Promise<BankCallbackResponse> {
     const { eventId, transferId } = callback;
     const metadata = { requestId, correlationId: requestId, causationId: eventId };
-    const candidates = await Promise.all(
-      (['deposit', 'withdrawal'] as const).map(async (kind) => ({
-        stream: transferStreamName(kind, transferId),
-        ...(await loadAggregate(
-          this.store,
-          transferStreamName(kind, transferId),
-          evolveTransfer,
-          initialTransferState,
-        )),
-      })),
-    );
-    const transfer = candidates.find((candidate) => candidate.state.status !== 'none') ?? candidates[0];
+    const transfer = await loadTransfer(this.store, transferId);
     const now = this.clock.now();
     const decision = classifyCallback(
       transfer.state,
@@ -82,43 +62,20 @@ export class HandleBankCallbackHandler implements ICommandHandler<HandleBankCall
       },
     ];
     const current = transfer.state;
-    const accountStream = accountStreamName(current.accountId);
     // In the account's queue, so that the account's own commands do not meet this write as a conflict.
-    await this.queue.run(accountStream, async () => {
-      const settlement = await this.settle(current, decision.events, now);
-      if (settlement.length > 0) {
-        // A credit or a hold settled or released cannot lower `available`: no revision to check.
-        requests.push({
-          streamName: accountStream,
-          expectedRevision: 'any',
-          events: toEventData(settlement, eventIdFor(transferId, `settle:${eventId}`), metadata),
-        });
-      }
-      await this.store.append(requests);
+    await this.queue.run(accountStreamName(current.accountId), async () => {
+      const settlement = await settlementAppend(
+        this.store,
+        current,
+        decision.events,
+        now,
+        `settle:${eventId}`,
+        metadata,
+      );
+      await this.store.append(settlement ? [...requests, settlement] : requests);
     });
     const after = decision.events.reduce(evolveTransfer, transfer.state);
     return { eventId, outcome: decision.outcome, transferStatus: after.status === 'none' ? null : after.status };
-  }
-
-  private async settle(
-    transfer: Parameters<typeof settlementOf>[0] & { accountId: string },
-    events: TransferEvent[],
-    now: Date,
-  ) {
-    const commands = events.map((event) => settlementOf(transfer, event)).filter((command) => command !== undefined);
-    if (commands.length === 0) return [];
-    const account = await loadAggregate(
-      this.store,
-      accountStreamName(transfer.accountId),
-      evolveAccount,
-      initialAccountState,
-    );
-    return commands.flatMap((command) => {
-      const decision = decideAccount(command, account.state, now);
-      if (!decision.ok)
-        throw new Error(`Settlement of transfer ${transfer.transferId} refused: ${decision.error.code}`);
-      return decision.events;
-    });
   }
 
   /** A callback for no known transfer is still kept, on a stream of its own, for audit. */

@@ -3,7 +3,7 @@ export type CallbackOutcome = 'APPLY' | 'IGNORE' | 'REJECT' | 'MANUAL_REVIEW';
 
 export type CallbackType = 'processing' | 'succeeded' | 'failed';
 
-export type TransferStatus = 'pending' | 'processing' | 'succeeded' | 'failed';
+export type TransferStatus = 'pending' | 'parked' | 'processing' | 'succeeded' | 'failed';
 
 /**
  * The table of API.md as data. Two rules stand outside it: a callback whose event id the transfer
@@ -13,6 +13,8 @@ export const CALLBACK_CLASSIFICATION: Readonly<
   Record<TransferStatus, Readonly<Record<CallbackType, CallbackOutcome>>>
 > = {
   pending: { processing: 'APPLY', succeeded: 'APPLY', failed: 'APPLY' },
+  // The bank refused it, or stopped answering; whatever it now reports is what happened.
+  parked: { processing: 'APPLY', succeeded: 'APPLY', failed: 'APPLY' },
   processing: { processing: 'APPLY', succeeded: 'APPLY', failed: 'APPLY' },
   succeeded: { processing: 'IGNORE', succeeded: 'IGNORE', failed: 'MANUAL_REVIEW' },
   failed: { processing: 'IGNORE', succeeded: 'MANUAL_REVIEW', failed: 'IGNORE' },

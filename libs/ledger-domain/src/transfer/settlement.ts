@@ -20,6 +20,8 @@ export function settlementOf(
       return transfer.kind === 'withdrawal' ? { type: 'ReleaseHold', holdId: transfer.transferId } : undefined;
     case 'TransferRequested':
     case 'TransferSentToBank':
+    case 'TransferParked':
+    case 'TransferRetryRequested':
     case 'BankCallbackReceived':
     case 'TransferProcessing':
     case 'TransferFlaggedForReview':

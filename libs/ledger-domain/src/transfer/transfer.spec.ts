@@ -29,8 +29,13 @@ const callback = (
     at: AT,
   },
 });
+const parked: TransferEvent = {
+  type: 'TransferParked',
+  data: { transferId, reason: 'bank refused the transfer with 400', attempts: 1, at: AT },
+};
 const reach: Record<TransferStatus, TransferEvent[]> = {
   pending: [requested],
+  parked: [requested, parked],
   processing: [
     requested,
     callback('e-0', 'processing', 'APPLY'),
@@ -93,6 +98,54 @@ describe('Transfer', () => {
     spec(reach.succeeded).when({ type: 'FailTransfer', reason: 'invalid_account' }).thenFails('transfer_settled');
   });
 
+  describe('parked', () => {
+    const sent: TransferEvent = { type: 'TransferSentToBank', data: { transferId, at: AT } };
+    const park = { type: 'ParkTransfer', reason: 'bank refused the transfer with 400', attempts: 1 } as const;
+
+    it('is parked only while pending', () => {
+      spec([requested]).when(park).then([parked]);
+      spec([requested, sent]).when(park).then([parked]);
+      spec(reach.processing).when(park).then([]);
+      spec(reach.succeeded).when(park).then([]);
+      spec(reach.parked).when(park).then([]);
+      expect(stateAfter(reach.parked)).toMatchObject({ status: 'parked', parkedReason: park.reason });
+    });
+
+    it('is sent again when an operator retries it, and only then', () => {
+      const retried: TransferEvent = {
+        type: 'TransferRetryRequested',
+        data: { transferId, requestedBy: 'u-admin', at: AT },
+      };
+      spec(reach.parked).when({ type: 'RetryTransfer', requestedBy: 'u-admin' }).then([retried]);
+      expect(stateAfter([...reach.parked, retried])).toMatchObject({
+        status: 'pending',
+        sentToBank: false,
+        parkedReason: null,
+      });
+      for (const status of ['pending', 'processing', 'succeeded', 'failed'] as const) {
+        spec(reach[status]).when({ type: 'RetryTransfer', requestedBy: 'u-admin' }).thenFails('invalid_transfer_state');
+      }
+    });
+
+    it('is cancelled by an operator, like a transfer not yet sent, but not once the bank has it', () => {
+      const cancel = { type: 'CancelTransfer', reason: 'account closed at the bank', cancelledBy: 'u-admin' } as const;
+      const cancelled: TransferEvent = {
+        type: 'TransferFailed',
+        data: { transferId, reason: cancel.reason, cancelledBy: 'u-admin', at: AT },
+      };
+      spec(reach.parked).when(cancel).then([cancelled]);
+      spec([requested]).when(cancel).then([cancelled]);
+      expect(stateAfter([...reach.parked, cancelled])).toMatchObject({
+        status: 'failed',
+        failureReason: cancel.reason,
+      });
+      spec([requested, sent]).when(cancel).thenFails('invalid_transfer_state');
+      for (const status of ['processing', 'succeeded', 'failed'] as const) {
+        spec(reach[status]).when(cancel).thenFails('invalid_transfer_state');
+      }
+    });
+  });
+
   describe('bank callback classification, cell by cell', () => {
     const cells = (Object.keys(CALLBACK_CLASSIFICATION) as TransferStatus[]).flatMap((status) =>
       (['processing', 'succeeded', 'failed'] as const).map(
@@ -114,6 +167,7 @@ describe('Transfer', () => {
     it('matches the table of API.md', () => {
       expect(CALLBACK_CLASSIFICATION).toEqual({
         pending: { processing: 'APPLY', succeeded: 'APPLY', failed: 'APPLY' },
+        parked: { processing: 'APPLY', succeeded: 'APPLY', failed: 'APPLY' },
         processing: { processing: 'APPLY', succeeded: 'APPLY', failed: 'APPLY' },
         succeeded: { processing: 'IGNORE', succeeded: 'IGNORE', failed: 'MANUAL_REVIEW' },
         failed: { processing: 'IGNORE', succeeded: 'MANUAL_REVIEW', failed: 'IGNORE' },

@@ -2,7 +2,11 @@ import { Currency } from '../money/currency';
 import { accept, assertNever, Decision, reject } from '../shared/result';
 import { CALLBACK_CLASSIFICATION, CallbackOutcome, CallbackType, TransferStatus } from './bank-callback-classification';
 
-/** Deposits and withdrawals share one lifecycle: pending → processing → succeeded | failed. */
+/**
+ * Deposits and withdrawals share one lifecycle: pending → processing → succeeded | failed. A
+ * transfer the bank refuses, or that could not be sent within the retry budget, is parked (its
+ * hold kept) until an operator retries or cancels it.
+ */
 export type TransferKind = 'deposit' | 'withdrawal';
 
 export type TransferEvent =
@@ -20,6 +24,8 @@ export type TransferEvent =
       };
     }
   | { type: 'TransferSentToBank'; data: { transferId: string; at: string } }
+  | { type: 'TransferParked'; data: { transferId: string; reason: string; attempts: number; at: string } }
+  | { type: 'TransferRetryRequested'; data: { transferId: string; requestedBy: string; at: string } }
   | {
       type: 'BankCallbackReceived';
       data: {
@@ -33,7 +39,11 @@ export type TransferEvent =
     }
   | { type: 'TransferProcessing'; data: { transferId: string; at: string } }
   | { type: 'TransferSucceeded'; data: { transferId: string; at: string } }
-  | { type: 'TransferFailed'; data: { transferId: string; reason: string; at: string } }
+  | {
+      type: 'TransferFailed';
+      /** `cancelledBy`: the operator who cancelled it, when no bank said so. */
+      data: { transferId: string; reason: string; cancelledBy?: string; at: string };
+    }
   | {
       type: 'TransferFlaggedForReview';
       data: { transferId: string; eventId: string; callbackType: CallbackType; reason: string; at: string };
@@ -51,9 +61,12 @@ export type TransferCommand =
     }
   | { type: 'MarkSentToBank' }
   | { type: 'HandleBankCallback'; eventId: string; callbackType: CallbackType; failureReason?: string }
-  | { type: 'FailTransfer'; reason: string };
+  | { type: 'FailTransfer'; reason: string }
+  | { type: 'ParkTransfer'; reason: string; attempts: number }
+  | { type: 'RetryTransfer'; requestedBy: string }
+  | { type: 'CancelTransfer'; reason: string; cancelledBy: string };
 
-export type TransferErrorCode = 'transfer_exists' | 'transfer_not_found' | 'transfer_settled';
+export type TransferErrorCode = 'transfer_exists' | 'transfer_not_found' | 'transfer_settled' | 'invalid_transfer_state';
 
 export type TransferState =
   | { status: 'none' }
@@ -65,6 +78,7 @@ export type TransferState =
       amount: bigint;
       currency: Currency;
       failureReason: string | null;
+      parkedReason: string | null;
       sentToBank: boolean;
       /** Callback event ids already recorded: a repeat is ignored. */
       seenCallbacks: readonly string[];
@@ -165,6 +179,27 @@ export function decideTransfer(
         return reject('transfer_settled', 'The transfer is already settled.');
       }
       return accept({ type: 'TransferFailed', data: { transferId, reason: command.reason, at } });
+    case 'ParkTransfer':
+      // Only what is still waiting for the bank to take it; anything else has moved on meanwhile.
+      if (state.status !== 'pending') return accept();
+      return accept({
+        type: 'TransferParked',
+        data: { transferId, reason: command.reason, attempts: command.attempts, at },
+      });
+    case 'RetryTransfer':
+      if (state.status !== 'parked') {
+        return reject('invalid_transfer_state', `A ${state.status} transfer cannot be sent again.`);
+      }
+      return accept({ type: 'TransferRetryRequested', data: { transferId, requestedBy: command.requestedBy, at } });
+    case 'CancelTransfer':
+      // The bank may be moving money already on a transfer it was sent: only its answer settles it.
+      if (state.status !== 'parked' && !(state.status === 'pending' && !state.sentToBank)) {
+        return reject('invalid_transfer_state', `A ${state.status} transfer the bank has cannot be cancelled.`);
+      }
+      return accept({
+        type: 'TransferFailed',
+        data: { transferId, reason: command.reason, cancelledBy: command.cancelledBy, at },
+      });
     default:
       return assertNever(command);
   }
@@ -181,6 +216,7 @@ export function evolveTransfer(state: TransferState, event: TransferEvent): Tran
       amount: BigInt(amount),
       currency,
       failureReason: null,
+      parkedReason: null,
       sentToBank: false,
       seenCallbacks: [],
       createdAt: at,
@@ -192,6 +228,10 @@ export function evolveTransfer(state: TransferState, event: TransferEvent): Tran
   switch (event.type) {
     case 'TransferSentToBank':
       return { ...state, sentToBank: true, updatedAt };
+    case 'TransferParked':
+      return { ...state, status: 'parked', parkedReason: event.data.reason, updatedAt };
+    case 'TransferRetryRequested':
+      return { ...state, status: 'pending', parkedReason: null, sentToBank: false, updatedAt };
     case 'BankCallbackReceived':
       return { ...state, seenCallbacks: [...state.seenCallbacks, event.data.eventId], updatedAt };
     case 'TransferProcessing':

@@ -13,9 +13,9 @@ import { RateLimited } from '../../rate-limits/rate-limited';
 
 class ListTransfersQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() accountId?: string;
-  @ApiPropertyOptional({ enum: ['pending', 'processing', 'succeeded', 'failed'] })
+  @ApiPropertyOptional({ enum: ['pending', 'parked', 'processing', 'succeeded', 'failed'] })
   @IsOptional()
-  @IsIn(['pending', 'processing', 'succeeded', 'failed'])
+  @IsIn(['pending', 'parked', 'processing', 'succeeded', 'failed'])
   status?: string;
 }
 
