@@ -66,7 +66,8 @@ export type TransferCommand =
   | { type: 'RetryTransfer'; requestedBy: string }
   | { type: 'CancelTransfer'; reason: string; cancelledBy: string };
 
-export type TransferErrorCode = 'transfer_exists' | 'transfer_not_found' | 'transfer_settled' | 'invalid_transfer_state';
+export type TransferErrorCode =
+  'transfer_exists' | 'transfer_not_found' | 'transfer_settled' | 'invalid_transfer_state';
 
 export type TransferState =
   | { status: 'none' }

@@ -22,9 +22,7 @@ import { toTransferResponse } from '../transfer.view';
 
 /** What happens to a transfer outside the bank's callbacks: the dispatcher parks it, an operator retries or cancels it. */
 export type TransferChange =
-  | { type: 'park'; reason: string; attempts: number }
-  | { type: 'retry' }
-  | { type: 'cancel'; reason: string };
+  { type: 'park'; reason: string; attempts: number } | { type: 'retry' } | { type: 'cancel'; reason: string };
 
 export class ChangeTransferCommand extends Command<{ transfer: TransferResponse; position: Position | undefined }> {
   constructor(
@@ -96,7 +94,10 @@ function stepOf(change: TransferChange, revision: bigint | 'no_stream', context:
     : `${change.type}:${newEntityId(`transfer-${change.type}`, context)}`;
 }
 
-function toDomainCommand(change: TransferChange, userId: string): Exclude<TransferCommand, { type: 'HandleBankCallback' }> {
+function toDomainCommand(
+  change: TransferChange,
+  userId: string,
+): Exclude<TransferCommand, { type: 'HandleBankCallback' }> {
   switch (change.type) {
     case 'park':
       return { type: 'ParkTransfer', reason: change.reason, attempts: change.attempts };
