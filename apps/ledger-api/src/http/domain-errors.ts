@@ -11,6 +11,7 @@ const STATUS: Record<string, number> = {
   transfer_not_found: 404,
   transfer_settled: 409,
   invalid_transfer_state: 409,
+  review_not_open: 409,
   hold_not_found: 409,
   insufficient_funds: 422,
   currency_mismatch: 422,

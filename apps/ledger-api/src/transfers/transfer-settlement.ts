@@ -8,15 +8,17 @@ import {
   TransferEvent,
   TransferState,
 } from '@ledger/ledger-domain';
+import { toApiError } from '../http/domain-errors';
 import { eventIdFor } from '../shared/command-context';
 import { loadAggregate, toEventData } from '../shared/event-sourcing';
 
 type KnownTransfer = Exclude<TransferState, { status: 'none' }>;
 
 /**
- * The append to the account that a transfer's new events settle (a credit, a hold settled or
- * released), or none. Run it in the account's queue. Such settlements never lower `available`
- * below what was checked: they are appended with no expected revision.
+ * The append to the account that a transfer's new events settle (a credit, a debit, a hold settled
+ * or released), or none. Run it in the account's queue. Only a debit (an outcome corrected after
+ * review) lowers `available`: it is checked on the account's state and appended at that revision;
+ * the others are appended with no expected revision.
  */
 export async function settlementAppend(
   store: EventStore,
@@ -32,12 +34,12 @@ export async function settlementAppend(
   const account = await loadAggregate(store, streamName, evolveAccount, initialAccountState);
   const settlement = commands.flatMap((command) => {
     const decision = decideAccount(command, account.state, now);
-    if (!decision.ok) throw new Error(`Settlement of transfer ${transfer.transferId} refused: ${decision.error.code}`);
+    if (!decision.ok) throw toApiError(decision.error);
     return decision.events;
   });
   return {
     streamName,
-    expectedRevision: 'any',
+    expectedRevision: commands.some((command) => command.type === 'DebitFunds') ? account.revision : 'any',
     events: toEventData(settlement, eventIdFor(transfer.transferId, step), metadata),
   };
 }

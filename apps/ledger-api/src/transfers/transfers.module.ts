@@ -15,6 +15,7 @@ import { BankWorkQueriesController } from './queries/bank-work-queries.controlle
 import { TransferQueriesController } from './queries/transfer-queries.controller';
 import { RequestTransferController } from './request-transfer/request-transfer.controller';
 import { RequestTransferHandler } from './request-transfer/request-transfer.handler';
+import { ResolveReviewController } from './resolve-review/resolve-review.controller';
 import { transfersProjection } from './transfers.projection';
 
 /** Deposits and withdrawals through the bank: requests, bank work, callbacks, operator actions and read models. */
@@ -26,6 +27,7 @@ import { transfersProjection } from './transfers.projection';
     BankCallbackController,
     ChangeTransferController,
     BankWorkQueriesController,
+    ResolveReviewController,
   ],
   providers: [
     RequestTransferHandler,

@@ -50,6 +50,10 @@ interface ReviewRow {
   transfer_status: string;
   reason: string;
   status: 'open' | 'resolved';
+  decision: string | null;
+  note: string | null;
+  resolved_by: string | null;
+  resolved_at: string | null;
   created_at: string;
 }
 
@@ -68,6 +72,8 @@ const PROJECTED = new Set<string>([
   'TransferSucceeded',
   'TransferFailed',
   'TransferFlaggedForReview',
+  'ReviewResolved',
+  'TransferCorrected',
 ] satisfies TransferEvent['type'][]);
 
 /**
@@ -86,12 +92,14 @@ export const transfersProjection: Projection = {
     const rows: Rows = {
       transfers: new RowBatch('rm_transfers', ['status', 'failure_reason', 'updated_at']),
       transactions: new RowBatch('rm_transactions', ['status', 'updated_at']),
-      reviews: new RowBatch('rm_reviews', []),
+      reviews: new RowBatch('rm_reviews', ['status', 'decision', 'note', 'resolved_by', 'resolved_at']),
     };
     // Every row the batch names is read first, so that a row already there is never made again.
     const transferIds = transfers.map((event) => event.data.transferId);
     const reviewIds = transfers.flatMap((event) =>
-      event.type === 'TransferFlaggedForReview' ? [reviewIdOf(event.data.transferId, event.data.eventId)] : [],
+      event.type === 'TransferFlaggedForReview' || event.type === 'ReviewResolved'
+        ? [reviewIdOf(event.data.transferId, event.data.eventId)]
+        : [],
     );
     await rows.transfers.load(client, 'id', transferIds);
     await rows.transactions.load(client, 'reference_id', transferIds);
@@ -103,7 +111,7 @@ export const transfersProjection: Projection = {
   },
 };
 
-const reviewIdOf = (transferId: string, eventId: string) => deterministicUuid('review', transferId, eventId);
+export const reviewIdOf = (transferId: string, eventId: string) => deterministicUuid('review', transferId, eventId);
 
 function project(event: TransferEvent, { transfers, transactions, reviews }: Rows): void {
   switch (event.type) {
@@ -169,8 +177,31 @@ function project(event: TransferEvent, { transfers, transactions, reviews }: Row
         transfer_status: transfer.status,
         reason: review.reason,
         status: 'open',
+        decision: null,
+        note: null,
+        resolved_by: null,
+        resolved_at: null,
         created_at: review.at,
       });
+      return;
+    }
+    case 'ReviewResolved': {
+      const { transferId, eventId, decision, note, resolvedBy, at } = event.data;
+      reviews.update(reviewIdOf(transferId, eventId), () => ({
+        status: 'resolved',
+        decision,
+        note,
+        resolved_by: resolvedBy,
+        resolved_at: at,
+      }));
+      return;
+    }
+    case 'TransferCorrected': {
+      const { transferId, status, failureReason, at } = event.data;
+      const transfer = transfers.get(transferId);
+      if (!transfer) return;
+      transfers.update(transferId, () => ({ status, failure_reason: failureReason, updated_at: at }));
+      transactions.update(transactionIdOf(transferId, transfer.account_id), () => ({ status, updated_at: at }));
       return;
     }
     case 'TransferSentToBank':

@@ -1,5 +1,6 @@
 import { AT, deciderSpec, NOW } from '../testing/decider-spec';
 import { CALLBACK_CLASSIFICATION, CallbackType, TransferStatus } from './bank-callback-classification';
+import { settlementOf } from './settlement';
 import {
   classifyCallback,
   decideTransfer,
@@ -143,6 +144,62 @@ describe('Transfer', () => {
       for (const status of ['processing', 'succeeded', 'failed'] as const) {
         spec(reach[status]).when(cancel).thenFails('invalid_transfer_state');
       }
+    });
+  });
+
+  describe('a review of a contradicting callback', () => {
+    const flagged = (callbackType: 'succeeded' | 'failed'): TransferEvent => ({
+      type: 'TransferFlaggedForReview',
+      data: { transferId, eventId: 'e-late', callbackType, reason: 'contradiction', at: AT },
+    });
+    const resolve = (decision: 'accept_bank' | 'keep_ledger') =>
+      ({ type: 'ResolveReview', eventId: 'e-late', decision, note: 'checked', resolvedBy: 'u-admin' }) as const;
+    const resolved = (decision: 'accept_bank' | 'keep_ledger'): TransferEvent => ({
+      type: 'ReviewResolved',
+      data: { transferId, eventId: 'e-late', decision, note: 'checked', resolvedBy: 'u-admin', at: AT },
+    });
+
+    it('keeps the ledger’s outcome', () => {
+      spec([...reach.succeeded, flagged('failed')])
+        .when(resolve('keep_ledger'))
+        .then([resolved('keep_ledger')]);
+    });
+
+    it('takes the bank’s outcome, either way', () => {
+      spec([...reach.succeeded, flagged('failed')])
+        .when(resolve('accept_bank'))
+        .then([
+          resolved('accept_bank'),
+          {
+            type: 'TransferCorrected',
+            data: { transferId, status: 'failed', failureReason: 'failed at the bank (found on review)', at: AT },
+          },
+        ]);
+      spec([...reach.failed, flagged('succeeded')])
+        .when(resolve('accept_bank'))
+        .then([
+          resolved('accept_bank'),
+          { type: 'TransferCorrected', data: { transferId, status: 'succeeded', failureReason: null, at: AT } },
+        ]);
+    });
+
+    it('is resolved once, and only when open', () => {
+      spec([...reach.succeeded, flagged('failed'), resolved('keep_ledger')])
+        .when(resolve('accept_bank'))
+        .thenFails('review_not_open');
+      spec(reach.succeeded).when(resolve('keep_ledger')).thenFails('review_not_open');
+    });
+
+    it('moves the money the other way when the outcome is corrected', () => {
+      const transfer = (kind: 'deposit' | 'withdrawal') => ({ transferId, kind, amount: 10n });
+      const corrected = (status: 'succeeded' | 'failed'): TransferEvent => ({
+        type: 'TransferCorrected',
+        data: { transferId, status, failureReason: null, at: AT },
+      });
+      expect(settlementOf(transfer('deposit'), corrected('failed'))).toMatchObject({ type: 'DebitFunds', amount: 10n });
+      expect(settlementOf(transfer('deposit'), corrected('succeeded'))).toMatchObject({ type: 'CreditFunds' });
+      expect(settlementOf(transfer('withdrawal'), corrected('failed'))).toMatchObject({ type: 'CreditFunds' });
+      expect(settlementOf(transfer('withdrawal'), corrected('succeeded'))).toMatchObject({ type: 'DebitFunds' });
     });
   });
 

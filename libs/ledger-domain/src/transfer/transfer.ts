@@ -47,7 +47,27 @@ export type TransferEvent =
   | {
       type: 'TransferFlaggedForReview';
       data: { transferId: string; eventId: string; callbackType: CallbackType; reason: string; at: string };
+    }
+  | {
+      type: 'ReviewResolved';
+      data: {
+        transferId: string;
+        /** The callback that opened the review. */
+        eventId: string;
+        decision: ReviewDecision;
+        note: string;
+        resolvedBy: string;
+        at: string;
+      };
+    }
+  /** An operator took the bank's word over the ledger's: the transfer's outcome, and its money, follow it. */
+  | {
+      type: 'TransferCorrected';
+      data: { transferId: string; status: 'succeeded' | 'failed'; failureReason: string | null; at: string };
     };
+
+/** `accept_bank`: what the bank said stands; `keep_ledger`: the ledger's outcome stands. */
+export type ReviewDecision = 'accept_bank' | 'keep_ledger';
 
 export type TransferCommand =
   | {
@@ -64,10 +84,11 @@ export type TransferCommand =
   | { type: 'FailTransfer'; reason: string }
   | { type: 'ParkTransfer'; reason: string; attempts: number }
   | { type: 'RetryTransfer'; requestedBy: string }
-  | { type: 'CancelTransfer'; reason: string; cancelledBy: string };
+  | { type: 'CancelTransfer'; reason: string; cancelledBy: string }
+  | { type: 'ResolveReview'; eventId: string; decision: ReviewDecision; note: string; resolvedBy: string };
 
 export type TransferErrorCode =
-  'transfer_exists' | 'transfer_not_found' | 'transfer_settled' | 'invalid_transfer_state';
+  'transfer_exists' | 'transfer_not_found' | 'transfer_settled' | 'invalid_transfer_state' | 'review_not_open';
 
 export type TransferState =
   | { status: 'none' }
@@ -83,6 +104,8 @@ export type TransferState =
       sentToBank: boolean;
       /** Callback event ids already recorded: a repeat is ignored. */
       seenCallbacks: readonly string[];
+      /** Reviews still open, by the id of the callback that opened them: what that callback said. */
+      openReviews: Readonly<Record<string, CallbackType>>;
       createdAt: string;
       updatedAt: string;
     };
@@ -201,6 +224,22 @@ export function decideTransfer(
         type: 'TransferFailed',
         data: { transferId, reason: command.reason, cancelledBy: command.cancelledBy, at },
       });
+    case 'ResolveReview': {
+      const said = state.openReviews[command.eventId];
+      if (said === undefined) return reject('review_not_open', 'There is no open review of that callback.');
+      const { eventId, decision, note, resolvedBy } = command;
+      const resolved: TransferEvent = {
+        type: 'ReviewResolved',
+        data: { transferId, eventId, decision, note, resolvedBy, at },
+      };
+      // Only an outcome the bank gave can be taken over; a `processing` callback is never reviewed.
+      if (decision === 'keep_ledger' || (said !== 'succeeded' && said !== 'failed')) return accept(resolved);
+      const failureReason = said === 'failed' ? 'failed at the bank (found on review)' : null;
+      return accept<TransferEvent>(resolved, {
+        type: 'TransferCorrected',
+        data: { transferId, status: said, failureReason, at },
+      });
+    }
     default:
       return assertNever(command);
   }
@@ -220,6 +259,7 @@ export function evolveTransfer(state: TransferState, event: TransferEvent): Tran
       parkedReason: null,
       sentToBank: false,
       seenCallbacks: [],
+      openReviews: {},
       createdAt: at,
       updatedAt: at,
     };
@@ -242,7 +282,22 @@ export function evolveTransfer(state: TransferState, event: TransferEvent): Tran
     case 'TransferFailed':
       return { ...state, status: 'failed', failureReason: event.data.reason, updatedAt };
     case 'TransferFlaggedForReview':
-      return { ...state, updatedAt };
+      return {
+        ...state,
+        openReviews: { ...state.openReviews, [event.data.eventId]: event.data.callbackType },
+        updatedAt,
+      };
+    case 'ReviewResolved': {
+      const { [event.data.eventId]: _resolved, ...openReviews } = state.openReviews;
+      return { ...state, openReviews, updatedAt };
+    }
+    case 'TransferCorrected':
+      return {
+        ...state,
+        status: event.data.status,
+        failureReason: event.data.failureReason,
+        updatedAt,
+      };
     default:
       return assertNever(event);
   }

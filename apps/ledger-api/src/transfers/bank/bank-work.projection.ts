@@ -1,7 +1,7 @@
 import { PoolClient } from 'pg';
 import { Projection } from '@ledger/consumers';
 import { RecordedEvent } from '@ledger/event-store';
-import { TransferEvent } from '@ledger/ledger-domain';
+import { assertNever, TransferEvent } from '@ledger/ledger-domain';
 import { toDomainEvent } from '../../shared/event-sourcing';
 import { RowBatch } from '../../shared/row-batch';
 
@@ -120,11 +120,15 @@ function project(event: TransferEvent, rows: RowBatch<BankWorkRow>, statusQueryA
       return;
     case 'TransferSucceeded':
     case 'TransferFailed':
+    case 'TransferCorrected':
       rows.update(transferId, () => ({ status: 'settled', updated_at: at }));
       return;
     case 'BankCallbackReceived':
     case 'TransferProcessing':
     case 'TransferFlaggedForReview':
+    case 'ReviewResolved':
       return;
+    default:
+      assertNever(event);
   }
 }

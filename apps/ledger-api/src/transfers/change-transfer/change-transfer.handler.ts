@@ -6,7 +6,9 @@ import {
   decideTransfer,
   evolveTransfer,
   initialTransferState,
+  ReviewDecision,
   TransferCommand,
+  TransferEvent,
 } from '@ledger/ledger-domain';
 import { ApiError } from '../../http/api-error';
 import { toApiError } from '../../http/domain-errors';
@@ -20,11 +22,22 @@ import { settlementAppend } from '../transfer-settlement';
 import { TransferResponse } from '../transfer.response';
 import { toTransferResponse } from '../transfer.view';
 
-/** What happens to a transfer outside the bank's callbacks: the dispatcher parks it, an operator retries or cancels it. */
+/**
+ * What happens to a transfer outside the bank's callbacks: the dispatcher parks it; an operator
+ * retries or cancels it, or resolves a review of a callback that contradicted it.
+ */
 export type TransferChange =
-  { type: 'park'; reason: string; attempts: number } | { type: 'retry' } | { type: 'cancel'; reason: string };
+  | { type: 'park'; reason: string; attempts: number }
+  | { type: 'retry' }
+  | { type: 'cancel'; reason: string }
+  | { type: 'resolve'; eventId: string; decision: ReviewDecision; note: string };
 
-export class ChangeTransferCommand extends Command<{ transfer: TransferResponse; position: Position | undefined }> {
+export class ChangeTransferCommand extends Command<{
+  transfer: TransferResponse;
+  /** What the change recorded on the transfer (none when there was nothing to do). */
+  events: TransferEvent[];
+  position: Position | undefined;
+}> {
   constructor(
     readonly transferId: string,
     readonly change: TransferChange,
@@ -36,8 +49,9 @@ export class ChangeTransferCommand extends Command<{ transfer: TransferResponse;
 }
 
 /**
- * Parks, retries or cancels a transfer: the transfer's events and, for a cancelled withdrawal,
- * its hold released, in one append. An operator's retried request answers what it answered.
+ * Parks, retries, cancels or resolves a review of a transfer: the transfer's events and the money
+ * they move (a cancelled withdrawal's hold released, an outcome corrected), in one append. An
+ * operator's retried request answers what it answered.
  */
 @CommandHandler(ChangeTransferCommand)
 export class ChangeTransferHandler implements ICommandHandler<ChangeTransferCommand> {
@@ -64,12 +78,14 @@ export class ChangeTransferHandler implements ICommandHandler<ChangeTransferComm
         evolveTransfer,
         initialTransferState,
       );
-      if (own) return { transfer: toTransferResponse(own.state), position: own.position };
+      if (own) return { transfer: toTransferResponse(own.state), events: own.events, position: own.position };
     }
     const now = this.clock.now();
     const decision = decideTransfer(toDomainCommand(change, context.userId), transfer.state, now);
     if (!decision.ok) throw toApiError(decision.error);
-    if (decision.events.length === 0) return { transfer: toTransferResponse(transfer.state), position: undefined };
+    if (decision.events.length === 0) {
+      return { transfer: toTransferResponse(transfer.state), events: [], position: undefined };
+    }
     const metadata = eventMetadata(context);
     const requests: AppendRequest[] = [
       {
@@ -83,7 +99,8 @@ export class ChangeTransferHandler implements ICommandHandler<ChangeTransferComm
       const settlement = await settlementAppend(this.store, current, decision.events, now, `${step}:settle`, metadata);
       return this.store.append(settlement ? [...requests, settlement] : requests);
     });
-    return { transfer: toTransferResponse(decision.events.reduce(evolveTransfer, current)), position: result.position };
+    const after = decision.events.reduce(evolveTransfer, current);
+    return { transfer: toTransferResponse(after), events: decision.events, position: result.position };
   }
 }
 
@@ -105,5 +122,13 @@ function toDomainCommand(
       return { type: 'RetryTransfer', requestedBy: userId };
     case 'cancel':
       return { type: 'CancelTransfer', reason: change.reason, cancelledBy: userId };
+    case 'resolve':
+      return {
+        type: 'ResolveReview',
+        eventId: change.eventId,
+        decision: change.decision,
+        note: change.note,
+        resolvedBy: userId,
+      };
   }
 }

@@ -1,0 +1,94 @@
+import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsString, Length } from 'class-validator';
+import type { Request, Response } from 'express';
+import { Pool } from 'pg';
+import { ReviewDecision, TransferEvent } from '@ledger/ledger-domain';
+import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
+import { ApiError, ErrorResponse } from '../../http/api-error';
+import { commandContext } from '../../http/command-context.http';
+import { setLedgerPosition } from '../../http/ledger-position';
+import { PG_POOL } from '../../infrastructure/infrastructure.module';
+import { ChangeTransferCommand } from '../change-transfer/change-transfer.handler';
+
+const DECISIONS: readonly ReviewDecision[] = ['accept_bank', 'keep_ledger'];
+
+class ResolveReviewDto {
+  @ApiProperty({
+    enum: DECISIONS,
+    description:
+      'accept_bank: apply what the bank said (the transfer and its money follow it); keep_ledger: keep the ledger’s outcome.',
+  })
+  @IsIn(DECISIONS)
+  decision!: ReviewDecision;
+
+  @ApiProperty({ minLength: 1, maxLength: 1000, description: 'Why, for the record.' })
+  @IsString()
+  @Length(1, 1000)
+  note!: string;
+}
+
+interface ReviewRow {
+  id: string;
+  transfer_id: string;
+  event_id: string;
+  callback_type: string;
+  transfer_status: string;
+  reason: string;
+  created_at: Date;
+}
+
+type ReviewResolved = Extract<TransferEvent, { type: 'ReviewResolved' }>;
+
+/** An operator resolves a review item: a bank callback that contradicted the transfer's outcome. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('api/v1/admin/reviews/:reviewId/resolve')
+export class ResolveReviewController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(PG_POOL) private readonly pool: Pool,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'The review item, resolved, with resolvedBy, resolvedAt, decision and note.' })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'review_not_open: already resolved' })
+  async resolve(
+    @Param('reviewId', new ParseUUIDPipe()) reviewId: string,
+    @Body() body: ResolveReviewDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    // The review item names the transfer and the callback; the transfer's stream decides.
+    const { rows } = await this.pool.query<ReviewRow>('SELECT * FROM rm_reviews WHERE id = $1', [reviewId]);
+    const review = rows[0];
+    if (!review) throw new ApiError(404, 'not_found', 'No such review item.');
+    const { events, position } = await this.commands.execute(
+      new ChangeTransferCommand(
+        review.transfer_id,
+        { type: 'resolve', eventId: review.event_id, decision: body.decision, note: body.note },
+        commandContext(request, principal),
+      ),
+    );
+    const resolved = events.find((event): event is ReviewResolved => event.type === 'ReviewResolved')!;
+    if (position) setLedgerPosition(response, position);
+    return {
+      id: review.id,
+      transferId: review.transfer_id,
+      eventId: review.event_id,
+      callbackType: review.callback_type,
+      transferStatus: review.transfer_status,
+      reason: review.reason,
+      status: 'resolved',
+      decision: resolved.data.decision,
+      note: resolved.data.note,
+      resolvedBy: resolved.data.resolvedBy,
+      resolvedAt: resolved.data.at,
+      createdAt: review.created_at.toISOString(),
+    };
+  }
+}
