@@ -16,11 +16,15 @@ export interface TestLedger {
   close(): Promise<void>;
 }
 
-/** Rate limits off: tests poll and burst far past them; the rate-limit tests turn them on. */
+/**
+ * Rate limits off: tests poll and burst far past them, and send wrong keys on purpose; the
+ * rate-limit tests turn them on.
+ */
 export const NO_RATE_LIMITS = {
   RATE_LIMIT_BALANCE_PER_MIN: '0',
   RATE_LIMIT_TRANSACTIONS_PER_MIN: '0',
   RATE_LIMIT_GLOBAL_PER_MIN: '0',
+  AUTH_FAILURES_PER_MIN: '0',
 };
 
 /**

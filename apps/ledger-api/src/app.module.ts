@@ -6,6 +6,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { AccountsModule } from './accounts/accounts.module';
 import { AdminModule } from './admin/admin.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { Authenticator } from './auth/authenticator';
 import { LEDGER_CONFIG, LedgerConfig } from './config/ledger-config';
 import { HealthModule } from './health/health.module';
@@ -46,12 +47,13 @@ class CoreModule {
         { provide: WEBHOOK_SECRET, useValue: resolveWebhookSecret(config) },
         KeyedQueue,
         Authenticator,
+        AuthFailureLimiter,
         IdempotencyStore,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [LEDGER_CONFIG, CLOCK, WEBHOOK_SECRET, KeyedQueue, Authenticator, IdempotencyStore],
+      exports: [LEDGER_CONFIG, CLOCK, WEBHOOK_SECRET, KeyedQueue, Authenticator, AuthFailureLimiter, IdempotencyStore],
     };
   }
 }

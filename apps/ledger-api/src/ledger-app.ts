@@ -7,6 +7,7 @@ import { AppModule, AppOptions } from './app.module';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ErrorResponse } from './http/api-error';
 import { assignRequestIdMiddleware } from './http/request-id';
+import { applySecurityHeaders } from './http/security-headers';
 import { createValidationPipe } from './http/validation.pipe';
 
 const BODY_LIMIT = '1mb';
@@ -21,6 +22,7 @@ export async function createLedgerApp(options: AppOptions): Promise<INestApplica
   app.useLogger(app.get(Logger));
   // Before the body parser, so that even a request it rejects carries its id.
   app.use(assignRequestIdMiddleware);
+  applySecurityHeaders(app, options.config);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(createValidationPipe());

@@ -2,19 +2,29 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { apiKeyStreamName, evolveUser, initialUserState, UserEvent, userStreamName } from '@ledger/ledger-domain';
 import { loadAggregate, toDomainEvent } from '../shared/event-sourcing';
+import { ExpiringMap } from '../shared/expiring-map';
 import { hashApiKey } from './api-key';
 import { Principal } from './principal';
 
 const CACHE_LIMIT = 10_000;
+/**
+ * How long a key found nowhere is refused without asking the store again. Short, although a key
+ * becomes valid only if that very key is issued later, which random 256-bit keys never are; a key
+ * chosen by an operator (LEDGER_ADMIN_API_KEY, the demo's) and tried before it was issued is at
+ * worst refused for this long.
+ */
+const UNKNOWN_KEY_TTL_MS = 60_000;
 
 /**
  * Finds the user behind an API key from the event store itself (the key's stream names the
  * user), so a key works the moment its user is created. Found principals are cached: keys are
- * never reissued to another user.
+ * never reissued to another user. Keys found nowhere are remembered for a minute, so that guessing
+ * costs no event-store read.
  */
 @Injectable()
 export class Authenticator {
   private readonly cache = new Map<string, Principal>();
+  private readonly unknownKeys = new ExpiringMap<string, true>(CACHE_LIMIT, UNKNOWN_KEY_TTL_MS);
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
@@ -22,8 +32,12 @@ export class Authenticator {
     const keyHash = hashApiKey(apiKey);
     const cached = this.cache.get(keyHash);
     if (cached) return cached;
+    if (this.unknownKeys.get(keyHash)) return undefined;
     const [issued] = await this.store.readStream(apiKeyStreamName(keyHash), { maxCount: 1 });
-    if (!issued) return undefined;
+    if (!issued) {
+      this.unknownKeys.set(keyHash, true);
+      return undefined;
+    }
     const { userId } = toDomainEvent<Extract<UserEvent, { type: 'ApiKeyIssued' }>>(issued).data;
     const { state } = await loadAggregate(this.store, userStreamName(userId), evolveUser, initialUserState);
     if (state.status !== 'active') return undefined;

@@ -15,6 +15,9 @@ describe('loadConfig', () => {
       bank: { url: undefined, webhookSecret: undefined, successRate: 0.9, minDelayMs: 2000, maxDelayMs: 10000 },
       redisUrl: undefined,
       rateLimits: { balance: 10, transactions: 20, global: 1000 },
+      authFailuresPerMin: 20,
+      metricsToken: undefined,
+      corsOrigins: [],
     });
   });
 
@@ -46,6 +49,19 @@ describe('loadConfig', () => {
     ['RATE_LIMIT_GLOBAL_PER_MIN', 'many'],
     ['BANK_MIN_DELAY_MS', '-1'],
     ['BANK_URL', 'not a url'],
+    ['AUTH_FAILURES_PER_MIN', '-1'],
+    ['AUTH_FAILURES_PER_MIN', 'lots'],
+    ['METRICS_TOKEN', 'short'],
+    ['METRICS_TOKEN', 'has a space in it somewhere'],
+    ['CORS_ORIGINS', ''],
+    ['CORS_ORIGINS', '*'],
+    ['CORS_ORIGINS', 'console.example.com'],
+    ['CORS_ORIGINS', 'https://console.example.com/'],
+    ['CORS_ORIGINS', 'https://console.example.com/app'],
+    ['CORS_ORIGINS', 'https://console.example.com,'],
+    ['CORS_ORIGINS', 'https://Console.Example.com'],
+    ['CORS_ORIGINS', 'ftp://files.example.com'],
+    ['CORS_ORIGINS', 'https://user:pw@console.example.com'],
   ])('rejects %s=%p with one line naming the variable and not echoing its value', (name, value) => {
     let error: unknown;
     try {
@@ -58,6 +74,19 @@ describe('loadConfig', () => {
     expect(message).toContain(name);
     expect(message).not.toContain('\n');
     if (value.length > 3) expect(message).not.toContain(value);
+  });
+
+  it('reads the failed-authentication budget, the metrics token and the CORS origins', () => {
+    const config = loadConfig({
+      AUTH_FAILURES_PER_MIN: '0',
+      METRICS_TOKEN: 'scrape-token-0123456789',
+      CORS_ORIGINS: 'https://console.example.com, http://localhost:5173',
+    });
+    expect(config).toMatchObject({
+      authFailuresPerMin: 0,
+      metricsToken: 'scrape-token-0123456789',
+      corsOrigins: ['https://console.example.com', 'http://localhost:5173'],
+    });
   });
 
   it('refuses BANK_URL without the secret the bank signs with, and a minimum delay above the maximum', () => {

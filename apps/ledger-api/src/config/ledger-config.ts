@@ -137,6 +137,34 @@ class Environment {
   @Min(0)
   @Max(600_000)
   BANK_MAX_DELAY_MS: number = 10_000;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'AUTH_FAILURES_PER_MIN must be a whole number (0 turns it off)' })
+  @Min(0)
+  AUTH_FAILURES_PER_MIN: number = 20;
+
+  @IsOptional()
+  @Matches(/^\S{16,512}$/, { message: 'METRICS_TOKEN must be 16 to 512 characters without spaces' })
+  METRICS_TOKEN?: string;
+
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+}
+
+/** `https://console.example.com`, `http://localhost:5173`: scheme, host and port, nothing more. */
+function parseOrigins(list: string): string[] | undefined {
+  const origins = list.split(',').map((entry) => entry.trim());
+  const isOrigin = (entry: string) => {
+    try {
+      const url = new URL(entry);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === entry;
+    } catch {
+      return false;
+    }
+  };
+  return origins.every(isOrigin) ? origins : undefined;
 }
 
 export interface LedgerConfig {
@@ -169,6 +197,12 @@ export interface LedgerConfig {
   redisUrl: string | undefined;
   /** Requests per user per minute; 0 turns a limit off. */
   rateLimits: { balance: number; transactions: number; global: number };
+  /** Failed authentications per client address per minute before its requests are refused; 0 = off. */
+  authFailuresPerMin: number;
+  /** Unset: `/metrics` is public. */
+  metricsToken: string | undefined;
+  /** Origins browsers may call the API from; empty: no CORS at all. */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -186,6 +220,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
         'BANK_URL',
         'BANK_WEBHOOK_SECRET',
         'REDIS_URL',
+        'METRICS_TOKEN',
+        'CORS_ORIGINS',
       )
       .map((key) => [key, env[key]]),
   );
@@ -202,6 +238,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
   if (parsed.BANK_URL && !parsed.BANK_WEBHOOK_SECRET) {
     throw new ConfigError(
       'Invalid configuration: BANK_WEBHOOK_SECRET must be set when BANK_URL is (the bank signs with it)',
+    );
+  }
+  const corsOrigins = parsed.CORS_ORIGINS === undefined ? [] : parseOrigins(parsed.CORS_ORIGINS);
+  if (!corsOrigins) {
+    throw new ConfigError(
+      'Invalid configuration: CORS_ORIGINS must be comma-separated origins such as https://app.example.org (scheme, host and port; no path)',
     );
   }
   return {
@@ -230,5 +272,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
       transactions: parsed.RATE_LIMIT_TRANSACTIONS_PER_MIN,
       global: parsed.RATE_LIMIT_GLOBAL_PER_MIN,
     },
+    authFailuresPerMin: parsed.AUTH_FAILURES_PER_MIN,
+    metricsToken: parsed.METRICS_TOKEN,
+    corsOrigins,
   };
 }

@@ -1,9 +1,10 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { LedgerMetrics } from './ledger-metrics';
 import { MetricsController } from './metrics.controller';
+import { MetricsTokenGuard } from './metrics-token.guard';
 
 /** `GET /metrics` in Prometheus text format. */
-@Module({ controllers: [MetricsController], providers: [LedgerMetrics] })
+@Module({ controllers: [MetricsController], providers: [LedgerMetrics, MetricsTokenGuard] })
 export class MetricsModule implements NestModule {
   constructor(private readonly metrics: LedgerMetrics) {}
 

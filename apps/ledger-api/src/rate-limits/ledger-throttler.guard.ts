@@ -3,7 +3,7 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import type { ThrottlerRequest } from '@nestjs/throttler/dist/throttler.guard.interface';
 import type { Request, Response } from 'express';
 import { Principal } from '../auth/principal';
-import { ApiError } from '../http/api-error';
+import { tooManyRequests } from './too-many-requests';
 
 /**
  * @nestjs/throttler with API.md's side of it: limits per user (so only after authentication;
@@ -39,12 +39,7 @@ export class LedgerThrottlerGuard extends ThrottlerGuard {
     response.setHeader('X-RateLimit-Limit', String(limit));
     response.setHeader('X-RateLimit-Remaining', String(Math.max(0, limit - totalHits)));
     response.setHeader('X-RateLimit-Reset', String(Math.ceil(Date.now() / 1_000) + timeToExpire));
-    if (isBlocked) {
-      response.setHeader('Retry-After', String(timeToBlockExpire));
-      throw new ApiError(429, 'rate_limit_exceeded', 'Too many requests. Please try again later.', undefined, {
-        retry_after: timeToBlockExpire,
-      });
-    }
+    if (isBlocked) throw tooManyRequests(response, timeToBlockExpire);
     return true;
   }
 }
