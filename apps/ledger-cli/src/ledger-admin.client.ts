@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 
 /** A failure the CLI reports in one line and exits non-zero for. */
 export class CliError extends Error {}
@@ -18,26 +19,32 @@ export class LedgerAdminClient {
     return this.call<T>('GET', path);
   }
 
-  post<T>(path: string): Promise<T> {
-    return this.call<T>('POST', path);
+  /** With a body, as JSON, under a fresh Idempotency-Key: the action runs once per invocation. */
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.call<T>('POST', path, body);
   }
 
-  private async call<T>(method: string, path: string): Promise<T> {
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const key = process.env.LEDGER_ADMIN_API_KEY;
     if (!key) throw new CliError('Set LEDGER_ADMIN_API_KEY to an admin API key.');
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}/api/v1/admin${path}`, {
         method,
-        headers: { authorization: `Bearer ${key}` },
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch {
       throw new CliError(`No ledger answers at ${this.baseUrl} (set LEDGER_URL).`);
     }
-    const body = (await response.json().catch(() => undefined)) as { error?: string; message?: string } | undefined;
+    const answer = (await response.json().catch(() => undefined)) as { error?: string; message?: string } | undefined;
     if (!response.ok) {
-      throw new CliError(`${response.status} ${body?.error ?? 'error'}: ${body?.message ?? response.statusText}`);
+      throw new CliError(`${response.status} ${answer?.error ?? 'error'}: ${answer?.message ?? response.statusText}`);
     }
-    return body as T;
+    return answer as T;
   }
 }

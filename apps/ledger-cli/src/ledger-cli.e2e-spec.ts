@@ -1,8 +1,13 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { BankSimulator } from '@ledger/bank-simulator';
+import { eventually } from '../../../test/eventually';
 import { startTestLedger, TestLedger } from '../../../test/ledger-app';
 import { FAST_BANK_ENV, ledgerTraffic } from '../../../test/ledger-traffic';
+
+/** The bank refuses withdrawals of this amount outright: they are parked. */
+const REFUSED_AMOUNT = 13;
 
 const ROOT = join(__dirname, '..', '..', '..');
 const run = promisify(execFile);
@@ -10,16 +15,30 @@ const run = promisify(execFile);
 /** The CLI as users run it (`npm run ledger -- …` runs this same file after a build). */
 describe('the admin CLI against a running ledger', () => {
   let ledger: TestLedger;
+  let bank: BankSimulator;
+  let traffic: ReturnType<typeof ledgerTraffic>;
+  let customer: { id: string; apiKey: string };
   let accountId: string;
 
   beforeAll(async () => {
     await run('npm', ['run', 'build', '--silent'], { cwd: ROOT });
-    ledger = await startTestLedger(FAST_BANK_ENV);
-    const traffic = ledgerTraffic(ledger);
-    const customer = await traffic.user('Wes', 'customer');
+    bank = new BankSimulator({
+      webhookUrl: () => `${ledger.baseUrl}/webhooks/bank-callback`,
+      webhookSecret: FAST_BANK_ENV.BANK_WEBHOOK_SECRET,
+      successRate: 1,
+      minDelayMs: 10,
+      maxDelayMs: 50,
+      refuses: (transfer) => transfer.amount === REFUSED_AMOUNT,
+    });
+    ledger = await startTestLedger({ ...FAST_BANK_ENV, BANK_URL: await bank.listen() });
+    traffic = ledgerTraffic(ledger);
+    customer = await traffic.user('Wes', 'customer');
     accountId = await traffic.account(customer, 900);
   });
-  afterAll(() => ledger.close());
+  afterAll(async () => {
+    await ledger.close();
+    await bank.close();
+  });
 
   async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     const env = { ...process.env, LEDGER_URL: ledger.baseUrl, LEDGER_ADMIN_API_KEY: ledger.adminKey };
@@ -73,5 +92,49 @@ describe('the admin CLI against a running ledger', () => {
       env: { ...process.env, LEDGER_ADMIN_API_KEY: '' },
     }).catch((error: { code: number; stderr: string }) => error);
     expect(withoutKey).toMatchObject({ code: 2, stderr: expect.stringContaining('LEDGER_ADMIN_API_KEY') });
+  });
+
+  it('lists the bank work and retries or cancels a parked transfer', async () => {
+    const parked = async () => {
+      const response = await traffic.api.post(
+        '/api/v1/withdrawals',
+        customer.apiKey,
+        { accountId, amount: REFUSED_AMOUNT },
+        traffic.keyed(),
+      );
+      const id = response.body.id as string;
+      await eventually(
+        async () => (await traffic.api.get(`/api/v1/withdrawals/${id}`, customer.apiKey)).body.status === 'parked',
+      );
+      return id;
+    };
+    const first = await parked();
+    const listed = await cli('transfers:list', '--status', 'parked', '--json');
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id: first, status: 'parked' })]);
+    expect((await cli('transfers:list')).stdout).toMatch(new RegExp(`${first}\\s+withdrawal\\s+13 EUR\\s+parked`));
+
+    expect((await cli('transfers:cancel', first)).code).toBe(2);
+    const cancelled = await cli('transfers:cancel', first, '--reason', 'closed at the bank');
+    expect(cancelled).toMatchObject({ code: 0, stdout: expect.stringContaining('failed (closed at the bank)') });
+    const again = await cli('transfers:retry', first);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('409 invalid_transfer_state');
+
+    const second = await parked();
+    const retried = await cli('transfers:retry', second, '--json');
+    expect(retried.code).toBe(0);
+    expect(JSON.parse(retried.stdout)).toMatchObject({ id: second, status: 'pending' });
+
+    const review = await cli(
+      'reviews:resolve',
+      '00000000-0000-4000-8000-000000000000',
+      '--decision',
+      'keep_ledger',
+      '--note',
+      'x',
+    );
+    expect(review.code).toBe(2);
+    expect(review.stderr).toContain('404 not_found');
   });
 });
