@@ -17,6 +17,8 @@ export interface BankSimulatorOptions {
   timeoutFaultMs?: number;
   /** Transfers refused outright with 400, as a real bank refuses one to a closed account. */
   refuses?: (transfer: SubmittedTransfer) => boolean;
+  /** Told of each transfer the bank takes, once (benchmarks time the hand-off with it). */
+  onAccepted?: (transfer: SubmittedTransfer) => void;
   random?: () => number;
 }
 
@@ -116,6 +118,7 @@ export class BankSimulator {
   private accept(body: SubmittedTransfer): BankTransfer {
     const transfer: BankTransfer = { ...body, status: 'accepted', failureReason: null };
     this.transfers.set(transfer.transferId, transfer);
+    this.options.onAccepted?.(body);
     this.settle(transfer).catch(() => undefined); // only a close interrupts it
     return transfer;
   }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { MigrationSet, prepared } from '@ledger/database';
@@ -33,6 +34,13 @@ const CONCURRENT_READ_BATCHES = 2;
 const READS_PER_BATCH = 100;
 /** How often a subscriber looks for events when no notification came (a dropped LISTEN, a long transaction). */
 const POLL_FALLBACK_MS = 500;
+/**
+ * A notified append can still be hidden behind an older transaction that is running (the read
+ * stops below it); such a transaction may notify nobody when it ends (a projection's, say). So
+ * after a notification that brought nothing, look again soon: after 5, 10, 20, 40 and 80 ms.
+ */
+const HIDDEN_RETRY_FIRST_MS = 5;
+const HIDDEN_RETRIES = 5;
 const START: Position = { commit: 0n, prepare: 0n };
 
 const EXPECTED_CODES = { any: -1n, no_stream: -2n, stream_exists: -3n } as const;
@@ -282,6 +290,7 @@ export class PostgresEventStore implements EventStore {
 
   private async *follow(options: SubscribeOptions, isClosed: () => boolean): AsyncGenerator<RecordedEvent> {
     let after = options.after ?? START;
+    let hiddenRetries = 0;
     while (!isClosed()) {
       const seen = this.notifier.current();
       // Filtering here rather than in SQL lets the subscription move past unmatched events.
@@ -291,7 +300,13 @@ export class PostgresEventStore implements EventStore {
         after = event.position;
         if (matchesFilter(event, options.filter)) yield event;
       }
-      if (batch.length < SUBSCRIPTION_BATCH) await this.notifier.wait(seen, POLL_FALLBACK_MS);
+      if (batch.length === 0 && hiddenRetries > 0) {
+        await delay(HIDDEN_RETRY_FIRST_MS * 2 ** (HIDDEN_RETRIES - hiddenRetries), undefined, { ref: false });
+        hiddenRetries -= 1;
+      } else if (batch.length < SUBSCRIPTION_BATCH) {
+        const notified = await this.notifier.wait(seen, POLL_FALLBACK_MS);
+        hiddenRetries = notified ? HIDDEN_RETRIES : 0;
+      }
     }
   }
 

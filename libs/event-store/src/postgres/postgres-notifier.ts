@@ -25,17 +25,19 @@ export class PostgresNotifier {
     return this.generation;
   }
 
-  /** Resolves on the next notification after `seen`, after `timeoutMs`, or at close. */
-  wait(seen: number, timeoutMs: number): Promise<void> {
-    if (this.generation !== seen || this.closed) return Promise.resolve();
+  /** Resolves on the next notification after `seen` (true), after `timeoutMs` or at close (false). */
+  wait(seen: number, timeoutMs: number): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    if (this.generation !== seen) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const done = () => {
+      const done = (notified: boolean) => {
         clearTimeout(timer);
-        this.waiters.delete(done);
-        resolve();
+        this.waiters.delete(wake);
+        resolve(notified);
       };
-      const timer = setTimeout(done, timeoutMs);
-      this.waiters.add(done);
+      const wake = () => done(!this.closed);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.waiters.add(wake);
     });
   }
 
