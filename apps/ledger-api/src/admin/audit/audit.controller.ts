@@ -1,15 +1,16 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsISO8601, IsOptional } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { Roles } from '../../auth/principal';
+import { IsRfc3339Time } from '../../http/rfc3339';
 import { Clock, CLOCK } from '../../shared/clock';
 import { AccountAudit } from './account-audit';
 import { LedgerVerification } from './ledger-verification';
 
 class AuditAccountQuery {
-  @ApiPropertyOptional({ description: 'ISO 8601 time; default now', example: '2026-01-31T23:59:59Z' })
+  @ApiPropertyOptional({ description: 'RFC 3339 date or date-time; default now', example: '2026-01-31T23:59:59Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsRfc3339Time()
   at?: string;
 }
 

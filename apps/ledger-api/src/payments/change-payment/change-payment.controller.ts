@@ -9,11 +9,12 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsPositive, IsString, Max, MaxLength } from 'class-validator';
+import { IsInt, IsPositive, IsString, Max, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { ErrorResponse } from '../../http/api-error';
 import { commandContext } from '../../http/command-context.http';
+import { OptionalButNotNull } from '../../http/optional';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { IdempotencyKeyRequired } from '../../idempotency/idempotency.interceptor';
 import { PaymentResponse, RefundResponse } from '../payment.response';
@@ -21,7 +22,7 @@ import { ChangePaymentCommand, PaymentChange } from './change-payment.handler';
 
 class CaptureDto {
   @ApiPropertyOptional({ description: 'Defaults to the whole authorization; less releases the rest.' })
-  @IsOptional()
+  @OptionalButNotNull()
   @IsInt()
   @IsPositive()
   @Max(Number.MAX_SAFE_INTEGER)
@@ -29,7 +30,7 @@ class CaptureDto {
 }
 
 class RefundDto extends CaptureDto {
-  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) reason?: string;
+  @ApiPropertyOptional({ maxLength: 500 }) @OptionalButNotNull() @IsString() @MaxLength(500) reason?: string;
 }
 
 class EmptyDto {}

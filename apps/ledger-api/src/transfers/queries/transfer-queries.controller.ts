@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { Pool } from 'pg';
 import { canSee, CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import { ApiError } from '../../http/api-error';
 import { jsonAmount } from '../../http/json-amount';
 import { decodeCursor, Page, PageQuery, toPage } from '../../http/pagination';
+import { IsRfc3339Time, toIsoInstant } from '../../http/rfc3339';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { AccountReadModel } from '../../accounts/account.read-model';
 import { TransferResponse } from '../transfer.response';
@@ -28,8 +29,14 @@ class ListTransactionsQuery extends PageQuery {
   @IsOptional()
   @IsIn(['pending', 'succeeded', 'failed', 'voided', 'expired'])
   status?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'RFC 3339 date or date-time' })
+  @IsOptional()
+  @IsRfc3339Time()
+  from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'RFC 3339 date or date-time' })
+  @IsOptional()
+  @IsRfc3339Time()
+  to?: string;
 }
 
 class ListReviewsQuery extends PageQuery {
@@ -178,8 +185,8 @@ export class TransferQueriesController {
         id,
         query.type ?? null,
         query.status ?? null,
-        query.from ?? null,
-        query.to ?? null,
+        query.from === undefined ? null : toIsoInstant(query.from),
+        query.to === undefined ? null : toIsoInstant(query.to),
         after?.createdAt ?? null,
         after?.id ?? null,
         query.limit + 1,
