@@ -8,6 +8,8 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 export const MAX_JSON_DEPTH = 64;
 
 const JSON_MEDIA_TYPE = 'application/json';
+const CHARSET = /^\s*charset\s*=/;
+const UTF8_CHARSET = /^\s*charset\s*=\s*"?utf-?8"?\s*$/;
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
 type HeadersOf = Pick<Request, 'headers'>;
@@ -31,8 +33,13 @@ function bodyRefusal({ headers }: HeadersOf): ApiError | undefined {
   if (Number(headers['content-length'] ?? 0) > BODY_LIMIT_BYTES) {
     return new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.');
   }
-  if (headers['content-type']?.split(';', 1)[0].trim().toLowerCase() !== JSON_MEDIA_TYPE) {
+  const [mediaType, ...parameters] = (headers['content-type'] ?? '').toLowerCase().split(';');
+  if (mediaType.trim() !== JSON_MEDIA_TYPE) {
     return new ApiError(415, 'unsupported_media_type', 'Request bodies must be JSON (Content-Type: application/json).');
+  }
+  // Another charset would be decoded into something else than was sent (a short UTF-16 body into {}).
+  if (parameters.some((parameter) => CHARSET.test(parameter) && !UTF8_CHARSET.test(parameter))) {
+    return new ApiError(415, 'unsupported_media_type', 'JSON bodies must be UTF-8.');
   }
   return undefined;
 }

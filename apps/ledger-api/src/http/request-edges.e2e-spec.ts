@@ -72,6 +72,8 @@ describe('Request edges (over HTTP)', () => {
       { 'content-type': 'multipart/form-data; boundary=edge' },
       { 'content-type': 'application/octet-stream' },
       { 'content-type': 'application/jsonx' },
+      { 'content-type': 'application/json; charset=utf-16' },
+      { 'content-type': 'application/json; charset=latin1' },
       {},
     ];
 
@@ -279,6 +281,21 @@ describe('Request edges (over HTTP)', () => {
       expect(response.status).toBe(400);
       expect(response.body.details).toEqual([expect.objectContaining({ field: 'userId' })]);
     });
+  });
+
+  it('refuses a malformed payment id with 400 naming it, and the key stays free (found by the fuzz test)', async () => {
+    const key = randomUUID();
+    const refused = await traffic.api.post(
+      '/api/v1/payments/0/refunds',
+      merchant.apiKey,
+      {},
+      { 'Idempotency-Key': key },
+    );
+    expect(refused).toMatchObject({
+      status: 400,
+      body: { ...errorShape('validation_failed'), details: [{ field: 'paymentId' }] },
+    });
+    expect(await idempotencyRecords(key)).toBe(0);
   });
 
   it('refuses a refund of a fully refunded payment with no amount: 422, no zero refund', async () => {

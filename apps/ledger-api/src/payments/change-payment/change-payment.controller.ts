@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -19,6 +19,7 @@ import { setLedgerPosition } from '../../http/ledger-position';
 import { IdempotencyKeyRequired } from '../../idempotency/idempotency.interceptor';
 import { PaymentResponse, RefundResponse } from '../payment.response';
 import { ChangePaymentCommand, PaymentChange } from './change-payment.handler';
+import { uuidParam } from '../../http/validation.pipe';
 
 class CaptureDto {
   @ApiPropertyOptional({ description: 'Defaults to the whole authorization; less releases the rest.' })
@@ -48,7 +49,7 @@ export class ChangePaymentController {
   @ApiOkResponse({ type: PaymentResponse })
   @ApiConflictResponse({ type: ErrorResponse, description: 'invalid_payment_state, capture_window_expired' })
   async capture(
-    @Param('paymentId', new ParseUUIDPipe()) paymentId: string,
+    @Param('paymentId', uuidParam('paymentId')) paymentId: string,
     @Body() body: CaptureDto,
     @CurrentPrincipal() principal: Principal,
     @Req() request: Request,
@@ -63,7 +64,7 @@ export class ChangePaymentController {
   @IdempotencyKeyRequired()
   @ApiOkResponse({ type: PaymentResponse })
   async void(
-    @Param('paymentId', new ParseUUIDPipe()) paymentId: string,
+    @Param('paymentId', uuidParam('paymentId')) paymentId: string,
     @Body() _body: EmptyDto,
     @CurrentPrincipal() principal: Principal,
     @Req() request: Request,
@@ -77,7 +78,7 @@ export class ChangePaymentController {
   @IdempotencyKeyRequired()
   @ApiCreatedResponse({ type: RefundResponse })
   async refund(
-    @Param('paymentId', new ParseUUIDPipe()) paymentId: string,
+    @Param('paymentId', uuidParam('paymentId')) paymentId: string,
     @Body() body: RefundDto,
     @CurrentPrincipal() principal: Principal,
     @Req() request: Request,

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { Pool } from 'pg';
@@ -11,6 +11,7 @@ import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { AccountReadModel } from '../../accounts/account.read-model';
 import { TransferResponse } from '../transfer.response';
 import { RateLimited } from '../../rate-limits/rate-limited';
+import { uuidParam } from '../../http/validation.pipe';
 
 class ListTransfersQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() accountId?: string;
@@ -75,12 +76,12 @@ export class TransferQueriesController {
   ) {}
 
   @Get('deposits/:id')
-  deposit(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal) {
+  deposit(@Param('id', uuidParam('id')) id: string, @CurrentPrincipal() principal: Principal) {
     return this.get('deposits', id, principal);
   }
 
   @Get('withdrawals/:id')
-  withdrawal(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal) {
+  withdrawal(@Param('id', uuidParam('id')) id: string, @CurrentPrincipal() principal: Principal) {
     return this.get('withdrawals', id, principal);
   }
 
@@ -131,7 +132,7 @@ export class TransferQueriesController {
   @Get('accounts/:accountId/transactions')
   @RateLimited('transactions')
   async accountTransactions(
-    @Param('accountId', new ParseUUIDPipe()) accountId: string,
+    @Param('accountId', uuidParam('accountId')) accountId: string,
     @Query() query: ListTransactionsQuery,
     @CurrentPrincipal() principal: Principal,
   ) {
@@ -143,7 +144,7 @@ export class TransferQueriesController {
   @Get('users/:userId/transactions')
   @RateLimited('transactions')
   async userTransactions(
-    @Param('userId', new ParseUUIDPipe()) userId: string,
+    @Param('userId', uuidParam('userId')) userId: string,
     @Query() query: ListTransactionsQuery,
     @CurrentPrincipal() principal: Principal,
   ) {
