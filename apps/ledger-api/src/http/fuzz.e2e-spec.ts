@@ -74,11 +74,13 @@ const poisonedJsonBody: fc.Arbitrary<string> = fc
     fc.oneof(fc.constantFrom(...FIELDS), fc.string({ maxLength: 10 }), fc.constantFrom('x\u0000', 'k\ud800')),
     poison,
   )
-  // The poisoned field comes last, so it wins over a plausible one of the same name.
-  .map(
-    ([fields, field, value]) =>
-      `${JSON.stringify(fields).slice(0, -1)}${Object.keys(fields).length ? ',' : ''}${JSON.stringify(field)}:${value}}`,
-  );
+  .map(([fields, field, poisonText]) => withFieldLast(fields, field, poisonText));
+
+/** `fields` as JSON with `field` added last, so that it wins over a plausible field of the same name. */
+function withFieldLast(fields: Record<string, unknown>, field: string, valueText: string): string {
+  const head = JSON.stringify(fields).slice(0, -1);
+  return `${head}${head === '{' ? '' : ','}${JSON.stringify(field)}:${valueText}}`;
+}
 
 /** Non-empty text that is not JSON: with a JSON content type, a parse error; else refused unread. */
 const notJsonText: fc.Arbitrary<string> = fc
