@@ -6,24 +6,30 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ErrorResponse } from './http/api-error';
+import { BODY_LIMIT_BYTES, refuseUnacceptableBodies, refuseUnsafeJson } from './http/request-body';
 import { assignRequestIdMiddleware } from './http/request-id';
 import { applySecurityHeaders } from './http/security-headers';
+import { applyServerTimeouts } from './http/server-timeouts';
 import { createValidationPipe } from './http/validation.pipe';
-
-const BODY_LIMIT = '1mb';
 
 /** The configured API app, not yet listening: used by main.ts and by the e2e tests. */
 export async function createLedgerApp(options: AppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
     bufferLogs: true,
-    // The bank webhook's signature covers the raw body.
+    // The bank webhook's signature covers the raw body (kept by the JSON parser registered below).
     rawBody: true,
+    // Nest's defaults would add a urlencoded parser: bodies are JSON only.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  applyServerTimeouts(app.getHttpServer(), options.config.httpRequestTimeoutMs);
   // Before the body parser, so that even a request it rejects carries its id.
   app.use(assignRequestIdMiddleware);
+  // Before the body checks, so that their refusals carry the headers too.
   applySecurityHeaders(app, options.config);
-  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.use(refuseUnacceptableBodies);
+  app.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
+  app.use(refuseUnsafeJson);
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
   app.disable('x-powered-by');

@@ -59,6 +59,13 @@ class Environment {
   IDEMPOTENCY_TTL_HOURS: number = 24;
 
   @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  HTTP_REQUEST_TIMEOUT_MS: number = 30_000;
+
+  @IsOptional()
   @Matches(/^\S{16,512}$/, { message: 'LEDGER_ADMIN_API_KEY must be 16 to 512 characters without spaces' })
   LEDGER_ADMIN_API_KEY?: string;
 
@@ -175,6 +182,8 @@ export interface LedgerConfig {
   eventStoreConnectionString: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   idempotencyTtlHours: number;
+  /** How long a client may take to send a whole request (headers and body). */
+  httpRequestTimeoutMs: number;
   adminApiKey: string | undefined;
   /** Seed the demo users and accounts of CREDENTIALS.md into an empty ledger. */
   seedDemo: boolean;
@@ -254,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
     eventStoreConnectionString: parsed.EVENTSTORE_CONNECTION_STRING,
     logLevel: parsed.LOG_LEVEL,
     idempotencyTtlHours: parsed.IDEMPOTENCY_TTL_HOURS,
+    httpRequestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_MS,
     adminApiKey: parsed.LEDGER_ADMIN_API_KEY,
     seedDemo: parsed.LEDGER_SEED_DEMO === 'true',
     bank: {

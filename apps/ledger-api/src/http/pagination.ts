@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { ApiError } from './api-error';
+import { isIsoInstant } from './rfc3339';
 
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
@@ -15,7 +16,6 @@ export class PageQuery {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
   cursor?: string;
 }
 
@@ -30,17 +30,27 @@ export interface Keyset {
   id: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const BASE64URL = /^[A-Za-z0-9_-]{1,200}$/;
+
+/** The keyset of a nextCursor; anything that is not exactly what toPage writes → 400 invalid_cursor. */
 export function decodeCursor(cursor: string | undefined): Keyset | undefined {
   if (cursor === undefined) return undefined;
+  const keyset = BASE64URL.test(cursor) ? parseKeyset(Buffer.from(cursor, 'base64url').toString('utf8')) : undefined;
+  if (!keyset) throw new ApiError(400, 'invalid_cursor', 'The cursor is not a nextCursor from a previous page.');
+  return keyset;
+}
+
+function parseKeyset(json: string): Keyset | undefined {
+  let value: unknown;
   try {
-    const keyset = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Keyset;
-    if (typeof keyset.id === 'string' && !Number.isNaN(Date.parse(keyset.createdAt))) return keyset;
+    value = JSON.parse(json);
   } catch {
-    // fall through to the error below
+    return undefined;
   }
-  throw new ApiError(400, 'validation_failed', 'The request is invalid.', [
-    { field: 'cursor', problems: ['cursor must be a nextCursor from a previous page'] },
-  ]);
+  if (typeof value !== 'object' || value === null || Object.keys(value).length !== 2) return undefined;
+  const { createdAt, id } = value as Record<string, unknown>;
+  return isIsoInstant(createdAt) && typeof id === 'string' && UUID.test(id) ? { createdAt, id } : undefined;
 }
 
 /** Rows fetched with limit + 1: the extra row only says another page exists. */

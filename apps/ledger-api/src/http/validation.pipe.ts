@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiError } from './api-error';
 
 export interface FieldProblem {
@@ -12,9 +12,19 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => new ApiError(400, 'validation_failed', 'The request is invalid.', flatten(errors)),
+    exceptionFactory: (errors) => invalidRequest(flatten(errors)),
   });
 }
+
+/** A path parameter that must be a UUID: anything else is a bad field like any other. */
+export function uuidParam(field: string): ParseUUIDPipe {
+  return new ParseUUIDPipe({
+    exceptionFactory: () => invalidRequest([{ field, problems: [`${field} must be a UUID`] }]),
+  });
+}
+
+const invalidRequest = (details: FieldProblem[]) =>
+  new ApiError(400, 'validation_failed', 'The request is invalid.', details);
 
 function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {

@@ -95,7 +95,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return body;
     } catch (error) {
       const { status, body } = describeException(error, request);
-      if (status >= 500) await this.store.release(userId, key).catch(() => undefined);
+      // API.md: a request refused by validation never ran, so its key stays free, as after a 5xx.
+      if (status >= 500 || body.error === 'validation_failed')
+        await this.store.release(userId, key).catch(() => undefined);
       else
         await this.store.complete(userId, key, {
           statusCode: status,

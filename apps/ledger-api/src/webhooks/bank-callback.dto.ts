@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsISO8601, IsString, IsUUID, Length } from 'class-validator';
 import { CallbackType } from '@ledger/ledger-domain';
+import { OptionalButNotNull } from '../http/optional';
 
 export class BankCallbackDto {
   @ApiProperty() @IsString() @Length(1, 200) eventId!: string;
@@ -8,7 +9,7 @@ export class BankCallbackDto {
   @ApiProperty({ enum: ['processing', 'succeeded', 'failed'] })
   @IsIn(['processing', 'succeeded', 'failed'])
   type!: CallbackType;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) failureReason?: string;
+  @ApiPropertyOptional() @OptionalButNotNull() @IsString() @Length(1, 200) failureReason?: string;
   @ApiProperty({ format: 'date-time' }) @IsISO8601() occurredAt!: string;
 }
 

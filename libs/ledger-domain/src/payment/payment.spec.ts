@@ -137,4 +137,14 @@ describe('Payment', () => {
       events: [{ data: { amount: '60' } }],
     });
   });
+
+  it.each([
+    ['no amount, nothing left', [authorized, captured(100), refunded('r-1', 100)], undefined],
+    ['a zero amount', [authorized, captured(100)], 0n],
+    ['a negative amount', [authorized, captured(100), refunded('r-1', 40)], -1n],
+  ])('refuses a refund of %s: a zero amount never becomes an event', (_case, events, amount) =>
+    spec(events)
+      .when({ type: 'RefundPayment', refundId: 'r-9', amount, reason: null })
+      .thenFails('amount_exceeds_refundable'),
+  );
 });

@@ -166,7 +166,8 @@ export function decidePayment(
     case 'RefundPayment': {
       const refundable = state.capturedAmount - state.refundedAmount;
       const amount = command.amount ?? refundable;
-      if (amount > refundable)
+      // Nothing left to refund is refused too: a zero amount never becomes an event.
+      if (amount > refundable || amount <= 0n)
         return reject('amount_exceeds_refundable', 'The refund is larger than what is left to refund.');
       return accept({
         type: 'PaymentRefunded',

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsUUID } from 'class-validator';
 import { Currency, SUPPORTED_CURRENCIES } from '@ledger/ledger-domain';
+import { OptionalButNotNull } from '../../http/optional';
 
 export class OpenAccountDto {
   @ApiProperty({ enum: SUPPORTED_CURRENCIES, example: 'EUR' })
@@ -8,7 +9,7 @@ export class OpenAccountDto {
   currency!: Currency;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Admins only: open the account for this user.' })
-  @IsOptional()
+  @OptionalButNotNull()
   @IsUUID()
   userId?: string;
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
 import { canSee, CurrentPrincipal, Principal } from '../../auth/principal';
@@ -7,6 +7,7 @@ import { decodeCursor, Page, PageQuery, toPage } from '../../http/pagination';
 import { AccountRow, AccountReadModel, toAccountResponse, toBalance, toBalanceResponse } from '../account.read-model';
 import { AccountBalanceResponse, AccountResponse } from '../account.response';
 import { RateLimited } from '../../rate-limits/rate-limited';
+import { uuidParam } from '../../http/validation.pipe';
 
 class ListAccountsQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Admins: only this user’s accounts.' })
@@ -34,7 +35,7 @@ export class AccountQueriesController {
   @Get('accounts/:accountId')
   @ApiOkResponse({ type: AccountResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  async get(@Param('accountId', new ParseUUIDPipe()) accountId: string, @CurrentPrincipal() principal: Principal) {
+  async get(@Param('accountId', uuidParam('accountId')) accountId: string, @CurrentPrincipal() principal: Principal) {
     return toAccountResponse(await this.visible(accountId, principal));
   }
 
@@ -42,14 +43,17 @@ export class AccountQueriesController {
   @RateLimited('balance')
   @ApiOkResponse({ type: AccountBalanceResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  async balance(@Param('accountId', new ParseUUIDPipe()) accountId: string, @CurrentPrincipal() principal: Principal) {
+  async balance(
+    @Param('accountId', uuidParam('accountId')) accountId: string,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     return toBalanceResponse(await this.visible(accountId, principal));
   }
 
   @Get('users/:userId/balance')
   @RateLimited('balance')
   @ApiNotFoundResponse({ type: ErrorResponse })
-  async userBalance(@Param('userId', new ParseUUIDPipe()) userId: string, @CurrentPrincipal() principal: Principal) {
+  async userBalance(@Param('userId', uuidParam('userId')) userId: string, @CurrentPrincipal() principal: Principal) {
     if (!canSee(principal, userId)) throw notFound('user');
     const rows = await this.accounts.ofUser(userId);
     return {

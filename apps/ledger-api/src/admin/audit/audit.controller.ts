@@ -1,15 +1,17 @@
-import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsISO8601, IsOptional } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { Roles } from '../../auth/principal';
+import { IsRfc3339Time } from '../../http/rfc3339';
 import { Clock, CLOCK } from '../../shared/clock';
 import { AccountAudit } from './account-audit';
 import { LedgerVerification } from './ledger-verification';
+import { uuidParam } from '../../http/validation.pipe';
 
 class AuditAccountQuery {
-  @ApiPropertyOptional({ description: 'ISO 8601 time; default now', example: '2026-01-31T23:59:59Z' })
+  @ApiPropertyOptional({ description: 'RFC 3339 date or date-time; default now', example: '2026-01-31T23:59:59Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsRfc3339Time()
   at?: string;
 }
 
@@ -26,7 +28,7 @@ export class AuditController {
   ) {}
 
   @Get('accounts/:id')
-  account(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: AuditAccountQuery) {
+  account(@Param('id', uuidParam('id')) id: string, @Query() query: AuditAccountQuery) {
     return this.accountAudit.at(id, query.at ? new Date(query.at) : this.clock.now());
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -9,19 +9,21 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsPositive, IsString, Max, MaxLength } from 'class-validator';
+import { IsInt, IsPositive, IsString, Max, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { ErrorResponse } from '../../http/api-error';
 import { commandContext } from '../../http/command-context.http';
+import { OptionalButNotNull } from '../../http/optional';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { IdempotencyKeyRequired } from '../../idempotency/idempotency.interceptor';
 import { PaymentResponse, RefundResponse } from '../payment.response';
 import { ChangePaymentCommand, PaymentChange } from './change-payment.handler';
+import { uuidParam } from '../../http/validation.pipe';
 
 class CaptureDto {
   @ApiPropertyOptional({ description: 'Defaults to the whole authorization; less releases the rest.' })
-  @IsOptional()
+  @OptionalButNotNull()
   @IsInt()
   @IsPositive()
   @Max(Number.MAX_SAFE_INTEGER)
@@ -29,7 +31,7 @@ class CaptureDto {
 }
 
 class RefundDto extends CaptureDto {
-  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) reason?: string;
+  @ApiPropertyOptional({ maxLength: 500 }) @OptionalButNotNull() @IsString() @MaxLength(500) reason?: string;
 }
 
 class EmptyDto {}
@@ -47,7 +49,7 @@ export class ChangePaymentController {
   @ApiOkResponse({ type: PaymentResponse })
   @ApiConflictResponse({ type: ErrorResponse, description: 'invalid_payment_state, capture_window_expired' })
   async capture(
-    @Param('paymentId', new ParseUUIDPipe()) paymentId: string,
+    @Param('paymentId', uuidParam('paymentId')) paymentId: string,
     @Body() body: CaptureDto,
     @CurrentPrincipal() principal: Principal,
     @Req() request: Request,
@@ -62,7 +64,7 @@ export class ChangePaymentController {
   @IdempotencyKeyRequired()
   @ApiOkResponse({ type: PaymentResponse })
   async void(
-    @Param('paymentId', new ParseUUIDPipe()) paymentId: string,
+    @Param('paymentId', uuidParam('paymentId')) paymentId: string,
     @Body() _body: EmptyDto,
     @CurrentPrincipal() principal: Principal,
     @Req() request: Request,
@@ -76,7 +78,7 @@ export class ChangePaymentController {
   @IdempotencyKeyRequired()
   @ApiCreatedResponse({ type: RefundResponse })
   async refund(
-    @Param('paymentId', new ParseUUIDPipe()) paymentId: string,
+    @Param('paymentId', uuidParam('paymentId')) paymentId: string,
     @Body() body: RefundDto,
     @CurrentPrincipal() principal: Principal,
     @Req() request: Request,

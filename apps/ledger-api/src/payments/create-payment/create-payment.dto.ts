@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsPositive, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsPositive, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { CaptureMethod } from '@ledger/ledger-domain';
+import { OptionalButNotNull } from '../../http/optional';
 
 export class CreatePaymentDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() payerAccountId!: string;
@@ -13,16 +14,16 @@ export class CreatePaymentDto {
   amount!: number;
 
   @ApiPropertyOptional({ enum: ['automatic', 'manual'], default: 'automatic' })
-  @IsOptional()
+  @OptionalButNotNull()
   @IsIn(['automatic', 'manual'])
   captureMethod: CaptureMethod = 'automatic';
 
   @ApiPropertyOptional({ minimum: 1, maximum: 2_592_000, default: 604_800 })
-  @IsOptional()
+  @OptionalButNotNull()
   @IsInt()
   @Min(1)
   @Max(2_592_000)
   captureWindowSeconds: number = 604_800;
 
-  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) description?: string;
+  @ApiPropertyOptional({ maxLength: 500 }) @OptionalButNotNull() @IsString() @MaxLength(500) description?: string;
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { Pool } from 'pg';
@@ -8,6 +8,7 @@ import { jsonAmount } from '../../http/json-amount';
 import { decodeCursor, Page, PageQuery, toPage } from '../../http/pagination';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { PaymentResponse } from '../payment.response';
+import { uuidParam } from '../../http/validation.pipe';
 
 const STATUSES = ['authorized', 'captured', 'partially_refunded', 'refunded', 'voided', 'expired'];
 
@@ -47,7 +48,7 @@ export class PaymentQueriesController {
   @Get(':paymentId')
   @ApiOkResponse({ type: PaymentResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  async get(@Param('paymentId', new ParseUUIDPipe()) paymentId: string, @CurrentPrincipal() principal: Principal) {
+  async get(@Param('paymentId', uuidParam('paymentId')) paymentId: string, @CurrentPrincipal() principal: Principal) {
     const { rows } = await this.pool.query<PaymentRow>(
       `SELECT * FROM rm_payments WHERE id = $1 AND ($2::uuid IS NULL OR payer_user_id = $2 OR payee_user_id = $2)`,
       [paymentId, ownerFilter(principal)],

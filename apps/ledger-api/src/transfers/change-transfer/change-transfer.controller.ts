@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiAcceptedResponse,
@@ -12,6 +12,7 @@ import { IsString, Length } from 'class-validator';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import { ErrorResponse } from '../../http/api-error';
+import { uuidParam } from '../../http/validation.pipe';
 import { commandContext } from '../../http/command-context.http';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { TransferResponse } from '../transfer.response';
@@ -39,7 +40,7 @@ export class ChangeTransferController {
   @ApiAcceptedResponse({ type: TransferResponse, description: 'pending again: the bank is called asynchronously' })
   @ApiConflictResponse({ type: ErrorResponse, description: 'invalid_transfer_state: only a parked transfer' })
   retry(
-    @Param('transferId', new ParseUUIDPipe()) transferId: string,
+    @Param('transferId', uuidParam('transferId')) transferId: string,
     @Body() _body: EmptyDto,
     @CurrentPrincipal() principal: Principal,
     @Req() request: Request,
@@ -56,7 +57,7 @@ export class ChangeTransferController {
     description: 'invalid_transfer_state: the bank has the transfer, or it is settled',
   })
   cancel(
-    @Param('transferId', new ParseUUIDPipe()) transferId: string,
+    @Param('transferId', uuidParam('transferId')) transferId: string,
     @Body() body: CancelTransferDto,
     @CurrentPrincipal() principal: Principal,
     @Req() request: Request,

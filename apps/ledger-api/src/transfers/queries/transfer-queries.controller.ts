@@ -1,15 +1,17 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { Pool } from 'pg';
 import { canSee, CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import { ApiError } from '../../http/api-error';
 import { jsonAmount } from '../../http/json-amount';
 import { decodeCursor, Page, PageQuery, toPage } from '../../http/pagination';
+import { IsRfc3339Time, toIsoInstant } from '../../http/rfc3339';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { AccountReadModel } from '../../accounts/account.read-model';
 import { TransferResponse } from '../transfer.response';
 import { RateLimited } from '../../rate-limits/rate-limited';
+import { uuidParam } from '../../http/validation.pipe';
 
 class ListTransfersQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() accountId?: string;
@@ -28,8 +30,14 @@ class ListTransactionsQuery extends PageQuery {
   @IsOptional()
   @IsIn(['pending', 'succeeded', 'failed', 'voided', 'expired'])
   status?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'RFC 3339 date or date-time' })
+  @IsOptional()
+  @IsRfc3339Time()
+  from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'RFC 3339 date or date-time' })
+  @IsOptional()
+  @IsRfc3339Time()
+  to?: string;
 }
 
 class ListReviewsQuery extends PageQuery {
@@ -68,12 +76,12 @@ export class TransferQueriesController {
   ) {}
 
   @Get('deposits/:id')
-  deposit(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal) {
+  deposit(@Param('id', uuidParam('id')) id: string, @CurrentPrincipal() principal: Principal) {
     return this.get('deposits', id, principal);
   }
 
   @Get('withdrawals/:id')
-  withdrawal(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal) {
+  withdrawal(@Param('id', uuidParam('id')) id: string, @CurrentPrincipal() principal: Principal) {
     return this.get('withdrawals', id, principal);
   }
 
@@ -124,7 +132,7 @@ export class TransferQueriesController {
   @Get('accounts/:accountId/transactions')
   @RateLimited('transactions')
   async accountTransactions(
-    @Param('accountId', new ParseUUIDPipe()) accountId: string,
+    @Param('accountId', uuidParam('accountId')) accountId: string,
     @Query() query: ListTransactionsQuery,
     @CurrentPrincipal() principal: Principal,
   ) {
@@ -136,7 +144,7 @@ export class TransferQueriesController {
   @Get('users/:userId/transactions')
   @RateLimited('transactions')
   async userTransactions(
-    @Param('userId', new ParseUUIDPipe()) userId: string,
+    @Param('userId', uuidParam('userId')) userId: string,
     @Query() query: ListTransactionsQuery,
     @CurrentPrincipal() principal: Principal,
   ) {
@@ -178,8 +186,8 @@ export class TransferQueriesController {
         id,
         query.type ?? null,
         query.status ?? null,
-        query.from ?? null,
-        query.to ?? null,
+        query.from === undefined ? null : toIsoInstant(query.from),
+        query.to === undefined ? null : toIsoInstant(query.to),
         after?.createdAt ?? null,
         after?.id ?? null,
         query.limit + 1,

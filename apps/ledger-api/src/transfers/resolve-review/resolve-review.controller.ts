@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
@@ -7,6 +7,7 @@ import { Pool } from 'pg';
 import { ReviewDecision, TransferEvent } from '@ledger/ledger-domain';
 import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import { ApiError, ErrorResponse } from '../../http/api-error';
+import { uuidParam } from '../../http/validation.pipe';
 import { commandContext } from '../../http/command-context.http';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
@@ -57,7 +58,7 @@ export class ResolveReviewController {
   @ApiOkResponse({ description: 'The review item, resolved, with resolvedBy, resolvedAt, decision and note.' })
   @ApiConflictResponse({ type: ErrorResponse, description: 'review_not_open: already resolved' })
   async resolve(
-    @Param('reviewId', new ParseUUIDPipe()) reviewId: string,
+    @Param('reviewId', uuidParam('reviewId')) reviewId: string,
     @Body() body: ResolveReviewDto,
     @CurrentPrincipal() principal: Principal,
     @Req() request: Request,

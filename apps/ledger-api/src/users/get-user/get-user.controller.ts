@@ -1,10 +1,11 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Pool } from 'pg';
 import { canSee, CurrentPrincipal, Principal } from '../../auth/principal';
 import { ApiError, ErrorResponse } from '../../http/api-error';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { UserResponse } from '../user.response';
+import { uuidParam } from '../../http/validation.pipe';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -21,7 +22,7 @@ export class GetUserController {
   @Get(':userId')
   @ApiOkResponse({ type: UserResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  byId(@Param('userId', new ParseUUIDPipe()) userId: string, @CurrentPrincipal() principal: Principal) {
+  byId(@Param('userId', uuidParam('userId')) userId: string, @CurrentPrincipal() principal: Principal) {
     return this.find(principal, userId);
   }
 

@@ -1,0 +1,73 @@
+import { ApiError } from './api-error';
+import { findUnsafeJson, MAX_JSON_DEPTH, refuseUnacceptableBodies } from './request-body';
+
+const nested = (levels: number): unknown => JSON.parse('['.repeat(levels) + ']'.repeat(levels));
+
+describe('findUnsafeJson', () => {
+  it('takes ordinary JSON, surrogate pairs included', () => {
+    expect(findUnsafeJson({ a: [1, 'x', null, { b: 'café 😀' }], c: true })).toBeUndefined();
+    expect(findUnsafeJson(undefined)).toBeUndefined();
+  });
+
+  it(`takes ${MAX_JSON_DEPTH} levels and refuses ${MAX_JSON_DEPTH + 1}, at any depth of input`, () => {
+    expect(findUnsafeJson(nested(MAX_JSON_DEPTH))).toBeUndefined();
+    expect(findUnsafeJson(nested(MAX_JSON_DEPTH + 1))).toMatchObject({
+      problems: [`JSON must not nest deeper than ${MAX_JSON_DEPTH} levels`],
+    });
+    expect(findUnsafeJson({ x: nested(100_000) })).toMatchObject({ field: expect.stringMatching(/^x(\.0){63}$/) });
+  });
+
+  it('names the field holding a NUL or a lone surrogate, in a value or a key', () => {
+    expect(findUnsafeJson({ description: 'a\u0000b' })).toEqual({
+      field: 'description',
+      problems: ['description must not contain NUL characters'],
+    });
+    expect(findUnsafeJson({ items: [{ name: 'x\udc00' }] })).toEqual({
+      field: 'items.0.name',
+      problems: ['items.0.name must be well-formed Unicode (no lone surrogates)'],
+    });
+    expect(findUnsafeJson({ ['k\ud800']: 1 })).toEqual({
+      field: 'k\ufffd',
+      problems: ['field names must be well-formed Unicode (no lone surrogates)'],
+    });
+  });
+});
+
+describe('refuseUnacceptableBodies', () => {
+  const refusal = (headers: Record<string, string>) => {
+    let passed: unknown = 'not called';
+    const closing: Record<string, string> = {};
+    refuseUnacceptableBodies(
+      { headers } as never,
+      { setHeader: (name: string, value: string) => (closing[name] = value) } as never,
+      (error?: unknown) => (passed = error),
+    );
+    return passed instanceof ApiError
+      ? { status: passed.getStatus(), code: passed.code, connection: closing.Connection }
+      : passed;
+  };
+
+  it.each([
+    [{ 'content-length': '12', 'content-type': 'application/json' }],
+    [{ 'content-length': '12', 'content-type': 'Application/JSON; charset="UTF-8"' }],
+    [{ 'content-length': '0', 'content-type': 'text/plain' }],
+    [{}],
+  ])('lets %o through', (headers) => expect(refusal(headers)).toBeUndefined());
+
+  it.each([
+    [{ 'content-length': '12', 'content-type': 'text/plain' }],
+    [{ 'content-length': '12' }],
+    [{ 'transfer-encoding': 'chunked', 'content-type': 'application/x-www-form-urlencoded' }],
+    [{ 'content-length': '12', 'content-type': 'application/json; charset=utf-16' }],
+    [{ 'content-length': '12', 'content-type': 'application/jsonp' }],
+  ])('refuses %o with 415 and closes the connection', (headers) =>
+    expect(refusal(headers)).toEqual({ status: 415, code: 'unsupported_media_type', connection: 'close' }),
+  );
+
+  it('refuses a declared length over 1 MiB with 413 before reading', () =>
+    expect(refusal({ 'content-length': String(1024 * 1024 + 1), 'content-type': 'application/json' })).toEqual({
+      status: 413,
+      code: 'payload_too_large',
+      connection: 'close',
+    }));
+});

@@ -1,0 +1,86 @@
+import type { NextFunction, Request, Response } from 'express';
+import { ApiError } from './api-error';
+import type { FieldProblem } from './validation.pipe';
+
+/** API.md: bodies over 1 MiB → 413. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** API.md: JSON nested deeper than this → 400. */
+export const MAX_JSON_DEPTH = 64;
+
+const JSON_MEDIA_TYPE = 'application/json';
+const CHARSET = /^\s*charset\s*=/;
+const UTF8_CHARSET = /^\s*charset\s*=\s*"?utf-?8"?\s*$/;
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
+
+type HeadersOf = Pick<Request, 'headers'>;
+
+/**
+ * Before anything reads a body: a declared length over the limit → 413 at once, and a body that is
+ * not JSON (another Content-Type, or none) → 415, so that no route ever runs on a body it ignored
+ * or parsed some other way. The unread body is left behind, so the connection closes after the answer.
+ */
+export function refuseUnacceptableBodies(request: Request, response: Response, next: NextFunction): void {
+  const refusal = carriesBody(request) ? bodyRefusal(request) : undefined;
+  if (refusal) response.setHeader('Connection', 'close');
+  next(refusal);
+}
+
+function carriesBody({ headers }: HeadersOf): boolean {
+  return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+}
+
+function bodyRefusal({ headers }: HeadersOf): ApiError | undefined {
+  if (Number(headers['content-length'] ?? 0) > BODY_LIMIT_BYTES) {
+    return new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.');
+  }
+  const [mediaType, ...parameters] = (headers['content-type'] ?? '').toLowerCase().split(';');
+  if (mediaType.trim() !== JSON_MEDIA_TYPE) {
+    return new ApiError(415, 'unsupported_media_type', 'Request bodies must be JSON (Content-Type: application/json).');
+  }
+  // Another charset would be decoded into something else than was sent (a short UTF-16 body into {}).
+  if (parameters.some((parameter) => CHARSET.test(parameter) && !UTF8_CHARSET.test(parameter))) {
+    return new ApiError(415, 'unsupported_media_type', 'JSON bodies must be UTF-8.');
+  }
+  return undefined;
+}
+
+/** After the JSON parser: what it accepted but the ledger cannot store or should not walk → 400. */
+export function refuseUnsafeJson(request: Request, _response: Response, next: NextFunction): void {
+  const problem = findUnsafeJson(request.body);
+  next(problem && new ApiError(400, 'validation_failed', 'The request is invalid.', [problem]));
+}
+
+/**
+ * The first place in parsed JSON nested deeper than MAX_JSON_DEPTH, or holding a NUL or a lone
+ * surrogate in a key or a string (PostgreSQL stores neither). Stops descending at the limit, so
+ * its own recursion stays shallow whatever the input.
+ */
+export function findUnsafeJson(value: unknown, path: readonly string[] = []): FieldProblem | undefined {
+  if (typeof value === 'string') return problemAt(path, textProblem(value), fieldName(path));
+  if (value === null || typeof value !== 'object') return undefined;
+  if (path.length >= MAX_JSON_DEPTH) {
+    return problemAt(path, `must not nest deeper than ${MAX_JSON_DEPTH} levels`, 'JSON');
+  }
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = [...path, key];
+    const problem = problemAt(childPath, textProblem(key), 'field names') ?? findUnsafeJson(child, childPath);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+function textProblem(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain NUL characters';
+  if (LONE_SURROGATE.test(text)) return 'must be well-formed Unicode (no lone surrogates)';
+  return undefined;
+}
+
+function problemAt(path: readonly string[], problem: string | undefined, subject: string): FieldProblem | undefined {
+  return problem === undefined ? undefined : { field: fieldName(path), problems: [`${subject} ${problem}`] };
+}
+
+/** Dotted like the validation pipe's fields; characters that cannot be echoed safely are replaced. */
+function fieldName(path: readonly string[]): string {
+  const field = path.join('.').replaceAll('\u0000', '\ufffd').replace(new RegExp(LONE_SURROGATE, 'gu'), '\ufffd');
+  return field || 'body';
+}
