@@ -17,6 +17,7 @@ import { JournalModule } from './journal/journal.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { PaymentsModule } from './payments/payments.module';
+import { OutgoingWebhooksModule } from './outgoing-webhooks/outgoing-webhooks.module';
 import { SnapshotsModule } from './snapshots/snapshots.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { Clock, CLOCK, systemClock } from './shared/clock';
@@ -88,6 +89,7 @@ export class AppModule {
         JournalModule,
         SnapshotsModule,
         AdminModule,
+        OutgoingWebhooksModule,
       ],
     };
   }

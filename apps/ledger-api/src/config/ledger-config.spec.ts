@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       bank: { url: undefined, webhookSecret: undefined, successRate: 0.9, minDelayMs: 2000, maxDelayMs: 10000 },
       redisUrl: undefined,
       rateLimits: { balance: 10, transactions: 20, global: 1000 },
+      webhooks: { allowPrivateTargets: false, retryInitialMs: 10000 },
     });
   });
 
@@ -37,6 +38,8 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['LEDGER_DATA_DIR', ''],
     ['IDEMPOTENCY_TTL_HOURS', '0'],
+    ['WEBHOOK_ALLOW_PRIVATE_TARGETS', 'yes'],
+    ['WEBHOOK_RETRY_INITIAL_MS', '1'],
     ['LEDGER_ADMIN_API_KEY', 'short'],
     ['BANK_SUCCESS_RATE', '1.5'],
     ['LEDGER_SEED_DEMO', 'yes'],

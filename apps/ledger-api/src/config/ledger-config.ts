@@ -116,6 +116,17 @@ class Environment {
   @Min(0)
   @Max(600_000)
   BANK_MAX_DELAY_MS: number = 10_000;
+
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' | 'false' = 'false';
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'WEBHOOK_RETRY_INITIAL_MS must be a whole number of milliseconds' })
+  @Min(10)
+  @Max(3_600_000)
+  WEBHOOK_RETRY_INITIAL_MS: number = 10_000;
 }
 
 export interface LedgerConfig {
@@ -142,6 +153,12 @@ export interface LedgerConfig {
   redisUrl: string | undefined;
   /** Requests per user per minute; 0 turns a limit off. */
   rateLimits: { balance: number; transactions: number; global: number };
+  webhooks: {
+    /** Loopback, private and link-local targets allowed (the demo, tests); never in production. */
+    allowPrivateTargets: boolean;
+    /** The first retry's delay; each next one doubles, with jitter, up to an hour. */
+    retryInitialMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -199,6 +216,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
       balance: parsed.RATE_LIMIT_BALANCE_PER_MIN,
       transactions: parsed.RATE_LIMIT_TRANSACTIONS_PER_MIN,
       global: parsed.RATE_LIMIT_GLOBAL_PER_MIN,
+    },
+    webhooks: {
+      allowPrivateTargets: parsed.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true',
+      retryInitialMs: parsed.WEBHOOK_RETRY_INITIAL_MS,
     },
   };
 }

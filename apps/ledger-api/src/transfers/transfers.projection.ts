@@ -101,7 +101,8 @@ export const transfersProjection: Projection = {
   },
 };
 
-const reviewIdOf = (transferId: string, eventId: string) => deterministicUuid('review', transferId, eventId);
+/** A review item's id, from the callback that opened it. */
+export const reviewIdOf = (transferId: string, eventId: string) => deterministicUuid('review', transferId, eventId);
 
 function project(event: TransferEvent, { transfers, transactions, reviews }: Rows): void {
   switch (event.type) {
