@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { apiClient } from './ledger-app';
 
 export interface ReceivedDelivery {
   /** The event as parsed from the body. */
@@ -65,4 +66,27 @@ export function readmeSignatureVerifier(readme: string) {
     rawBody: string | Buffer,
     header: string | undefined,
   ) => boolean;
+}
+
+/** Every event GET /api/v1/events lists for `key`, walked page by page from the start. */
+export async function walkEventsFeed(
+  baseUrl: string,
+  key: string,
+  options: { limit?: number; type?: string; headers?: Record<string, string> } = {},
+) {
+  const api = apiClient(baseUrl);
+  const events: ReceivedDelivery['event'][] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const query = new URLSearchParams({ limit: String(options.limit ?? 7) });
+    if (cursor) query.set('after', cursor);
+    if (options.type) query.set('type', options.type);
+    const page = await api.get(`/api/v1/events?${query}`, key, options.headers);
+    if (page.status !== 200) throw new Error(`GET /api/v1/events answered ${page.status}`);
+    events.push(...page.body.data);
+    if (page.body.data.length === 0) {
+      return { events, ids: events.map((event) => event.id), cursor: page.body.nextCursor as string | null };
+    }
+    cursor = page.body.nextCursor;
+  }
 }

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { eventually } from '../../../../test/eventually';
 import { apiClient, caughtUpHeaders, startTestLedger, TestLedger } from '../../../../test/ledger-app';
 import { FAST_BANK_ENV, ledgerTraffic, TestUser } from '../../../../test/ledger-traffic';
-import { readmeSignatureVerifier, startWebhookReceiver, WebhookReceiver } from '../../../../test/webhook-receiver';
+import {
+  readmeSignatureVerifier,
+  startWebhookReceiver,
+  walkEventsFeed,
+  WebhookReceiver,
+} from '../../../../test/webhook-receiver';
 
 type Traffic = ReturnType<typeof ledgerTraffic>;
 
@@ -40,23 +45,9 @@ describe('Outgoing webhooks and the events feed (over HTTP)', () => {
     return response.body as { id: string; secret: string };
   };
 
-  /** Every event the feed lists for `key`, walked page by page from the start. */
-  async function walkFeed(key: string, limit = 7, type?: string) {
-    const ids: string[] = [];
-    const events: any[] = [];
-    let cursor: string | undefined;
-    for (;;) {
-      const query = new URLSearchParams({ limit: String(limit) });
-      if (cursor) query.set('after', cursor);
-      if (type) query.set('type', type);
-      const page = await api.get(`/api/v1/events?${query}`, key, await caughtUpHeaders(ledger));
-      expect(page.status).toBe(200);
-      events.push(...page.body.data);
-      ids.push(...page.body.data.map((event: { id: string }) => event.id));
-      if (page.body.data.length === 0) return { ids, events, cursor: page.body.nextCursor as string | null };
-      cursor = page.body.nextCursor;
-    }
-  }
+  /** Every event the feed lists for `key` once the read models have caught up, page by page. */
+  const walkFeed = async (key: string, limit = 7, type?: string) =>
+    walkEventsFeed(ledger.baseUrl, key, { limit, type, headers: await caughtUpHeaders(ledger) });
 
   /** A merchant paid by a customer, a partial refund, and the deposits that funded it. */
   async function paymentStory(customer: TestUser, merchant: TestUser) {
