@@ -12,10 +12,11 @@ CREATE TABLE rm_public_events (
   position_prepare numeric(20) NOT NULL,
   ordinal smallint NOT NULL,
   created timestamptz NOT NULL,
-  -- json, not jsonb: the resource keeps its field order, as the API shows it.
-  data json NOT NULL,
-  UNIQUE (position_commit, position_prepare, ordinal)
+  -- The resource as JSON text: it keeps its field order, as the API shows it (jsonb would sort
+  -- them), and unlike json it can be compared, as a rebuild does.
+  data text NOT NULL
 );
+CREATE UNIQUE INDEX rm_public_events_in_order ON rm_public_events (position_commit, position_prepare, ordinal);
 CREATE INDEX rm_public_events_by_owner ON rm_public_events USING gin (owner_user_ids);
 
 -- The state of each resource the public events show (a payment, a transfer), folded from its

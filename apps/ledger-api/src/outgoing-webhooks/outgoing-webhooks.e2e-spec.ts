@@ -223,6 +223,36 @@ describe('Outgoing webhooks and the events feed (over HTTP)', () => {
     expect(endpoint.body).toMatchObject({ status: 'enabled', disabledReason: null });
   });
 
+  it('gives a delivery up after 72 hours, and disables an endpoint that failed for 72 hours, saying why', async () => {
+    const owner = await traffic.user('Ida', 'customer');
+    const broken = await receiver({ answer: () => 503 });
+    const { id } = await createEndpoint(owner.apiKey, broken.url);
+    await traffic.account(owner, 10);
+    const attempted = async () => (await api.get(`/api/v1/webhook-endpoints/${id}/deliveries`, owner.apiKey)).body.data;
+    await eventually(async () => (await attempted()).length > 0, 10_000);
+    // 72 hours pass (in the database's clock, which the delivery loop reads).
+    await ledger.database.pool.query(
+      `UPDATE webhook_endpoints SET failing_since = now() - interval '73 hours' WHERE id = $1`,
+      [id],
+    );
+    await ledger.database.pool.query(
+      `UPDATE webhook_deliveries SET created_at = now() - interval '73 hours', next_attempt_at = now()
+        WHERE endpoint_id = $1`,
+      [id],
+    );
+    const disabled = await eventually(async () => {
+      const endpoint = (await api.get(`/api/v1/webhook-endpoints/${id}`, owner.apiKey)).body;
+      return endpoint.status === 'disabled' ? endpoint : undefined;
+    }, 10_000);
+    expect(disabled.disabledReason).toBe('Every delivery failed for 72 hours; the last: HTTP 503: receiver is down');
+    const { rows } = await ledger.database.pool.query('SELECT status FROM webhook_deliveries WHERE endpoint_id = $1', [
+      id,
+    ]);
+    expect(rows).toEqual([{ status: 'failed' }]);
+    const enabled = await call('PATCH', `/api/v1/webhook-endpoints/${id}`, owner.apiKey, { status: 'enabled' });
+    expect(enabled.body).toMatchObject({ status: 'enabled', disabledReason: null });
+  });
+
   it('manages endpoints: secret shown once, rotation, redelivery, attempts, owner scoping', async () => {
     const [owner, other] = await Promise.all([traffic.user('Gus', 'customer'), traffic.user('Hal', 'merchant')]);
     const hooks = await receiver();

@@ -11,7 +11,8 @@ export interface PublicEventRow {
   position_prepare: string;
   ordinal: number;
   created: Date;
-  data: unknown;
+  /** JSON text. */
+  data: string;
 }
 
 export function toPublicEvent(row: PublicEventRow): PublicEvent {
@@ -20,6 +21,6 @@ export function toPublicEvent(row: PublicEventRow): PublicEvent {
     type: row.type,
     created: row.created.toISOString(),
     position: positionToString({ commit: BigInt(row.position_commit), prepare: BigInt(row.position_prepare) }),
-    data: row.data,
+    data: JSON.parse(row.data),
   };
 }

@@ -95,7 +95,7 @@ function insertPublicEvents(client: PoolClient, rows: PublicEventRow[]) {
     prepared(
       `WITH inserted AS (
          INSERT INTO rm_public_events (id, type, owner_user_ids, position_commit, position_prepare, ordinal, created, data)
-         SELECT id, type, string_to_array(owners, ',')::uuid[], commit, prepare, ordinal, created, data::json
+         SELECT id, type, string_to_array(owners, ',')::uuid[], commit, prepare, ordinal, created, data
            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::numeric[], $5::numeric[], $6::int[], $7::timestamptz[], $8::text[])
                 AS fact(id, type, owners, commit, prepare, ordinal, created, data)
          ON CONFLICT (id) DO NOTHING
