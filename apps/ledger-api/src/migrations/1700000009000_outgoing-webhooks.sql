@@ -58,13 +58,14 @@ CREATE TABLE webhook_deliveries (
   attempts int NOT NULL DEFAULT 0,
   -- When pending: due from then. A claim also pushes it a lease ahead.
   next_attempt_at timestamptz NOT NULL,
-  -- The API process working it (its liveness lock key): if that process dies, it is due at once.
+  -- The API process working it (its liveness lock key): if that process dies, it is freed at once.
   claimed_by int,
   created_at timestamptz NOT NULL DEFAULT now(),
   delivered_at timestamptz,
   PRIMARY KEY (endpoint_id, event_id)
 );
-CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+-- Which endpoints have something due, and which of an endpoint's deliveries come first.
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (endpoint_id, next_attempt_at) WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_claimed ON webhook_deliveries (claimed_by) WHERE status = 'pending' AND claimed_by IS NOT NULL;
 CREATE INDEX webhook_deliveries_in_order ON webhook_deliveries (endpoint_id, position_commit, position_prepare, ordinal)
   WHERE status = 'pending';

@@ -10,6 +10,14 @@ import { AttemptOutcome } from './webhook-sender';
 /** Notified when the fan-out queued deliveries: the delivery loops of every instance listen. */
 export const DELIVERIES_CHANNEL = 'ledger_webhook_deliveries';
 
+/** One attempt to record: its outcome, and when to try again should it have failed. */
+export interface RecordedAttempt {
+  eventId: string;
+  at: Date;
+  outcome: AttemptOutcome;
+  retryDelayMs: number;
+}
+
 /** A claimed delivery: the event as delivered, where to and with which secret. */
 export interface ClaimedDelivery extends PublicEventRow {
   endpoint_id: string;
@@ -19,8 +27,7 @@ export interface ClaimedDelivery extends PublicEventRow {
   secret: string;
 }
 
-/** A pending delivery is due when its time has come, or when the process that claimed it is gone. */
-const DUE = `d.status = 'pending' AND (d.next_attempt_at <= now() OR (d.claimed_by IS NOT NULL AND ${instanceGoneSql('d.claimed_by')}))`;
+const DUE = `d.status = 'pending' AND d.next_attempt_at <= now()`;
 
 /** The webhook_deliveries table: filled by the fan-out, worked by the delivery loop. */
 @Injectable()
@@ -77,17 +84,32 @@ export class WebhookDeliveriesStore {
   }
 
   /**
-   * Claims due deliveries for up to `endpoints` endpoints not in `busy`, up to `perEndpoint` each
-   * in position order, for this process: they are pushed `leaseMs` ahead and carry this process's
-   * liveness key, so another instance skips them while it lives and takes them once it died.
+   * Makes the deliveries claimed by processes that are gone (their liveness lock is free: even a
+   * SIGKILL frees it at once) due now, instead of when their lease would have run out.
+   */
+  async reclaimAbandoned(): Promise<void> {
+    await this.pool.query(
+      prepared(
+        `UPDATE webhook_deliveries AS d SET claimed_by = NULL, next_attempt_at = now()
+          WHERE d.status = 'pending' AND d.claimed_by IS NOT NULL AND d.claimed_by <> $1
+            AND ${instanceGoneSql('d.claimed_by')}`,
+        [this.liveness.instanceKey],
+      ),
+    );
+  }
+
+  /**
+   * Claims due deliveries for up to `endpoints` enabled endpoints not in `busy`, up to
+   * `perEndpoint` each in position order, for this process: pushed `leaseMs` ahead and marked with
+   * its liveness key, so other instances skip them while it lives (see `reclaimAbandoned`).
    */
   async claim(busy: readonly string[], endpoints: number, perEndpoint: number, leaseMs: number) {
     const { rows } = await this.pool.query<ClaimedDelivery>(
       prepared(
         `WITH due_endpoints AS (
-           SELECT DISTINCT d.endpoint_id FROM webhook_deliveries AS d
-             JOIN webhook_endpoints AS endpoint ON endpoint.id = d.endpoint_id AND endpoint.status = 'enabled'
-            WHERE ${DUE} AND NOT (d.endpoint_id = ANY($1::uuid[]))
+           SELECT endpoint.id AS endpoint_id FROM webhook_endpoints AS endpoint
+            WHERE endpoint.status = 'enabled' AND NOT (endpoint.id = ANY($1::uuid[]))
+              AND EXISTS (SELECT 1 FROM webhook_deliveries AS d WHERE d.endpoint_id = endpoint.id AND ${DUE})
             LIMIT $2
          ), claimable AS (
            SELECT due.endpoint_id, next.event_id FROM due_endpoints AS due
@@ -117,41 +139,50 @@ export class WebhookDeliveriesStore {
   }
 
   /**
-   * Records one attempt and its consequences in one statement: the delivery is delivered, due again
-   * after `retryDelayMs`, or given up after 3 days; the endpoint's failing streak starts or ends,
-   * and an endpoint failing for 3 days is disabled, with the reason its owner sees.
+   * Records a lane's attempts on one endpoint (all delivered but perhaps the last) and their
+   * consequences in one statement: each delivery is delivered, due again after its retry delay,
+   * or given up after 72 hours; the endpoint's failing streak starts or ends, and an endpoint
+   * failing for 72 hours is disabled, with the reason its owner sees.
    */
-  async record(delivery: ClaimedDelivery, outcome: AttemptOutcome, retryDelayMs: number): Promise<void> {
+  async record(endpointId: string, attempts: readonly RecordedAttempt[]): Promise<void> {
+    const last = attempts[attempts.length - 1];
     await this.pool.query(
       prepared(
-        `WITH attempt AS (
-           INSERT INTO webhook_delivery_attempts (endpoint_id, event_id, status_code, duration_ms, error)
-           VALUES ($1, $2, $3, $4, $5)
+        `WITH result AS (
+           SELECT * FROM unnest($2::uuid[], $3::int[], $4::int[], $5::text[], $6::boolean[], $7::int[], $8::timestamptz[])
+                  AS result(event_id, status_code, duration_ms, error, delivered, retry_ms, at)
+         ), attempt AS (
+           INSERT INTO webhook_delivery_attempts (endpoint_id, event_id, status_code, duration_ms, error, at)
+           SELECT $1, event_id, status_code, duration_ms, error, at FROM result
          ), delivery AS (
-           UPDATE webhook_deliveries
-              SET attempts = attempts + 1, claimed_by = NULL,
-                  status = CASE WHEN $6::boolean THEN 'delivered'
-                                WHEN created_at < now() - interval '${DELIVERY_WINDOW_HOURS} hours' THEN 'failed'
+           UPDATE webhook_deliveries AS d
+              SET attempts = d.attempts + 1, claimed_by = NULL,
+                  status = CASE WHEN result.delivered THEN 'delivered'
+                                WHEN d.created_at < now() - interval '${DELIVERY_WINDOW_HOURS} hours' THEN 'failed'
                                 ELSE 'pending' END,
-                  delivered_at = CASE WHEN $6 THEN now() END,
-                  next_attempt_at = now() + $7::int * interval '1 millisecond'
-            WHERE endpoint_id = $1 AND event_id = $2
+                  delivered_at = CASE WHEN result.delivered THEN now() END,
+                  next_attempt_at = now() + result.retry_ms * interval '1 millisecond'
+             FROM result
+            WHERE d.endpoint_id = $1 AND d.event_id = result.event_id
          )
          UPDATE webhook_endpoints
-            SET failing_since = CASE WHEN $6 THEN NULL ELSE coalesce(failing_since, now()) END,
+            SET failing_since = CASE WHEN $9::boolean THEN NULL ELSE coalesce(failing_since, now()) END,
                 status = CASE WHEN ${GIVES_UP} THEN 'disabled' ELSE status END,
                 disabled_reason = CASE WHEN ${GIVES_UP}
-                  THEN 'Every delivery failed for ${DELIVERY_WINDOW_HOURS} hours; the last: ' || $5 ELSE disabled_reason END,
+                  THEN 'Every delivery failed for ${DELIVERY_WINDOW_HOURS} hours; the last: ' || $10 ELSE disabled_reason END,
                 updated_at = CASE WHEN ${GIVES_UP} THEN now() ELSE updated_at END
-          WHERE id = $1 AND (NOT $6 OR failing_since IS NOT NULL)`,
+          WHERE id = $1 AND (NOT $9::boolean OR failing_since IS NOT NULL)`,
         [
-          delivery.endpoint_id,
-          delivery.id,
-          outcome.statusCode,
-          outcome.durationMs,
-          outcome.error,
-          outcome.delivered,
-          retryDelayMs,
+          endpointId,
+          attempts.map((attempt) => attempt.eventId),
+          attempts.map((attempt) => attempt.outcome.statusCode),
+          attempts.map((attempt) => attempt.outcome.durationMs),
+          attempts.map((attempt) => attempt.outcome.error),
+          attempts.map((attempt) => attempt.outcome.delivered),
+          attempts.map((attempt) => attempt.retryDelayMs),
+          attempts.map((attempt) => attempt.at),
+          last.outcome.delivered,
+          last.outcome.error,
         ],
       ),
     );
@@ -170,5 +201,5 @@ export class WebhookDeliveriesStore {
   }
 }
 
-/** An endpoint is disabled by a failure that comes after 3 days of nothing but failures. */
-const GIVES_UP = `NOT $6 AND failing_since < now() - interval '${DELIVERY_WINDOW_HOURS} hours'`;
+/** An endpoint is disabled by a failure that comes after 72 hours of nothing but failures. */
+const GIVES_UP = `NOT $9::boolean AND failing_since < now() - interval '${DELIVERY_WINDOW_HOURS} hours'`;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LEDGER_CONFIG, LedgerConfig } from '../../config/ledger-config';
 import { toPublicEvent } from '../public-events/public-event.row';
 import { retryDelayMs } from './retry-schedule';
-import { ClaimedDelivery, WebhookDeliveriesStore } from './webhook-deliveries.store';
+import { ClaimedDelivery, RecordedAttempt, WebhookDeliveriesStore } from './webhook-deliveries.store';
 import { WebhookSender } from './webhook-sender';
 import { Wakeup } from './wakeup';
 
@@ -10,8 +10,10 @@ import { Wakeup } from './wakeup';
 const LANES = 16;
 /** Deliveries claimed per endpoint at a time, sent one after another in position order. */
 const PER_LANE = 20;
-/** How long a claim keeps other live instances off; a dead instance's claims are free at once. */
+/** How long a claim keeps other instances off, should its process live but stall. */
 const LEASE_MS = 5 * 60 * 1000;
+/** How often claims of processes that died are freed (and once at start). */
+const RECLAIM_EVERY_MS = 5_000;
 const POLL_MS = 1_000;
 
 /**
@@ -38,7 +40,12 @@ export class WebhookDeliveryWorker {
   }
 
   async run(signal: AbortSignal): Promise<void> {
+    let reclaimedAt = 0;
     while (!signal.aborted) {
+      if (Date.now() - reclaimedAt >= RECLAIM_EVERY_MS) {
+        reclaimedAt = Date.now();
+        await this.store.reclaimAbandoned().catch((error: Error) => this.warn('reclaiming deliveries failed', error));
+      }
       const free = LANES - this.lanes.size;
       const claimed =
         free > 0
@@ -62,18 +69,28 @@ export class WebhookDeliveryWorker {
     await Promise.all(this.lanes.values());
   }
 
+  /**
+   * Sends a lane's deliveries one after another and records them together at the end (a crash
+   * before that means they are sent again: at least once). A failure ends the lane: the rest is
+   * handed back due with the failed one, so the endpoint's backlog keeps its order.
+   */
   private async work(deliveries: ClaimedDelivery[], signal: AbortSignal): Promise<void> {
-    for (const [index, delivery] of deliveries.entries()) {
-      if (signal.aborted) return;
-      const body = JSON.stringify(toPublicEvent(delivery));
-      const outcome = await this.sender.send(delivery.url, delivery.secret, body);
-      const delay = outcome.delivered ? 0 : retryDelayMs(delivery.attempts + 1, this.config.webhooks.retryInitialMs);
-      await this.store.record(delivery, outcome, delay);
-      if (!outcome.delivered) {
-        const rest = deliveries.slice(index + 1).map((later) => later.id);
-        await this.store.release(delivery.endpoint_id, rest, delay);
-        return;
+    const attempts: RecordedAttempt[] = [];
+    try {
+      for (const delivery of deliveries) {
+        if (signal.aborted) return;
+        const at = new Date();
+        const outcome = await this.sender.send(delivery.url, delivery.secret, JSON.stringify(toPublicEvent(delivery)));
+        const retry = outcome.delivered ? 0 : retryDelayMs(delivery.attempts + 1, this.config.webhooks.retryInitialMs);
+        attempts.push({ eventId: delivery.id, at, outcome, retryDelayMs: retry });
+        if (!outcome.delivered) {
+          const rest = deliveries.slice(attempts.length).map((later) => later.id);
+          await this.store.release(delivery.endpoint_id, rest, retry);
+          return;
+        }
       }
+    } finally {
+      if (attempts.length > 0) await this.store.record(deliveries[0].endpoint_id, attempts);
     }
   }
 
