@@ -385,6 +385,28 @@ describe('Outgoing webhooks and the events feed (over HTTP)', () => {
     expect(last.body.nextCursor).toBe(paged.cursor);
   });
 
+  it('describes the endpoints and the event payloads in the OpenAPI document', async () => {
+    const document = (await (await fetch(`${ledger.baseUrl}/docs-json`)).json()) as any;
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/events',
+        '/api/v1/webhook-endpoints',
+        '/api/v1/webhook-endpoints/{endpointId}',
+        '/api/v1/webhook-endpoints/{endpointId}/rotate-secret',
+        '/api/v1/webhook-endpoints/{endpointId}/deliveries',
+        '/api/v1/webhook-endpoints/{endpointId}/deliveries/{eventId}/redeliver',
+      ]),
+    );
+    const schemas = document.components.schemas;
+    expect(schemas.PublicEventResponse.properties.type.enum).toContain('withdrawal.parked');
+    expect(schemas.PublicEventResponse.properties.data.oneOf).toEqual(
+      expect.arrayContaining([{ $ref: '#/components/schemas/PaymentResponse' }]),
+    );
+    expect(schemas.CreateWebhookEndpointDto.required).toEqual(['url', 'eventTypes']);
+    expect(schemas).toHaveProperty('ReviewItemResponse');
+    expect(schemas).toHaveProperty('DeliveryAttemptResponse');
+  });
+
   it("delivers to an admin's '*' endpoint exactly the events the feed lists, page by page from the start", async () => {
     const feed = await walkFeed(ledger.adminKey, 5);
     expect(feed.ids.length).toBeGreaterThan(20);
