@@ -379,6 +379,11 @@ describe('Outgoing webhooks and the events feed (over HTTP)', () => {
     expect((await api.get('/api/v1/events?type=payment.nope', ledger.adminKey)).status).toBe(400);
     expect((await api.get('/api/v1/events?limit=101', ledger.adminKey)).status).toBe(400);
     expect((await api.get('/api/v1/webhook-endpoints?cursor=abc', ledger.adminKey)).status).toBe(400);
+    const forged = Buffer.from(JSON.stringify({ createdAt: new Date().toISOString(), id: "1' OR 1=1" })).toString(
+      'base64url',
+    );
+    const refused = await api.get(`/api/v1/webhook-endpoints?cursor=${forged}`, ledger.adminKey);
+    expect(refused.body).toMatchObject({ error: 'invalid_cursor' });
     // At the end, the cursor stays where it is, to poll with later.
     const last = await api.get(`/api/v1/events?after=${paged.cursor}`, ledger.adminKey);
     expect(last.body.data).toEqual([]);

@@ -9,6 +9,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { isUUID } from 'class-validator';
 import type { Request } from 'express';
 import { randomBytes } from 'node:crypto';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
@@ -31,14 +32,12 @@ import {
 import { DeliveryAttemptRow, WebhookEndpointRow, WebhookEndpointsStore } from './webhook-endpoints.store';
 import { WebhookTargetPolicy } from './webhook-target-policy';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ATTEMPT_ID = /^\d{1,18}$/;
+const isAttemptId = (id: string) => /^\d{1,18}$/.test(id);
 
 /** A list cursor whose id is of the kind the list pages by; any other is refused, never sent to SQL. */
-function decodeKeyset(cursor: string | undefined, id: RegExp): Keyset | undefined {
+function decodeKeyset(cursor: string | undefined, isId: (id: string) => boolean): Keyset | undefined {
   const keyset = decodeCursor(cursor);
-  if (keyset && !id.test(keyset.id))
-    throw new ApiError(400, 'invalid_cursor', 'The cursor is not one this API issued.');
+  if (keyset && !isId(keyset.id)) throw new ApiError(400, 'invalid_cursor', 'The cursor is not one this API issued.');
   return keyset;
 }
 
@@ -96,7 +95,11 @@ export class WebhookEndpointsController {
     @Query() query: PageQuery,
     @CurrentPrincipal() principal: Principal,
   ): Promise<Page<WebhookEndpointResponse>> {
-    const rows = await this.endpoints.list(principal, decodeKeyset(query.cursor, UUID), query.limit);
+    const rows = await this.endpoints.list(
+      principal,
+      decodeKeyset(query.cursor, (id) => isUUID(id)),
+      query.limit,
+    );
     return toPage(rows, query.limit, toEndpoint);
   }
 
@@ -158,7 +161,7 @@ export class WebhookEndpointsController {
     @Query() query: PageQuery,
     @CurrentPrincipal() principal: Principal,
   ): Promise<Page<DeliveryAttemptResponse>> {
-    const after = decodeKeyset(query.cursor, ATTEMPT_ID);
+    const after = decodeKeyset(query.cursor, isAttemptId);
     await this.visible(endpointId, principal);
     return toPage(await this.endpoints.attempts(endpointId, after, query.limit), query.limit, toAttempt);
   }
