@@ -154,6 +154,8 @@ export class WebhookDeliveriesStore {
          ), attempt AS (
            INSERT INTO webhook_delivery_attempts (endpoint_id, event_id, status_code, duration_ms, error, at)
            SELECT $1, event_id, status_code, duration_ms, error, at FROM result
+            -- An endpoint deleted while its lane ran takes nothing more.
+            WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE id = $1)
          ), delivery AS (
            UPDATE webhook_deliveries AS d
               SET attempts = d.attempts + 1, claimed_by = NULL,

@@ -4,7 +4,7 @@ import { signWebhook } from '@ledger/bank-simulator';
 import { WebhookTargetPolicy } from '../endpoints/webhook-target-policy';
 
 /** How long a receiver has to answer. */
-export const DELIVERY_TIMEOUT_MS = 5_000;
+const DELIVERY_TIMEOUT_MS = 5_000;
 /** What is kept of a failed answer's body, for the endpoint's owner to see. */
 const ERROR_EXCERPT_CHARS = 200;
 const SOCKETS_PER_HOST = 4;
@@ -31,7 +31,11 @@ export class WebhookSender {
     https: new HttpsAgent({ keepAlive: true, maxSockets: SOCKETS_PER_HOST }),
   };
 
-  constructor(private readonly policy: WebhookTargetPolicy) {}
+  constructor(
+    private readonly policy: WebhookTargetPolicy,
+    /** Tests shorten it. */
+    private readonly timeoutMs = DELIVERY_TIMEOUT_MS,
+  ) {}
 
   async send(url: string, secret: string, body: string): Promise<AttemptOutcome> {
     const started = performance.now();
@@ -50,7 +54,6 @@ export class WebhookSender {
         method: 'POST',
         agent: https ? this.agents.https : this.agents.http,
         lookup: this.policy.lookup,
-        timeout: DELIVERY_TIMEOUT_MS,
         headers: {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
@@ -58,19 +61,28 @@ export class WebhookSender {
           [SIGNATURE_HEADER]: signature,
         },
       });
-      request.on('timeout', () => request.destroy(new Error(`no answer within ${DELIVERY_TIMEOUT_MS} ms`)));
-      request.on('error', (error) => resolve(outcome(null, error.message || 'connection failed')));
+      // The whole exchange, not each idle gap: a receiver trickling bytes is cut off too.
+      const deadline = setTimeout(
+        () => request.destroy(new Error(`no answer within ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
+      const finish = (statusCode: number | null, error: string | null) => {
+        clearTimeout(deadline);
+        resolve(outcome(statusCode, error));
+      };
+      request.on('error', (error) => finish(null, error.message || 'connection failed'));
       request.on('response', (response) => {
         const code = response.statusCode ?? 0;
         if (code >= 200 && code < 300) {
+          // The status decides; the rest of the body is read only to keep the connection.
           response.resume();
-          response.on('end', () => resolve(outcome(code, null)));
-          response.on('error', () => resolve(outcome(code, null)));
+          response.on('end', () => finish(code, null));
+          response.on('error', () => finish(code, null));
           return;
         }
         void readExcerpt(response).then((excerpt) => {
           request.destroy();
-          resolve(outcome(code, `HTTP ${code}${excerpt ? `: ${excerpt}` : ''}`));
+          finish(code, `HTTP ${code}${excerpt ? `: ${excerpt}` : ''}`);
         });
       });
       request.end(body);
