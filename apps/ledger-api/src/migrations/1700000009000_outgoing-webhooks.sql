@@ -17,6 +17,7 @@ CREATE TABLE rm_public_events (
   data text NOT NULL
 );
 CREATE UNIQUE INDEX rm_public_events_in_order ON rm_public_events (position_commit, position_prepare, ordinal);
+-- A user's feed: `owner_user_ids @> ARRAY[user]`.
 CREATE INDEX rm_public_events_by_owner ON rm_public_events USING gin (owner_user_ids);
 
 -- The state of each resource the public events show (a payment, a transfer), folded from its

@@ -64,7 +64,7 @@ export class EventsFeedController {
     const after = query.after === undefined ? FEED_START : decodeFeedCursor(query.after);
     const { rows } = await this.pool.query<PublicEventRow>(
       `SELECT ${PUBLIC_EVENT_COLUMNS} FROM rm_public_events
-        WHERE ($1::uuid IS NULL OR $1 = ANY(owner_user_ids))
+        WHERE ($1::uuid IS NULL OR owner_user_ids @> ARRAY[$1::uuid])
           AND ($2::text IS NULL OR type = $2)
           AND (position_commit, position_prepare, ordinal) > ($3::numeric, $4::numeric, $5::int)
         ORDER BY position_commit, position_prepare, ordinal LIMIT $6`,

@@ -10,8 +10,7 @@ import { isPublicResourceStream, publicFactsOf, Resource } from './public-facts'
 export const PUBLIC_EVENTS_CHANNEL = 'ledger_public_events';
 
 /** A public event's id: the same for the same ledger event and type, in every rebuild. */
-export const publicEventIdOf = (ledgerEventId: string, type: string) =>
-  deterministicUuid('public-event', ledgerEventId, type);
+const publicEventIdOf = (ledgerEventId: string, type: string) => deterministicUuid('public-event', ledgerEventId, type);
 
 /**
  * The public events feed: every ledger fact an owner may see, with the resource as it was then.
@@ -28,7 +27,7 @@ export const publicEventsProjection: Projection = {
     if (relevant.length === 0) return;
     const resources = await loadResources(client, [...new Set(relevant.map((event) => event.streamName))]);
     const changed = new Set<string>();
-    const rows: PublicEventRow[] = [];
+    const rows: NewPublicEvent[] = [];
     for (const event of relevant) {
       const { resource, facts } = publicFactsOf(event, resources.get(event.streamName));
       if (!resource) continue;
@@ -55,7 +54,7 @@ export const publicEventsProjection: Projection = {
   },
 };
 
-interface PublicEventRow {
+interface NewPublicEvent {
   id: string;
   type: string;
   ownerUserIds: string[];
@@ -90,7 +89,7 @@ function saveResources(client: PoolClient, resources: [string, Resource][]) {
   );
 }
 
-function insertPublicEvents(client: PoolClient, rows: PublicEventRow[]) {
+function insertPublicEvents(client: PoolClient, rows: NewPublicEvent[]) {
   return client.query(
     prepared(
       `WITH inserted AS (
