@@ -361,6 +361,34 @@ describe('Outgoing webhooks and the events feed (over HTTP)', () => {
     expect(hooks.received).toHaveLength(3);
   });
 
+  it('answers the retry of a creation whose answer was lost with the same endpoint and a new secret', async () => {
+    const owner = await traffic.user('Jo', 'merchant');
+    const key = randomUUID();
+    const body = { url: adminReceiver.url, eventTypes: ['refund.succeeded'] };
+    const first = await api.post('/api/v1/webhook-endpoints', owner.apiKey, body, { 'Idempotency-Key': key });
+    // The process died after the insert, before its answer was recorded: the key holds nothing.
+    await ledger.database.pool.query('DELETE FROM idempotency_keys WHERE key = $1', [key]);
+    const retry = await api.post('/api/v1/webhook-endpoints', owner.apiKey, body, { 'Idempotency-Key': key });
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe(first.body.id);
+    expect(retry.body.secret).not.toBe(first.body.secret);
+    expect((await api.get('/api/v1/webhook-endpoints', owner.apiKey)).body.data).toHaveLength(1);
+    const { rows } = await ledger.database.pool.query('SELECT secret FROM webhook_endpoints WHERE id = $1', [
+      first.body.id,
+    ]);
+    expect(rows).toEqual([{ secret: retry.body.secret }]);
+
+    await ledger.database.pool.query('DELETE FROM idempotency_keys WHERE key = $1', [key]);
+    const other = await api.post(
+      '/api/v1/webhook-endpoints',
+      owner.apiKey,
+      { ...body, url: `${adminReceiver.url}/elsewhere` },
+      { 'Idempotency-Key': key },
+    );
+    expect(other.status).toBe(409);
+    expect(other.body.error).toBe('webhook_endpoint_exists');
+  });
+
   it('pages the feed by cursor, filters by type, and refuses a cursor it did not issue', async () => {
     const all = await walkFeed(ledger.adminKey, 100);
     const paged = await walkFeed(ledger.adminKey, 3);
