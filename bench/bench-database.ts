@@ -1,4 +1,4 @@
-import { mkdtempSync, chmodSync } from 'node:fs';
+import { mkdtempSync, chmodSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -121,4 +121,33 @@ export async function startBenchLedger(databaseUrl: string, env: Record<string, 
   const app = await createLedgerApp({ config, databaseUrl, logger: pino({ level: 'silent' }) });
   await app.listen(0, '127.0.0.1');
   return { app, baseUrl: await app.getUrl() };
+}
+
+/** USER_HZ: the unit of /proc/stat on every Linux architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time spent from now on, per request: the machine's (from /proc/stat, Linux) and this process's. */
+export function cpuMeter() {
+  const machineBusyMs = () => {
+    try {
+      const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+        .split('\n')[0]
+        .split(/\s+/)
+        .slice(1)
+        .map(Number);
+      return ((user + nice + system + irq + softirq + steal) * 1000) / CLOCK_TICKS_PER_SECOND;
+    } catch {
+      return Number.NaN;
+    }
+  };
+  const machineStart = machineBusyMs();
+  const processStart = process.cpuUsage();
+  return {
+    perRequest(requests: number): string {
+      const used = process.cpuUsage(processStart);
+      const machine = (machineBusyMs() - machineStart) / requests;
+      const own = (used.user + used.system) / 1000 / requests;
+      return `${Number.isNaN(machine) ? '—' : machine.toFixed(2)} | ${own.toFixed(2)}`;
+    },
+  };
 }

@@ -5,18 +5,15 @@
  */
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { EVENT_STORE, EventStore, positionToString } from '@ledger/event-store';
 import { accountStreamName } from '@ledger/ledger-domain';
 import { DemoUser, seedRequests } from '../apps/ledger-api/src/demo/demo-seed';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
 import { deterministicUuid } from '../apps/ledger-api/src/shared/deterministic-id';
-import { benchDatabase, measure, printTable, rawInsertRows, startBenchLedger } from './bench-database';
+import { benchDatabase, cpuMeter, measure, printTable, rawInsertRows, startBenchLedger } from './bench-database';
 
 const DURATION_SECONDS = 10;
-/** USER_HZ: the unit of /proc/stat on every Linux architecture Node runs on. */
-const CLOCK_TICKS_PER_SECOND = 100;
 const PAYERS = 1_000;
 const LONG_HISTORY = 100_000;
 
@@ -138,32 +135,6 @@ async function main(): Promise<void> {
   console.log('|---|---:|---:|');
   cpuRows.forEach((row) => console.log(row));
   console.log(`\n100,000-event payer / 10-event payer, p50: ${(large.p50 / small.p50).toFixed(2)}× (target ≤ 1.2×)`);
-}
-
-/** CPU time spent from now on, per request: the machine's (from /proc/stat, Linux) and this process's. */
-function cpuMeter() {
-  const machineBusyMs = () => {
-    try {
-      const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
-        .split('\n')[0]
-        .split(/\s+/)
-        .slice(1)
-        .map(Number);
-      return ((user + nice + system + irq + softirq + steal) * 1000) / CLOCK_TICKS_PER_SECOND;
-    } catch {
-      return Number.NaN;
-    }
-  };
-  const machineStart = machineBusyMs();
-  const processStart = process.cpuUsage();
-  return {
-    perRequest(requests: number): string {
-      const used = process.cpuUsage(processStart);
-      const machine = (machineBusyMs() - machineStart) / requests;
-      const own = (used.user + used.system) / 1000 / requests;
-      return `${Number.isNaN(machine) ? '—' : machine.toFixed(2)} | ${own.toFixed(2)}`;
-    },
-  };
 }
 
 /** Waits until every projection (the snapshots included) has reached the last event written. */

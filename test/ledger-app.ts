@@ -95,7 +95,7 @@ export function apiClient(baseUrl: string) {
  * Headers that make a GET wait until the read models have caught up with every event committed so
  * far. Reads the newest committed event directly: `readAll` would stop below running transactions.
  */
-export async function caughtUpHeaders(ledger: TestLedger): Promise<Record<string, string>> {
+export async function caughtUpHeaders(ledger: Pick<TestLedger, 'database'>): Promise<Record<string, string>> {
   const { rows } = await ledger.database.pool.query<{ commit: string; prepare: string }>(
     `SELECT transaction_id::text AS commit, global_position::text AS prepare FROM es_events
       ORDER BY es_events.transaction_id DESC, es_events.global_position DESC LIMIT 1`,

@@ -18,6 +18,7 @@ import { JournalModule } from './journal/journal.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { PaymentsModule } from './payments/payments.module';
+import { OutgoingWebhooksModule } from './outgoing-webhooks/outgoing-webhooks.module';
 import { SnapshotsModule } from './snapshots/snapshots.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { Clock, CLOCK, systemClock } from './shared/clock';
@@ -90,6 +91,7 @@ export class AppModule {
         JournalModule,
         SnapshotsModule,
         AdminModule,
+        OutgoingWebhooksModule,
       ],
     };
   }

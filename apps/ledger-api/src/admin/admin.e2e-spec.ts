@@ -40,7 +40,16 @@ describe('Admin: streams and projections (over HTTP)', () => {
     const response = await api.get('/api/v1/admin/projections', ledger.adminKey, await caughtUpHeaders(ledger));
     expect(response.status).toBe(200);
     const names = response.body.map((projection: { name: string }) => projection.name).sort();
-    expect(names).toEqual(['account-snapshots', 'accounts', 'bank-work', 'journal', 'payments', 'transfers', 'users']);
+    expect(names).toEqual([
+      'account-snapshots',
+      'accounts',
+      'bank-work',
+      'journal',
+      'payments',
+      'public-events',
+      'transfers',
+      'users',
+    ]);
     for (const projection of response.body) {
       expect(projection).toMatchObject({ position: expect.stringMatching(/^\d+-\d+$/), lag: 0, status: 'live' });
     }

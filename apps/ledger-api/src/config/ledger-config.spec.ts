@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       authFailuresPerMin: 20,
       metricsToken: undefined,
       corsOrigins: [],
+      webhooks: { allowPrivateTargets: false, retryInitialMs: 10000 },
     });
   });
 
@@ -42,6 +43,8 @@ describe('loadConfig', () => {
     ['LEDGER_DATA_DIR', ''],
     ['IDEMPOTENCY_TTL_HOURS', '0'],
     ['HTTP_REQUEST_TIMEOUT_MS', '10'],
+    ['WEBHOOK_ALLOW_PRIVATE_TARGETS', 'yes'],
+    ['WEBHOOK_RETRY_INITIAL_MS', '1'],
     ['LEDGER_ADMIN_API_KEY', 'short'],
     ['BANK_SUCCESS_RATE', '1.5'],
     ['LEDGER_SEED_DEMO', 'yes'],

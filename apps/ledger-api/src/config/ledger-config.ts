@@ -158,6 +158,17 @@ class Environment {
   @IsOptional()
   @IsString()
   CORS_ORIGINS?: string;
+
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' | 'false' = 'false';
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'WEBHOOK_RETRY_INITIAL_MS must be a whole number of milliseconds' })
+  @Min(10)
+  @Max(3_600_000)
+  WEBHOOK_RETRY_INITIAL_MS: number = 10_000;
 }
 
 /** `https://console.example.com`, `http://localhost:5173`: scheme, host and port, nothing more. */
@@ -212,6 +223,12 @@ export interface LedgerConfig {
   metricsToken: string | undefined;
   /** Origins browsers may call the API from; empty: no CORS at all. */
   corsOrigins: string[];
+  webhooks: {
+    /** Loopback, private and link-local targets allowed (the demo, tests); never in production. */
+    allowPrivateTargets: boolean;
+    /** The first retry's delay; each next one doubles, with jitter, up to an hour. */
+    retryInitialMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -285,5 +302,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
     authFailuresPerMin: parsed.AUTH_FAILURES_PER_MIN,
     metricsToken: parsed.METRICS_TOKEN,
     corsOrigins,
+    webhooks: {
+      allowPrivateTargets: parsed.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true',
+      retryInitialMs: parsed.WEBHOOK_RETRY_INITIAL_MS,
+    },
   };
 }

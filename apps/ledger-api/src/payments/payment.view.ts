@@ -1,6 +1,6 @@
 import { PaymentState } from '@ledger/ledger-domain';
 import { jsonAmount } from '../http/json-amount';
-import { PaymentResponse } from './payment.response';
+import { PaymentResponse, RefundResponse } from './payment.response';
 
 export function toPaymentResponse(state: PaymentState): PaymentResponse {
   if (state.status === 'none') throw new Error('No payment to show');
@@ -19,5 +19,21 @@ export function toPaymentResponse(state: PaymentState): PaymentResponse {
     description: state.description,
     createdAt: state.createdAt,
     updatedAt: state.updatedAt,
+  };
+}
+
+/** A refund as the API shows it: from its event, on the payment it refunds. */
+export function toRefundResponse(
+  refund: { refundId: string; amount: string; reason: string | null; at: string },
+  payment: Pick<PaymentResponse, 'id' | 'currency'>,
+): RefundResponse {
+  return {
+    id: refund.refundId,
+    paymentId: payment.id,
+    amount: jsonAmount(refund.amount),
+    currency: payment.currency,
+    reason: refund.reason,
+    status: 'succeeded',
+    createdAt: refund.at,
   };
 }

@@ -111,6 +111,7 @@ export const transfersProjection: Projection = {
   },
 };
 
+/** A review item's id, from the callback that opened it. */
 export const reviewIdOf = (transferId: string, eventId: string) => deterministicUuid('review', transferId, eventId);
 
 function project(event: TransferEvent, { transfers, transactions, reviews }: Rows): void {

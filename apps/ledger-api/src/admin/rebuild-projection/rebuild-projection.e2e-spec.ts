@@ -65,7 +65,7 @@ describe('Rebuilding read models without downtime (over HTTP)', () => {
         )
       ).rows;
     const indexesBefore = await indexes();
-    const names = ['accounts', 'payments', 'journal', 'users', 'account-snapshots'];
+    const names = ['accounts', 'payments', 'journal', 'users', 'account-snapshots', 'public-events'];
     try {
       for (const name of names) {
         const started = await api.post(`/api/v1/admin/projections/${name}/rebuild`, ledger.adminKey);

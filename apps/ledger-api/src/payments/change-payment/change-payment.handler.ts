@@ -22,8 +22,7 @@ import { KeyedQueue } from '../../shared/keyed-queue';
 import { findOwnEvents } from '../../shared/own-events';
 import { PaymentWriter } from '../payment-writer';
 import { PaymentResponse, RefundResponse } from '../payment.response';
-import { toPaymentResponse } from '../payment.view';
-import { jsonAmount } from '../../http/json-amount';
+import { toPaymentResponse, toRefundResponse } from '../payment.view';
 
 export type PaymentChange =
   | { type: 'capture'; amount?: bigint }
@@ -160,15 +159,7 @@ function answer(state: PaymentState, events: readonly PaymentEvent[], position: 
   const payment = toPaymentResponse(state);
   return {
     payment,
-    refund: refunded && {
-      id: refunded.data.refundId,
-      paymentId: payment.id,
-      amount: jsonAmount(refunded.data.amount),
-      currency: payment.currency,
-      reason: refunded.data.reason,
-      status: 'succeeded' as const,
-      createdAt: refunded.data.at,
-    },
+    refund: refunded && toRefundResponse(refunded.data, payment),
     position,
   };
 }

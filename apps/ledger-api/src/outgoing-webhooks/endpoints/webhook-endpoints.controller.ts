@@ -1,0 +1,223 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { isUUID } from 'class-validator';
+import type { Request } from 'express';
+import { randomBytes } from 'node:crypto';
+import { CurrentPrincipal, Principal } from '../../auth/principal';
+import { commandContext } from '../../http/command-context.http';
+import { ApiError, ErrorResponse } from '../../http/api-error';
+import { decodeCursor, Keyset, Page, PageQuery, toPage } from '../../http/pagination';
+import { ShownOnce } from '../../idempotency/idempotency.interceptor';
+import { newEntityId } from '../../shared/command-context';
+import { WebhookDeliveryWorker } from '../delivery/webhook-delivery.worker';
+import {
+  CreateWebhookEndpointDto,
+  DeliveryAttemptResponse,
+  DeliveryAttemptsPage,
+  RedeliveryResponse,
+  UpdateWebhookEndpointDto,
+  WebhookEndpointResponse,
+  WebhookEndpointsPage,
+  WebhookEndpointWithSecretResponse,
+} from './webhook-endpoint.dto';
+import { DeliveryAttemptRow, WebhookEndpointRow, WebhookEndpointsStore } from './webhook-endpoints.store';
+import { WebhookTargetPolicy } from './webhook-target-policy';
+
+const isAttemptId = (id: string) => /^\d{1,18}$/.test(id);
+
+/** A list cursor whose id is of the kind the list pages by; any other is refused, never sent to SQL. */
+function decodeKeyset(cursor: string | undefined, isId: (id: string) => boolean): Keyset | undefined {
+  const keyset = decodeCursor(cursor);
+  if (keyset && !isId(keyset.id)) throw new ApiError(400, 'invalid_cursor', 'The cursor is not one this API issued.');
+  return keyset;
+}
+
+const notFound = () => new ApiError(404, 'not_found', 'No such webhook endpoint.');
+
+/**
+ * Where the caller's public events are pushed, signed. Every role may keep endpoints; each sees
+ * only its own (admins: all). POSTs honour Idempotency-Key through the global interceptor.
+ */
+@ApiTags('webhook-endpoints')
+@ApiBearerAuth()
+@ApiNotFoundResponse({ type: ErrorResponse })
+@Controller('api/v1/webhook-endpoints')
+export class WebhookEndpointsController {
+  constructor(
+    private readonly endpoints: WebhookEndpointsStore,
+    private readonly targets: WebhookTargetPolicy,
+    private readonly deliveries: WebhookDeliveryWorker,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ShownOnce('secret')
+  @ApiCreatedResponse({ type: WebhookEndpointWithSecretResponse, description: 'The secret is shown once.' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'validation_failed, also for an unsafe url' })
+  async create(
+    @Body() body: CreateWebhookEndpointDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
+  ): Promise<WebhookEndpointWithSecretResponse> {
+    await this.assertSafeTarget(body.url);
+    const secret = newSecret();
+    const created = await this.endpoints.create({
+      id: newEntityId('webhook-endpoint', commandContext(request, principal)),
+      owner_user_id: principal.userId,
+      owner_is_admin: principal.role === 'admin',
+      url: body.url,
+      event_types: body.eventTypes,
+      description: body.description ?? null,
+      secret,
+    });
+    if (!created) {
+      throw new ApiError(
+        409,
+        'webhook_endpoint_exists',
+        'A different endpoint was created under this Idempotency-Key.',
+      );
+    }
+    return { ...toEndpoint(created), secret };
+  }
+
+  @Get()
+  @ApiOkResponse({ type: WebhookEndpointsPage })
+  async list(
+    @Query() query: PageQuery,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<Page<WebhookEndpointResponse>> {
+    const rows = await this.endpoints.list(
+      principal,
+      decodeKeyset(query.cursor, (id) => isUUID(id)),
+      query.limit,
+    );
+    return toPage(rows, query.limit, toEndpoint);
+  }
+
+  @Get(':endpointId')
+  @ApiOkResponse({ type: WebhookEndpointResponse })
+  async get(
+    @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<WebhookEndpointResponse> {
+    return toEndpoint(await this.visible(endpointId, principal));
+  }
+
+  @Patch(':endpointId')
+  @ApiOkResponse({ type: WebhookEndpointResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  async update(
+    @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
+    @Body() body: UpdateWebhookEndpointDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<WebhookEndpointResponse> {
+    if (body.url !== undefined) await this.assertSafeTarget(body.url);
+    const updated = await this.endpoints.update(endpointId, principal, body);
+    if (!updated) throw notFound();
+    if (updated.status === 'enabled') this.deliveries.wake();
+    return toEndpoint(updated);
+  }
+
+  @Delete(':endpointId')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async remove(
+    @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<void> {
+    if (!(await this.endpoints.delete(endpointId, principal))) throw notFound();
+  }
+
+  @Post(':endpointId/rotate-secret')
+  @HttpCode(200)
+  @ShownOnce('secret')
+  @ApiOkResponse({
+    type: WebhookEndpointWithSecretResponse,
+    description: 'The new secret, shown once; deliveries from now on are signed with it.',
+  })
+  async rotateSecret(
+    @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<WebhookEndpointWithSecretResponse> {
+    const secret = newSecret();
+    const rotated = await this.endpoints.rotateSecret(endpointId, principal, secret);
+    if (!rotated) throw notFound();
+    return { ...toEndpoint(rotated), secret };
+  }
+
+  @Get(':endpointId/deliveries')
+  @ApiOkResponse({ type: DeliveryAttemptsPage })
+  async attempts(
+    @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
+    @Query() query: PageQuery,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<Page<DeliveryAttemptResponse>> {
+    const after = decodeKeyset(query.cursor, isAttemptId);
+    await this.visible(endpointId, principal);
+    return toPage(await this.endpoints.attempts(endpointId, after, query.limit), query.limit, toAttempt);
+  }
+
+  @Post(':endpointId/deliveries/:eventId/redeliver')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: RedeliveryResponse, description: 'Queued: sent as soon as the endpoint is enabled.' })
+  async redeliver(
+    @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
+    @Param('eventId', new ParseUUIDPipe()) eventId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<RedeliveryResponse> {
+    const endpoint = await this.visible(endpointId, principal);
+    if (!(await this.endpoints.redeliver(endpoint, eventId))) {
+      throw new ApiError(404, 'not_found', 'No such event for this endpoint.');
+    }
+    this.deliveries.wake();
+    return { endpointId, eventId, status: 'pending' };
+  }
+
+  private async visible(endpointId: string, principal: Principal): Promise<WebhookEndpointRow> {
+    const endpoint = await this.endpoints.find(endpointId, principal);
+    if (!endpoint) throw notFound();
+    return endpoint;
+  }
+
+  private async assertSafeTarget(url: string): Promise<void> {
+    const problem = await this.targets.problemWith(url);
+    if (problem) {
+      throw new ApiError(400, 'validation_failed', 'The request is invalid.', [{ field: 'url', problems: [problem] }]);
+    }
+  }
+}
+
+/** `whsec_` and 192 random bits, as Stripe's secrets look. */
+const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
+
+function toEndpoint(row: WebhookEndpointRow): WebhookEndpointResponse {
+  return {
+    id: row.id,
+    url: row.url,
+    eventTypes: row.event_types,
+    description: row.description,
+    status: row.status,
+    disabledReason: row.disabled_reason,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+function toAttempt(row: DeliveryAttemptRow): DeliveryAttemptResponse {
+  return {
+    eventId: row.event_id,
+    statusCode: row.status_code,
+    durationMs: row.duration_ms,
+    error: row.error,
+    at: row.created_at.toISOString(),
+  };
+}
