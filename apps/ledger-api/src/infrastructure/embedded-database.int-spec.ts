@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, DatabaseError } from 'pg';
@@ -23,11 +23,14 @@ const PASSWORD_FILE = 'postgres-passwords.json';
 
 /** What `npm start` opens with no DATABASE_URL: the embedded server, its roles and its passwords. */
 describe('the embedded PostgreSQL', () => {
+  const dataDirectories: string[] = [];
   const dataDirectory = (prefix: string) => {
     const dir = mkdtempSync(join(tmpdir(), prefix));
     chmodSync(dir, 0o755);
+    dataDirectories.push(dir);
     return dir;
   };
+  afterAll(() => dataDirectories.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
   const open = (dataDir: string) => openDatabase({}, dataDir, () => undefined);
   const errorCode = (work: Promise<unknown>) =>
     work.then(
@@ -51,6 +54,8 @@ describe('the embedded PostgreSQL', () => {
 
       expect(statSync(join(dataDir, PASSWORD_FILE)).mode & 0o777).toBe(0o600);
       expect(readdirSync(dataDir).sort()).toEqual(['pg', PASSWORD_FILE]);
+      // The socket's directory: no one but the server's user (and root) may enter it.
+      expect(statSync(join(dataDir, 'pg')).mode & 0o077).toBe(0);
       expect(new URL(database.url).username).toBe('ledger_app');
       expect(new URL(database.migrationUrl!).username).toBe('ledger_owner');
 
