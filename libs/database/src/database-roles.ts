@@ -22,12 +22,20 @@ const SCRAM_ITERATIONS = 4096;
 export async function provisionDatabase(adminUrl: string, database: string, roles: DatabaseRoles): Promise<void> {
   await withClient(adminUrl, async (client) => {
     for (const role of [roles.owner, roles.app]) {
-      const { rowCount } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role.name]);
-      if (rowCount === 0) await client.query(`CREATE ROLE ${escapeIdentifier(role.name)}`);
-      await client.query(
-        `ALTER ROLE ${escapeIdentifier(role.name)}
-           WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS ${passwordClause(role.password)}`,
+      const name = escapeIdentifier(role.name);
+      const { rows } = await client.query<{ privileged: boolean }>(
+        `SELECT rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication OR rolbypassrls AS privileged
+           FROM pg_roles WHERE rolname = $1`,
+        [role.name],
       );
+      // A new role has none of these powers. Naming them, even to refuse them, needs a superuser,
+      // so they are named only to take them from a role that somehow has them.
+      await client.query(
+        `${rows.length === 0 ? 'CREATE' : 'ALTER'} ROLE ${name} WITH LOGIN ${passwordClause(role.password)}`,
+      );
+      if (rows[0]?.privileged) {
+        await client.query(`ALTER ROLE ${name} WITH NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS`);
+      }
     }
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     await client.query(

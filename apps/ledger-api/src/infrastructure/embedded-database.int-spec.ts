@@ -64,6 +64,12 @@ describe('the embedded PostgreSQL', () => {
         expect(rows).toEqual([{ rolsuper: false }]);
         expect(await errorCode(client.query('DELETE FROM es_events'))).toBe(PERMISSION_DENIED);
       });
+      // Made a superuser behind the ledger's back: the next start takes it back.
+      const { superuser } = JSON.parse(readFileSync(join(dataDir, PASSWORD_FILE), 'utf8')) as { superuser: string };
+      await withClient(
+        connectionString(database.url, 'postgres', { name: EMBEDDED_SUPERUSER, password: superuser }),
+        (client) => client.query('ALTER ROLE ledger_app SUPERUSER'),
+      );
     } finally {
       await database.stop();
     }
@@ -76,6 +82,8 @@ describe('the embedded PostgreSQL', () => {
       expect(readFileSync(join(dataDir, PASSWORD_FILE), 'utf8') === passwords).toBe(true);
       expect(new URL(reopened.url).password === new URL(database.url).password).toBe(true);
       await withClient(reopened.url, async (client) => {
+        const { rows } = await client.query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
+        expect(rows).toEqual([{ rolsuper: false }]);
         expect(await errorCode(client.query('TRUNCATE es_events'))).toBe(PERMISSION_DENIED);
       });
     } finally {
