@@ -27,4 +27,4 @@ logs:
 	$(COMPOSE) logs -f api
 
 shell:         ## psql into the compose PostgreSQL
-	$(COMPOSE) exec postgres psql -U ledger ledger
+	$(COMPOSE) exec postgres psql -U postgres ledger

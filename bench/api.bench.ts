@@ -14,7 +14,7 @@ const ALICE = 'lk_demo_alice_customer_key_0001';
 
 async function main(): Promise<void> {
   const database = await benchDatabase();
-  await migrateLedgerDatabase(database.url, false);
+  await migrateLedgerDatabase(database, false);
   const { app, baseUrl } = await startBenchLedger(database.url, { LEDGER_SEED_DEMO: 'true' });
 
   const accounts = await waitFor(async () => {

@@ -18,7 +18,7 @@ const SECRET = 'bench-webhook-secret-0123456789';
 
 async function main(): Promise<void> {
   const database = await benchDatabase();
-  await migrateLedgerDatabase(database.url, false);
+  await migrateLedgerDatabase(database, false);
   const arrived = new Map<string, number>();
   let baseUrl = '';
   const bank = new BankSimulator({

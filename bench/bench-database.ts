@@ -2,41 +2,60 @@ import { mkdtempSync, chmodSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import pino from 'pino';
-import { startEmbeddedPostgres } from '@ledger/database';
+import {
+  connectionString,
+  DatabaseUrls,
+  migrateDatabase,
+  provisionDatabase,
+  randomPassword,
+  startEmbeddedPostgres,
+  withClient,
+} from '@ledger/database';
 import { loadConfig } from '../apps/ledger-api/src/config/ledger-config';
 import { createLedgerApp } from '../apps/ledger-api/src/ledger-app';
 
-export interface BenchDatabase {
-  url: string;
+export interface BenchDatabase extends DatabaseUrls {
+  /** As the owner role, which migrates the event store. */
+  migrationUrl: string;
   /** Where it runs, for the report. */
   server: string;
   close(): Promise<void>;
 }
 
-/** A fresh database for one benchmark run: on DATABASE_URL's server when set, else on an embedded one. */
+/**
+ * A fresh database for one benchmark run, with its own owner and app roles as in production: on
+ * DATABASE_URL's server when set (its role must create databases and roles), else on an embedded one.
+ */
 export async function benchDatabase(): Promise<BenchDatabase> {
   const embedded = process.env.DATABASE_URL
     ? undefined
     : await startEmbeddedPostgres(chmodded(mkdtempSync(join(tmpdir(), 'ledger-bench-'))));
-  const serverUrl = process.env.DATABASE_URL ?? embedded!.url;
+  const serverUrl = process.env.DATABASE_URL ?? embedded!.superuserUrl;
   const name = `ledger_bench_${Date.now()}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const { rows } = await admin.query<{ server_version: string }>('SHOW server_version');
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const roles = {
+    owner: { name: `${name}_owner`, password: randomPassword() },
+    app: { name: `${name}_app`, password: randomPassword() },
+  };
+  await provisionDatabase(serverUrl, name, roles);
+  const { rows } = await withClient(serverUrl, (client) =>
+    client.query<{ server_version: string }>('SHOW server_version'),
+  );
+  const database = {
+    url: connectionString(serverUrl, name, roles.app),
+    migrationUrl: connectionString(serverUrl, name, roles.owner),
+  };
+  // No sets yet: only lets the app role create its tables (the contenders' own schemas too).
+  await migrateDatabase(database, []);
   return {
-    url: url.toString(),
+    ...database,
     server: `PostgreSQL ${rows[0].server_version} (${embedded ? 'embedded' : 'DATABASE_URL'})`,
     close: async () => {
-      const cleanup = new Client({ connectionString: serverUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
+      await withClient(serverUrl, async (client) => {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await client.query(`DROP ROLE IF EXISTS ${roles.app.name}, ${roles.owner.name}`);
+      });
       await embedded?.stop();
     },
   };

@@ -8,7 +8,7 @@ import { getPostgreSQLEventStore, readMessagesBatch } from '@event-driven-io/emm
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { Pool } from 'pg';
-import { runMigrations } from '@ledger/database';
+import { DatabaseUrls, migrateDatabase } from '@ledger/database';
 import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@ledger/event-store';
 import { benchDatabase, measure } from './bench-database';
 
@@ -28,12 +28,12 @@ interface Contender {
 
 const payload = (index: number) => ({ accountId: randomUUID(), amount: String(1_000 + index), currency: 'EUR' });
 
-function ours(url: string): Contender {
-  const pool = new Pool({ connectionString: url, max: POOL_SIZE });
-  const store = new PostgresEventStore(pool, url);
+function ours(database: DatabaseUrls): Contender {
+  const pool = new Pool({ connectionString: database.url, max: POOL_SIZE });
+  const store = new PostgresEventStore(pool, database.url);
   return {
     name: 'ours',
-    prepare: () => runMigrations(url, POSTGRES_EVENT_STORE_MIGRATIONS),
+    prepare: () => migrateDatabase(database, [POSTGRES_EVENT_STORE_MIGRATIONS]),
     append: (streamName, count) =>
       store.append([
         {
@@ -103,7 +103,7 @@ interface Row {
 
 async function main(): Promise<void> {
   const database = await benchDatabase();
-  const contenders = [ours(database.url), emmett(database.url)];
+  const contenders = [ours(database), emmett(database.url)];
   for (const contender of contenders) await contender.prepare();
 
   const rows: Row[] = [];

@@ -27,7 +27,7 @@ const accountOf = (user: DemoUser) => deterministicUuid('demo-account', user.nam
 
 async function main(): Promise<void> {
   const database = await benchDatabase();
-  await migrateLedgerDatabase(database.url, false);
+  await migrateLedgerDatabase(database, false);
   const { app, baseUrl } = await startBenchLedger(database.url);
   const store = app.get<EventStore>(EVENT_STORE);
 

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { Projection, ProjectionRebuild } from '@ledger/consumers';
+import { withClient } from '@ledger/database';
 import { PostgresEventStore } from '@ledger/event-store';
 import { accountsProjection } from '../apps/ledger-api/src/accounts/accounts.projection';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
@@ -21,7 +22,7 @@ const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 
 async function main(): Promise<void> {
   const database = await benchDatabase();
-  await migrateLedgerDatabase(database.url, false);
+  await migrateLedgerDatabase(database, false);
   const pool = new Pool({ connectionString: database.url, max: 20 });
   const store = new PostgresEventStore(pool, database.url);
   console.log(`# bench:rebuild on ${database.server}`);
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
   });
   const fillSeconds = (performance.now() - filling) / 1_000;
   console.log(`filled ${events} events in ${fillSeconds.toFixed(1)} s (${Math.round(events / fillSeconds)} events/s)`);
-  await pool.query('VACUUM ANALYZE es_events');
+  // Only the owner may vacuum the event store.
+  await withClient(database.migrationUrl, (client) => client.query('VACUUM ANALYZE es_events'));
 
   console.log(
     '\n| rebuild | events | seconds | events/s | rss at 25/50/75/100 % | heap at 25/50/75/100 % | peak rss |',

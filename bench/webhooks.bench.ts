@@ -42,7 +42,7 @@ async function receiver(onEvent: (event: { id: string; type: string; data: { id:
 
 async function main(): Promise<void> {
   const database = await benchDatabase();
-  await migrateLedgerDatabase(database.url, false);
+  await migrateLedgerDatabase(database, false);
   const { app, baseUrl } = await startBenchLedger(database.url, { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
   const payer = user('payer', 'customer', 1_000_000_000);
   const merchant = user('merchant', 'merchant', 0);

@@ -38,6 +38,7 @@ describe.each([
     const start = async () => {
       ledger = await startLedgerProcess(port, {
         DATABASE_URL: database.url,
+        DATABASE_MIGRATION_URL: database.migrationUrl,
         LEDGER_ADMIN_API_KEY: ADMIN_KEY,
         BANK_WEBHOOK_SECRET: SECRET,
         BANK_STATUS_QUERY_AFTER_MS: String(STATUS_QUERY_AFTER_MS),

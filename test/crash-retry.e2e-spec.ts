@@ -45,6 +45,7 @@ describe('requests in flight when the ledger is killed', () => {
   const start = async () => {
     ledger = await startLedgerProcess(port, {
       DATABASE_URL: database.url,
+      DATABASE_MIGRATION_URL: database.migrationUrl,
       LEDGER_ADMIN_API_KEY: ADMIN_KEY,
       ...FAST_BANK_ENV,
     });

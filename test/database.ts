@@ -1,44 +1,56 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Pool } from 'pg';
-import { createPool, MigrationSet, runMigrations } from '@ledger/database';
+import { escapeIdentifier, Pool } from 'pg';
+import {
+  connectionString,
+  createPool,
+  DatabaseRoles,
+  migrateDatabase,
+  MigrationSet,
+  provisionDatabase,
+  randomPassword,
+  withClient,
+} from '@ledger/database';
 
 export interface TestDatabase {
+  /** As the app's role: no superuser, append-only on the event store. */
   url: string;
+  /** As the owner role, which migrated the event store. */
+  migrationUrl: string;
+  /** On `url`. */
   pool: Pool;
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database on the run's server, for one test file. */
+/**
+ * A fresh database for one test file on the run's server, with its own owner and app roles,
+ * migrated as the ledger migrates in production (migrateDatabase): so every test runs the app
+ * with the app role's privileges.
+ */
 export async function createTestDatabase(migrations: readonly MigrationSet[], poolSize = 20): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_SERVER_URL;
   if (!serverUrl) throw new Error('TEST_SERVER_URL is not set: run the tests through jest (test/global-setup.ts)');
   const name = `ledger_test_${randomUUID().replace(/-/g, '')}`;
-  await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
-  const url = databaseUrl(serverUrl, name);
-  for (const set of migrations) await runMigrations(url, set);
+  const roles: DatabaseRoles = {
+    owner: { name: `${name}_owner`, password: randomPassword() },
+    app: { name: `${name}_app`, password: randomPassword() },
+  };
+  await provisionDatabase(serverUrl, name, roles);
+  const url = connectionString(serverUrl, name, roles.app);
+  const migrationUrl = connectionString(serverUrl, name, roles.owner);
+  await migrateDatabase({ url, migrationUrl }, migrations);
   const pool = createPool(url, { max: poolSize });
   return {
     url,
+    migrationUrl,
     pool,
     drop: async () => {
       await pool.end();
-      await withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await withClient(serverUrl, async (client) => {
+        await client.query(`DROP DATABASE IF EXISTS ${escapeIdentifier(name)} WITH (FORCE)`);
+        for (const role of [roles.app, roles.owner]) {
+          await client.query(`DROP ROLE IF EXISTS ${escapeIdentifier(role.name)}`);
+        }
+      });
     },
   };
-}
-
-function databaseUrl(serverUrl: string, name: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function withAdminClient<T>(serverUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }

@@ -27,7 +27,11 @@ describe('a rebuild whose process is killed midway', () => {
   it('leaves the live read models serving and correct; a new rebuild then completes', async () => {
     const database = await createTestDatabase([CONSUMER_MIGRATIONS]);
     const port = await freePort();
-    const env = { DATABASE_URL: database.url, LEDGER_ADMIN_API_KEY: ADMIN_KEY };
+    const env = {
+      DATABASE_URL: database.url,
+      DATABASE_MIGRATION_URL: database.migrationUrl,
+      LEDGER_ADMIN_API_KEY: ADMIN_KEY,
+    };
     const api = apiClient(`http://127.0.0.1:${port}`);
     let ledger = await startLedgerProcess(port, env);
     try {

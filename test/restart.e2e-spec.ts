@@ -46,6 +46,7 @@ describe('the ledger killed and restarted', () => {
   async function startLedger(url: string): Promise<void> {
     ledger = await startLedgerProcess(port, {
       DATABASE_URL: database.url,
+      DATABASE_MIGRATION_URL: database.migrationUrl,
       BANK_URL: url,
       BANK_WEBHOOK_SECRET: SECRET,
       LEDGER_ADMIN_API_KEY: ADMIN_KEY,
@@ -132,6 +133,7 @@ describe('the ledger killed during a burst of concurrent payments', () => {
     const start = () =>
       startLedgerProcess(port, {
         DATABASE_URL: database.url,
+        DATABASE_MIGRATION_URL: database.migrationUrl,
         BANK_WEBHOOK_SECRET: SECRET,
         LEDGER_ADMIN_API_KEY: ADMIN_KEY,
         LEDGER_SEED_DEMO: 'true',

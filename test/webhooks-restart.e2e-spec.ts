@@ -22,6 +22,7 @@ describe('webhooks with the ledger SIGKILLed while deliveries are pending', () =
       startLedgerProcess(port, {
         ...FAST_BANK_ENV,
         DATABASE_URL: database.url,
+        DATABASE_MIGRATION_URL: database.migrationUrl,
         LEDGER_ADMIN_API_KEY: ADMIN_KEY,
         WEBHOOK_RETRY_INITIAL_MS: '200',
       });

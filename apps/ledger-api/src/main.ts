@@ -12,11 +12,13 @@ async function main(): Promise<void> {
   const config = readConfigOrExit();
   const logger = pino({ level: config.logLevel });
   if (!config.databaseUrl) logger.info(`Starting embedded PostgreSQL in ${config.dataDir}`);
-  const database = await openDatabase(config.databaseUrl, config.dataDir, (line) =>
-    logger.debug({ component: 'embedded-postgres' }, line),
+  const database = await openDatabase(
+    { url: config.databaseUrl, migrationUrl: config.databaseMigrationUrl },
+    config.dataDir,
+    (line) => logger.debug({ component: 'embedded-postgres' }, line),
   );
   try {
-    await migrateLedgerDatabase(database.url, Boolean(config.eventStoreConnectionString));
+    await migrateLedgerDatabase(database, Boolean(config.eventStoreConnectionString));
     const app = await createLedgerApp({ config, databaseUrl: database.url, logger });
     await app.listen(config.port, config.host);
     logger.info(`Ledger API listening on http://${config.host}:${config.port} (OpenAPI at /docs)`);

@@ -1,3 +1,5 @@
+export * from './database-roles';
+export * from './embedded-passwords';
 export * from './embedded-postgres';
 export * from './migrations';
 export * from './pool';

@@ -6,6 +6,7 @@ describe('loadConfig', () => {
       port: 3000,
       host: '127.0.0.1',
       databaseUrl: undefined,
+      databaseMigrationUrl: undefined,
       dataDir: './.ledger-data',
       eventStoreConnectionString: undefined,
       logLevel: 'info',
@@ -38,6 +39,7 @@ describe('loadConfig', () => {
     ['PORT', '70000'],
     ['PORT', ''],
     ['DATABASE_URL', 'mysql://x'],
+    ['DATABASE_MIGRATION_URL', 'mysql://x'],
     ['EVENTSTORE_CONNECTION_STRING', 'http://x'],
     ['LOG_LEVEL', 'loud'],
     ['LEDGER_DATA_DIR', ''],
@@ -97,5 +99,13 @@ describe('loadConfig', () => {
   it('refuses BANK_URL without the secret the bank signs with, and a minimum delay above the maximum', () => {
     expect(() => loadConfig({ BANK_URL: 'http://bank:4000' })).toThrow(/BANK_WEBHOOK_SECRET/);
     expect(() => loadConfig({ BANK_MIN_DELAY_MS: '500', BANK_MAX_DELAY_MS: '100' })).toThrow(/BANK_MIN_DELAY_MS/);
+  });
+
+  it('takes an owner role for migrations only beside DATABASE_URL', () => {
+    const owner = 'postgres://owner:p@db:5432/ledger';
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://app:p@db:5432/ledger', DATABASE_MIGRATION_URL: owner }),
+    ).toMatchObject({ databaseMigrationUrl: owner });
+    expect(() => loadConfig({ DATABASE_MIGRATION_URL: owner })).toThrow(/DATABASE_MIGRATION_URL needs DATABASE_URL/);
   });
 });

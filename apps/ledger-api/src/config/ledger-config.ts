@@ -37,6 +37,10 @@ class Environment {
   DATABASE_URL?: string;
 
   @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_MIGRATION_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_MIGRATION_URL?: string;
+
+  @IsOptional()
   @IsString()
   @IsNotEmpty()
   LEDGER_DATA_DIR: string = './.ledger-data';
@@ -189,6 +193,8 @@ export interface LedgerConfig {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** The owner role that migrates the event store and grants the app's role its share; unset: `databaseUrl` migrates. */
+  databaseMigrationUrl: string | undefined;
   dataDir: string;
   eventStoreConnectionString: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -241,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
     Object.keys(new Environment())
       .concat(
         'DATABASE_URL',
+        'DATABASE_MIGRATION_URL',
         'EVENTSTORE_CONNECTION_STRING',
         'LEDGER_ADMIN_API_KEY',
         'BANK_URL',
@@ -261,6 +268,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
   if (parsed.BANK_MIN_DELAY_MS > parsed.BANK_MAX_DELAY_MS) {
     throw new ConfigError('Invalid configuration: BANK_MIN_DELAY_MS must not exceed BANK_MAX_DELAY_MS');
   }
+  if (parsed.DATABASE_MIGRATION_URL && !parsed.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration: DATABASE_MIGRATION_URL needs DATABASE_URL (the embedded PostgreSQL makes its own roles)',
+    );
+  }
   if (parsed.BANK_URL && !parsed.BANK_WEBHOOK_SECRET) {
     throw new ConfigError(
       'Invalid configuration: BANK_WEBHOOK_SECRET must be set when BANK_URL is (the bank signs with it)',
@@ -276,6 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
     port: parsed.PORT,
     host: parsed.HOST,
     databaseUrl: parsed.DATABASE_URL,
+    databaseMigrationUrl: parsed.DATABASE_MIGRATION_URL,
     dataDir: parsed.LEDGER_DATA_DIR,
     eventStoreConnectionString: parsed.EVENTSTORE_CONNECTION_STRING,
     logLevel: parsed.LOG_LEVEL,
