@@ -33,15 +33,22 @@ export interface Keyset {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BASE64URL = /^[A-Za-z0-9_-]{1,200}$/;
 
-/** The keyset of a nextCursor; anything that is not exactly what toPage writes → 400 invalid_cursor. */
-export function decodeCursor(cursor: string | undefined): Keyset | undefined {
+const isUuid = (id: string) => UUID.test(id);
+
+/**
+ * The keyset of a nextCursor; anything that is not exactly what toPage writes, with an id of the
+ * kind the list pages by (a UUID unless `isId` says otherwise) → 400 invalid_cursor.
+ */
+export function decodeCursor(cursor: string | undefined, isId: (id: string) => boolean = isUuid): Keyset | undefined {
   if (cursor === undefined) return undefined;
-  const keyset = BASE64URL.test(cursor) ? parseKeyset(Buffer.from(cursor, 'base64url').toString('utf8')) : undefined;
+  const keyset = BASE64URL.test(cursor)
+    ? parseKeyset(Buffer.from(cursor, 'base64url').toString('utf8'), isId)
+    : undefined;
   if (!keyset) throw new ApiError(400, 'invalid_cursor', 'The cursor is not a nextCursor from a previous page.');
   return keyset;
 }
 
-function parseKeyset(json: string): Keyset | undefined {
+function parseKeyset(json: string, isId: (id: string) => boolean): Keyset | undefined {
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -50,7 +57,7 @@ function parseKeyset(json: string): Keyset | undefined {
   }
   if (typeof value !== 'object' || value === null || Object.keys(value).length !== 2) return undefined;
   const { createdAt, id } = value as Record<string, unknown>;
-  return isIsoInstant(createdAt) && typeof id === 'string' && UUID.test(id) ? { createdAt, id } : undefined;
+  return isIsoInstant(createdAt) && typeof id === 'string' && isId(id) ? { createdAt, id } : undefined;
 }
 
 /** Rows fetched with limit + 1: the extra row only says another page exists. */

@@ -9,13 +9,12 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { isUUID } from 'class-validator';
 import type { Request } from 'express';
 import { randomBytes } from 'node:crypto';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { commandContext } from '../../http/command-context.http';
 import { ApiError, ErrorResponse } from '../../http/api-error';
-import { decodeCursor, Keyset, Page, PageQuery, toPage } from '../../http/pagination';
+import { decodeCursor, Page, PageQuery, toPage } from '../../http/pagination';
 import { ShownOnce } from '../../idempotency/idempotency.interceptor';
 import { newEntityId } from '../../shared/command-context';
 import { WebhookDeliveryWorker } from '../delivery/webhook-delivery.worker';
@@ -33,13 +32,6 @@ import { DeliveryAttemptRow, WebhookEndpointRow, WebhookEndpointsStore } from '.
 import { WebhookTargetPolicy } from './webhook-target-policy';
 
 const isAttemptId = (id: string) => /^\d{1,18}$/.test(id);
-
-/** A list cursor whose id is of the kind the list pages by; any other is refused, never sent to SQL. */
-function decodeKeyset(cursor: string | undefined, isId: (id: string) => boolean): Keyset | undefined {
-  const keyset = decodeCursor(cursor);
-  if (keyset && !isId(keyset.id)) throw new ApiError(400, 'invalid_cursor', 'The cursor is not one this API issued.');
-  return keyset;
-}
 
 const notFound = () => new ApiError(404, 'not_found', 'No such webhook endpoint.');
 
@@ -95,11 +87,7 @@ export class WebhookEndpointsController {
     @Query() query: PageQuery,
     @CurrentPrincipal() principal: Principal,
   ): Promise<Page<WebhookEndpointResponse>> {
-    const rows = await this.endpoints.list(
-      principal,
-      decodeKeyset(query.cursor, (id) => isUUID(id)),
-      query.limit,
-    );
+    const rows = await this.endpoints.list(principal, decodeCursor(query.cursor), query.limit);
     return toPage(rows, query.limit, toEndpoint);
   }
 
@@ -161,7 +149,7 @@ export class WebhookEndpointsController {
     @Query() query: PageQuery,
     @CurrentPrincipal() principal: Principal,
   ): Promise<Page<DeliveryAttemptResponse>> {
-    const after = decodeKeyset(query.cursor, isAttemptId);
+    const after = decodeCursor(query.cursor, isAttemptId);
     await this.visible(endpointId, principal);
     return toPage(await this.endpoints.attempts(endpointId, after, query.limit), query.limit, toAttempt);
   }

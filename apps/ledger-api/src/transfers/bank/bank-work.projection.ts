@@ -44,12 +44,13 @@ const later = (at: string, ms: number) => new Date(Date.parse(at) + ms).toISOStr
  * The bank work queue, from the transfers' events: a transfer requested (or retried by an
  * operator) is due for dispatch at once; one sent is due for a status query after
  * `statusQueryAfterMs` unless its outcome arrives first; parked and settled ones wait for nobody.
+ * A work queue rather than a read model: the dispatcher keeps its schedule in the same rows, so it
+ * names no tables and is never rebuilt (the events alone cannot say how often a call was tried).
  */
 export function bankWorkProjection(statusQueryAfterMs: number): Projection {
   return {
     kind: 'projection',
     name: 'bank-work',
-    tables: ['bank_work'],
     async apply(events: readonly RecordedEvent[], client: PoolClient) {
       const transfers = events
         .filter((event) => event.streamName.startsWith('deposit-') || event.streamName.startsWith('withdrawal-'))
