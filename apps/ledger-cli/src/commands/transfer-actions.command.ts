@@ -8,6 +8,11 @@ interface Transfer {
   failureReason: string | null;
 }
 
+/** Operator actions say why. */
+interface ReasonOptions extends OutputOptions {
+  reason?: string;
+}
+
 const describe = (transfer: Transfer) =>
   `transfer ${transfer.id}: ${transfer.status}${transfer.failureReason ? ` (${transfer.failureReason})` : ''}`;
 
@@ -21,19 +26,23 @@ export class TransfersRetryCommand extends CommandRunner {
     super();
   }
 
-  async run([transferId]: string[], options: OutputOptions): Promise<void> {
-    const transfer = await this.ledger.post<Transfer>(`/transfers/${encodeURIComponent(transferId)}/retry`, {});
+  async run([transferId]: string[], options: ReasonOptions): Promise<void> {
+    const transfer = await this.ledger.post<Transfer>(
+      `/transfers/${encodeURIComponent(transferId)}/retry`,
+      options.reason ? { reason: options.reason } : {},
+    );
     print(options, transfer, () => describe(transfer));
+  }
+
+  @Option({ flags: '--reason <text>', description: 'why, for the record' })
+  reason(value: string): string {
+    return value;
   }
 
   @Option(JSON_OPTION)
   json(): boolean {
     return true;
   }
-}
-
-interface CancelOptions extends OutputOptions {
-  reason?: string;
 }
 
 @Command({
@@ -46,7 +55,7 @@ export class TransfersCancelCommand extends CommandRunner {
     super();
   }
 
-  async run([transferId]: string[], options: CancelOptions): Promise<void> {
+  async run([transferId]: string[], options: ReasonOptions): Promise<void> {
     if (!options.reason) throw new CliError('Say why with --reason "<text>".');
     const transfer = await this.ledger.post<Transfer>(`/transfers/${encodeURIComponent(transferId)}/cancel`, {
       reason: options.reason,

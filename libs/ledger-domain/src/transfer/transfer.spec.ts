@@ -115,16 +115,18 @@ describe('Transfer', () => {
     it('is sent again when an operator retries it, and only then', () => {
       const retried: TransferEvent = {
         type: 'TransferRetryRequested',
-        data: { transferId, requestedBy: 'u-admin', at: AT },
+        data: { transferId, requestedBy: 'u-admin', reason: 'bank fixed', at: AT },
       };
-      spec(reach.parked).when({ type: 'RetryTransfer', requestedBy: 'u-admin' }).then([retried]);
+      spec(reach.parked).when({ type: 'RetryTransfer', requestedBy: 'u-admin', reason: 'bank fixed' }).then([retried]);
       expect(stateAfter([...reach.parked, retried])).toMatchObject({
         status: 'pending',
         sentToBank: false,
         parkedReason: null,
       });
       for (const status of ['pending', 'processing', 'succeeded', 'failed'] as const) {
-        spec(reach[status]).when({ type: 'RetryTransfer', requestedBy: 'u-admin' }).thenFails('invalid_transfer_state');
+        spec(reach[status])
+          .when({ type: 'RetryTransfer', requestedBy: 'u-admin', reason: 'bank fixed' })
+          .thenFails('invalid_transfer_state');
       }
     });
 

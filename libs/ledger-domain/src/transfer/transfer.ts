@@ -25,7 +25,10 @@ export type TransferEvent =
     }
   | { type: 'TransferSentToBank'; data: { transferId: string; at: string } }
   | { type: 'TransferParked'; data: { transferId: string; reason: string; attempts: number; at: string } }
-  | { type: 'TransferRetryRequested'; data: { transferId: string; requestedBy: string; at: string } }
+  | {
+      type: 'TransferRetryRequested';
+      data: { transferId: string; requestedBy: string; reason: string | null; at: string };
+    }
   | {
       type: 'BankCallbackReceived';
       data: {
@@ -83,7 +86,7 @@ export type TransferCommand =
   | { type: 'HandleBankCallback'; eventId: string; callbackType: CallbackType; failureReason?: string }
   | { type: 'FailTransfer'; reason: string }
   | { type: 'ParkTransfer'; reason: string; attempts: number }
-  | { type: 'RetryTransfer'; requestedBy: string }
+  | { type: 'RetryTransfer'; requestedBy: string; reason: string | null }
   | { type: 'CancelTransfer'; reason: string; cancelledBy: string }
   | { type: 'ResolveReview'; eventId: string; decision: ReviewDecision; note: string; resolvedBy: string };
 
@@ -214,7 +217,10 @@ export function decideTransfer(
       if (state.status !== 'parked') {
         return reject('invalid_transfer_state', `A ${state.status} transfer cannot be sent again.`);
       }
-      return accept({ type: 'TransferRetryRequested', data: { transferId, requestedBy: command.requestedBy, at } });
+      return accept({
+        type: 'TransferRetryRequested',
+        data: { transferId, requestedBy: command.requestedBy, reason: command.reason, at },
+      });
     case 'CancelTransfer':
       // The bank may be moving money already on a transfer it was sent: only its answer settles it.
       if (state.status !== 'parked' && !(state.status === 'pending' && !state.sentToBank)) {

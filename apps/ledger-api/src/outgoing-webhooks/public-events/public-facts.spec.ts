@@ -89,7 +89,7 @@ describe('publicFactsOf', () => {
     const facts = factsOfStream(`withdrawal-${transferId}`, [
       requested('withdrawal'),
       { type: 'TransferParked', data: { transferId, reason: 'bank refused the transfer with 400', attempts: 1, at } },
-      { type: 'TransferRetryRequested', data: { transferId, requestedBy: 'admin', at } },
+      { type: 'TransferRetryRequested', data: { transferId, requestedBy: 'admin', reason: null, at } },
       { type: 'TransferFailed', data: { transferId, reason: 'account_closed', at } },
       {
         type: 'TransferFlaggedForReview',

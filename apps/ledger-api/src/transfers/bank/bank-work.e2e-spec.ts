@@ -66,10 +66,10 @@ describe('bank work: a transfer the bank refuses', () => {
     expect((await api.get('/api/v1/admin/transfers?status=parked', customer.apiKey)).status).toBe(403);
 
     refusedAccounts.delete(bad);
-    const retried = await admin(`${refused}/retry`, 'retry-1');
+    const retried = await admin(`${refused}/retry`, 'retry-1', { reason: 'bank fixed' });
     expect(retried.status).toBe(202);
     expect(retried.body).toMatchObject({ id: refused, status: 'pending' });
-    const again = await admin(`${refused}/retry`, 'retry-1');
+    const again = await admin(`${refused}/retry`, 'retry-1', { reason: 'bank fixed' });
     expect(again.status).toBe(202);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     await reaches(refused, 'succeeded');
@@ -80,6 +80,8 @@ describe('bank work: a transfer the bank refuses', () => {
     const types = stream.body.events.map((event: { type: string }) => event.type);
     expect(types.filter((type: string) => type === 'TransferParked')).toHaveLength(1);
     expect(types.filter((type: string) => type === 'TransferRetryRequested')).toHaveLength(1);
+    const retryEvent = stream.body.events.find((event: { type: string }) => event.type === 'TransferRetryRequested');
+    expect(retryEvent.data).toMatchObject({ reason: 'bank fixed', requestedBy: expect.any(String) });
     expect((await admin(`${refused}/retry`, 'retry-2')).body.error).toBe('invalid_transfer_state');
   });
 

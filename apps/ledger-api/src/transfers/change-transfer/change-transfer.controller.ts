@@ -6,6 +6,7 @@ import {
   ApiConflictResponse,
   ApiOkResponse,
   ApiProperty,
+  ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
@@ -14,6 +15,7 @@ import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import { ErrorResponse } from '../../http/api-error';
 import { uuidParam } from '../../http/validation.pipe';
 import { commandContext } from '../../http/command-context.http';
+import { OptionalButNotNull } from '../../http/optional';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { TransferResponse } from '../transfer.response';
 import { ChangeTransferCommand, TransferChange } from './change-transfer.handler';
@@ -25,7 +27,13 @@ class CancelTransferDto {
   reason!: string;
 }
 
-class EmptyDto {}
+class RetryTransferDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 500, description: 'Why, for the record.' })
+  @OptionalButNotNull()
+  @IsString()
+  @Length(1, 500)
+  reason?: string;
+}
 
 /** Operator actions on a transfer the bank work could not finish: send it again, or cancel it. */
 @ApiTags('admin')
@@ -41,12 +49,12 @@ export class ChangeTransferController {
   @ApiConflictResponse({ type: ErrorResponse, description: 'invalid_transfer_state: only a parked transfer' })
   retry(
     @Param('transferId', uuidParam('transferId')) transferId: string,
-    @Body() _body: EmptyDto,
+    @Body() body: RetryTransferDto,
     @CurrentPrincipal() principal: Principal,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.change(transferId, { type: 'retry' }, principal, request, response);
+    return this.change(transferId, { type: 'retry', reason: body.reason ?? null }, principal, request, response);
   }
 
   @Post('cancel')

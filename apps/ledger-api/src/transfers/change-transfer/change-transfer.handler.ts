@@ -28,7 +28,7 @@ import { toTransferResponse } from '../transfer.view';
  */
 export type TransferChange =
   | { type: 'park'; reason: string; attempts: number }
-  | { type: 'retry' }
+  | { type: 'retry'; reason: string | null }
   | { type: 'cancel'; reason: string }
   | { type: 'resolve'; eventId: string; decision: ReviewDecision; note: string };
 
@@ -119,7 +119,7 @@ function toDomainCommand(
     case 'park':
       return { type: 'ParkTransfer', reason: change.reason, attempts: change.attempts };
     case 'retry':
-      return { type: 'RetryTransfer', requestedBy: userId };
+      return { type: 'RetryTransfer', requestedBy: userId, reason: change.reason };
     case 'cancel':
       return { type: 'CancelTransfer', reason: change.reason, cancelledBy: userId };
     case 'resolve':
