@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { BankSimulator } from '@ledger/bank-simulator';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
-import { benchDatabase, percentile, startBenchLedger } from './bench-database';
+import { benchDatabase, startBenchLedger } from './bench-database';
+import { percentile } from './measure';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RATES = (process.env.BENCH_RATES ?? '100,250,500').split(',').map(Number);

@@ -15,6 +15,7 @@ import {
 } from '@ledger/database';
 import { loadConfig } from '../apps/ledger-api/src/config/ledger-config';
 import { createLedgerApp } from '../apps/ledger-api/src/ledger-app';
+import { measure } from './measure';
 
 export interface BenchDatabase extends DatabaseUrls {
   /** As the owner role, which migrates the event store. */
@@ -64,35 +65,6 @@ export async function benchDatabase(): Promise<BenchDatabase> {
 function chmodded(dir: string): string {
   chmodSync(dir, 0o755);
   return dir;
-}
-
-export function percentile(sortedMs: readonly number[], p: number): number {
-  if (sortedMs.length === 0) return 0;
-  return sortedMs[Math.min(sortedMs.length - 1, Math.floor((p / 100) * sortedMs.length))];
-}
-
-/** Runs `total` operations over `concurrency` workers; returns ops/s and p50/p99 latency in ms. */
-export async function measure(
-  total: number,
-  concurrency: number,
-  operation: (index: number) => Promise<unknown>,
-): Promise<{ perSecond: number; p50: number; p99: number }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const index = next++;
-        const begin = performance.now();
-        await operation(index);
-        latencies.push(performance.now() - begin);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { perSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
 /** Single-row INSERTs into a scratch table of the same database: the floor every write path is compared with. */

@@ -4,13 +4,15 @@
  * and 16 writers, stream reads/s, and $all catch-up events/s.
  */
 import { dumbo } from '@event-driven-io/dumbo';
+import { isExpectedVersionConflictError } from '@event-driven-io/emmett';
 import { getPostgreSQLEventStore, readMessagesBatch } from '@event-driven-io/emmett-postgresql';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { Pool } from 'pg';
 import { DatabaseUrls, migrateDatabase } from '@ledger/database';
 import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@ledger/event-store';
-import { benchDatabase, measure } from './bench-database';
+import { benchDatabase } from './bench-database';
+import { measure, Measured } from './measure';
 
 const POOL_SIZE = 20;
 const STREAMS = 1_000;
@@ -24,6 +26,8 @@ interface Contender {
   /** Reads all of $all from the start in batches; returns how many events it saw. */
   catchUp(): Promise<number>;
   close(): Promise<void>;
+  /** Failures its own semantics say to try again. */
+  retryable?: (error: unknown) => boolean;
 }
 
 const payload = (index: number) => ({ accountId: randomUUID(), amount: String(1_000 + index), currency: 'EUR' });
@@ -71,6 +75,8 @@ function emmett(url: string): Contender {
   return {
     name: 'Emmett',
     prepare: () => store.schema.migrate(),
+    // Two writers creating one stream at once: Emmett reports a version conflict, to be retried.
+    retryable: isExpectedVersionConflictError,
     append: (streamName, count) =>
       store.appendToStream(
         streamName,
@@ -107,8 +113,21 @@ async function main(): Promise<void> {
   for (const contender of contenders) await contender.prepare();
 
   const rows: Row[] = [];
+  const failures: string[] = [];
   const record = (metric: string, values: number[], higherIsBetter = true) =>
     rows.push({ metric, values, higherIsBetter });
+  /** Failed operations beside the figures, and what the last one said, below the table. */
+  const recordFailures = (metric: string, measured: Measured[]) => {
+    if (measured.every((result) => result.errors === 0)) return;
+    record(
+      metric,
+      measured.map((result) => result.errors),
+      false,
+    );
+    measured.forEach((result, index) => {
+      if (result.lastError) failures.push(`${contenders[index].name}, ${metric}: ${result.lastError}`);
+    });
+  };
   const streamsOf = (contender: Contender, scenario: string) =>
     Array.from({ length: STREAMS }, (_, index) => `bench${contender.name}${scenario}-${index}`);
 
@@ -121,12 +140,16 @@ async function main(): Promise<void> {
       const order = scenario++ % 2 === 0 ? contenders : [...contenders].reverse();
       for (const contender of order) {
         const streams = streamsOf(contender, `${eventsPerAppend}x${writers}`);
-        await measure(200, writers, (index) =>
-          contender.append(`warm${contender.name}-${index % 50}`, eventsPerAppend),
+        const retry = { retryable: contender.retryable };
+        await measure(
+          200,
+          writers,
+          (index) => contender.append(`warm${contender.name}-${index % 50}`, eventsPerAppend),
+          retry,
         );
         results.set(
           contender,
-          await measure(total, writers, (index) => contender.append(streams[index % STREAMS], eventsPerAppend)),
+          await measure(total, writers, (index) => contender.append(streams[index % STREAMS], eventsPerAppend), retry),
         );
       }
       const measured = contenders.map((contender) => results.get(contender)!);
@@ -145,36 +168,50 @@ async function main(): Promise<void> {
         measured.map((result) => result.p99),
         false,
       );
+      recordFailures(`${label}: failed appends`, measured);
     }
   }
 
   const reads = [];
   for (const contender of contenders) {
     const streams = streamsOf(contender, '10x16');
-    reads.push(await measure(READS, 16, (index) => contender.readStream(streams[index % STREAMS])));
+    reads.push(
+      await measure(READS, 16, (index) => contender.readStream(streams[index % STREAMS]), {
+        retryable: contender.retryable,
+      }),
+    );
   }
   record(
     'stream reads/s (16 readers, ~60-event streams)',
     reads.map((result) => result.perSecond),
   );
+  recordFailures('stream reads: failed', reads);
 
   const catchUps = [];
   for (const contender of contenders) {
     const started = performance.now();
-    const events = await contender.catchUp();
+    // A catch-up that fails gives no figure (NaN, shown as "—") rather than no table.
+    const events = await contender.catchUp().catch((error: Error) => {
+      failures.push(`${contender.name} $all catch-up: ${error.message}`);
+      return Number.NaN;
+    });
     catchUps.push(events / ((performance.now() - started) / 1000));
   }
   record('$all catch-up events/s', catchUps);
 
-  const format = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2));
+  const format = (value: number) =>
+    Number.isNaN(value) ? '—' : value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2);
   console.log(`\nEvent store benchmark — ${database.server}, ${cpus().length} cores, Node ${process.version}\n`);
   console.log('| metric | ours | Emmett | ours/Emmett |');
   console.log('|---|---:|---:|---:|');
   for (const row of rows) {
     const [mine, theirs] = row.values;
     const ratio = row.higherIsBetter ? mine / theirs : theirs / mine;
-    console.log(`| ${row.metric} | ${format(mine)} | ${format(theirs)} | ${ratio.toFixed(2)}× |`);
+    const shown = Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '—';
+    console.log(`| ${row.metric} | ${format(mine)} | ${format(theirs)} | ${shown} |`);
   }
+  if (failures.length > 0)
+    console.log(`\nFailures (counted, not fatal):\n${failures.map((line) => `- ${line}`).join('\n')}`);
   const headline = rows.find((row) => row.metric === '1-event appends, 16 writers: appends/s')!;
   const [mine, theirs] = headline.values;
   console.log(

@@ -11,7 +11,8 @@ import { accountStreamName } from '@ledger/ledger-domain';
 import { DemoUser, seedRequests } from '../apps/ledger-api/src/demo/demo-seed';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
 import { deterministicUuid } from '../apps/ledger-api/src/shared/deterministic-id';
-import { benchDatabase, cpuMeter, measure, printTable, rawInsertRows, startBenchLedger } from './bench-database';
+import { benchDatabase, cpuMeter, printTable, rawInsertRows, startBenchLedger } from './bench-database';
+import { measure } from './measure';
 
 const DURATION_SECONDS = 10;
 const PAYERS = 1_000;

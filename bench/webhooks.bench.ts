@@ -11,7 +11,8 @@ import { DemoUser, seedRequests } from '../apps/ledger-api/src/demo/demo-seed';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
 import { deterministicUuid } from '../apps/ledger-api/src/shared/deterministic-id';
-import { benchDatabase, cpuMeter, measure, percentile, startBenchLedger } from './bench-database';
+import { benchDatabase, cpuMeter, startBenchLedger } from './bench-database';
+import { measure, percentile } from './measure';
 
 const ENDPOINTS = 10;
 const LATENCY_PAYMENTS = 200;
