@@ -7,7 +7,14 @@ import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
-import { benchDatabase, printTable, rawInsertRows, startBenchLedger } from './bench-database';
+import {
+  benchDatabase,
+  demoEurAccount,
+  printTable,
+  rawInsertRows,
+  runBenchmark,
+  startBenchLedger,
+} from './bench-database';
 
 const DURATION_SECONDS = 10;
 const ALICE = 'lk_demo_alice_customer_key_0001';
@@ -17,11 +24,7 @@ async function main(): Promise<void> {
   await migrateLedgerDatabase(database, false);
   const { app, baseUrl } = await startBenchLedger(database.url, { LEDGER_SEED_DEMO: 'true' });
 
-  const accounts = await waitFor(async () => {
-    const response = await fetch(`${baseUrl}/api/v1/accounts`, { headers: { authorization: `Bearer ${ALICE}` } });
-    const body = (await response.json()) as { data?: { id: string; currency: string }[] };
-    return body.data?.find((account) => account.currency === 'EUR');
-  });
+  const accounts = await demoEurAccount(baseUrl, ALICE);
 
   const rows: string[] = [];
   for (const connections of [16, 64]) {
@@ -61,19 +64,4 @@ async function main(): Promise<void> {
   );
 }
 
-async function waitFor<T>(check: () => Promise<T | undefined>): Promise<T> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const result = await check().catch(() => undefined);
-    if (result) return result;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the demo account never appeared');
-}
-
-main().then(
-  () => process.exit(0),
-  (error: Error) => {
-    console.error(`benchmark failed: ${error.message}`);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

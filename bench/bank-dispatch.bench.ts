@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { BankSimulator } from '@ledger/bank-simulator';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
-import { benchDatabase, startBenchLedger } from './bench-database';
+import { benchDatabase, demoEurAccount, runBenchmark, startBenchLedger } from './bench-database';
 import { percentile } from './measure';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -37,12 +37,7 @@ async function main(): Promise<void> {
   });
   baseUrl = ledger.baseUrl;
   const headers = { authorization: `Bearer ${ALICE}` };
-  const account = await waitFor(async () => {
-    const body = (await (await fetch(`${baseUrl}/api/v1/accounts`, { headers })).json()) as {
-      data?: { id: string; currency: string }[];
-    };
-    return body.data?.find((candidate) => candidate.currency === 'EUR');
-  });
+  const account = await demoEurAccount(baseUrl, ALICE);
 
   const rows: string[] = [];
   for (const rate of RATES) {
@@ -108,19 +103,4 @@ async function main(): Promise<void> {
   rows.forEach((row) => console.log(row));
 }
 
-async function waitFor<T>(check: () => Promise<T | undefined>): Promise<T> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const result = await check().catch(() => undefined);
-    if (result) return result;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the demo account never appeared');
-}
-
-main().then(
-  () => process.exit(0),
-  (error: Error) => {
-    console.error(`benchmark failed: ${error.message}`);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -142,3 +142,26 @@ export function cpuMeter() {
     },
   };
 }
+
+/** The demo user's EUR account once the demo seed has made it (the ledger seeds it at start). */
+export async function demoEurAccount(baseUrl: string, apiKey: string): Promise<{ id: string }> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const response = await fetch(`${baseUrl}/api/v1/accounts`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const body = (await response.json().catch(() => ({}))) as { data?: { id: string; currency: string }[] };
+    const account = body.data?.find((candidate) => candidate.currency === 'EUR');
+    if (account) return account;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the demo account never appeared');
+}
+
+/** Runs a benchmark's main and exits 0, or 1 with one line saying why it could not run. */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: Error) => {
+      console.error(`benchmark failed: ${error.message}`);
+      process.exit(1);
+    },
+  );
+}

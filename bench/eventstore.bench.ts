@@ -11,7 +11,7 @@ import { cpus } from 'node:os';
 import { Pool } from 'pg';
 import { DatabaseUrls, migrateDatabase } from '@ledger/database';
 import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@ledger/event-store';
-import { benchDatabase } from './bench-database';
+import { benchDatabase, runBenchmark } from './bench-database';
 import { measure, Measured } from './measure';
 
 const POOL_SIZE = 20;
@@ -222,7 +222,4 @@ async function main(): Promise<void> {
   await database.close();
 }
 
-main().catch((error: Error) => {
-  console.error(`benchmark failed: ${error.message}`);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -11,7 +11,7 @@ import { accountStreamName } from '@ledger/ledger-domain';
 import { DemoUser, seedRequests } from '../apps/ledger-api/src/demo/demo-seed';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
 import { deterministicUuid } from '../apps/ledger-api/src/shared/deterministic-id';
-import { benchDatabase, cpuMeter, printTable, rawInsertRows, startBenchLedger } from './bench-database';
+import { benchDatabase, cpuMeter, printTable, rawInsertRows, runBenchmark, startBenchLedger } from './bench-database';
 import { measure } from './measure';
 
 const DURATION_SECONDS = 10;
@@ -149,10 +149,4 @@ async function caughtUp(baseUrl: string, store: EventStore, apiKey: string): Pro
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: Error) => {
-    console.error(`benchmark failed: ${error.message}`);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -13,7 +13,7 @@ import { accountsProjection } from '../apps/ledger-api/src/accounts/accounts.pro
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
 import { journalProjection } from '../apps/ledger-api/src/journal/journal.projection';
 import { appendAccountHistories } from './account-history';
-import { benchDatabase } from './bench-database';
+import { benchDatabase, runBenchmark } from './bench-database';
 
 const EVENTS = Number(process.env.BENCH_REBUILD_EVENTS ?? 1_000_000);
 const EVENTS_PER_ACCOUNT = 500;
@@ -71,7 +71,4 @@ async function main(): Promise<void> {
   await database.close();
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -11,7 +11,7 @@ import { DemoUser, seedRequests } from '../apps/ledger-api/src/demo/demo-seed';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
 import { deterministicUuid } from '../apps/ledger-api/src/shared/deterministic-id';
-import { benchDatabase, cpuMeter, startBenchLedger } from './bench-database';
+import { benchDatabase, cpuMeter, runBenchmark, startBenchLedger } from './bench-database';
 import { measure, percentile } from './measure';
 
 const ENDPOINTS = 10;
@@ -135,10 +135,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (error: Error) => {
-    console.error(`benchmark failed: ${error.message}`);
-    process.exit(1);
-  },
-);
+runBenchmark(main);
