@@ -11,7 +11,7 @@ import { benchDatabase, demoEurAccount, runBenchmark, startBenchLedger } from '.
 import { percentile } from './measure';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const RATES = (process.env.BENCH_RATES ?? '100,250,500').split(',').map(Number);
+const RATES = (process.env.BENCH_RATES ?? '25,50,100,500').split(',').map(Number);
 const DRAIN_MS = 30_000;
 const MAX_IN_FLIGHT = 256;
 const ALICE = 'lk_demo_alice_customer_key_0001';
@@ -42,6 +42,8 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   for (const rate of RATES) {
     const sent = new Map<string, number>();
+    /** When the 202 came back: the transfer was committed by then. */
+    const answered = new Map<string, number>();
     let inFlight = 0;
     let refused = 0;
     let failed = 0;
@@ -61,8 +63,10 @@ async function main(): Promise<void> {
             async (response) => {
               inFlight -= 1;
               const body = (await response.json()) as { id?: string };
-              if (response.status === 202 && body.id) sent.set(body.id, at);
-              else refused += 1;
+              if (response.status === 202 && body.id) {
+                sent.set(body.id, at);
+                answered.set(body.id, performance.now());
+              } else refused += 1;
             },
             () => {
               failed += 1;
@@ -84,9 +88,14 @@ async function main(): Promise<void> {
       .flatMap(([id, at]) => (arrived.has(id) ? [arrived.get(id)! - at] : []))
       .sort((a, b) => a - b);
     const missing = sent.size - latencies.length;
+    // From the answer: the hand-off alone, without the request's own queueing in a saturated API.
+    const afterAnswer = [...answered]
+      .flatMap(([id, at]) => (arrived.has(id) ? [Math.max(0, arrived.get(id)! - at)] : []))
+      .sort((a, b) => a - b);
     rows.push(
       `| ${rate}/s asked | ${Math.round(asked / requestSeconds)}/s | ${latencies.length} of ${asked} | ` +
         `${Math.round(percentile(latencies, 50))} ms | ${Math.round(percentile(latencies, 99))} ms | ` +
+        `${Math.round(percentile(afterAnswer, 50))} ms | ${Math.round(percentile(afterAnswer, 99))} ms | ` +
         `${refused + failed + missing} (${refused} refused, ${failed} errors, ${missing} never reached the bank) |`,
     );
   }
@@ -98,8 +107,8 @@ async function main(): Promise<void> {
     `\nBank hand-off — ${database.server}, ${cpus().length} cores, Node ${process.version}, ${SECONDS} s per rate.\n` +
       'Deposits of 1 to one demo account; latency is from the request leaving the client to the bank taking it.\n',
   );
-  console.log('| load | requested | reached the bank | p50 | p99 | failures |');
-  console.log('|---|---:|---:|---:|---:|---:|');
+  console.log('| load | requested | reached the bank | request → bank p50 | p99 | 202 → bank p50 | p99 | failures |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   rows.forEach((row) => console.log(row));
 }
 
