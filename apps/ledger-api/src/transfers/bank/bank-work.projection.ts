@@ -68,6 +68,20 @@ export function bankWorkProjection(statusQueryAfterMs: number): Projection {
   };
 }
 
+/** A transfer to send from `at` on, with a fresh retry budget: requested, or retried by an operator. */
+function dueForDispatch(at: string) {
+  return {
+    status: 'awaiting_dispatch' as const,
+    attempts: 0,
+    last_error: null,
+    next_attempt_at: at,
+    dispatch_since: at,
+    sent_at: null,
+    parked_reason: null,
+    updated_at: at,
+  };
+}
+
 function project(event: TransferEvent, rows: RowBatch<BankWorkRow>, statusQueryAfterMs: number): void {
   const { transferId, at } = event.data;
   switch (event.type) {
@@ -79,15 +93,8 @@ function project(event: TransferEvent, rows: RowBatch<BankWorkRow>, statusQueryA
         account_id: accountId,
         amount,
         currency,
-        status: 'awaiting_dispatch',
-        attempts: 0,
-        last_error: null,
-        next_attempt_at: at,
-        dispatch_since: at,
-        sent_at: null,
-        parked_reason: null,
+        ...dueForDispatch(at),
         created_at: at,
-        updated_at: at,
       });
       return;
     }
@@ -108,16 +115,7 @@ function project(event: TransferEvent, rows: RowBatch<BankWorkRow>, statusQueryA
       rows.update(transferId, () => ({ status: 'parked', parked_reason: event.data.reason, updated_at: at }));
       return;
     case 'TransferRetryRequested':
-      rows.update(transferId, () => ({
-        status: 'awaiting_dispatch',
-        attempts: 0,
-        last_error: null,
-        next_attempt_at: at,
-        dispatch_since: at,
-        sent_at: null,
-        parked_reason: null,
-        updated_at: at,
-      }));
+      rows.update(transferId, () => dueForDispatch(at));
       return;
     case 'TransferSucceeded':
     case 'TransferFailed':
