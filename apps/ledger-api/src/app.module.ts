@@ -78,6 +78,7 @@ export class AppModule {
           databaseUrl,
           eventStoreConnectionString: config.eventStoreConnectionString,
           redisUrl: config.redisUrl,
+          cachedStreamStates: config.caches.streamStates,
         }),
         CoreModule.forRoot(config, clock),
         // After CoreModule: limits are per user, so its API-key guard runs first.

@@ -6,6 +6,7 @@ import { createPool, MigrationSet, prepared } from '@ledger/database';
 import { EventStore, Position, positionToString, RecordedEvent } from '@ledger/event-store';
 import { moveCheckpoint, Queryable, readCheckpoint, readCheckpoints } from './checkpoints';
 import { Consumer, Projection, Reactor } from './consumer';
+import { untilAborted } from './until-aborted';
 
 export const CONSUMER_MIGRATIONS: MigrationSet = { dir: join(__dirname, 'migrations'), table: 'consumer_migrations' };
 
@@ -227,18 +228,12 @@ async function* batches(
 ): AsyncGenerator<RecordedEvent[]> {
   const subscription = store.subscribeToAll({ after, filter: consumer.filter });
   const events = subscription[Symbol.asyncIterator]();
-  let onAbort = () => undefined as void;
-  const stopped = new Promise<'stopped'>((resolve) => {
-    onAbort = () => resolve('stopped');
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
   const nextTick = () => new Promise<'empty'>((resolve) => setImmediate(() => resolve('empty')));
   let pending = events.next();
   let batch: RecordedEvent[] = [];
   try {
     while (!signal.aborted) {
-      const next = await Promise.race(batch.length > 0 ? [pending, nextTick(), stopped] : [pending, stopped]);
+      const next = await untilAborted(batch.length > 0 ? Promise.race([pending, nextTick()]) : pending, signal);
       if (next === 'stopped') return;
       if (next === 'empty') {
         yield batch;
@@ -254,7 +249,6 @@ async function* batches(
       }
     }
   } finally {
-    signal.removeEventListener('abort', onAbort);
     // The pending read may still fail (say, on a dropped connection); nobody awaits it now.
     pending.catch(() => undefined);
     await subscription.close();

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { apiKeyStreamName, evolveUser, initialUserState, UserEvent, userStreamName } from '@ledger/ledger-domain';
+import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { loadAggregate, toDomainEvent } from '../shared/event-sourcing';
 import { ExpiringMap } from '../shared/expiring-map';
+import { LruCache } from '../shared/lru-cache';
 import { hashApiKey } from './api-key';
 import { Principal } from './principal';
 
-const CACHE_LIMIT = 10_000;
 /**
  * How long a key found nowhere is refused without asking the store again. Short, although a key
  * becomes valid only if that very key is issued later, which random 256-bit keys never are; a key
@@ -23,14 +24,20 @@ const UNKNOWN_KEY_TTL_MS = 60_000;
  */
 @Injectable()
 export class Authenticator {
-  private readonly cache = new Map<string, Principal>();
-  private readonly unknownKeys = new ExpiringMap<string, true>(CACHE_LIMIT, UNKNOWN_KEY_TTL_MS);
+  readonly principals: LruCache<string, Principal>;
+  readonly unknownKeys: ExpiringMap<string, true>;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LEDGER_CONFIG) config: LedgerConfig,
+  ) {
+    this.principals = new LruCache(config.caches.apiKeys);
+    this.unknownKeys = new ExpiringMap(config.caches.apiKeys, UNKNOWN_KEY_TTL_MS);
+  }
 
   async authenticate(apiKey: string): Promise<Principal | undefined> {
     const keyHash = hashApiKey(apiKey);
-    const cached = this.cache.get(keyHash);
+    const cached = this.principals.get(keyHash);
     if (cached) return cached;
     if (this.unknownKeys.get(keyHash)) return undefined;
     const [issued] = await this.store.readStream(apiKeyStreamName(keyHash), { maxCount: 1 });
@@ -42,8 +49,7 @@ export class Authenticator {
     const { state } = await loadAggregate(this.store, userStreamName(userId), evolveUser, initialUserState);
     if (state.status !== 'active') return undefined;
     const principal: Principal = { userId, name: state.name, role: state.role };
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    this.cache.set(keyHash, principal);
+    this.principals.set(keyHash, principal);
     return principal;
   }
 }

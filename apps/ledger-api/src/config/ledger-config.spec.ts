@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       metricsToken: undefined,
       corsOrigins: [],
       webhooks: { allowPrivateTargets: false, retryInitialMs: 10000 },
+      caches: { streamStates: 10000, apiKeys: 10000 },
     });
   });
 
@@ -72,6 +73,8 @@ describe('loadConfig', () => {
     ['AUTH_FAILURES_PER_MIN', 'lots'],
     ['METRICS_TOKEN', 'short'],
     ['METRICS_TOKEN', 'has a space in it somewhere'],
+    ['STREAM_STATE_CACHE_ENTRIES', '0'],
+    ['API_KEY_CACHE_ENTRIES', 'lots'],
     ['CORS_ORIGINS', ''],
     ['CORS_ORIGINS', '*'],
     ['CORS_ORIGINS', 'console.example.com'],

@@ -173,6 +173,20 @@ class Environment {
   @Min(10)
   @Max(3_600_000)
   WEBHOOK_RETRY_INITIAL_MS: number = 10_000;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'STREAM_STATE_CACHE_ENTRIES must be a whole number of streams' })
+  @Min(1, { message: 'STREAM_STATE_CACHE_ENTRIES must be at least 1' })
+  @Max(10_000_000)
+  STREAM_STATE_CACHE_ENTRIES: number = 10_000;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'API_KEY_CACHE_ENTRIES must be a whole number of keys' })
+  @Min(1, { message: 'API_KEY_CACHE_ENTRIES must be at least 1' })
+  @Max(10_000_000)
+  API_KEY_CACHE_ENTRIES: number = 10_000;
 }
 
 /** `https://console.example.com`, `http://localhost:5173`: scheme, host and port, nothing more. */
@@ -234,6 +248,13 @@ export interface LedgerConfig {
     allowPrivateTargets: boolean;
     /** The first retry's delay; each next one doubles, with jitter, up to an hour. */
     retryInitialMs: number;
+  };
+  /** Entries each in-memory cache holds at most: memory is bounded by these, not by traffic. */
+  caches: {
+    /** Aggregate states (accounts, payments, transfers, users) kept between commands. */
+    streamStates: number;
+    /** Authenticated API keys, and as many keys found nowhere. */
+    apiKeys: number;
   };
 }
 
@@ -319,5 +340,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
       allowPrivateTargets: parsed.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true',
       retryInitialMs: parsed.WEBHOOK_RETRY_INITIAL_MS,
     },
+    caches: { streamStates: parsed.STREAM_STATE_CACHE_ENTRIES, apiKeys: parsed.API_KEY_CACHE_ENTRIES },
   };
 }

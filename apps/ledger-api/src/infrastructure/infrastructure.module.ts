@@ -13,6 +13,7 @@ import { Pool } from 'pg';
 import { ConsumerRunner } from '@ledger/consumers';
 import { createPool } from '@ledger/database';
 import { createEventStore, EVENT_STORE, EventStore } from '@ledger/event-store';
+import { useStateCache } from '../shared/event-sourcing';
 import { InstanceLiveness } from './instance-liveness';
 
 export const PG_POOL = Symbol('PG_POOL');
@@ -23,6 +24,8 @@ export interface InfrastructureOptions {
   databaseUrl: string;
   eventStoreConnectionString: string | undefined;
   redisUrl: string | undefined;
+  /** Stream states kept in memory between commands (see `useStateCache`). */
+  cachedStreamStates: number;
 }
 
 /**
@@ -72,13 +75,16 @@ export class InfrastructureModule {
         {
           provide: EVENT_STORE,
           inject: [PG_POOL],
-          useFactory: (pool: Pool) =>
-            createEventStore({
+          useFactory: (pool: Pool) => {
+            const store = createEventStore({
               pool,
               databaseUrl: options.databaseUrl,
               eventStoreConnectionString: options.eventStoreConnectionString,
               onError: logError('event store'),
-            }),
+            });
+            useStateCache(store, options.cachedStreamStates);
+            return store;
+          },
         },
         {
           provide: ConsumerRunner,

@@ -1,11 +1,21 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ConsumerRunner } from '@ledger/consumers';
+import { EVENT_STORE, EventStore } from '@ledger/event-store';
+import { Authenticator } from '../auth/authenticator';
+import { stateCacheOf } from '../shared/event-sourcing';
+import { KeyedQueue } from '../shared/keyed-queue';
+
+/** What a bounded in-memory structure reports: how full it is and how full it may get. */
+interface Bounded {
+  readonly size: number;
+  readonly capacity?: number;
+}
 
 /**
  * The Prometheus registry of this process: Node's own metrics, HTTP requests by route and status,
- * and every consumer's lag behind `$all`, read when scraped.
+ * every consumer's lag behind `$all`, and the fill of every in-memory cache, read when scraped.
  */
 @Injectable()
 export class LedgerMetrics {
@@ -24,8 +34,40 @@ export class LedgerMetrics {
     registers: [this.registry],
   });
 
-  constructor(runner: ConsumerRunner) {
+  constructor(
+    runner: ConsumerRunner,
+    @Inject(EVENT_STORE) store: EventStore,
+    authenticator: Authenticator,
+    queue: KeyedQueue,
+  ) {
     collectDefaultMetrics({ register: this.registry });
+    const caches = (): Record<string, Bounded> => ({
+      stream_states: stateCacheOf(store),
+      api_keys: authenticator.principals,
+      unknown_api_keys: authenticator.unknownKeys,
+      // Not a cache: keys with commands in flight, each dropped when its last command is done.
+      account_queues: queue,
+    });
+    new Gauge({
+      name: 'ledger_cache_entries',
+      help: 'Entries held by an in-memory cache.',
+      labelNames: ['cache'],
+      registers: [this.registry],
+      collect() {
+        for (const [cache, { size }] of Object.entries(caches())) this.set({ cache }, size);
+      },
+    });
+    new Gauge({
+      name: 'ledger_cache_capacity',
+      help: 'Entries an in-memory cache may hold at most (LRU beyond), from configuration.',
+      labelNames: ['cache'],
+      registers: [this.registry],
+      collect() {
+        for (const [cache, { capacity }] of Object.entries(caches())) {
+          if (capacity !== undefined) this.set({ cache }, capacity);
+        }
+      },
+    });
     new Gauge({
       name: 'ledger_consumer_lag_events',
       help: 'Events of $all after a projection or reactor checkpoint.',

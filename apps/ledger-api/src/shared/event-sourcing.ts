@@ -9,6 +9,7 @@ import {
   WrongExpectedRevisionError,
 } from '@ledger/event-store';
 import { KeyedQueue } from './keyed-queue';
+import { LruCache } from './lru-cache';
 
 export interface Loaded<State> {
   state: State;
@@ -20,9 +21,15 @@ export interface Loaded<State> {
   pending?: Promise<unknown>;
 }
 
-const CACHED_STREAMS = 10_000;
+type StateCache = LruCache<string, Loaded<unknown>>;
+const DEFAULT_CACHED_STREAMS = 10_000;
 /** Per event store, the last state read of recently used streams. */
-const caches = new WeakMap<EventStore, Map<string, Loaded<unknown>>>();
+const caches = new WeakMap<EventStore, StateCache>();
+
+/** Loads from this store keep the states of at most `capacity` streams in memory (the least recently used go first). */
+export function useStateCache(store: EventStore, capacity: number): void {
+  caches.set(store, new LruCache(capacity));
+}
 
 /** States of the streams it covers as of a revision, kept outside the write path (see snapshots/). */
 export interface SnapshotSource {
@@ -48,7 +55,7 @@ export async function loadAggregate<State, Event>(
   evolve: (state: State, event: Event) => State,
   initialState: State,
 ): Promise<Loaded<State>> {
-  const cache = cacheOf(store);
+  const cache = stateCacheOf(store);
   const cached = cache.get(streamName) as Loaded<State> | undefined;
   const snapshot = cached ? undefined : fromSnapshot<State>(store, streamName);
   const known = cached ?? (snapshot && (await snapshot));
@@ -56,7 +63,7 @@ export async function loadAggregate<State, Event>(
   const events = await store.readStream(streamName, { fromRevision: from });
   const last = events[events.length - 1];
   if (!last) {
-    if (known && !cached) remember(cache, streamName, known);
+    if (known && !cached) cache.set(streamName, known);
     return known ?? { state: initialState, revision: 'no_stream', position: undefined };
   }
   if (known?.pending) {
@@ -67,7 +74,7 @@ export async function loadAggregate<State, Event>(
   const base = known ? known.state : initialState;
   const state = events.reduce((current, recorded) => evolve(current, toDomainEvent<Event>(recorded)), base);
   const loaded: Loaded<State> = { state, revision: last.revision, position: last.position };
-  remember(cache, streamName, loaded);
+  cache.set(streamName, loaded);
   return loaded;
 }
 
@@ -83,17 +90,17 @@ export function appendAhead(
   requests: readonly AppendRequest[],
   ahead: readonly AppendedAhead[],
 ): Promise<AppendResult> {
-  const cache = cacheOf(store);
+  const cache = stateCacheOf(store);
   const committed = store.append(requests);
   for (const { streamName, base, after } of ahead) {
     // Only over the very state decided on: had it been dropped or replaced meanwhile (an append it
     // counted on failed, or newer events were read), this append fails its expected revision.
-    if (cache.get(streamName) === base) remember(cache, streamName, { ...after, pending: committed });
+    if (cache.peek(streamName) === base) cache.set(streamName, { ...after, pending: committed });
   }
   committed.then(
     () =>
       ahead.forEach(({ streamName }) => {
-        const latest = cache.get(streamName);
+        const latest = cache.peek(streamName);
         // In place: a command holding this state keeps deciding on the same object.
         if (latest?.pending === committed) latest.pending = undefined;
       }),
@@ -150,16 +157,11 @@ export class StaleDecisionError extends Error {
   }
 }
 
-function cacheOf(store: EventStore): Map<string, Loaded<unknown>> {
+/** The stream states this store's loads keep (sizes for the metrics). */
+export function stateCacheOf(store: EventStore): StateCache {
   let cache = caches.get(store);
-  if (!cache) caches.set(store, (cache = new Map()));
+  if (!cache) caches.set(store, (cache = new LruCache(DEFAULT_CACHED_STREAMS)));
   return cache;
-}
-
-function remember(cache: Map<string, Loaded<unknown>>, streamName: string, loaded: Loaded<unknown>): void {
-  cache.delete(streamName);
-  if (cache.size >= CACHED_STREAMS) cache.delete(cache.keys().next().value!);
-  cache.set(streamName, loaded);
 }
 
 /** Undefined, not a promise, when no snapshot can exist: the stream read then leaves in the same tick as the caller's other reads. */

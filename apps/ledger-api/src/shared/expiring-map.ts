@@ -8,7 +8,7 @@ export class ExpiringMap<K, V> {
   private readonly entries = new Map<K, { value: V; expiresAt: number }>();
 
   constructor(
-    private readonly capacity: number,
+    readonly capacity: number,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
   ) {}

@@ -19,6 +19,11 @@ export class KeyedQueue {
     return result;
   }
 
+  /** Keys with a task queued or running: each is dropped when its last task is done. */
+  get size(): number {
+    return this.tails.size;
+  }
+
   /** Runs under every key at once, taking them in a fixed order so that two callers cannot wait on each other. */
   runAll<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
     const sorted = [...new Set(keys)].sort();
