@@ -18,7 +18,8 @@ const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 16);
 const CUSTOMERS = 200;
 const MERCHANTS = 20;
 const FUNDS = 100_000_000;
-const WARM_UP_MINUTES = MINUTES >= 6 ? 2 : 1;
+/** Until the caches have filled to their bounds (the stream-state cache takes ~10,000 payments). */
+const WARM_UP_MINUTES = Number(process.env.SOAK_WARM_UP_MINUTES ?? (MINUTES >= 10 ? 4 : 1));
 const ADMIN_KEY = `lk_bench_soak_admin_${randomUUID().replaceAll('-', '')}`;
 const SECRET = 'bench-webhook-secret-0123456789';
 
