@@ -41,6 +41,10 @@ export interface Proof {
 /** Broken links listed in full; beyond these only counted. */
 const MAX_LISTED = 1_000;
 
+/** The content an event's hash covers, as if it were at `revision` (see es_event_content). */
+const content = (revision: string) =>
+  `es_event_content(stream_name, ${revision}, event_id, event_type, data, metadata, created_at)`;
+
 /**
  * Each event's stream chain checked in the database, in one pass over the events in stream order
  * (an index scan: flat memory here and there); only the rows that fail come back. A row is
@@ -49,27 +53,30 @@ const MAX_LISTED = 1_000;
  */
 const BROKEN_EVENT_LINKS = `
   WITH chained AS (
-    SELECT e.stream_name, e.stream_revision, e.event_id, e.hash, s.revision AS head,
+    SELECT e.*, s.revision AS head,
            lag(e.stream_revision) OVER w AS previous_revision,
            lag(e.hash) OVER w AS previous_hash,
            lag(e.hash, 2) OVER w AS second_previous_hash,
            lead(e.hash) OVER w AS next_hash,
-           lead(es_event_content(e.stream_name, e.stream_revision, e.event_id, e.event_type, e.data, e.metadata, e.created_at)) OVER w AS next_content_here,
-           es_event_content(e.stream_name, e.stream_revision, e.event_id, e.event_type, e.data, e.metadata, e.created_at) AS content,
-           es_event_content(e.stream_name, e.stream_revision + 1, e.event_id, e.event_type, e.data, e.metadata, e.created_at) AS content_one_later,
-           es_event_content(e.stream_name, e.stream_revision - 1, e.event_id, e.event_type, e.data, e.metadata, e.created_at) AS content_one_earlier
+           lead(e.event_id) OVER w AS next_id,
+           lead(e.event_type) OVER w AS next_type,
+           lead(e.data) OVER w AS next_data,
+           lead(e.metadata) OVER w AS next_metadata,
+           lead(e.created_at) OVER w AS next_created_at
       FROM es_events AS e LEFT JOIN es_streams AS s ON s.stream_name = e.stream_name
     WINDOW w AS (PARTITION BY e.stream_name ORDER BY e.stream_revision)
   ), judged AS (
+    -- CASE evaluates lazily: the other revisions' contents are hashed only for a failing event.
     SELECT stream_name, stream_revision, event_id, previous_revision,
       CASE
         WHEN stream_revision <> coalesce(previous_revision, -1) + 1 THEN 'missing'
-        WHEN hash = es_event_hash(previous_hash, content) THEN NULL
+        WHEN hash = es_event_hash(previous_hash, ${content('stream_revision')}) THEN NULL
         WHEN hash IS NULL OR head IS NULL OR stream_revision > head THEN 'inserted'
-        WHEN hash = es_event_hash(next_hash, content_one_later) THEN 'reordered'
-        WHEN hash = es_event_hash(second_previous_hash, content_one_earlier) THEN 'reordered'
-        WHEN hash = es_event_hash(second_previous_hash, content) THEN NULL
-        WHEN next_hash = es_event_hash(previous_hash, next_content_here) THEN 'inserted'
+        WHEN hash = es_event_hash(next_hash, ${content('stream_revision + 1')}) THEN 'reordered'
+        WHEN hash = es_event_hash(second_previous_hash, ${content('stream_revision - 1')}) THEN 'reordered'
+        WHEN hash = es_event_hash(second_previous_hash, ${content('stream_revision')}) THEN NULL
+        WHEN next_hash = es_event_hash(previous_hash,
+          es_event_content(stream_name, stream_revision, next_id, next_type, next_data, next_metadata, next_created_at)) THEN 'inserted'
         ELSE 'edited'
       END AS kind
       FROM chained
