@@ -50,6 +50,11 @@ async function main(): Promise<void> {
     BANK_WEBHOOK_SECRET: SECRET,
     LEDGER_ADMIN_API_KEY: ADMIN_KEY,
   });
+  // An API that dies mid-run ends the run with what killed it, not with a silent wait.
+  api.once('exit', (code, signal) => {
+    if (!stopping) console.error(`The API exited during the soak (code ${code}, signal ${signal}).`);
+  });
+  let stopping = false;
   try {
     const baseUrl = `http://127.0.0.1:${port}`;
     await waitForHealth(baseUrl);
@@ -103,6 +108,7 @@ async function main(): Promise<void> {
       lastGc = sample.gcSeconds;
       last = { ...counts };
     }
+    stopping = true;
     await workers;
     const steady = rss.slice(WARM_UP_MINUTES);
     if (steady.length > 0) {
@@ -113,8 +119,10 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    api.kill('SIGTERM');
-    await new Promise((resolve) => api.once('exit', resolve));
+    if (api.exitCode === null && api.signalCode === null) {
+      api.kill('SIGTERM');
+      await new Promise((resolve) => api.once('exit', resolve));
+    }
     await bank.close();
     await database.close();
   }
@@ -183,7 +191,7 @@ async function parties(
 }
 
 async function scrape(baseUrl: string) {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const text = await (await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
   const values = (name: string) =>
     [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))].map(([, value]) => Number(value));
   const sum = (name: string) => values(name).reduce((total, value) => total + value, 0);
