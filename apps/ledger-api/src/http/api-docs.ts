@@ -43,9 +43,6 @@ export type ErrorCode = keyof typeof HTTP_ERROR_STATUS | Exclude<DomainCode, Dom
 
 const ERROR_STATUS: Record<ErrorCode, number> = { ...DOMAIN_ERROR_STATUS, ...HTTP_ERROR_STATUS };
 
-/** Where the error codes declared so far on a class or a method are kept. */
-const ERROR_CODES = 'ledger:api-error-codes';
-
 /** Headers an error status always carries. */
 const ERROR_HEADERS: Record<number, Record<string, { description: string; schema: { type: 'integer' } }>> = {
   429: { 'Retry-After': { description: 'Seconds until the limit resets.', schema: { type: 'integer' } } },
@@ -53,23 +50,20 @@ const ERROR_HEADERS: Record<number, Record<string, { description: string; schema
 
 /**
  * The error responses an operation may answer, by code: one response per status, in the error shape,
- * listing its codes. Repeated uses on one operation add up (each rewrites every status it has).
+ * listing its codes. Several uses on one operation add up (Swagger joins the descriptions of a status).
  */
-export function ApiErrors(...codes: ErrorCode[]): ClassDecorator & MethodDecorator {
-  return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
-    const holder: object = descriptor?.value ?? target;
-    const all = [...new Set<ErrorCode>([...(Reflect.getMetadata(ERROR_CODES, holder) ?? []), ...codes])];
-    Reflect.defineMetadata(ERROR_CODES, all, holder);
-    const statuses = [...new Set(all.map((code) => ERROR_STATUS[code]))];
-    for (const status of statuses) {
-      const grouped = all.filter((code) => ERROR_STATUS[code] === status);
-      ApiResponse({ status, type: ErrorResponse, description: grouped.join(', '), headers: ERROR_HEADERS[status] })(
-        target,
-        key!,
-        descriptor!,
-      );
-    }
-  };
+export function ApiErrors(...codes: ErrorCode[]) {
+  const statuses = [...new Set(codes.map((code) => ERROR_STATUS[code]))];
+  return applyDecorators(
+    ...statuses.map((status) =>
+      ApiResponse({
+        status,
+        type: ErrorResponse,
+        description: codes.filter((code) => ERROR_STATUS[code] === status).join(', '),
+        headers: ERROR_HEADERS[status],
+      }),
+    ),
+  );
 }
 
 /** An operation's id (unique, camelCase verb first: clients generate method names from it) and summary. */
