@@ -40,9 +40,10 @@ export async function createLedgerApp(options: AppOptions): Promise<INestApplica
       new DocumentBuilder()
         .setTitle('Ledger API')
         .setDescription(
-          'Event-sourced payment ledger. The contract is API.md; this document is generated from the code.',
+          'Event-sourced payment ledger. The contract is docs/api.md; this document is generated from the code.',
         )
         .setVersion('0.1.0')
+        .setLicense('MIT', 'https://opensource.org/license/mit')
         .addBearerAuth()
         .build(),
       { extraModels: [ErrorResponse] },

@@ -24,3 +24,14 @@ export class AccountBalanceResponse {
   @ApiProperty({ description: 'event-store position the balance reflects' }) position!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
+
+export class AccountBalanceLine extends BalanceView {
+  @ApiProperty({ format: 'uuid' }) accountId!: string;
+  @ApiProperty({ example: 'EUR' }) currency!: string;
+}
+
+/** Every account of a user with its balance (GET /api/v1/users/{userId}/balance). */
+export class UserBalancesResponse {
+  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty({ type: [AccountBalanceLine] }) balances!: AccountBalanceLine[];
+}

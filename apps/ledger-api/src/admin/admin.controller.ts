@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ConsumerRunner } from '@ledger/consumers';
@@ -8,6 +8,8 @@ import { Roles } from '../auth/principal';
 import { ApiError } from '../http/api-error';
 import { jsonAmount } from '../http/json-amount';
 import { ProjectionRebuilds } from './rebuild-projection/projection-rebuilds';
+import { ProjectionStatusResponse, StreamResponse } from './admin.response';
+import { ApiAdminOnly, ApiReadYourWrites, Operation } from '../http/api-docs';
 
 class ReadStreamQuery {
   @ApiPropertyOptional({ minimum: 0, default: 0 })
@@ -31,7 +33,7 @@ const STREAM_NAME = /^[a-z]{1,40}-[A-Za-z0-9-]{1,100}$/;
 
 /** Admin views of the event store and the projections (API.md, Admin). */
 @ApiTags('admin')
-@ApiBearerAuth()
+@ApiAdminOnly()
 @Roles('admin')
 @Controller('api/v1/admin')
 export class AdminController {
@@ -42,6 +44,9 @@ export class AdminController {
   ) {}
 
   @Get('projections')
+  @Operation('listProjections', 'Projections with their position, lag and status (admin)')
+  @ApiReadYourWrites()
+  @ApiOkResponse({ type: [ProjectionStatusResponse] })
   async projections() {
     const [statuses, rebuilding] = await Promise.all([this.runner.status(), this.rebuilds.rebuilding()]);
     return statuses
@@ -57,6 +62,9 @@ export class AdminController {
 
   /** A stream's events for audit, paged by revision. */
   @Get('streams/:streamName')
+  @Operation('readStream', 'A stream’s events by revision, for audit (admin)')
+  @ApiReadYourWrites()
+  @ApiOkResponse({ type: StreamResponse })
   async stream(@Param('streamName') streamName: string, @Query() query: ReadStreamQuery) {
     if (!STREAM_NAME.test(streamName)) {
       throw new ApiError(400, 'validation_failed', 'The request is invalid.', [

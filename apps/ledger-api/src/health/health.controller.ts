@@ -1,13 +1,14 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type Redis from 'ioredis';
 import { Pool } from 'pg';
 import { ConsumerRunner } from '@ledger/consumers';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { Public } from '../auth/principal';
-import { ApiError, ErrorResponse } from '../http/api-error';
+import { ApiError } from '../http/api-error';
 import { PG_POOL, REDIS } from '../infrastructure/infrastructure.module';
+import { ApiErrors, Operation } from '../http/api-docs';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -25,14 +26,22 @@ export class HealthController {
   ) {}
 
   @Get()
+  @Operation('checkLiveness', 'Liveness: the process is up')
   @ApiOkResponse({ description: 'The process is up.', schema: { example: { status: 'ok' } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @ApiOkResponse({ description: 'Event store, database, projections (and Redis, when configured) answer.' })
-  @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'One entry per component in details.' })
+  @Operation(
+    'checkReadiness',
+    'Readiness: event store, database, projections (and Redis) answer; 503 not_ready lists each in details',
+  )
+  @ApiOkResponse({
+    description: 'Every component is up.',
+    schema: { example: { status: 'ok', info: { event_store: { status: 'up' } }, error: {}, details: {} } },
+  })
+  @ApiErrors('not_ready')
   async ready(): Promise<unknown> {
     try {
       return await this.health.check([

@@ -2,7 +2,7 @@ import { DomainError } from '@ledger/ledger-domain';
 import { ApiError } from './api-error';
 
 /** Every domain error code and the HTTP status it answers with: the one mapping. */
-const STATUS: Record<string, number> = {
+export const DOMAIN_ERROR_STATUS = {
   account_exists: 409,
   account_not_found: 404,
   user_exists: 409,
@@ -22,9 +22,9 @@ const STATUS: Record<string, number> = {
   capture_window_expired: 409,
   amount_exceeds_authorized: 422,
   amount_exceeds_refundable: 422,
-};
+} as const satisfies Record<string, number>;
 
 export function toApiError(error: DomainError): ApiError {
-  const status = STATUS[error.code] ?? 422;
+  const status = (DOMAIN_ERROR_STATUS as Record<string, number>)[error.code] ?? 422;
   return new ApiError(status, status === 404 ? 'not_found' : error.code, error.message);
 }

@@ -1,9 +1,9 @@
 import { Controller, Get, Header, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/principal';
-import { ErrorResponse } from '../http/api-error';
 import { LedgerMetrics } from './ledger-metrics';
 import { MetricsTokenGuard } from './metrics-token.guard';
+import { ApiErrors, Operation } from '../http/api-docs';
 
 /** Public to API keys; `METRICS_TOKEN`, when set, guards it instead. */
 @ApiTags('health')
@@ -15,9 +15,11 @@ export class MetricsController {
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOkResponse({ description: 'Prometheus text format.' })
+  @Operation('getMetrics', 'Prometheus metrics; needs METRICS_TOKEN as bearer token when it is set')
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text format.', schema: { type: 'string' } })
   @ApiBearerAuth()
-  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'METRICS_TOKEN is set and was not given.' })
+  @ApiErrors('unauthorized')
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { ApiError } from '../../http/api-error';
@@ -9,15 +9,20 @@ import { setLedgerPosition } from '../../http/ledger-position';
 import { AccountResponse } from '../account.response';
 import { OpenAccountCommand } from './open-account.command';
 import { OpenAccountDto } from './open-account.dto';
+import { ApiAuthenticated, ApiErrors, ApiIdempotencyKey, ApiJsonBody, Operation } from '../../http/api-docs';
 
 @ApiTags('accounts')
-@ApiBearerAuth()
+@ApiAuthenticated()
 @Controller('api/v1/accounts')
 export class OpenAccountController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @HttpCode(201)
+  @Operation('openAccount', 'Open an account in a currency (admins: for any user)')
+  @ApiIdempotencyKey({ required: false })
+  @ApiJsonBody()
+  @ApiErrors('forbidden', 'not_found', 'account_exists')
   @ApiCreatedResponse({ type: AccountResponse })
   async open(
     @Body() body: OpenAccountDto,

@@ -1,13 +1,14 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
 import { canSee, CurrentPrincipal, Principal } from '../../auth/principal';
-import { ApiError, ErrorResponse } from '../../http/api-error';
+import { ApiError } from '../../http/api-error';
 import { decodeCursor, Page, PageQuery, toPage } from '../../http/pagination';
 import { AccountRow, AccountReadModel, toAccountResponse, toBalance, toBalanceResponse } from '../account.read-model';
-import { AccountBalanceResponse, AccountResponse } from '../account.response';
+import { AccountBalanceResponse, AccountResponse, UserBalancesResponse } from '../account.response';
 import { RateLimited } from '../../rate-limits/rate-limited';
 import { uuidParam } from '../../http/validation.pipe';
+import { ApiAuthenticated, ApiErrors, ApiPage, ApiReadYourWrites, Operation } from '../../http/api-docs';
 
 class ListAccountsQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Admins: only this user’s accounts.' })
@@ -17,12 +18,15 @@ class ListAccountsQuery extends PageQuery {
 }
 
 @ApiTags('accounts')
-@ApiBearerAuth()
+@ApiAuthenticated()
 @Controller('api/v1')
 export class AccountQueriesController {
   constructor(private readonly accounts: AccountReadModel) {}
 
   @Get('accounts')
+  @Operation('listAccounts', 'Accounts: the caller’s own (admins: all, or one user’s)')
+  @ApiReadYourWrites()
+  @ApiPage(AccountResponse)
   async list(
     @Query() query: ListAccountsQuery,
     @CurrentPrincipal() principal: Principal,
@@ -33,16 +37,20 @@ export class AccountQueriesController {
   }
 
   @Get('accounts/:accountId')
+  @Operation('getAccount', 'An account with its balance')
+  @ApiReadYourWrites()
   @ApiOkResponse({ type: AccountResponse })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiErrors('not_found')
   async get(@Param('accountId', uuidParam('accountId')) accountId: string, @CurrentPrincipal() principal: Principal) {
     return toAccountResponse(await this.visible(accountId, principal));
   }
 
   @Get('accounts/:accountId/balance')
   @RateLimited('balance')
+  @Operation('getAccountBalance', 'An account’s balance and the position it reflects')
+  @ApiReadYourWrites()
   @ApiOkResponse({ type: AccountBalanceResponse })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiErrors('not_found')
   async balance(
     @Param('accountId', uuidParam('accountId')) accountId: string,
     @CurrentPrincipal() principal: Principal,
@@ -52,7 +60,10 @@ export class AccountQueriesController {
 
   @Get('users/:userId/balance')
   @RateLimited('balance')
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @Operation('getUserBalances', 'The balance of every account of a user')
+  @ApiReadYourWrites()
+  @ApiOkResponse({ type: UserBalancesResponse })
+  @ApiErrors('not_found')
   async userBalance(@Param('userId', uuidParam('userId')) userId: string, @CurrentPrincipal() principal: Principal) {
     if (!canSee(principal, userId)) throw notFound('user');
     const rows = await this.accounts.ofUser(userId);

@@ -1,11 +1,13 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../auth/principal';
 import { ProjectionRebuilds } from './projection-rebuilds';
+import { RebuildProgressResponse, RebuildStartedResponse } from './rebuild.response';
+import { ApiAdminOnly, ApiErrors, ApiIdempotencyKey, ApiReadYourWrites, Operation } from '../../http/api-docs';
 
 /** Rebuilds a read model from the start of `$all` while the live one keeps serving (API.md, Admin). */
 @ApiTags('admin')
-@ApiBearerAuth()
+@ApiAdminOnly()
 @Roles('admin')
 @Controller('api/v1/admin/projections/:name/rebuild')
 export class RebuildProjectionController {
@@ -13,11 +15,19 @@ export class RebuildProjectionController {
 
   @Post()
   @HttpCode(202)
+  @Operation('startProjectionRebuild', 'Rebuild a projection from the events without downtime (admin)')
+  @ApiIdempotencyKey({ required: false })
+  @ApiAcceptedResponse({ type: RebuildStartedResponse })
+  @ApiErrors('not_found', 'rebuild_in_progress')
   start(@Param('name') name: string) {
     return this.rebuilds.start(name);
   }
 
   @Get()
+  @Operation('getProjectionRebuild', 'Progress of a projection’s latest rebuild (admin)')
+  @ApiReadYourWrites()
+  @ApiOkResponse({ type: RebuildProgressResponse })
+  @ApiErrors('not_found')
   status(@Param('name') name: string) {
     return this.rebuilds.status(name);
   }

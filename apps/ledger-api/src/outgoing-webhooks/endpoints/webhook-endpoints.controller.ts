@@ -1,19 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { randomBytes } from 'node:crypto';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { commandContext } from '../../http/command-context.http';
-import { ApiError, ErrorResponse } from '../../http/api-error';
+import { ApiError } from '../../http/api-error';
 import { decodeCursor, Page, PageQuery, toPage } from '../../http/pagination';
 import { ShownOnce } from '../../idempotency/idempotency.interceptor';
 import { newEntityId } from '../../shared/command-context';
@@ -30,6 +21,14 @@ import {
 } from './webhook-endpoint.dto';
 import { DeliveryAttemptRow, WebhookEndpointRow, WebhookEndpointsStore } from './webhook-endpoints.store';
 import { WebhookTargetPolicy } from './webhook-target-policy';
+import {
+  ApiAuthenticated,
+  ApiErrors,
+  ApiIdempotencyKey,
+  ApiJsonBody,
+  ApiReadYourWrites,
+  Operation,
+} from '../../http/api-docs';
 
 const isAttemptId = (id: string) => /^\d{1,18}$/.test(id);
 
@@ -40,8 +39,7 @@ const notFound = () => new ApiError(404, 'not_found', 'No such webhook endpoint.
  * only its own (admins: all). POSTs honour Idempotency-Key through the global interceptor.
  */
 @ApiTags('webhook-endpoints')
-@ApiBearerAuth()
-@ApiNotFoundResponse({ type: ErrorResponse })
+@ApiAuthenticated()
 @Controller('api/v1/webhook-endpoints')
 export class WebhookEndpointsController {
   constructor(
@@ -54,7 +52,10 @@ export class WebhookEndpointsController {
   @HttpCode(201)
   @ShownOnce('secret')
   @ApiCreatedResponse({ type: WebhookEndpointWithSecretResponse, description: 'The secret is shown once.' })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'validation_failed, also for an unsafe url' })
+  @Operation('createWebhookEndpoint', 'Register a URL to receive signed events (secret shown once)')
+  @ApiIdempotencyKey({ required: false })
+  @ApiJsonBody()
+  @ApiErrors('webhook_endpoint_exists')
   async create(
     @Body() body: CreateWebhookEndpointDto,
     @CurrentPrincipal() principal: Principal,
@@ -82,7 +83,10 @@ export class WebhookEndpointsController {
   }
 
   @Get()
+  @Operation('listWebhookEndpoints', 'The caller’s webhook endpoints')
+  @ApiReadYourWrites()
   @ApiOkResponse({ type: WebhookEndpointsPage })
+  @ApiErrors('invalid_cursor')
   async list(
     @Query() query: PageQuery,
     @CurrentPrincipal() principal: Principal,
@@ -92,7 +96,10 @@ export class WebhookEndpointsController {
   }
 
   @Get(':endpointId')
+  @Operation('getWebhookEndpoint', 'A webhook endpoint')
+  @ApiReadYourWrites()
   @ApiOkResponse({ type: WebhookEndpointResponse })
+  @ApiErrors('not_found')
   async get(
     @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
     @CurrentPrincipal() principal: Principal,
@@ -101,8 +108,10 @@ export class WebhookEndpointsController {
   }
 
   @Patch(':endpointId')
+  @Operation('updateWebhookEndpoint', 'Change a webhook endpoint’s url, event types or status')
+  @ApiJsonBody()
   @ApiOkResponse({ type: WebhookEndpointResponse })
-  @ApiBadRequestResponse({ type: ErrorResponse })
+  @ApiErrors('not_found')
   async update(
     @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
     @Body() body: UpdateWebhookEndpointDto,
@@ -117,7 +126,9 @@ export class WebhookEndpointsController {
 
   @Delete(':endpointId')
   @HttpCode(204)
+  @Operation('deleteWebhookEndpoint', 'Delete a webhook endpoint')
   @ApiNoContentResponse()
+  @ApiErrors('validation_failed', 'not_found')
   async remove(
     @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
     @CurrentPrincipal() principal: Principal,
@@ -128,6 +139,9 @@ export class WebhookEndpointsController {
   @Post(':endpointId/rotate-secret')
   @HttpCode(200)
   @ShownOnce('secret')
+  @Operation('rotateWebhookEndpointSecret', 'A new signing secret for an endpoint (shown once)')
+  @ApiIdempotencyKey({ required: false })
+  @ApiErrors('validation_failed', 'not_found')
   @ApiOkResponse({
     type: WebhookEndpointWithSecretResponse,
     description: 'The new secret, shown once; deliveries from now on are signed with it.',
@@ -143,7 +157,10 @@ export class WebhookEndpointsController {
   }
 
   @Get(':endpointId/deliveries')
+  @Operation('listWebhookDeliveries', 'Delivery attempts to an endpoint, newest first')
+  @ApiReadYourWrites()
   @ApiOkResponse({ type: DeliveryAttemptsPage })
+  @ApiErrors('invalid_cursor', 'not_found')
   async attempts(
     @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
     @Query() query: PageQuery,
@@ -156,7 +173,10 @@ export class WebhookEndpointsController {
 
   @Post(':endpointId/deliveries/:eventId/redeliver')
   @HttpCode(202)
+  @Operation('redeliverWebhookEvent', 'Queue an event for delivery to an endpoint again')
+  @ApiIdempotencyKey({ required: false })
   @ApiAcceptedResponse({ type: RedeliveryResponse, description: 'Queued: sent as soon as the endpoint is enabled.' })
+  @ApiErrors('validation_failed', 'not_found')
   async redeliver(
     @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
     @Param('eventId', new ParseUUIDPipe()) eventId: string,

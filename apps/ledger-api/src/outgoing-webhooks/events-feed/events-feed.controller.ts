@@ -1,24 +1,15 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-  OmitType,
-} from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags, OmitType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Pool } from 'pg';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
-import { ErrorResponse } from '../../http/api-error';
 import { PageQuery } from '../../http/pagination';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { PUBLIC_EVENT_TYPES, PublicEvent, PublicEventType } from '../public-events/public-event-types';
 import { PUBLIC_EVENT_DATA_MODELS, PublicEventResponse } from '../public-events/public-event.response';
 import { PUBLIC_EVENT_COLUMNS, PublicEventRow, toPublicEvent } from '../public-events/public-event.row';
 import { decodeFeedCursor, encodeFeedCursor, FEED_START } from './feed-cursor';
+import { ApiAuthenticated, ApiErrors, ApiReadYourWrites, Operation } from '../../http/api-docs';
 
 class EventsQuery extends OmitType(PageQuery, ['cursor'] as const) {
   @ApiPropertyOptional({ description: 'nextCursor of a previous page; omitted: from the first event' })
@@ -51,15 +42,17 @@ class EventsPage {
  * kept indefinitely, so an integrator can replay what its webhooks missed.
  */
 @ApiTags('events')
-@ApiBearerAuth()
+@ApiAuthenticated()
 @ApiExtraModels(...PUBLIC_EVENT_DATA_MODELS)
 @Controller('api/v1/events')
 export class EventsFeedController {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   @Get()
+  @Operation('listEvents', 'The events feed: public events the caller may see, oldest first, from a cursor')
+  @ApiReadYourWrites()
   @ApiOkResponse({ type: EventsPage })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'invalid_cursor, validation_failed' })
+  @ApiErrors('invalid_cursor')
   async list(@Query() query: EventsQuery, @CurrentPrincipal() principal: Principal): Promise<EventsPage> {
     const after = query.after === undefined ? FEED_START : decodeFeedCursor(query.after);
     const { rows } = await this.pool.query<PublicEventRow>(

@@ -38,3 +38,11 @@ export class PublicEventResponse {
   })
   data!: unknown;
 }
+
+/** A review item once resolved (POST /api/v1/admin/reviews/{reviewId}/resolve). */
+export class ResolvedReviewResponse extends ReviewItemResponse {
+  @ApiProperty({ enum: ['accept_bank', 'keep_ledger'] }) decision!: string;
+  @ApiProperty() note!: string;
+  @ApiProperty({ format: 'uuid', description: 'the admin who decided' }) resolvedBy!: string;
+  @ApiProperty({ format: 'date-time' }) resolvedAt!: string;
+}

@@ -1,18 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiOkResponse,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsPositive, IsString, Max, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
-import { ErrorResponse } from '../../http/api-error';
 import { commandContext } from '../../http/command-context.http';
 import { OptionalButNotNull } from '../../http/optional';
 import { setLedgerPosition } from '../../http/ledger-position';
@@ -20,6 +11,7 @@ import { IdempotencyKeyRequired } from '../../idempotency/idempotency.intercepto
 import { PaymentResponse, RefundResponse } from '../payment.response';
 import { ChangePaymentCommand, PaymentChange } from './change-payment.handler';
 import { uuidParam } from '../../http/validation.pipe';
+import { ApiAuthenticated, ApiErrors, ApiIdempotencyKey, ApiJsonBody, Operation } from '../../http/api-docs';
 
 class CaptureDto {
   @ApiPropertyOptional({ description: 'Defaults to the whole authorization; less releases the rest.' })
@@ -37,8 +29,7 @@ class RefundDto extends CaptureDto {
 class EmptyDto {}
 
 @ApiTags('payments')
-@ApiBearerAuth()
-@ApiHeader({ name: 'Idempotency-Key', required: true })
+@ApiAuthenticated()
 @Controller('api/v1/payments/:paymentId')
 export class ChangePaymentController {
   constructor(private readonly commands: CommandBus) {}
@@ -46,8 +37,11 @@ export class ChangePaymentController {
   @Post('capture')
   @HttpCode(200)
   @IdempotencyKeyRequired()
+  @Operation('capturePayment', 'Capture an authorized payment, whole or in part (payee or admin)')
+  @ApiIdempotencyKey({ required: true })
+  @ApiJsonBody()
+  @ApiErrors('not_found', 'invalid_payment_state', 'capture_window_expired', 'amount_exceeds_authorized')
   @ApiOkResponse({ type: PaymentResponse })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'invalid_payment_state, capture_window_expired' })
   async capture(
     @Param('paymentId', uuidParam('paymentId')) paymentId: string,
     @Body() body: CaptureDto,
@@ -62,6 +56,10 @@ export class ChangePaymentController {
   @Post('void')
   @HttpCode(200)
   @IdempotencyKeyRequired()
+  @Operation('voidPayment', 'Void an authorization, releasing the hold (payer, payee or admin)')
+  @ApiIdempotencyKey({ required: true })
+  @ApiJsonBody()
+  @ApiErrors('not_found', 'invalid_payment_state')
   @ApiOkResponse({ type: PaymentResponse })
   async void(
     @Param('paymentId', uuidParam('paymentId')) paymentId: string,
@@ -76,6 +74,10 @@ export class ChangePaymentController {
   @Post('refunds')
   @HttpCode(201)
   @IdempotencyKeyRequired()
+  @Operation('refundPayment', 'Refund a captured payment, whole or in part (payee or admin)')
+  @ApiIdempotencyKey({ required: true })
+  @ApiJsonBody()
+  @ApiErrors('not_found', 'invalid_payment_state', 'amount_exceeds_refundable', 'insufficient_funds')
   @ApiCreatedResponse({ type: RefundResponse })
   async refund(
     @Param('paymentId', uuidParam('paymentId')) paymentId: string,

@@ -1,18 +1,18 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
-import { ErrorResponse } from '../../http/api-error';
 import { commandContext } from '../../http/command-context.http';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { IdempotencyKeyRequired } from '../../idempotency/idempotency.interceptor';
 import { PaymentResponse } from '../payment.response';
 import { CreatePaymentDto } from './create-payment.dto';
 import { CreatePaymentCommand } from './create-payment.handler';
+import { ApiAuthenticated, ApiErrors, ApiIdempotencyKey, ApiJsonBody, Operation } from '../../http/api-docs';
 
 @ApiTags('payments')
-@ApiBearerAuth()
+@ApiAuthenticated()
 @Controller('api/v1/payments')
 export class CreatePaymentController {
   constructor(private readonly commands: CommandBus) {}
@@ -20,9 +20,11 @@ export class CreatePaymentController {
   @Post()
   @HttpCode(201)
   @IdempotencyKeyRequired()
-  @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @Operation('createPayment', 'Pay from an account you own: captured at once, or authorized (held) for a later capture')
+  @ApiIdempotencyKey({ required: true })
+  @ApiJsonBody()
+  @ApiErrors('not_found', 'insufficient_funds', 'currency_mismatch')
   @ApiCreatedResponse({ type: PaymentResponse })
-  @ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'insufficient_funds, currency_mismatch' })
   async create(
     @Body() body: CreatePaymentDto,
     @CurrentPrincipal() principal: Principal,

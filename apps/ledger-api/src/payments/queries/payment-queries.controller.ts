@@ -1,14 +1,15 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { Pool } from 'pg';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
-import { ApiError, ErrorResponse } from '../../http/api-error';
+import { ApiError } from '../../http/api-error';
 import { jsonAmount } from '../../http/json-amount';
 import { decodeCursor, Page, PageQuery, toPage } from '../../http/pagination';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { PaymentResponse } from '../payment.response';
 import { uuidParam } from '../../http/validation.pipe';
+import { ApiAuthenticated, ApiErrors, ApiPage, ApiReadYourWrites, Operation } from '../../http/api-docs';
 
 const STATUSES = ['authorized', 'captured', 'partially_refunded', 'refunded', 'voided', 'expired'];
 
@@ -40,14 +41,16 @@ interface PaymentRow {
 
 /** Payments from their read model: visible to the payer's and the payee's owners, and admins. */
 @ApiTags('payments')
-@ApiBearerAuth()
+@ApiAuthenticated()
 @Controller('api/v1/payments')
 export class PaymentQueriesController {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   @Get(':paymentId')
+  @Operation('getPayment', 'A payment (payer’s or payee’s owner, admin)')
+  @ApiReadYourWrites()
   @ApiOkResponse({ type: PaymentResponse })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiErrors('not_found')
   async get(@Param('paymentId', uuidParam('paymentId')) paymentId: string, @CurrentPrincipal() principal: Principal) {
     const { rows } = await this.pool.query<PaymentRow>(
       `SELECT * FROM rm_payments WHERE id = $1 AND ($2::uuid IS NULL OR payer_user_id = $2 OR payee_user_id = $2)`,
@@ -58,6 +61,9 @@ export class PaymentQueriesController {
   }
 
   @Get()
+  @Operation('listPayments', 'Payments the caller is party to, newest first (filters: accountId, status)')
+  @ApiReadYourWrites()
+  @ApiPage(PaymentResponse)
   async list(
     @Query() query: ListPaymentsQuery,
     @CurrentPrincipal() principal: Principal,

@@ -1,24 +1,16 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiAcceptedResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiOkResponse,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
-import { ErrorResponse } from '../../http/api-error';
 import { uuidParam } from '../../http/validation.pipe';
 import { commandContext } from '../../http/command-context.http';
 import { OptionalButNotNull } from '../../http/optional';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { TransferResponse } from '../transfer.response';
 import { ChangeTransferCommand, TransferChange } from './change-transfer.handler';
+import { ApiAdminOnly, ApiErrors, ApiIdempotencyKey, ApiJsonBody, Operation } from '../../http/api-docs';
 
 class CancelTransferDto {
   @ApiProperty({ minLength: 1, maxLength: 500, description: 'Why, for the record.' })
@@ -37,7 +29,7 @@ class RetryTransferDto {
 
 /** Operator actions on a transfer the bank work could not finish: send it again, or cancel it. */
 @ApiTags('admin')
-@ApiBearerAuth()
+@ApiAdminOnly()
 @Roles('admin')
 @Controller('api/v1/admin/transfers/:transferId')
 export class ChangeTransferController {
@@ -45,8 +37,11 @@ export class ChangeTransferController {
 
   @Post('retry')
   @HttpCode(202)
+  @Operation('retryTransfer', 'Send a parked transfer to the bank again, with a fresh retry budget (admin)')
+  @ApiIdempotencyKey({ required: false })
+  @ApiJsonBody()
+  @ApiErrors('not_found', 'invalid_transfer_state')
   @ApiAcceptedResponse({ type: TransferResponse, description: 'pending again: the bank is called asynchronously' })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'invalid_transfer_state: only a parked transfer' })
   retry(
     @Param('transferId', uuidParam('transferId')) transferId: string,
     @Body() body: RetryTransferDto,
@@ -59,11 +54,11 @@ export class ChangeTransferController {
 
   @Post('cancel')
   @HttpCode(200)
+  @Operation('cancelTransfer', 'Fail a parked or unsent transfer, releasing a withdrawal’s hold (admin)')
+  @ApiIdempotencyKey({ required: false })
+  @ApiJsonBody()
+  @ApiErrors('not_found', 'invalid_transfer_state')
   @ApiOkResponse({ type: TransferResponse, description: 'failed, a withdrawal’s hold released' })
-  @ApiConflictResponse({
-    type: ErrorResponse,
-    description: 'invalid_transfer_state: the bank has the transfer, or it is settled',
-  })
   cancel(
     @Param('transferId', uuidParam('transferId')) transferId: string,
     @Body() body: CancelTransferDto,

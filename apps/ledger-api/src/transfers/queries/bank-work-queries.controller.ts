@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { Pool } from 'pg';
 import { Roles } from '../../auth/principal';
@@ -7,6 +7,8 @@ import { jsonAmount } from '../../http/json-amount';
 import { decodeCursor, PageQuery, toPage } from '../../http/pagination';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { BankWorkStatus } from '../bank/bank-work.projection';
+import { BankWorkItemResponse } from '../transaction.response';
+import { ApiAdminOnly, ApiPage, ApiReadYourWrites, Operation } from '../../http/api-docs';
 
 const LISTED: readonly BankWorkStatus[] = ['awaiting_dispatch', 'retrying', 'awaiting_callback', 'parked'];
 
@@ -35,13 +37,16 @@ interface BankWorkListRow {
 
 /** The bank work an operator watches: transfers waiting to be sent, retrying, awaiting the bank, parked. */
 @ApiTags('admin')
-@ApiBearerAuth()
+@ApiAdminOnly()
 @Roles('admin')
 @Controller('api/v1/admin/transfers')
 export class BankWorkQueriesController {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   @Get()
+  @Operation('listBankWork', 'Transfers the bank work is not done with: waiting, retrying, sent, parked (admin)')
+  @ApiReadYourWrites()
+  @ApiPage(BankWorkItemResponse)
   async list(@Query() query: ListBankWorkQuery) {
     const after = decodeCursor(query.cursor);
     const { rows } = await this.pool.query<BankWorkListRow>(

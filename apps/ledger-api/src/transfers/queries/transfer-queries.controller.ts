@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { Pool } from 'pg';
 import { canSee, CurrentPrincipal, Principal, Roles } from '../../auth/principal';
@@ -12,6 +12,9 @@ import { AccountReadModel } from '../../accounts/account.read-model';
 import { TransferResponse } from '../transfer.response';
 import { RateLimited } from '../../rate-limits/rate-limited';
 import { uuidParam } from '../../http/validation.pipe';
+import { TransactionResponse } from '../transaction.response';
+import { ApiAuthenticated, ApiErrors, ApiPage, ApiReadYourWrites, Operation } from '../../http/api-docs';
+import { ReviewItemResponse } from '../../outgoing-webhooks/public-events/public-event.response';
 
 class ListTransfersQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() accountId?: string;
@@ -67,7 +70,7 @@ const KINDS = { deposits: 'deposit', withdrawals: 'withdrawal' } as const;
 
 /** Deposits, withdrawals, transaction rows and review items, from their read models. */
 @ApiTags('transfers')
-@ApiBearerAuth()
+@ApiAuthenticated()
 @Controller('api/v1')
 export class TransferQueriesController {
   constructor(
@@ -76,21 +79,35 @@ export class TransferQueriesController {
   ) {}
 
   @Get('deposits/:id')
+  @Operation('getDeposit', 'A deposit')
+  @ApiReadYourWrites()
+  @ApiOkResponse({ type: TransferResponse })
+  @ApiErrors('not_found')
   deposit(@Param('id', uuidParam('id')) id: string, @CurrentPrincipal() principal: Principal) {
     return this.get('deposits', id, principal);
   }
 
   @Get('withdrawals/:id')
+  @Operation('getWithdrawal', 'A withdrawal')
+  @ApiReadYourWrites()
+  @ApiOkResponse({ type: TransferResponse })
+  @ApiErrors('not_found')
   withdrawal(@Param('id', uuidParam('id')) id: string, @CurrentPrincipal() principal: Principal) {
     return this.get('withdrawals', id, principal);
   }
 
   @Get('deposits')
+  @Operation('listDeposits', 'Deposits, newest first (filters: accountId, status)')
+  @ApiReadYourWrites()
+  @ApiPage(TransferResponse)
   deposits(@Query() query: ListTransfersQuery, @CurrentPrincipal() principal: Principal) {
     return this.list('deposits', query, principal);
   }
 
   @Get('withdrawals')
+  @Operation('listWithdrawals', 'Withdrawals, newest first (filters: accountId, status)')
+  @ApiReadYourWrites()
+  @ApiPage(TransferResponse)
   withdrawals(@Query() query: ListTransfersQuery, @CurrentPrincipal() principal: Principal) {
     return this.list('withdrawals', query, principal);
   }
@@ -131,6 +148,10 @@ export class TransferQueriesController {
 
   @Get('accounts/:accountId/transactions')
   @RateLimited('transactions')
+  @Operation('listAccountTransactions', 'An account’s money movements, newest first')
+  @ApiReadYourWrites()
+  @ApiPage(TransactionResponse)
+  @ApiErrors('not_found')
   async accountTransactions(
     @Param('accountId', uuidParam('accountId')) accountId: string,
     @Query() query: ListTransactionsQuery,
@@ -143,6 +164,10 @@ export class TransferQueriesController {
 
   @Get('users/:userId/transactions')
   @RateLimited('transactions')
+  @Operation('listUserTransactions', 'Money movements across a user’s accounts, newest first')
+  @ApiReadYourWrites()
+  @ApiPage(TransactionResponse)
+  @ApiErrors('not_found')
   async userTransactions(
     @Param('userId', uuidParam('userId')) userId: string,
     @Query() query: ListTransactionsQuery,
@@ -154,6 +179,10 @@ export class TransferQueriesController {
 
   @Get('admin/reviews')
   @Roles('admin')
+  @Operation('listReviews', 'Review items: bank callbacks that contradict the ledger (admin)')
+  @ApiReadYourWrites()
+  @ApiPage(ReviewItemResponse)
+  @ApiErrors('forbidden')
   async reviews(@Query() query: ListReviewsQuery) {
     const after = decodeCursor(query.cursor);
     const { rows } = await this.pool.query(

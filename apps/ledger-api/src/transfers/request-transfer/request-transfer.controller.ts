@@ -1,26 +1,19 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiAcceptedResponse,
-  ApiBearerAuth,
-  ApiHeader,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { TransferKind } from '@ledger/ledger-domain';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
-import { ErrorResponse } from '../../http/api-error';
 import { commandContext } from '../../http/command-context.http';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { IdempotencyKeyRequired } from '../../idempotency/idempotency.interceptor';
 import { TransferResponse } from '../transfer.response';
 import { RequestTransferCommand } from './request-transfer.command';
 import { RequestTransferDto } from './request-transfer.dto';
+import { ApiAuthenticated, ApiErrors, ApiIdempotencyKey, ApiJsonBody, Operation } from '../../http/api-docs';
 
 @ApiTags('transfers')
-@ApiBearerAuth()
-@ApiHeader({ name: 'Idempotency-Key', required: true })
+@ApiAuthenticated()
 @Controller('api/v1')
 export class RequestTransferController {
   constructor(private readonly commands: CommandBus) {}
@@ -28,6 +21,10 @@ export class RequestTransferController {
   @Post('deposits')
   @HttpCode(202)
   @IdempotencyKeyRequired()
+  @Operation('requestDeposit', 'Deposit money from the bank into an account (asynchronous)')
+  @ApiIdempotencyKey({ required: true })
+  @ApiJsonBody()
+  @ApiErrors('not_found')
   @ApiAcceptedResponse({ type: TransferResponse, description: 'pending: the bank is called asynchronously' })
   deposit(
     @Body() body: RequestTransferDto,
@@ -41,8 +38,11 @@ export class RequestTransferController {
   @Post('withdrawals')
   @HttpCode(202)
   @IdempotencyKeyRequired()
+  @Operation('requestWithdrawal', 'Withdraw money to the bank: held at once, settled by the bank')
+  @ApiIdempotencyKey({ required: true })
+  @ApiJsonBody()
+  @ApiErrors('not_found', 'insufficient_funds')
   @ApiAcceptedResponse({ type: TransferResponse, description: 'pending, with the amount held' })
-  @ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'insufficient_funds: nothing held' })
   withdraw(
     @Body() body: RequestTransferDto,
     @CurrentPrincipal() principal: Principal,

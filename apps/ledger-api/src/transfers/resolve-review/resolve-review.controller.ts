@@ -1,17 +1,19 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
 import type { Request, Response } from 'express';
 import { Pool } from 'pg';
 import { ReviewDecision, TransferEvent } from '@ledger/ledger-domain';
 import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
-import { ApiError, ErrorResponse } from '../../http/api-error';
+import { ApiError } from '../../http/api-error';
 import { uuidParam } from '../../http/validation.pipe';
 import { commandContext } from '../../http/command-context.http';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { ChangeTransferCommand } from '../change-transfer/change-transfer.handler';
+import { ResolvedReviewResponse } from '../../outgoing-webhooks/public-events/public-event.response';
+import { ApiAdminOnly, ApiErrors, ApiIdempotencyKey, ApiJsonBody, Operation } from '../../http/api-docs';
 
 const DECISIONS: readonly ReviewDecision[] = ['accept_bank', 'keep_ledger'];
 
@@ -44,7 +46,7 @@ type ReviewResolved = Extract<TransferEvent, { type: 'ReviewResolved' }>;
 
 /** An operator resolves a review item: a bank callback that contradicted the transfer's outcome. */
 @ApiTags('admin')
-@ApiBearerAuth()
+@ApiAdminOnly()
 @Roles('admin')
 @Controller('api/v1/admin/reviews/:reviewId/resolve')
 export class ResolveReviewController {
@@ -55,8 +57,11 @@ export class ResolveReviewController {
 
   @Post()
   @HttpCode(200)
-  @ApiOkResponse({ description: 'The review item, resolved, with resolvedBy, resolvedAt, decision and note.' })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'review_not_open: already resolved' })
+  @Operation('resolveReview', 'Resolve a review item: accept the bank’s outcome or keep the ledger’s (admin)')
+  @ApiIdempotencyKey({ required: false })
+  @ApiJsonBody()
+  @ApiOkResponse({ type: ResolvedReviewResponse })
+  @ApiErrors('not_found', 'review_not_open', 'insufficient_funds')
   async resolve(
     @Param('reviewId', uuidParam('reviewId')) reviewId: string,
     @Body() body: ResolveReviewDto,

@@ -1,18 +1,18 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
-import { ErrorResponse } from '../../http/api-error';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { commandContext } from '../../http/command-context.http';
 import { ShownOnce } from '../../idempotency/idempotency.interceptor';
 import { UserResponse } from '../user.response';
 import { CreateUserCommand } from './create-user.command';
 import { CreateUserDto } from './create-user.dto';
+import { ApiAdminOnly, ApiIdempotencyKey, ApiJsonBody, Operation } from '../../http/api-docs';
 
 @ApiTags('users')
-@ApiBearerAuth()
+@ApiAdminOnly()
 @Controller('api/v1/users')
 export class CreateUserController {
   constructor(private readonly commands: CommandBus) {}
@@ -21,8 +21,10 @@ export class CreateUserController {
   @HttpCode(201)
   @Roles('admin')
   @ShownOnce('apiKey')
+  @Operation('createUser', 'Create a user and their API key (admin)')
+  @ApiIdempotencyKey({ required: false })
+  @ApiJsonBody()
   @ApiCreatedResponse({ type: UserResponse, description: 'A replay under the same Idempotency-Key omits apiKey.' })
-  @ApiForbiddenResponse({ type: ErrorResponse })
   async create(
     @Body() body: CreateUserDto,
     @CurrentPrincipal() principal: Principal,

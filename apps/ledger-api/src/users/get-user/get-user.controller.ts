@@ -1,27 +1,32 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Pool } from 'pg';
 import { canSee, CurrentPrincipal, Principal } from '../../auth/principal';
-import { ApiError, ErrorResponse } from '../../http/api-error';
+import { ApiError } from '../../http/api-error';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { UserResponse } from '../user.response';
 import { uuidParam } from '../../http/validation.pipe';
+import { ApiAuthenticated, ApiErrors, ApiReadYourWrites, Operation } from '../../http/api-docs';
 
 @ApiTags('users')
-@ApiBearerAuth()
+@ApiAuthenticated()
 @Controller('api/v1/users')
 export class GetUserController {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   @Get('me')
+  @Operation('getCurrentUser', 'The caller')
+  @ApiReadYourWrites()
   @ApiOkResponse({ type: UserResponse })
   me(@CurrentPrincipal() principal: Principal): Promise<UserResponse> {
     return this.find(principal, principal.userId);
   }
 
   @Get(':userId')
+  @Operation('getUser', 'A user: the caller, or anyone for an admin')
+  @ApiReadYourWrites()
+  @ApiErrors('not_found')
   @ApiOkResponse({ type: UserResponse })
-  @ApiNotFoundResponse({ type: ErrorResponse })
   byId(@Param('userId', uuidParam('userId')) userId: string, @CurrentPrincipal() principal: Principal) {
     return this.find(principal, userId);
   }
