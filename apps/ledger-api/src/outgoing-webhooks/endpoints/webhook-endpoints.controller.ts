@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -15,6 +15,7 @@ import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { commandContext } from '../../http/command-context.http';
 import { ApiError, ErrorResponse } from '../../http/api-error';
 import { decodeCursor, Page, PageQuery, toPage } from '../../http/pagination';
+import { uuidParam } from '../../http/validation.pipe';
 import { ShownOnce } from '../../idempotency/idempotency.interceptor';
 import { newEntityId } from '../../shared/command-context';
 import { WebhookDeliveryWorker } from '../delivery/webhook-delivery.worker';
@@ -94,7 +95,7 @@ export class WebhookEndpointsController {
   @Get(':endpointId')
   @ApiOkResponse({ type: WebhookEndpointResponse })
   async get(
-    @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
+    @Param('endpointId', uuidParam('endpointId')) endpointId: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<WebhookEndpointResponse> {
     return toEndpoint(await this.visible(endpointId, principal));
@@ -104,7 +105,7 @@ export class WebhookEndpointsController {
   @ApiOkResponse({ type: WebhookEndpointResponse })
   @ApiBadRequestResponse({ type: ErrorResponse })
   async update(
-    @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
+    @Param('endpointId', uuidParam('endpointId')) endpointId: string,
     @Body() body: UpdateWebhookEndpointDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<WebhookEndpointResponse> {
@@ -119,7 +120,7 @@ export class WebhookEndpointsController {
   @HttpCode(204)
   @ApiNoContentResponse()
   async remove(
-    @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
+    @Param('endpointId', uuidParam('endpointId')) endpointId: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<void> {
     if (!(await this.endpoints.delete(endpointId, principal))) throw notFound();
@@ -133,7 +134,7 @@ export class WebhookEndpointsController {
     description: 'The new secret, shown once; deliveries from now on are signed with it.',
   })
   async rotateSecret(
-    @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
+    @Param('endpointId', uuidParam('endpointId')) endpointId: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<WebhookEndpointWithSecretResponse> {
     const secret = newSecret();
@@ -145,7 +146,7 @@ export class WebhookEndpointsController {
   @Get(':endpointId/deliveries')
   @ApiOkResponse({ type: DeliveryAttemptsPage })
   async attempts(
-    @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
+    @Param('endpointId', uuidParam('endpointId')) endpointId: string,
     @Query() query: PageQuery,
     @CurrentPrincipal() principal: Principal,
   ): Promise<Page<DeliveryAttemptResponse>> {
@@ -158,8 +159,8 @@ export class WebhookEndpointsController {
   @HttpCode(202)
   @ApiAcceptedResponse({ type: RedeliveryResponse, description: 'Queued: sent as soon as the endpoint is enabled.' })
   async redeliver(
-    @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
-    @Param('eventId', new ParseUUIDPipe()) eventId: string,
+    @Param('endpointId', uuidParam('endpointId')) endpointId: string,
+    @Param('eventId', uuidParam('eventId')) eventId: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<RedeliveryResponse> {
     const endpoint = await this.visible(endpointId, principal);
