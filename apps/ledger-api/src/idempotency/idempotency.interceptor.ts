@@ -25,6 +25,7 @@ const REFUSED_BEFORE_COMMAND = new Set([
   'validation_failed',
   'unauthorized',
   'payload_too_large',
+  'unsupported_media_type',
   'rate_limit_exceeded',
 ]);
 
