@@ -7,9 +7,11 @@ import { dumbo } from '@event-driven-io/dumbo';
 import { isExpectedVersionConflictError } from '@event-driven-io/emmett';
 import { getPostgreSQLEventStore, readMessagesBatch } from '@event-driven-io/emmett-postgresql';
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { Pool } from 'pg';
-import { DatabaseUrls, migrateDatabase } from '@ledger/database';
+import { DatabaseUrls, migrateDatabase, withClient } from '@ledger/database';
 import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@ledger/event-store';
 import { benchDatabase, runBenchmark } from './bench-database';
 import { measure, Measured } from './measure';
@@ -32,12 +34,28 @@ interface Contender {
 
 const payload = (index: number) => ({ accountId: randomUUID(), amount: String(1_000 + index), currency: 'EUR' });
 
-function ours(database: DatabaseUrls): Contender {
-  const pool = new Pool({ connectionString: database.url, max: POOL_SIZE });
+/** The event store before hash chains: its first migration alone, in a schema of its own. */
+const WITHOUT_CHAINS_SCHEMA = 'es_without_chains';
+
+async function createStoreWithoutChains(url: string): Promise<void> {
+  const migration = await readFile(join(POSTGRES_EVENT_STORE_MIGRATIONS.dir, '1700000000000_event-store.sql'), 'utf8');
+  const up = migration.slice(0, migration.indexOf('-- Down Migration'));
+  await withClient(url, (client) =>
+    client.query(`CREATE SCHEMA ${WITHOUT_CHAINS_SCHEMA}; SET search_path = ${WITHOUT_CHAINS_SCHEMA}; ${up}`),
+  );
+}
+
+function ours(database: DatabaseUrls, chains: boolean): Contender {
+  const pool = new Pool({
+    connectionString: database.url,
+    max: POOL_SIZE,
+    options: chains ? undefined : `-c search_path=${WITHOUT_CHAINS_SCHEMA}`,
+  });
   const store = new PostgresEventStore(pool, database.url);
   return {
-    name: 'ours',
-    prepare: () => migrateDatabase(database, [POSTGRES_EVENT_STORE_MIGRATIONS]),
+    name: chains ? 'ours' : 'ours, no chains',
+    prepare: () =>
+      chains ? migrateDatabase(database, [POSTGRES_EVENT_STORE_MIGRATIONS]) : createStoreWithoutChains(database.url),
     append: (streamName, count) =>
       store.append([
         {
@@ -109,7 +127,8 @@ interface Row {
 
 async function main(): Promise<void> {
   const database = await benchDatabase();
-  const contenders = [ours(database), emmett(database.url)];
+  // Ours with hash chains against Emmett, and against itself without them (issue: chains cost ≤ 10 %).
+  const contenders = [ours(database, true), emmett(database.url), ours(database, false)];
   for (const contender of contenders) await contender.prepare();
 
   const rows: Row[] = [];
@@ -202,13 +221,17 @@ async function main(): Promise<void> {
   const format = (value: number) =>
     Number.isNaN(value) ? '—' : value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2);
   console.log(`\nEvent store benchmark — ${database.server}, ${cpus().length} cores, Node ${process.version}\n`);
-  console.log('| metric | ours | Emmett | ours/Emmett |');
-  console.log('|---|---:|---:|---:|');
+  console.log('| metric | ours | Emmett | ours/Emmett | ours, no chains | chains on/off |');
+  console.log('|---|---:|---:|---:|---:|---:|');
   for (const row of rows) {
-    const [mine, theirs] = row.values;
-    const ratio = row.higherIsBetter ? mine / theirs : theirs / mine;
-    const shown = Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '—';
-    console.log(`| ${row.metric} | ${format(mine)} | ${format(theirs)} | ${shown} |`);
+    const [mine, theirs, unchained] = row.values;
+    const ratio = (a: number, b: number) => {
+      const value = row.higherIsBetter ? a / b : b / a;
+      return Number.isFinite(value) ? `${value.toFixed(2)}×` : '—';
+    };
+    console.log(
+      `| ${row.metric} | ${format(mine)} | ${format(theirs)} | ${ratio(mine, theirs)} | ${format(unchained)} | ${ratio(mine, unchained)} |`,
+    );
   }
   if (failures.length > 0)
     console.log(`\nFailures (counted, not fatal):\n${failures.map((line) => `- ${line}`).join('\n')}`);
@@ -216,6 +239,10 @@ async function main(): Promise<void> {
   const [mine, theirs] = headline.values;
   console.log(
     `\n16 writers, 1-event appends: ours ${format(mine)}/s vs Emmett ${format(theirs)}/s = ${(mine / theirs).toFixed(2)}× (target ≥ 2×)`,
+  );
+  const [, , unchained] = headline.values;
+  console.log(
+    `16 writers, 1-event appends: hash chains on ${format(mine)}/s vs off ${format(unchained)}/s = ${(mine / unchained).toFixed(2)}× (target ≥ 0.9×)`,
   );
 
   for (const contender of contenders) await contender.close();

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditAccountCommand } from './commands/audit-account.command';
+import { AuditCheckpointCommand, AuditProveCommand } from './commands/audit-checkpoint.command';
 import { AuditVerifyCommand } from './commands/audit-verify.command';
 import { ProjectionsListCommand } from './commands/projections-list.command';
 import { ProjectionsRebuildCommand } from './commands/projections-rebuild.command';
@@ -16,6 +17,8 @@ import { LedgerAdminClient } from './ledger-admin.client';
     ProjectionsRebuildCommand,
     AuditVerifyCommand,
     AuditAccountCommand,
+    AuditCheckpointCommand,
+    AuditProveCommand,
     StreamsReadCommand,
     TransfersListCommand,
     TransfersRetryCommand,

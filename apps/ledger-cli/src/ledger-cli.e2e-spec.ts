@@ -1,6 +1,10 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 import { BankSimulator } from '@ledger/bank-simulator';
 import { eventually } from '../../../test/eventually';
 import { startTestLedger, TestLedger } from '../../../test/ledger-app';
@@ -78,6 +82,33 @@ describe('the admin CLI against a running ledger', () => {
     } finally {
       await ledger.database.pool.query('UPDATE rm_accounts SET ledger = ledger + 5 WHERE id = $1', [accountId]);
     }
+  });
+
+  it('exports a checkpoint and proves the history against it; a changed event fails the proof', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'ledger-cli-')), 'checkpoint.json');
+    let exported = await cli('audit:checkpoint', file);
+    for (let tries = 0; exported.code !== 0 && tries < 50; tries++) {
+      await delay(100);
+      exported = await cli('audit:checkpoint', file);
+    }
+    expect(exported.stdout).toContain(`written to ${file}`);
+    const proven = await cli('audit:prove', file);
+    expect(proven).toMatchObject({ code: 0, stdout: expect.stringContaining('proven: the history up to checkpoint') });
+
+    const owner = new Client({ connectionString: ledger.database.migrationUrl });
+    await owner.connect();
+    const changed = `UPDATE es_events SET data = jsonb_set(data, '{amount}', $2::jsonb) WHERE stream_name = $1 AND stream_revision = 1`;
+    try {
+      await owner.query(changed, [`account-${accountId}`, '"999999"']);
+      const refused = await cli('audit:prove', file);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toContain('NOT proven: 1 broken links');
+      expect(refused.stdout).toMatch(new RegExp(`edited\\s+account-${accountId}\\s+1`));
+    } finally {
+      await owner.query(changed, [`account-${accountId}`, '"900"']);
+      await owner.end();
+    }
+    expect((await cli('audit:prove', file)).code).toBe(0);
   });
 
   it('rebuilds a projection and waits for it, and says so when it cannot', async () => {

@@ -203,6 +203,20 @@ class Environment {
 
   @IsOptional()
   @Type(() => Number)
+  @IsInt({ message: 'CHAIN_CHECKPOINT_SECONDS must be a whole number of seconds' })
+  @Min(1, { message: 'CHAIN_CHECKPOINT_SECONDS must be at least 1' })
+  @Max(86_400, { message: 'CHAIN_CHECKPOINT_SECONDS must be at most 86400 (a day)' })
+  CHAIN_CHECKPOINT_SECONDS: number = 60;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'CHAIN_CHECKPOINT_EVENTS must be a whole number of events' })
+  @Min(1, { message: 'CHAIN_CHECKPOINT_EVENTS must be at least 1' })
+  @Max(10_000_000)
+  CHAIN_CHECKPOINT_EVENTS: number = 10_000;
+
+  @IsOptional()
+  @Type(() => Number)
   @IsInt({ message: 'API_KEY_CACHE_ENTRIES must be a whole number of keys' })
   @Min(1, { message: 'API_KEY_CACHE_ENTRIES must be at least 1' })
   @Max(10_000_000)
@@ -277,6 +291,8 @@ export interface LedgerConfig {
     /** The first retry's delay; each next one doubles, with jitter, up to an hour. */
     retryInitialMs: number;
   };
+  /** A hash-chain checkpoint is recorded after this many events, or this long after the last one. */
+  chainCheckpoints: { everyEvents: number; everyMs: number };
   /** Entries each in-memory cache holds at most: memory is bounded by these, not by traffic. */
   caches: {
     /** Aggregate states (accounts, payments, transfers, users) kept between commands. */
@@ -368,6 +384,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
       allowPrivateTargets: parsed.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true',
       retryInitialMs: parsed.WEBHOOK_RETRY_INITIAL_MS,
     },
+    chainCheckpoints: { everyEvents: parsed.CHAIN_CHECKPOINT_EVENTS, everyMs: parsed.CHAIN_CHECKPOINT_SECONDS * 1000 },
     caches: { streamStates: parsed.STREAM_STATE_CACHE_ENTRIES, apiKeys: parsed.API_KEY_CACHE_ENTRIES },
   };
 }

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore, WrongExpectedRevisionError } from '@ledger/event-store';
 import { createTestDatabase, TestDatabase } from '../../../../test/database';
-import { appendAhead, appendedAhead, loadAggregate, refuseOnlyWhenSettled, StaleDecisionError } from './event-sourcing';
+import {
+  appendAhead,
+  appendedAhead,
+  loadAggregate,
+  loadSettled,
+  refuseOnlyWhenSettled,
+  StaleDecisionError,
+  stateCacheOf,
+} from './event-sourcing';
 
 type Counter = number;
 const count = (state: Counter) => state + 1;
@@ -55,5 +63,29 @@ describe('appendAhead: deciding on an append before it commits', () => {
     expect((await load(streamName)).state).toBe(10);
     await expect(failing).rejects.toBeInstanceOf(WrongExpectedRevisionError);
     expect(await load(streamName)).toMatchObject({ state: 3, revision: 2n });
+  });
+
+  it('does not keep a state built on an entry dropped while the load read (a failed append it counted)', async () => {
+    const streamName = `counter-${randomUUID()}`;
+    await store.append([{ streamName, expectedRevision: 'no_stream', events: [event(), event()] }]);
+    // A state counting an event that never committed (state 100 at revision 0), whose append's
+    // failure drops it while a load reads the events after it.
+    const cache = stateCacheOf(store);
+    cache.set(streamName, { state: 100, revision: 0n, position: undefined });
+    const reading = load(streamName);
+    cache.delete(streamName);
+    expect((await reading).state).toBe(101);
+    expect(cache.peek(streamName)).toBeUndefined();
+    expect(await load(streamName)).toMatchObject({ state: 2, revision: 1n });
+  });
+
+  it('loadSettled waits for the appends in flight and reads what was committed', async () => {
+    const streamName = `counter-${randomUUID()}`;
+    await store.append([{ streamName, expectedRevision: 'no_stream', events: [event()] }]);
+    const ahead = appendedAhead(streamName, await load(streamName), [{}], count);
+    const failing = appendAhead(store, [{ streamName, expectedRevision: 3n, events: [event()] }], [ahead]);
+    failing.catch(() => undefined);
+    expect(await loadSettled<Counter, unknown>(store, streamName, count, 0)).toMatchObject({ state: 1, revision: 0n });
+    expect((await load(streamName)).pending).toBeUndefined();
   });
 });

@@ -62,8 +62,13 @@ export async function loadAggregate<State, Event>(
   const from = known && known.revision !== 'no_stream' ? known.revision + 1n : 0n;
   const events = await store.readStream(streamName, { fromRevision: from });
   const last = events[events.length - 1];
+  // Kept only over the entry this load started from: had that entry been dropped meanwhile (an
+  // append it counted failed) or replaced, this load's state may count events never committed.
+  const keep = (loaded: Loaded<State>) => {
+    if (cache.peek(streamName) === cached) cache.set(streamName, loaded);
+  };
   if (!last) {
-    if (known && !cached) cache.set(streamName, known);
+    if (known && !cached) keep(known);
     return known ?? { state: initialState, revision: 'no_stream', position: undefined };
   }
   if (known?.pending) {
@@ -74,8 +79,26 @@ export async function loadAggregate<State, Event>(
   const base = known ? known.state : initialState;
   const state = events.reduce((current, recorded) => evolve(current, toDomainEvent<Event>(recorded)), base);
   const loaded: Loaded<State> = { state, revision: last.revision, position: last.position };
-  cache.set(streamName, loaded);
+  keep(loaded);
   return loaded;
+}
+
+/**
+ * The state with no append in flight: for writers outside the account's chain of `appendAhead`s
+ * (no expected revision), whose append landing between a pending append and the next one decided
+ * on it would make the first fail and could let the next pass at a revision it did not mean.
+ */
+export async function loadSettled<State, Event>(
+  store: EventStore,
+  streamName: string,
+  evolve: (state: State, event: Event) => State,
+  initialState: State,
+): Promise<Loaded<State>> {
+  for (;;) {
+    const loaded = await loadAggregate(store, streamName, evolve, initialState);
+    if (!loaded.pending) return loaded;
+    await Promise.allSettled([loaded.pending]);
+  }
 }
 
 /**

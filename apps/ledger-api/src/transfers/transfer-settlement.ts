@@ -10,7 +10,7 @@ import {
 } from '@ledger/ledger-domain';
 import { toApiError } from '../http/domain-errors';
 import { eventIdFor } from '../shared/command-context';
-import { loadAggregate, toEventData } from '../shared/event-sourcing';
+import { loadSettled, toEventData } from '../shared/event-sourcing';
 
 type KnownTransfer = Exclude<TransferState, { status: 'none' }>;
 
@@ -31,7 +31,7 @@ export async function settlementAppend(
   const commands = events.map((event) => settlementOf(transfer, event)).filter((command) => command !== undefined);
   if (commands.length === 0) return undefined;
   const streamName = accountStreamName(transfer.accountId);
-  const account = await loadAggregate(store, streamName, evolveAccount, initialAccountState);
+  const account = await loadSettled(store, streamName, evolveAccount, initialAccountState);
   const settlement = commands.flatMap((command) => {
     const decision = decideAccount(command, account.state, now);
     if (!decision.ok) throw toApiError(decision.error);

@@ -25,13 +25,14 @@ import { PostgresNotifier } from './postgres-notifier';
 export const POSTGRES_EVENT_STORE_MIGRATIONS: MigrationSet = {
   dir: join(__dirname, 'migrations'),
   table: 'es_migrations',
-  // The app appends and reads; it can never change or remove a recorded event. Its stream rows
-  // (last revisions) it inserts and moves on; es_append runs with the caller's rights.
+  // The app appends and reads; it can never change or remove a recorded event or checkpoint. Its
+  // stream rows (last revisions and hashes) it inserts and moves on; es_append and
+  // es_write_checkpoint run with the caller's rights.
   appGrants: (role) => `
-    REVOKE ALL ON es_events, es_streams, es_migrations FROM ${role};
-    GRANT SELECT, INSERT ON es_events TO ${role};
+    REVOKE ALL ON es_events, es_streams, es_migrations, es_checkpoints, es_checkpoint_heads FROM ${role};
+    GRANT SELECT, INSERT ON es_events, es_checkpoints, es_checkpoint_heads TO ${role};
     GRANT SELECT, INSERT, UPDATE ON es_streams TO ${role};
-    GRANT EXECUTE ON FUNCTION es_append TO ${role};`,
+    GRANT EXECUTE ON FUNCTION es_append, es_write_checkpoint TO ${role};`,
 };
 
 const SUBSCRIPTION_BATCH = 1_000;

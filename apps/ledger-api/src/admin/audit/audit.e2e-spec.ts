@@ -108,6 +108,45 @@ describe('Audit: point-in-time balances and ledger verification (over HTTP)', ()
     expect((await verify()).body.discrepancies).toEqual([]);
   });
 
+  it('verifies the hash chains after a concurrent payment burst, and exports a checkpoint that proves the history', async () => {
+    const payers = await Promise.all(Array.from({ length: 4 }, () => traffic.account(customer, 1_000)));
+    const payee = await traffic.account(merchant);
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, index) =>
+        traffic.pay(customer, { payerAccountId: payers[index % payers.length], payeeAccountId: payee, amount: 5 }),
+      ),
+    );
+    expect(answers.every((answer) => answer.status === 201)).toBe(true);
+    const report = (await verify()).body;
+    expect(report.chain).toMatchObject({ brokenLinks: [], brokenLinkCount: 0 });
+    expect(report.chain.events).toBeGreaterThanOrEqual(40);
+
+    // The first checkpoint is written within a second of the first events.
+    let latest = await traffic.api.get('/api/v1/admin/audit/checkpoints/latest', admin());
+    for (let tries = 0; latest.status === 404 && tries < 50; tries++) {
+      await delay(100);
+      latest = await traffic.api.get('/api/v1/admin/audit/checkpoints/latest', admin());
+    }
+    expect(latest.status).toBe(200);
+    expect(latest.body).toMatchObject({
+      id: expect.stringMatching(/^\d+$/),
+      digest: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const proof = await traffic.api.post('/api/v1/admin/audit/prove', admin(), latest.body);
+    expect(proof.status).toBe(200);
+    expect(proof.body).toMatchObject({ proven: true, reason: null });
+
+    const forged = await traffic.api.post('/api/v1/admin/audit/prove', admin(), {
+      ...latest.body,
+      digest: '0'.repeat(64),
+    });
+    expect(forged.body).toMatchObject({ proven: false });
+    const malformed = await traffic.api.post('/api/v1/admin/audit/prove', admin(), { ...latest.body, digest: 'xyz' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toBe('validation_failed');
+    expect((await traffic.api.get('/api/v1/admin/audit/checkpoints/latest', customer.apiKey)).status).toBe(403);
+  });
+
   it('answers bad input with 4xx', async () => {
     const account = await traffic.account(customer);
     expect((await audit(account, 'yesterday')).status).toBe(400);

@@ -1,13 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { readCheckpoint } from '@ledger/consumers';
-import { comparePositions, EVENT_STORE, EventStore, parsePosition, Position } from '@ledger/event-store';
+import {
+  ChainReport,
+  comparePositions,
+  EVENT_STORE,
+  EventStore,
+  parsePosition,
+  Position,
+  PostgresHashChain,
+} from '@ledger/event-store';
 import { AccountEvent, AccountState, evolveAccount, initialAccountState } from '@ledger/ledger-domain';
 import { AccountRow } from '../../accounts/account.read-model';
 import { accountsProjection } from '../../accounts/accounts.projection';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { toDomainEvent } from '../../shared/event-sourcing';
 import { accountDiscrepancies, accountStream, Discrepancy, streamEvents } from './account-replay';
+import { HASH_CHAIN } from './hash-chain';
 
 /** Accounts taken per round: their openings, their read-model rows and their replays. */
 const ACCOUNTS_PER_ROUND = 200;
@@ -22,12 +31,14 @@ export interface VerificationReport {
   discrepancies: Discrepancy[];
   discrepancyCount: number;
   journalBalanced: boolean;
+  /** The events' own integrity (hash chains and checkpoints); null where the event store keeps no chain. */
+  chain: ChainReport | null;
   durationMs: number;
 }
 
 /**
- * Replays every account from its events and compares it with its read-model row, then sums the
- * journal per currency. Accounts come a round at a time from their openings in `$all`, so memory
+ * Checks that the events are the ones appended (hash chains), replays every account from its
+ * events and compares it with its read-model row, then sums the journal per currency. Accounts come a round at a time from their openings in `$all`, so memory
  * stays flat however large the ledger.
  */
 @Injectable()
@@ -35,10 +46,12 @@ export class LedgerVerification {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(HASH_CHAIN) private readonly chain: PostgresHashChain | null,
   ) {}
 
   async verify(): Promise<VerificationReport> {
     const started = Date.now();
+    const chain = this.chain ? await this.chain.verify() : null;
     const report = { accounts: 0, events: 0, discrepancies: [] as Discrepancy[], discrepancyCount: 0 };
     const found = (discrepancies: Discrepancy[]) => {
       report.discrepancyCount += discrepancies.length;
@@ -72,7 +85,7 @@ export class LedgerVerification {
     found(await this.rowsWithoutStreams(projectedRows));
     const journal = await this.unbalancedJournal();
     found(journal);
-    return { ...report, journalBalanced: journal.length === 0, durationMs: Date.now() - started };
+    return { ...report, journalBalanced: journal.length === 0, chain, durationMs: Date.now() - started };
   }
 
   /** The account's state as of the last event its row reflects (all of them when it has no row). */
