@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       corsOrigins: [],
       webhooks: { allowPrivateTargets: false, retryInitialMs: 10000 },
       caches: { streamStates: 10000, apiKeys: 10000 },
+      chainCheckpoints: { everyMs: 60000, everyEvents: 10000 },
     });
   });
 
