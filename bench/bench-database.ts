@@ -104,9 +104,10 @@ export async function startBenchLedger(databaseUrl: string, env: Record<string, 
   const config = loadConfig({
     BANK_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
     // A benchmark is one user sending thousands of requests a minute.
+    RATE_LIMIT_BALANCE_PER_USER_PER_MIN: '0',
+    RATE_LIMIT_TRANSACTIONS_PER_USER_PER_MIN: '0',
+    RATE_LIMIT_PER_USER_PER_MIN: '0',
     RATE_LIMIT_GLOBAL_PER_MIN: '0',
-    RATE_LIMIT_BALANCE_PER_MIN: '0',
-    RATE_LIMIT_TRANSACTIONS_PER_MIN: '0',
     ...env,
   });
   const app = await createLedgerApp({ config, databaseUrl, logger: pino({ level: 'silent' }) });

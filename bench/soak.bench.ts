@@ -136,9 +136,10 @@ function startApi(port: number, env: Record<string, string>): ChildProcess {
       PORT: String(port),
       LOG_LEVEL: 'error',
       LEDGER_SEED_DEMO: 'false',
+      RATE_LIMIT_BALANCE_PER_USER_PER_MIN: '0',
+      RATE_LIMIT_TRANSACTIONS_PER_USER_PER_MIN: '0',
+      RATE_LIMIT_PER_USER_PER_MIN: '0',
       RATE_LIMIT_GLOBAL_PER_MIN: '0',
-      RATE_LIMIT_BALANCE_PER_MIN: '0',
-      RATE_LIMIT_TRANSACTIONS_PER_MIN: '0',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

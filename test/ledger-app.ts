@@ -21,8 +21,9 @@ export interface TestLedger {
  * rate-limit tests turn them on.
  */
 export const NO_RATE_LIMITS = {
-  RATE_LIMIT_BALANCE_PER_MIN: '0',
-  RATE_LIMIT_TRANSACTIONS_PER_MIN: '0',
+  RATE_LIMIT_BALANCE_PER_USER_PER_MIN: '0',
+  RATE_LIMIT_TRANSACTIONS_PER_USER_PER_MIN: '0',
+  RATE_LIMIT_PER_USER_PER_MIN: '0',
   RATE_LIMIT_GLOBAL_PER_MIN: '0',
   AUTH_FAILURES_PER_MIN: '0',
 };

@@ -170,4 +170,21 @@ describe('ConsumerRunner', () => {
     expect(handled).toEqual(Array.from({ length: 20 }, (_, index) => String(index + 1)));
     expect(failuresLeft).toBe(-1);
   });
+  it('counts as lag only the events a consumer subscribes to: 0 once it has handled them, whatever follows', async () => {
+    const prefix = `lag${randomUUID().slice(0, 8)}`;
+    const name = `lag-${prefix}`;
+    await appendAmounts(prefix, 10);
+    const runner = new ConsumerRunner(store, database.url, [recordingProjection(name, 'one', prefix)]);
+    runner.start();
+    try {
+      await eventually(async () => (await projectedTotals(name)).rows === 10);
+      await appendAmounts(`other${prefix}`, 15);
+      expect((await statusOf(runner, name)).lag).toBe(0n);
+      await appendAmounts(prefix, 3, 1);
+      await eventually(async () => (await projectedTotals(name)).rows === 13);
+      await eventually(async () => (await statusOf(runner, name)).lag === 0n);
+    } finally {
+      await runner.stop();
+    }
+  });
 });

@@ -27,7 +27,7 @@ export interface ConsumerStatus {
   state: ConsumerState;
   /** Opaque `$all` position of the last event applied, or null before the first. */
   position: string | null;
-  /** Events of `$all` after the checkpoint (for KurrentDB, an estimate). */
+  /** Events after the checkpoint that the consumer handles (for KurrentDB, counted up to 1 000). */
   lag: bigint;
   updatedAt: Date | null;
 }
@@ -100,7 +100,9 @@ export class ConsumerRunner {
           kind: consumer.kind,
           state: this.states.get(consumer.name) ?? 'stopped',
           position: checkpoint?.position ? positionToString(checkpoint.position) : null,
-          lag: await this.store.countAfter(checkpoint?.position),
+          // Only the events it handles: the checkpoint stays at the last of them, and the events
+          // after it that it does not subscribe to are nothing left to do.
+          lag: await this.store.countAfter(checkpoint?.position, consumer.filter),
           updatedAt: checkpoint?.updatedAt ?? null,
         };
       }),

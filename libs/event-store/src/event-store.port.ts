@@ -92,8 +92,11 @@ export interface EventStore {
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeOptions): EventSubscription;
-  /** Roughly how many events of `$all` lie after `position` (for lag reporting). */
-  countAfter(position: Position | undefined): Promise<bigint>;
+  /**
+   * Roughly how many events of `$all` lie after `position` (for lag reporting); with `filter`,
+   * only those it matches, so a consumer that has handled every event it subscribes to reads 0.
+   */
+  countAfter(position: Position | undefined, filter?: EventFilter): Promise<bigint>;
   /** Resolves when the store answers; for health checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -25,12 +25,13 @@ describe('loadConfig', () => {
         dispatchConcurrency: 32,
       },
       redisUrl: undefined,
-      rateLimits: { balance: 10, transactions: 20, global: 1000 },
+      rateLimits: { balance: 10, transactions: 20, user: 1000, global: 60000, warnings: [] },
       authFailuresPerMin: 20,
       metricsToken: undefined,
       corsOrigins: [],
       webhooks: { allowPrivateTargets: false, retryInitialMs: 10000 },
       caches: { streamStates: 10000, apiKeys: 10000 },
+      chainCheckpoints: { everyMs: 60000, everyEvents: 10000 },
     });
   });
 
@@ -61,9 +62,12 @@ describe('loadConfig', () => {
     ['BANK_SUCCESS_RATE', '1.5'],
     ['LEDGER_SEED_DEMO', 'yes'],
     ['REDIS_URL', 'http://cache:6379'],
+    ['RATE_LIMIT_BALANCE_PER_USER_PER_MIN', '-1'],
+    ['RATE_LIMIT_TRANSACTIONS_PER_USER_PER_MIN', '2.5'],
+    ['RATE_LIMIT_PER_USER_PER_MIN', 'lots'],
+    ['RATE_LIMIT_GLOBAL_PER_MIN', 'many'],
     ['RATE_LIMIT_BALANCE_PER_MIN', '-1'],
     ['RATE_LIMIT_TRANSACTIONS_PER_MIN', '2.5'],
-    ['RATE_LIMIT_GLOBAL_PER_MIN', 'many'],
     ['BANK_MIN_DELAY_MS', '-1'],
     ['BANK_RETRY_BUDGET_HOURS', 'forever'],
     ['BANK_STATUS_QUERY_AFTER_MS', '5'],
@@ -109,6 +113,31 @@ describe('loadConfig', () => {
       metricsToken: 'scrape-token-0123456789',
       corsOrigins: ['https://console.example.com', 'http://localhost:5173'],
     });
+  });
+
+  it('reads each rate limit by the name saying what it counts, and the old names with a warning', () => {
+    expect(
+      loadConfig({
+        RATE_LIMIT_BALANCE_PER_USER_PER_MIN: '3',
+        RATE_LIMIT_TRANSACTIONS_PER_USER_PER_MIN: '4',
+        RATE_LIMIT_PER_USER_PER_MIN: '5',
+      }).rateLimits,
+    ).toEqual({ balance: 3, transactions: 4, user: 5, global: 60000, warnings: [] });
+
+    const old = loadConfig({ RATE_LIMIT_BALANCE_PER_MIN: '6', RATE_LIMIT_TRANSACTIONS_PER_MIN: '7' }).rateLimits;
+    expect(old).toMatchObject({ balance: 6, transactions: 7 });
+    expect(old.warnings).toEqual([
+      expect.stringContaining('RATE_LIMIT_BALANCE_PER_MIN is deprecated'),
+      expect.stringContaining('RATE_LIMIT_TRANSACTIONS_PER_MIN is deprecated'),
+    ]);
+
+    const both = loadConfig({ RATE_LIMIT_BALANCE_PER_MIN: '6', RATE_LIMIT_BALANCE_PER_USER_PER_MIN: '8' }).rateLimits;
+    expect(both.balance).toBe(8);
+    expect(both.warnings).toEqual([expect.stringContaining('RATE_LIMIT_BALANCE_PER_MIN is ignored')]);
+
+    const global = loadConfig({ RATE_LIMIT_GLOBAL_PER_MIN: '100' }).rateLimits;
+    expect(global).toMatchObject({ user: 1000, global: 100 });
+    expect(global.warnings).toEqual([expect.stringContaining('now limits all callers together')]);
   });
 
   it('refuses BANK_URL without the secret the bank signs with, and a minimum delay above the maximum', () => {

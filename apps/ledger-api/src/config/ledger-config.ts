@@ -126,21 +126,41 @@ class Environment {
 
   @IsOptional()
   @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_BALANCE_PER_USER_PER_MIN must be a whole number (0 turns it off)' })
+  @Min(0)
+  RATE_LIMIT_BALANCE_PER_USER_PER_MIN?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_TRANSACTIONS_PER_USER_PER_MIN must be a whole number (0 turns it off)' })
+  @Min(0)
+  RATE_LIMIT_TRANSACTIONS_PER_USER_PER_MIN?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_PER_USER_PER_MIN must be a whole number (0 turns it off)' })
+  @Min(0)
+  RATE_LIMIT_PER_USER_PER_MIN: number = 1_000;
+
+  /** All callers together (before 0.8.0 it counted per user: see rateLimitWarnings). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_GLOBAL_PER_MIN must be a whole number (0 turns it off)' })
+  @Min(0)
+  RATE_LIMIT_GLOBAL_PER_MIN: number = 60_000;
+
+  /** Old names of the per-user route limits, read for one release (0.8.x) with a warning. */
+  @IsOptional()
+  @Type(() => Number)
   @IsInt({ message: 'RATE_LIMIT_BALANCE_PER_MIN must be a whole number (0 turns it off)' })
   @Min(0)
-  RATE_LIMIT_BALANCE_PER_MIN: number = 10;
+  RATE_LIMIT_BALANCE_PER_MIN?: number;
 
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'RATE_LIMIT_TRANSACTIONS_PER_MIN must be a whole number (0 turns it off)' })
   @Min(0)
-  RATE_LIMIT_TRANSACTIONS_PER_MIN: number = 20;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'RATE_LIMIT_GLOBAL_PER_MIN must be a whole number (0 turns it off)' })
-  @Min(0)
-  RATE_LIMIT_GLOBAL_PER_MIN: number = 1_000;
+  RATE_LIMIT_TRANSACTIONS_PER_MIN?: number;
 
   @IsOptional()
   @Type(() => Number)
@@ -250,7 +270,15 @@ export interface LedgerConfig {
   /** Unset: rate limits are counted in this process only. */
   redisUrl: string | undefined;
   /** Requests per user per minute; 0 turns a limit off. */
-  rateLimits: { balance: number; transactions: number; global: number };
+  /** Requests per minute; 0 = off. `balance`, `transactions` and `user` per user, `global` all callers together. */
+  rateLimits: {
+    balance: number;
+    transactions: number;
+    user: number;
+    global: number;
+    /** Said once at start: old variable names still read, or a variable whose meaning changed. */
+    warnings: string[];
+  };
   /** Failed authentications per client address per minute before its requests are refused; 0 = off. */
   authFailuresPerMin: number;
   /** Unset: `/metrics` is public. */
@@ -292,6 +320,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
         'REDIS_URL',
         'METRICS_TOKEN',
         'CORS_ORIGINS',
+        'RATE_LIMIT_BALANCE_PER_USER_PER_MIN',
+        'RATE_LIMIT_TRANSACTIONS_PER_USER_PER_MIN',
+        'RATE_LIMIT_BALANCE_PER_MIN',
+        'RATE_LIMIT_TRANSACTIONS_PER_MIN',
       )
       .map((key) => [key, env[key]]),
   );
@@ -344,11 +376,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
       dispatchConcurrency: parsed.BANK_DISPATCH_CONCURRENCY,
     },
     redisUrl: parsed.REDIS_URL,
-    rateLimits: {
-      balance: parsed.RATE_LIMIT_BALANCE_PER_MIN,
-      transactions: parsed.RATE_LIMIT_TRANSACTIONS_PER_MIN,
-      global: parsed.RATE_LIMIT_GLOBAL_PER_MIN,
-    },
+    rateLimits: rateLimits(parsed, defined),
     authFailuresPerMin: parsed.AUTH_FAILURES_PER_MIN,
     metricsToken: parsed.METRICS_TOKEN,
     corsOrigins,
@@ -358,5 +386,39 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
     },
     chainCheckpoints: { everyEvents: parsed.CHAIN_CHECKPOINT_EVENTS, everyMs: parsed.CHAIN_CHECKPOINT_SECONDS * 1000 },
     caches: { streamStates: parsed.STREAM_STATE_CACHE_ENTRIES, apiKeys: parsed.API_KEY_CACHE_ENTRIES },
+  };
+}
+
+const RENAMED_RATE_LIMITS = [
+  ['RATE_LIMIT_BALANCE_PER_MIN', 'RATE_LIMIT_BALANCE_PER_USER_PER_MIN', 10],
+  ['RATE_LIMIT_TRANSACTIONS_PER_MIN', 'RATE_LIMIT_TRANSACTIONS_PER_USER_PER_MIN', 20],
+] as const;
+
+/**
+ * The limits, each variable named for what it counts. The old names of the route limits still
+ * work for one release; RATE_LIMIT_GLOBAL_PER_MIN kept its name but now counts every caller
+ * together, so setting it earns a reminder too.
+ */
+function rateLimits(parsed: Environment, defined: Record<string, unknown>): LedgerConfig['rateLimits'] {
+  const warnings: string[] = [];
+  const [balance, transactions] = RENAMED_RATE_LIMITS.map(([oldName, newName, fallback]) => {
+    if (defined[oldName] === undefined) return parsed[newName] ?? fallback;
+    warnings.push(
+      defined[newName] === undefined
+        ? `${oldName} is deprecated and will be ignored after 0.8.x: rename it ${newName}`
+        : `${oldName} is ignored: ${newName} is set`,
+    );
+    return parsed[newName] ?? parsed[oldName] ?? fallback;
+  });
+  if (defined.RATE_LIMIT_GLOBAL_PER_MIN !== undefined)
+    warnings.push(
+      'RATE_LIMIT_GLOBAL_PER_MIN now limits all callers together (since 0.8.0); the limit per user is RATE_LIMIT_PER_USER_PER_MIN',
+    );
+  return {
+    balance,
+    transactions,
+    user: parsed.RATE_LIMIT_PER_USER_PER_MIN,
+    global: parsed.RATE_LIMIT_GLOBAL_PER_MIN,
+    warnings,
   };
 }

@@ -36,7 +36,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const response = context.getResponse<Response>();
     const { status, body } = this.describe(exception, request);
     if (response.headersSent) return;
-    response.status(status).json({ ...body, requestId: String(request.id ?? '') });
+    response.status(status).json(withRequestId(body, request));
   }
 
   private describe(exception: unknown, request: Request): { status: number; body: Record<string, unknown> } {
@@ -47,6 +47,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     return described;
   }
+}
+
+/** The error body as sent: what describeException says, and the request's id. */
+export function withRequestId(body: Record<string, unknown>, request: { id?: string }): Record<string, unknown> {
+  return { ...body, requestId: String(request.id ?? '') };
 }
 
 /** The status and body (without requestId) that an exception answers with. */

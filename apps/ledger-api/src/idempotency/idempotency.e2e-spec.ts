@@ -113,4 +113,82 @@ describe('Idempotency-Key (over HTTP)', () => {
     );
     expect(tooLong.status).toBe(400);
   });
+  /** A POST of exactly these bytes, answered as raw bytes. */
+  async function rawPost(apiKey: string, path: string, body: string, key: string) {
+    const response = await fetch(`${ledger.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'idempotency-key': key },
+      body,
+    });
+    return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+  }
+
+  it('replays the very bytes, status and headers of the first answer, success or refusal', async () => {
+    for (const [body, status] of [
+      [`{"currency":"SEK"}`, 201],
+      [`{"currency":"SEK","userId":"00000000-0000-4000-8000-000000000000"}`, 403],
+    ] as const) {
+      const key = `bytes-${status}`;
+      const first = await rawPost(user.apiKey, '/api/v1/accounts', body, key);
+      const again = await rawPost(user.apiKey, '/api/v1/accounts', body, key);
+      expect(first.status).toBe(status);
+      expect(again.status).toBe(status);
+      expect(again.bytes.equals(first.bytes)).toBe(true);
+      for (const header of ['content-type', 'content-length', 'etag', 'x-ledger-position', 'location'])
+        expect([header, again.headers.get(header)]).toEqual([header, first.headers.get(header)]);
+      expect(first.headers.get('idempotent-replayed')).toBeNull();
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+    }
+  });
+
+  it('keeps nothing under the key of a request refused before its command ran', async () => {
+    const key = { 'Idempotency-Key': 'fix-and-retry' };
+    const invalid = await api.post('/api/v1/accounts', user.apiKey, { currency: 'US' }, key);
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error).toBe('validation_failed');
+    const malformed = await rawPost(user.apiKey, '/api/v1/accounts', '{"currency":', 'fix-and-retry');
+    expect(malformed.status).toBe(400);
+    const unauthenticated = await api.post('/api/v1/accounts', 'not-a-key', { currency: 'NOK' }, key);
+    expect(unauthenticated.status).toBe(401);
+    const badPath = await api.post('/api/v1/payments/not-a-uuid/capture', user.apiKey, {}, key);
+    expect(badPath.status).toBe(400);
+
+    const corrected = await api.post('/api/v1/accounts', user.apiKey, { currency: 'NOK' }, key);
+    expect(corrected.status).toBe(201);
+    expect(corrected.headers.get('idempotent-replayed')).toBeNull();
+    const replay = await api.post('/api/v1/accounts', user.apiKey, { currency: 'NOK' }, key);
+    expect(replay.body).toEqual(corrected.body);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('compares bodies as parsed JSON: key order and spacing do not matter, values and types do', async () => {
+    const key = 'reordered';
+    const first = await rawPost(ledger.adminKey, '/api/v1/accounts', `{"currency":"JPY","userId":"${user.id}"}`, key);
+    expect(first.status).toBe(201);
+    const reordered = await rawPost(
+      ledger.adminKey,
+      '/api/v1/accounts',
+      `{ "userId" : "${user.id}",\n  "currency": "JPY" }`,
+      key,
+    );
+    expect(reordered.status).toBe(201);
+    expect(reordered.headers.get('idempotent-replayed')).toBe('true');
+    expect(reordered.bytes.equals(first.bytes)).toBe(true);
+
+    const otherValue = await rawPost(
+      ledger.adminKey,
+      '/api/v1/accounts',
+      `{"currency":"CHF","userId":"${user.id}"}`,
+      key,
+    );
+    expect(otherValue.status).toBe(422);
+    expect(JSON.parse(otherValue.bytes.toString()).error).toBe('idempotency_key_reused');
+    const otherType = await rawPost(
+      ledger.adminKey,
+      '/api/v1/accounts',
+      `{"currency":["JPY"],"userId":"${user.id}"}`,
+      key,
+    );
+    expect(otherType.status).toBe(422);
+  });
 });

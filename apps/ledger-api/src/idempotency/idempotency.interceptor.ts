@@ -1,18 +1,33 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { createHash } from 'node:crypto';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { Principal } from '../auth/principal';
 import { ApiError } from '../http/api-error';
-import { describeException } from '../http/api-exception.filter';
+import { describeException, withRequestId } from '../http/api-exception.filter';
 import { LEDGER_POSITION_HEADER } from '../http/ledger-position';
 import { IdempotencyStore } from './idempotency.store';
+import { requestFingerprint } from './request-fingerprint';
 
 const IDEMPOTENCY_REQUIRED = 'ledger:idempotency-required';
 const SHOWN_ONCE = 'ledger:shown-once';
 const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
 const RETRY_AFTER_SECONDS = '1';
+/** The headers of an answer that belong to it, so a replay repeats them (not rate-limit counters). */
+const REPLAYED_HEADERS = ['Location', LEDGER_POSITION_HEADER];
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+/**
+ * Refusals that come before a command runs (checks of the request, not decisions of the ledger):
+ * they keep nothing under the key, so the corrected request may use it. Authentication, rate
+ * limits and body parsing refuse before this interceptor, and never claim a key at all.
+ */
+const REFUSED_BEFORE_COMMAND = new Set([
+  'validation_failed',
+  'unauthorized',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limit_exceeded',
+]);
 
 /** Money-moving routes refuse a POST without an Idempotency-Key. */
 export const IdempotencyKeyRequired = () => SetMetadata(IDEMPOTENCY_REQUIRED, true);
@@ -28,9 +43,11 @@ type LedgerRequest = Request & { principal?: Principal; id?: string };
 
 /**
  * The one mechanism behind Idempotency-Key on every POST: the first request with a key runs and
- * its answer (success or 4xx) is stored; a repeat gets that answer again with
- * `Idempotent-Replayed: true`; a different request under the key gets 422, one arriving while
- * the first still runs gets 409 with Retry-After.
+ * its answer (success or 4xx from the command) is stored as sent, body text included; a repeat
+ * gets the same status, headers and body bytes with `Idempotent-Replayed: true`; a different
+ * request under the key gets 422, one arriving while the first still runs gets 409 with
+ * Retry-After. Bodies are sent as serialized here, so the first answer and its replays are the
+ * same bytes.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -67,7 +84,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     shownOnce: readonly string[],
     next: CallHandler,
   ) {
-    const claim = await this.store.claim(userId, key, fingerprint(request));
+    const claim = await this.store.claim(userId, key, requestFingerprint(request));
     switch (claim.kind) {
       case 'reused':
         throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request.');
@@ -75,47 +92,61 @@ export class IdempotencyInterceptor implements NestInterceptor {
         response.setHeader('Retry-After', RETRY_AFTER_SECONDS);
         throw new ApiError(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still running.');
       case 'replay': {
-        const { statusCode, body, headers } = claim.response;
+        const { statusCode, bodyText, headers } = claim.response;
         response.status(statusCode);
         for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
         response.setHeader('Idempotent-Replayed', 'true');
-        return body;
+        return asJsonText(response, bodyText);
       }
       case 'claimed':
         break;
     }
     try {
-      const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-      const position = response.getHeader(LEDGER_POSITION_HEADER);
+      const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      const bodyText = serialize(body);
       await this.store.complete(userId, key, {
         statusCode: response.statusCode,
-        body: withoutFields(body, shownOnce),
-        headers: position ? { [LEDGER_POSITION_HEADER]: String(position) } : {},
+        bodyText: shownOnce.length === 0 ? bodyText : serialize(withoutFields(body, shownOnce)),
+        headers: replayedHeaders(response),
       });
-      return body;
+      return asJsonText(response, bodyText);
     } catch (error) {
       const { status, body } = describeException(error, request);
-      // API.md: a request refused by validation never ran, so its key stays free, as after a 5xx.
-      if (status >= 500 || body.error === 'validation_failed')
+      if (status >= 500 || REFUSED_BEFORE_COMMAND.has(String(body.error)))
         await this.store.release(userId, key).catch(() => undefined);
       else
         await this.store.complete(userId, key, {
           statusCode: status,
-          body: { ...body, requestId: request.id },
-          headers: {},
+          // The exception filter sends this very body: the same serialization gives the same bytes.
+          bodyText: serialize(withRequestId(body, request)),
+          headers: replayedHeaders(response),
         });
       throw error;
     }
   }
 }
 
+function serialize(body: unknown): string | null {
+  return body === undefined || body === null ? null : JSON.stringify(body);
+}
+
+/** The body as the text given, which Nest sends as it is (a string is not serialized again). */
+function asJsonText(response: Response, bodyText: string | null): string | undefined {
+  if (bodyText === null) return undefined;
+  response.setHeader('Content-Type', JSON_CONTENT_TYPE);
+  return bodyText;
+}
+
+function replayedHeaders(response: Response): Record<string, string> {
+  return Object.fromEntries(
+    REPLAYED_HEADERS.flatMap((name) => {
+      const value = response.getHeader(name);
+      return value === undefined ? [] : [[name, String(value)]];
+    }),
+  );
+}
+
 function withoutFields(body: unknown, fields: readonly string[]): unknown {
   if (fields.length === 0 || typeof body !== 'object' || body === null) return body;
   return Object.fromEntries(Object.entries(body).filter(([name]) => !fields.includes(name)));
-}
-
-function fingerprint(request: Request): string {
-  return createHash('sha256')
-    .update(`${request.method} ${request.path}\n${JSON.stringify(request.body ?? null)}`)
-    .digest('hex');
 }

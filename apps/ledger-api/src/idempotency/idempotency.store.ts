@@ -5,9 +5,11 @@ import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { PG_POOL } from '../infrastructure/infrastructure.module';
 import { instanceGoneSql, InstanceLiveness } from '../infrastructure/instance-liveness';
 
+/** An answer as it was sent: its status, the headers a replay repeats and the body's exact text. */
 export interface StoredResponse {
   statusCode: number;
-  body: unknown;
+  /** The serialized body (JSON), or null when the answer had none. */
+  bodyText: string | null;
   headers: Record<string, string>;
 }
 
@@ -53,7 +55,7 @@ export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
        VALUES ($1, $2, $3, 'running', now() + make_interval(hours => $4), $5)
        ON CONFLICT (user_id, key) DO UPDATE
          SET fingerprint = EXCLUDED.fingerprint, state = 'running', status_code = NULL, body = NULL,
-             headers = NULL, created_at = now(), expires_at = EXCLUDED.expires_at, owner = EXCLUDED.owner
+             body_text = NULL, headers = NULL, created_at = now(), expires_at = EXCLUDED.expires_at, owner = EXCLUDED.owner
          WHERE idempotency_keys.expires_at < now()
             OR (idempotency_keys.state = 'running' AND idempotency_keys.fingerprint = EXCLUDED.fingerprint
                 AND (${instanceGoneSql('idempotency_keys.owner')}
@@ -66,30 +68,40 @@ export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
       fingerprint: string;
       state: string;
       status_code: number;
+      body_text: string | null;
       body: unknown;
       headers: Record<string, string>;
-    }>('SELECT fingerprint, state, status_code, body, headers FROM idempotency_keys WHERE user_id = $1 AND key = $2', [
-      userId,
-      key,
-    ]);
+    }>(
+      `SELECT fingerprint, state, status_code, body_text, body, headers
+         FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+      [userId, key],
+    );
     const [record] = rows;
     if (!record) return this.claim(userId, key, fingerprint);
     if (record.fingerprint !== fingerprint) return { kind: 'reused' };
     if (record.state === 'running') return { kind: 'in_use' };
-    return { kind: 'replay', response: { statusCode: record.status_code, body: record.body, headers: record.headers } };
+    return {
+      kind: 'replay',
+      response: {
+        statusCode: record.status_code,
+        // Rows written before body_text existed hold their body as jsonb only.
+        bodyText: record.body_text ?? (record.body === null ? null : JSON.stringify(record.body)),
+        headers: record.headers,
+      },
+    };
   }
 
   async complete(userId: string, key: string, response: StoredResponse): Promise<void> {
     await this.pool.query(
       prepared(
-        `UPDATE idempotency_keys SET state = 'done', status_code = $3, body = $4, headers = $5
+        `UPDATE idempotency_keys SET state = 'done', status_code = $3, body_text = $4, headers = $5
           WHERE user_id = $1 AND key = $2`,
-        [userId, key, response.statusCode, JSON.stringify(response.body ?? null), response.headers],
+        [userId, key, response.statusCode, response.bodyText, response.headers],
       ),
     );
   }
 
-  /** The request failed in a way a retry may fix (a 5xx): forget it. */
+  /** The request failed before its command ran, or in a way a retry may fix (a 5xx): forget it. */
   async release(userId: string, key: string): Promise<void> {
     await this.pool.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND state = 'running'`, [
       userId,

@@ -70,7 +70,7 @@ export class LedgerMetrics {
     });
     new Gauge({
       name: 'ledger_consumer_lag_events',
-      help: 'Events of $all after a projection or reactor checkpoint.',
+      help: 'Events after a projection or reactor checkpoint that it handles: 0 when it has nothing left to do.',
       labelNames: ['consumer', 'kind'],
       registers: [this.registry],
       async collect() {

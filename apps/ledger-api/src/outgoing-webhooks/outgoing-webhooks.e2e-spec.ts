@@ -276,7 +276,7 @@ describe('Outgoing webhooks and the events feed (over HTTP)', () => {
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body.id).toBe(id);
     expect(replay.body).not.toHaveProperty('secret');
-    const { rows } = await ledger.database.pool.query('SELECT body FROM idempotency_keys WHERE key = $1', [key]);
+    const { rows } = await ledger.database.pool.query('SELECT body_text FROM idempotency_keys WHERE key = $1', [key]);
     expect(JSON.stringify(rows)).not.toContain(secret);
 
     const shown = await api.get(`/api/v1/webhook-endpoints/${id}`, owner.apiKey);

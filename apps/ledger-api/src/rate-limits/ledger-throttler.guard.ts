@@ -6,10 +6,10 @@ import { Principal } from '../auth/principal';
 import { tooManyRequests } from './too-many-requests';
 
 /**
- * @nestjs/throttler with API.md's side of it: limits per user (so only after authentication;
- * public routes such as health and the bank's webhook are not limited), `X-RateLimit-Reset` in
- * unix seconds, and 429 in the contract's shape. A route's own limit is checked after the global
- * one, so its numbers are the ones the headers show.
+ * @nestjs/throttler with API.md's side of it: limits counted after authentication (public routes
+ * such as health and the bank's webhook are not limited), `X-RateLimit-Reset` in unix seconds,
+ * and 429 in the contract's shape. The limits are checked from the widest (all callers) to the
+ * narrowest (the user on the route's class), so a limited route's headers show its own numbers.
  */
 @Injectable()
 export class LedgerThrottlerGuard extends ThrottlerGuard {
@@ -27,7 +27,7 @@ export class LedgerThrottlerGuard extends ThrottlerGuard {
   }: ThrottlerRequest): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request & { principal: Principal }>();
     const response = context.switchToHttp().getResponse<Response>();
-    const name = throttler.name ?? 'global';
+    const name = throttler.name ?? 'user';
     const key = generateKey(context, request.principal.userId, name);
     const { totalHits, timeToExpire, isBlocked, timeToBlockExpire } = await this.storageService.increment(
       key,

@@ -1,6 +1,6 @@
 import { ExecutionContext, SetMetadata } from '@nestjs/common';
 
-/** The per-route limits of API.md, beside the global one every authenticated route counts against. */
+/** The per-user route limits of API.md, beside the per-user and global ones every authenticated route counts against. */
 export type RouteLimit = 'balance' | 'transactions';
 
 const ROUTE_LIMIT = 'ledger:route-limit';

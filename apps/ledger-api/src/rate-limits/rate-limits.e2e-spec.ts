@@ -1,12 +1,55 @@
 import Redis from 'ioredis';
+import { randomInt } from 'node:crypto';
 import { caughtUpHeaders, startTestLedger, TestLedger } from '../../../../test/ledger-app';
 import { ledgerTraffic, TestUser } from '../../../../test/ledger-traffic';
 
 const LIMITS = {
-  RATE_LIMIT_BALANCE_PER_MIN: '3',
-  RATE_LIMIT_TRANSACTIONS_PER_MIN: '2',
-  RATE_LIMIT_GLOBAL_PER_MIN: '12',
+  RATE_LIMIT_BALANCE_PER_USER_PER_MIN: '3',
+  RATE_LIMIT_TRANSACTIONS_PER_USER_PER_MIN: '2',
+  RATE_LIMIT_PER_USER_PER_MIN: '12',
+  RATE_LIMIT_GLOBAL_PER_MIN: '60000',
 };
+
+/** Only the limit of all callers together: six requests a minute. */
+const GLOBAL_ONLY = {
+  RATE_LIMIT_BALANCE_PER_USER_PER_MIN: '0',
+  RATE_LIMIT_TRANSACTIONS_PER_USER_PER_MIN: '0',
+  RATE_LIMIT_PER_USER_PER_MIN: '0',
+  RATE_LIMIT_GLOBAL_PER_MIN: '6',
+};
+
+/**
+ * Six requests by the admin and two users, and the limit of all callers is reached: every one of
+ * them is refused next, whichever instance `at` picks; public routes still answer.
+ */
+async function exhaustGlobalLimit(at: (index: number) => TestLedger): Promise<void> {
+  const admin = at(0).adminKey;
+  const created = [];
+  for (let index = 0; index < 2; index++) {
+    const answer = await ledgerTraffic(at(index)).api.post('/api/v1/users', admin, {
+      name: `G${index}`,
+      role: 'customer',
+    });
+    expect(answer.status).toBe(201);
+    created.push(answer.body as TestUser);
+  }
+  const me = (index: number, user: TestUser) => ledgerTraffic(at(index)).api.get('/api/v1/users/me', user.apiKey);
+  const [ann, bob] = created;
+  expect([(await me(0, ann)).status, (await me(1, bob)).status]).toEqual([200, 200]);
+  expect([(await me(2, ann)).status, (await me(3, bob)).status]).toEqual([200, 200]);
+  const refused = await me(4, bob);
+  expect(refused.status).toBe(429);
+  expect(refused.body).toEqual({
+    error: 'rate_limit_exceeded',
+    message: 'Too many requests. Please try again later.',
+    retry_after: Number(refused.headers.get('retry-after')),
+    requestId: expect.any(String),
+  });
+  expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  expect((await me(5, ann)).status).toBe(429);
+  expect((await ledgerTraffic(at(6)).api.get('/api/v1/users/me', admin)).status).toBe(429);
+  expect((await fetch(`${at(7).baseUrl}/health`)).status).toBe(200);
+}
 
 describe('Rate limits (over HTTP)', () => {
   let ledger: TestLedger;
@@ -102,7 +145,7 @@ describe('Rate limits shared through Redis by two API instances', () => {
     await first?.close();
   });
 
-  it('enforces one limit across both', async () => {
+  it('enforces one limit per user across both', async () => {
     if (!reachable) return;
     const account = await ledgerTraffic(first).account(user);
     const caughtUp = await caughtUpHeaders(first);
@@ -117,5 +160,43 @@ describe('Rate limits shared through Redis by two API instances', () => {
     const ready = await fetch(`${second.baseUrl}/health/ready`);
     expect(ready.status).toBe(200);
     expect(((await ready.json()) as { details: unknown }).details).toHaveProperty('redis', { status: 'up' });
+  });
+});
+
+describe('A global limit across all callers', () => {
+  it('refuses every caller once all of them together reach it', async () => {
+    const ledger = await startTestLedger(GLOBAL_ONLY);
+    try {
+      await exhaustGlobalLimit(() => ledger);
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('is one limit for two API instances sharing Redis', async () => {
+    // A database of Redis of this run's own, and its global window cleared: runs a minute apart, or
+    // side by side, must not count each other's requests.
+    const database = 1 + randomInt(15);
+    const redisUrl = `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '')}/${database}`;
+    const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    if (
+      !(await redis.connect().then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      console.log(`Skipping the shared global-limit test: no Redis answers at ${redisUrl} (set REDIS_URL).`);
+      return;
+    }
+    await redis.del('ledger:rate:global');
+    redis.disconnect();
+    const first = await startTestLedger({ ...GLOBAL_ONLY, REDIS_URL: redisUrl });
+    const second = await startTestLedger({ ...GLOBAL_ONLY, REDIS_URL: redisUrl }, first);
+    try {
+      await exhaustGlobalLimit((index) => (index % 2 === 0 ? first : second));
+    } finally {
+      await second.close();
+      await first.close();
+    }
   });
 });

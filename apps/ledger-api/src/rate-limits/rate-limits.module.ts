@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { minutes, ThrottlerModule, ThrottlerOptions } from '@nestjs/throttler';
 import type Redis from 'ioredis';
@@ -10,26 +10,38 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 /** One window per limit and user, across every route the limit covers. */
 const perUser = (_context: unknown, userId: string, name: string) => `${name}:${userId}`;
+/** One window for everyone. */
+const forAll = (_context: unknown, _userId: string, name: string) => name;
 
+/**
+ * The order they are checked in: all callers, then the user on every route, then the user on the
+ * route's class. The last one checked gives the X-RateLimit-* headers, so a limited route shows
+ * its own numbers.
+ */
 function throttlers(limits: LedgerConfig['rateLimits']): ThrottlerOptions[] {
-  const forRoutes = (name: RouteLimit): ThrottlerOptions => ({
+  const limit = (name: string, max: number, generateKey: ThrottlerOptions['generateKey']): ThrottlerOptions => ({
     name,
     ttl: minutes(1),
-    limit: limits[name],
-    skipIf: (context) => limits[name] === 0 || routeLimitOf(context) !== name,
-    generateKey: perUser,
+    limit: max,
+    skipIf: () => max === 0,
+    generateKey,
   });
-  const global: ThrottlerOptions = {
-    name: 'global',
-    ttl: minutes(1),
-    limit: limits.global,
-    skipIf: () => limits.global === 0,
-    generateKey: perUser,
-  };
-  return [global, forRoutes('balance'), forRoutes('transactions')];
+  const forRoutes = (name: RouteLimit): ThrottlerOptions => ({
+    ...limit(name, limits[name], perUser),
+    skipIf: (context) => limits[name] === 0 || routeLimitOf(context) !== name,
+  });
+  return [
+    limit('global', limits.global, forAll),
+    limit('user', limits.user, perUser),
+    forRoutes('balance'),
+    forRoutes('transactions'),
+  ];
 }
 
-/** Per-user rate limits (API.md, Rate limits), counted in Redis when `REDIS_URL` is set, else in process. */
+/**
+ * The rate limits of API.md: per user per route class, per user on every route, and all callers
+ * together; counted in Redis when `REDIS_URL` is set (one limit across instances), else in process.
+ */
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
@@ -42,4 +54,12 @@ function throttlers(limits: LedgerConfig['rateLimits']): ThrottlerOptions[] {
   ],
   providers: [{ provide: APP_GUARD, useClass: LedgerThrottlerGuard }],
 })
-export class RateLimitsModule {}
+export class RateLimitsModule implements OnModuleInit {
+  private readonly logger = new Logger(RateLimitsModule.name);
+
+  constructor(@Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {}
+
+  onModuleInit(): void {
+    for (const warning of this.config.rateLimits.warnings) this.logger.warn(warning);
+  }
+}

@@ -13,6 +13,7 @@ import {
   AppendRequest,
   AppendResult,
   comparePositions,
+  EventFilter,
   EventStore,
   EventSubscription,
   ExpectedRevision,
@@ -26,6 +27,8 @@ import {
 import { fromResolvedEvent, mapAppendError, toAppendStreamState, toPosition } from './kurrentdb-mapping';
 
 const RESUBSCRIBE_DELAY_MS = 1_000;
+/** A filtered count reads the events it counts: beyond this many it says this many. */
+const FILTERED_COUNT_LIMIT = 1_000;
 
 /** The production adapter: KurrentDB ≥ 25.1, whose `multiStreamAppend` makes several streams' writes atomic. */
 export class KurrentDbEventStore implements EventStore {
@@ -137,7 +140,9 @@ export class KurrentDbEventStore implements EventStore {
     };
   }
 
-  async countAfter(position: Position | undefined): Promise<bigint> {
+  async countAfter(position: Position | undefined, filter?: EventFilter): Promise<bigint> {
+    // A consumer's lag: the events it subscribes to, read and counted up to a bound.
+    if (filter) return BigInt((await this.readAll({ after: position, filter, maxCount: FILTERED_COUNT_LIMIT })).length);
     const head = await this.head();
     if (!head) return 0n;
     const from = position?.commit ?? 0n;

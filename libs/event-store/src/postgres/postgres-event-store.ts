@@ -7,6 +7,7 @@ import {
   AppendResult,
   comparePositions,
   DuplicateEventIdError,
+  EventFilter,
   EventStore,
   EventSubscription,
   ExpectedRevision,
@@ -77,6 +78,10 @@ interface EventRow {
 
 const EVENT_COLUMNS =
   'global_position, transaction_id, stream_name, stream_revision, event_id, event_type, data, metadata, created_at';
+
+/** `EventFilter` in SQL, `$3` its event types and `$4` its stream prefixes (null: any). */
+const FILTER_SQL = `($3::text[] IS NULL OR event_type = ANY($3))
+          AND ($4::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest($4::text[]) AS p WHERE starts_with(stream_name, p)))`;
 
 interface ForwardRead {
   streamName: string;
@@ -250,8 +255,7 @@ export class PostgresEventStore implements EventStore {
         `SELECT ${EVENT_COLUMNS} FROM es_events
         WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-          AND ($3::text[] IS NULL OR event_type = ANY($3))
-          AND ($4::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest($4::text[]) AS p WHERE starts_with(stream_name, p)))
+          AND ${FILTER_SQL}
         ORDER BY transaction_id, global_position LIMIT $5`,
         [
           after.commit.toString(),
@@ -278,11 +282,15 @@ export class PostgresEventStore implements EventStore {
     return subscription;
   }
 
-  async countAfter(position: Position | undefined): Promise<bigint> {
+  async countAfter(position: Position | undefined, filter?: EventFilter): Promise<bigint> {
     const after = position ?? START;
     const { rows } = await this.pool.query<{ count: string }>(
-      `SELECT count(*) FROM es_events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`,
-      [after.commit.toString(), after.prepare.toString()],
+      prepared(
+        `SELECT count(*) FROM es_events
+          WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+            AND ${FILTER_SQL}`,
+        [after.commit.toString(), after.prepare.toString(), filter?.eventTypes ?? null, filter?.streamPrefixes ?? null],
+      ),
     );
     return BigInt(rows[0].count);
   }

@@ -190,6 +190,24 @@ export function describeEventStoreContract(
       expect(limited).toHaveLength(1);
     });
 
+    it('counts the events after a position, only those a filter matches when given one', async () => {
+      const wanted = `Wanted${category}`;
+      const name = streamName();
+      const first = await append(name, 'no_stream', events(1, wanted));
+      await append(name, 0n, events(1, 'Unwanted'));
+      await append(name, 1n, events(2, wanted));
+      const last = await append(`${category}other-${randomUUID()}`, 'no_stream', events(1, 'Unwanted'));
+
+      expect(await store.countAfter(first.position, { eventTypes: [wanted] })).toBe(2n);
+      expect(await store.countAfter(first.position, { streamPrefixes: [`${category}-`] })).toBe(3n);
+      expect(await store.countAfter(first.position, { eventTypes: [wanted], streamPrefixes: [category] })).toBe(2n);
+      expect(await store.countAfter(first.position)).toBeGreaterThanOrEqual(4n);
+      // Past the last event a filter matches, nothing is left, whatever follows.
+      const lastWanted = (await store.readAll({ after: first.position, filter: { eventTypes: [wanted] } })).at(-1)!;
+      expect(await store.countAfter(lastWanted.position, { eventTypes: [wanted] })).toBe(0n);
+      expect(await store.countAfter(last.position, { streamPrefixes: [category] })).toBe(0n);
+    });
+
     it('delivers history and then live events to a filtered catch-up subscription, in order', async () => {
       const name = streamName();
       await append(name, 'no_stream', events(2, 'Alpha'));

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { randomBytes } from 'node:crypto';
@@ -6,6 +6,7 @@ import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { commandContext } from '../../http/command-context.http';
 import { ApiError } from '../../http/api-error';
 import { decodeCursor, Page, PageQuery, toPage } from '../../http/pagination';
+import { uuidParam } from '../../http/validation.pipe';
 import { ShownOnce } from '../../idempotency/idempotency.interceptor';
 import { newEntityId } from '../../shared/command-context';
 import { WebhookDeliveryWorker } from '../delivery/webhook-delivery.worker';
@@ -101,7 +102,7 @@ export class WebhookEndpointsController {
   @ApiOkResponse({ type: WebhookEndpointResponse })
   @ApiErrors('not_found')
   async get(
-    @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
+    @Param('endpointId', uuidParam('endpointId')) endpointId: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<WebhookEndpointResponse> {
     return toEndpoint(await this.visible(endpointId, principal));
@@ -113,7 +114,7 @@ export class WebhookEndpointsController {
   @ApiOkResponse({ type: WebhookEndpointResponse })
   @ApiErrors('not_found')
   async update(
-    @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
+    @Param('endpointId', uuidParam('endpointId')) endpointId: string,
     @Body() body: UpdateWebhookEndpointDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<WebhookEndpointResponse> {
@@ -130,7 +131,7 @@ export class WebhookEndpointsController {
   @ApiNoContentResponse()
   @ApiErrors('validation_failed', 'not_found')
   async remove(
-    @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
+    @Param('endpointId', uuidParam('endpointId')) endpointId: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<void> {
     if (!(await this.endpoints.delete(endpointId, principal))) throw notFound();
@@ -147,7 +148,7 @@ export class WebhookEndpointsController {
     description: 'The new secret, shown once; deliveries from now on are signed with it.',
   })
   async rotateSecret(
-    @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
+    @Param('endpointId', uuidParam('endpointId')) endpointId: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<WebhookEndpointWithSecretResponse> {
     const secret = newSecret();
@@ -162,7 +163,7 @@ export class WebhookEndpointsController {
   @ApiOkResponse({ type: DeliveryAttemptsPage })
   @ApiErrors('invalid_cursor', 'not_found')
   async attempts(
-    @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
+    @Param('endpointId', uuidParam('endpointId')) endpointId: string,
     @Query() query: PageQuery,
     @CurrentPrincipal() principal: Principal,
   ): Promise<Page<DeliveryAttemptResponse>> {
@@ -178,8 +179,8 @@ export class WebhookEndpointsController {
   @ApiAcceptedResponse({ type: RedeliveryResponse, description: 'Queued: sent as soon as the endpoint is enabled.' })
   @ApiErrors('validation_failed', 'not_found')
   async redeliver(
-    @Param('endpointId', new ParseUUIDPipe()) endpointId: string,
-    @Param('eventId', new ParseUUIDPipe()) eventId: string,
+    @Param('endpointId', uuidParam('endpointId')) endpointId: string,
+    @Param('eventId', uuidParam('eventId')) eventId: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<RedeliveryResponse> {
     const endpoint = await this.visible(endpointId, principal);
