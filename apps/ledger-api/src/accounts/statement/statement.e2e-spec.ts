@@ -5,6 +5,28 @@ import { FAST_BANK_ENV, ledgerTraffic, TestUser } from '../../../../../test/ledg
 
 type Traffic = ReturnType<typeof ledgerTraffic>;
 
+interface Entry {
+  at: string;
+  eventId: string;
+  type: string;
+  referenceId: string;
+  direction: string;
+  amount: number;
+  ledgerAfter: number;
+}
+
+interface Statement {
+  opening: { ledger: number; held: number };
+  closing: { ledger: number; held: number };
+  totals: { credits: number; debits: number };
+  entries: Entry[];
+}
+
+interface ErrorBody {
+  error: string;
+  details: { field: string }[];
+}
+
 interface AuditEvent {
   type: string;
   amount: number | null;
@@ -84,7 +106,7 @@ describe('account statements', () => {
   it('opens and closes on the point-in-time balances at its ends and lists exactly the movements between', async () => {
     const response = await statement(`from=${from}&to=${to}`);
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = (await response.json()) as Statement;
     const [atFrom, atTo] = [await audit(from), await audit(to)];
 
     expect(body).toMatchObject({ accountId, currency: 'EUR', from, to });
@@ -119,7 +141,7 @@ describe('account statements', () => {
   });
 
   it('says the same as CSV, streamed as a download', async () => {
-    const json = await (await statement(`from=${from}&to=${to}`)).json();
+    const json = (await (await statement(`from=${from}&to=${to}`)).json()) as Statement;
     const response = await statement(`from=${from}&to=${to}`, customer.apiKey, { accept: 'text/csv' });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
@@ -131,7 +153,7 @@ describe('account statements', () => {
     expect(rows[0]).toEqual(['opening', from, '', '', '', '', '', `${json.opening.ledger}`, `${json.opening.held}`]);
     const entries = rows.filter((row) => row[0] === 'entry');
     expect(entries).toEqual(
-      json.entries.map((entry: Record<string, unknown>) =>
+      json.entries.map((entry: Entry) =>
         [
           'entry',
           entry.at,
@@ -157,7 +179,7 @@ describe('account statements', () => {
     expect((await statement(`from=${from}&to=${to}`, ledger.adminKey)).status).toBe(200);
     const refused = await statement(`from=${from}&to=${to}`, stranger.apiKey);
     expect(refused.status).toBe(404);
-    expect((await refused.json()).error).toBe('not_found');
+    expect(((await refused.json()) as ErrorBody).error).toBe('not_found');
   });
 
   it('refuses a missing, malformed or empty period with validation_failed naming the field', async () => {
@@ -170,9 +192,9 @@ describe('account statements', () => {
     for (const [query, field] of cases) {
       const response = await statement(query);
       expect(response.status).toBe(400);
-      const body = await response.json();
+      const body = (await response.json()) as ErrorBody;
       expect(body.error).toBe('validation_failed');
-      expect(body.details.map((problem: { field: string }) => problem.field)).toContain(field);
+      expect(body.details.map((problem) => problem.field)).toContain(field);
     }
   });
 
@@ -181,7 +203,7 @@ describe('account statements', () => {
       `${ledger.baseUrl}/api/v1/accounts/${merchantAccountId}/statement?from=${from}&to=${to}`,
       { headers: { authorization: `Bearer ${merchant.apiKey}` } },
     );
-    const body = await response.json();
+    const body = (await response.json()) as Statement;
     expect(body.totals).toEqual({ credits: 230, debits: 40 });
     expect(body.closing.ledger).toBe(body.opening.ledger + 230 - 40);
   });
