@@ -3,6 +3,7 @@ import { AuditAccountCommand } from './commands/audit-account.command';
 import { AuditVerifyCommand } from './commands/audit-verify.command';
 import { ProjectionsListCommand } from './commands/projections-list.command';
 import { ProjectionsRebuildCommand } from './commands/projections-rebuild.command';
+import { ReconcileCommand } from './commands/reconcile.command';
 import { ReviewsResolveCommand } from './commands/reviews-resolve.command';
 import { StreamsReadCommand } from './commands/streams-read.command';
 import { TransfersCancelCommand, TransfersRetryCommand } from './commands/transfer-actions.command';
@@ -21,6 +22,7 @@ import { LedgerAdminClient } from './ledger-admin.client';
     TransfersRetryCommand,
     TransfersCancelCommand,
     ReviewsResolveCommand,
+    ReconcileCommand,
   ],
 })
 export class CliModule {}
