@@ -198,6 +198,22 @@ describe('reconciliation with the bank', () => {
     const empty = await upload('', ledger.adminKey);
     expect(empty.status).toBe(400);
   });
+
+  it('describes the routes in the OpenAPI document: CSV in for the upload, CSV out for statements', async () => {
+    const document = (await (await fetch(`${ledger.baseUrl}/docs-json`)).json()) as any;
+    const upload = document.paths['/api/v1/admin/reconciliations'].post;
+    expect(Object.keys(upload.requestBody.content)).toEqual(['text/csv']);
+    expect(Object.keys(upload.responses)).toEqual(expect.arrayContaining(['200', '201', '400']));
+    expect(document.paths).toHaveProperty(['/api/v1/admin/reconciliations/{reconciliationId}']);
+    expect(document.paths).toHaveProperty([
+      '/api/v1/admin/reconciliations/{reconciliationId}/exceptions/{exceptionId}/resolve',
+    ]);
+    const statement = document.paths['/api/v1/accounts/{accountId}/statement'].get;
+    expect(Object.keys(statement.responses['200'].content)).toEqual(['application/json', 'text/csv']);
+    expect(statement.description).toContain('ledger balance (settled money)');
+    expect(document.components.schemas).toHaveProperty('ReconciliationResponse');
+    expect(document.components.schemas).toHaveProperty('StatementResponse');
+  });
 });
 
 const extraTransferId = randomUUID();
