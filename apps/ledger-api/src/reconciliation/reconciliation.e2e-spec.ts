@@ -88,6 +88,14 @@ describe('reconciliation with the bank', () => {
       ]),
     );
     expect(lines).toHaveLength(3);
+
+    const distorted = await fetch(
+      `${bankUrl}/statements/${today}.csv?omit=${transfers.deposit}&amount=${transfers.withdrawal}:401`,
+    );
+    expect(await distorted.text()).toBe(
+      statement({ omit: [transfers.deposit], amounts: { [transfers.withdrawal]: 401 } }),
+    );
+    expect((await fetch(`${bankUrl}/statements/${today}.csv?amount=nope`)).status).toBe(400);
   });
 
   it('matches every line of a statement that agrees, and answers the same file again with that run', async () => {
@@ -100,6 +108,10 @@ describe('reconciliation with the bank', () => {
     const again = await upload(statement());
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
+    // Two uploads of one new file at once: one run, recorded once.
+    const pair = await Promise.all([0, 1].map(() => upload(statement({ omit: [transfers.funding] }))));
+    expect(pair.map((response) => response.status).sort()).toEqual([200, 201]);
+    expect(pair[0].body).toEqual(pair[1].body);
     const list = await traffic.api.get('/api/v1/admin/reconciliations', ledger.adminKey, await caughtUpHeaders(ledger));
     expect(list.body.data.filter((run: Run) => run.id === first.body.id)).toHaveLength(1);
     const stream = await traffic.api.get(`/api/v1/admin/streams/reconciliation-${first.body.id}`, ledger.adminKey);
@@ -165,6 +177,15 @@ describe('reconciliation with the bank', () => {
     });
     const list = await traffic.api.get('/api/v1/admin/reconciliations', ledger.adminKey, await caughtUpHeaders(ledger));
     expect(list.body.data.find((item: Run) => item.id === run.id).summary.openExceptions).toBe(0);
+
+    // The run list is a projection like the others: rebuilt from the events, it is the same.
+    const rebuild = await traffic.api.post('/api/v1/admin/projections/reconciliations/rebuild', ledger.adminKey);
+    expect(rebuild.status).toBe(202);
+    const done = await eventually(async () => {
+      const progress = await traffic.api.get('/api/v1/admin/projections/reconciliations/rebuild', ledger.adminKey);
+      return progress.body.status === 'running' ? undefined : progress.body;
+    });
+    expect(done).toMatchObject({ status: 'done', differences: { rm_reconciliations: 0 } });
   });
 
   it('is for admins only: 403 for anyone else', async () => {

@@ -20,6 +20,7 @@ import { CLOCK, Clock } from '../../shared/clock';
 import { CommandContext, eventIdFor, eventMetadata } from '../../shared/command-context';
 import { deterministicUuid } from '../../shared/deterministic-id';
 import { loadAggregate, retryOnConflict, toEventData } from '../../shared/event-sourcing';
+import { KeyedQueue } from '../../shared/keyed-queue';
 import { parseBankStatement } from './bank-statement-parser';
 
 type RecordedState = Extract<ReconciliationState, { status: 'recorded' }>;
@@ -59,6 +60,7 @@ export class RecordReconciliationHandler implements ICommandHandler<RecordReconc
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly queue: KeyedQueue,
   ) {}
 
   execute({ csv, context }: RecordReconciliationCommand) {
@@ -67,8 +69,11 @@ export class RecordReconciliationHandler implements ICommandHandler<RecordReconc
       .update(csv as string)
       .digest('hex');
     const reconciliationId = deterministicUuid('reconciliation', fileSha256);
-    // A concurrent upload of the same file loses the no_stream race and answers the winner's run.
-    return retryOnConflict.execute(() => this.attempt(reconciliationId, fileSha256, lines, context));
+    // Uploads of one file queue in this process, so the second finds the first's run (200). Across
+    // processes the store drops the repeated event ids, and each answers the run as stored.
+    return this.queue.run(reconciliationStreamName(reconciliationId), () =>
+      retryOnConflict.execute(() => this.attempt(reconciliationId, fileSha256, lines, context)),
+    );
   }
 
   private async attempt(
@@ -105,8 +110,8 @@ export class RecordReconciliationHandler implements ICommandHandler<RecordReconc
         events: toEventData(decision.events, eventIdFor(reconciliationId, 'record'), eventMetadata(context)),
       },
     ]);
-    const state = decision.events.reduce(evolveReconciliation, loaded.state);
-    return { state: state as RecordedState, created: true, position: result.position };
+    const stored = await loadAggregate(this.store, stream, evolveReconciliation, initialReconciliationState);
+    return { state: stored.state as RecordedState, created: true, position: result.position };
   }
 
   /**
