@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { BankStatementLine, bankStatementCsv, distortionFromQuery, StatementDistortion } from './bank-statement';
 import { signWebhook } from './webhook-signature';
 
 export interface BankSimulatorOptions {
@@ -35,6 +36,10 @@ type BankStatus = 'accepted' | 'processing' | 'succeeded' | 'failed';
 interface BankTransfer extends SubmittedTransfer {
   status: BankStatus;
   failureReason: string | null;
+  /** The bank's own reference, as its statement shows it. */
+  bankReference: string;
+  /** The UTC day it succeeded, for the statement. */
+  valueDate: string | null;
 }
 
 const FAILURE_REASONS = ['insufficient_funds', 'invalid_account'] as const;
@@ -79,8 +84,31 @@ export class BankSimulator {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** The statement of `valueDate` (YYYY-MM-DD): the transfers that succeeded that day, optionally distorted. */
+  statementCsv(valueDate: string, distortion?: StatementDistortion): string {
+    const lines: BankStatementLine[] = [...this.transfers.values()]
+      .filter((transfer) => transfer.status === 'succeeded' && transfer.valueDate === valueDate)
+      .map((transfer) => ({
+        bankReference: transfer.bankReference,
+        transferId: transfer.transferId,
+        amount: transfer.amount,
+        currency: transfer.currency,
+        direction: transfer.kind === 'deposit' ? 'credit' : 'debit',
+        valueDate,
+      }));
+    return bankStatementCsv(lines, distortion);
+  }
+
   private async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
+      const url = new URL(request.url ?? '/', 'http://bank');
+      const statement = /^\/statements\/(\d{4}-\d{2}-\d{2})\.csv$/.exec(url.pathname);
+      if (request.method === 'GET' && statement) {
+        const distortion = distortionFromQuery(url.searchParams, statement[1]);
+        if (!distortion) return send(response, 400, { error: 'bad_request' });
+        response.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
+        return void response.end(this.statementCsv(statement[1], distortion));
+      }
       if (request.method === 'POST' && request.url === '/transfers') return await this.submit(request, response);
       const status = /^\/transfers\/([\w-]{1,64})$/.exec(request.url ?? '');
       if (request.method === 'GET' && status) {
@@ -116,7 +144,8 @@ export class BankSimulator {
   }
 
   private accept(body: SubmittedTransfer): BankTransfer {
-    const transfer: BankTransfer = { ...body, status: 'accepted', failureReason: null };
+    const bankReference = `BNK-${randomUUID().slice(0, 18).toUpperCase()}`;
+    const transfer: BankTransfer = { ...body, status: 'accepted', failureReason: null, bankReference, valueDate: null };
     this.transfers.set(transfer.transferId, transfer);
     this.options.onAccepted?.(body);
     this.settle(transfer).catch(() => undefined); // only a close interrupts it
@@ -138,6 +167,7 @@ export class BankSimulator {
     const succeeded = this.random() < successRate;
     transfer.status = succeeded ? 'succeeded' : 'failed';
     transfer.failureReason = succeeded ? null : FAILURE_REASONS[Math.floor(this.random() * FAILURE_REASONS.length)];
+    transfer.valueDate = succeeded ? new Date().toISOString().slice(0, 10) : null;
     const eventId = randomUUID();
     await this.deliver(transfer, transfer.status, transfer.failureReason ?? undefined, eventId);
     if (this.random() < 0.1)

@@ -1,2 +1,3 @@
 export * from './bank-simulator';
 export * from './webhook-signature';
+export * from './bank-statement';

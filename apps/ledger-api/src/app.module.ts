@@ -17,6 +17,7 @@ import { IdempotencyStore } from './idempotency/idempotency.store';
 import { JournalModule } from './journal/journal.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { PaymentsModule } from './payments/payments.module';
 import { OutgoingWebhooksModule } from './outgoing-webhooks/outgoing-webhooks.module';
 import { SnapshotsModule } from './snapshots/snapshots.module';
@@ -93,6 +94,7 @@ export class AppModule {
         SnapshotsModule,
         AdminModule,
         OutgoingWebhooksModule,
+        ReconciliationModule,
       ],
     };
   }

@@ -6,7 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ErrorResponse } from './http/api-error';
-import { BODY_LIMIT_BYTES, refuseUnacceptableBodies, refuseUnsafeJson } from './http/request-body';
+import { BODY_LIMIT_BYTES, refuseUnacceptableBodies, refuseUnsafeJson, STATEMENT_UPLOAD } from './http/request-body';
 import { assignRequestIdMiddleware } from './http/request-id';
 import { applySecurityHeaders } from './http/security-headers';
 import { applyServerTimeouts } from './http/server-timeouts';
@@ -29,6 +29,8 @@ export async function createLedgerApp(options: AppOptions): Promise<INestApplica
   applySecurityHeaders(app, options.config);
   app.use(refuseUnacceptableBodies);
   app.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
+  // Only the statement upload gets this far with text/csv (refuseUnacceptableBodies).
+  app.useBodyParser('text', { type: STATEMENT_UPLOAD.mediaType, limit: STATEMENT_UPLOAD.limitBytes });
   app.use(refuseUnsafeJson);
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(createValidationPipe());

@@ -4,6 +4,7 @@ import { AuditCheckpointCommand, AuditProveCommand } from './commands/audit-chec
 import { AuditVerifyCommand } from './commands/audit-verify.command';
 import { ProjectionsListCommand } from './commands/projections-list.command';
 import { ProjectionsRebuildCommand } from './commands/projections-rebuild.command';
+import { ReconcileCommand } from './commands/reconcile.command';
 import { ReviewsResolveCommand } from './commands/reviews-resolve.command';
 import { StreamsReadCommand } from './commands/streams-read.command';
 import { TransfersCancelCommand, TransfersRetryCommand } from './commands/transfer-actions.command';
@@ -24,6 +25,7 @@ import { LedgerAdminClient } from './ledger-admin.client';
     TransfersRetryCommand,
     TransfersCancelCommand,
     ReviewsResolveCommand,
+    ReconcileCommand,
   ],
 })
 export class CliModule {}

@@ -21,10 +21,15 @@ export class LedgerAdminClient {
 
   /** With a body, as JSON, under a fresh Idempotency-Key: the action runs once per invocation. */
   post<T>(path: string, body?: unknown): Promise<T> {
-    return this.call<T>('POST', path, body);
+    return this.call<T>('POST', path, body === undefined ? undefined : JSON.stringify(body));
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** A CSV file as the body (the bank statement of a reconciliation). */
+  postCsv<T>(path: string, csv: string): Promise<T> {
+    return this.call<T>('POST', path, csv, 'text/csv');
+  }
+
+  private async call<T>(method: string, path: string, body?: string, contentType = 'application/json'): Promise<T> {
     const key = process.env.LEDGER_ADMIN_API_KEY;
     if (!key) throw new CliError('Set LEDGER_ADMIN_API_KEY to an admin API key.');
     let response: Response;
@@ -34,9 +39,9 @@ export class LedgerAdminClient {
         headers: {
           authorization: `Bearer ${key}`,
           ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(body === undefined ? {} : { 'content-type': contentType }),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body,
       });
     } catch {
       throw new CliError(`No ledger answers at ${this.baseUrl} (set LEDGER_URL).`);

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -167,5 +168,44 @@ describe('the admin CLI against a running ledger', () => {
     );
     expect(review.code).toBe(2);
     expect(review.stderr).toContain('404 not_found');
+  });
+
+  it('reconciles a bank statement file: exit 0 when it agrees, 1 with its open exceptions listed', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const dir = await mkdtemp(join(tmpdir(), 'bank-statement-'));
+    const agreeing = join(dir, 'agreeing.csv');
+    await writeFile(agreeing, bank.statementCsv(today));
+    const clean = await cli('reconcile', agreeing);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/: (\d+) lines, \1 matched, 0 exceptions \(0 open\)/);
+
+    const extraTransferId = randomUUID();
+    const disagreeing = join(dir, 'extra-line.csv');
+    await writeFile(
+      disagreeing,
+      bank.statementCsv(today, {
+        extra: [
+          {
+            bankReference: 'BNK-X',
+            transferId: extraTransferId,
+            amount: 5,
+            currency: 'EUR',
+            direction: 'credit',
+            valueDate: today,
+          },
+        ],
+      }),
+    );
+    const flagged = await cli('reconcile', disagreeing, '--json');
+    expect(flagged.code).toBe(1);
+    expect(JSON.parse(flagged.stdout).exceptions).toEqual([
+      expect.objectContaining({
+        kind: 'missing_in_ledger',
+        transferId: extraTransferId,
+        bankAmount: 5,
+        status: 'open',
+      }),
+    ]);
+    expect((await cli('reconcile', join(dir, 'no-such-file.csv'))).code).toBe(2);
   });
 });

@@ -8,3 +8,4 @@ export * from './transfer/settlement';
 export * from './user/user';
 export * from './payment/payment';
 export * from './payment/payment-movements';
+export * from './reconciliation/reconciliation';

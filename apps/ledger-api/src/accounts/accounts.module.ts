@@ -5,10 +5,12 @@ import { AccountReadModel } from './account.read-model';
 import { OpenAccountController } from './open-account/open-account.controller';
 import { OpenAccountHandler } from './open-account/open-account.handler';
 import { AccountQueriesController } from './queries/account-queries.controller';
+import { AccountStatement } from './statement/account-statement';
+import { StatementController } from './statement/statement.controller';
 
 @Module({
-  controllers: [OpenAccountController, AccountQueriesController],
-  providers: [OpenAccountHandler, AccountReadModel],
+  controllers: [OpenAccountController, AccountQueriesController, StatementController],
+  providers: [OpenAccountHandler, AccountReadModel, AccountStatement],
   exports: [AccountReadModel],
 })
 export class AccountsModule implements OnModuleInit {

@@ -47,6 +47,7 @@ describe('Admin: streams and projections (over HTTP)', () => {
       'journal',
       'payments',
       'public-events',
+      'reconciliations',
       'transfers',
       'users',
     ]);

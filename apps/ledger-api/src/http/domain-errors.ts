@@ -22,6 +22,9 @@ export const DOMAIN_ERROR_STATUS = {
   capture_window_expired: 409,
   amount_exceeds_authorized: 422,
   amount_exceeds_refundable: 422,
+  reconciliation_not_found: 404,
+  exception_not_found: 404,
+  exception_not_open: 409,
 } as const satisfies Record<string, number>;
 
 export function toApiError(error: DomainError): ApiError {

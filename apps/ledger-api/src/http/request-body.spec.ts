@@ -34,11 +34,11 @@ describe('findUnsafeJson', () => {
 });
 
 describe('refuseUnacceptableBodies', () => {
-  const refusal = (headers: Record<string, string>) => {
+  const refusal = (headers: Record<string, string>, path = '/api/v1/deposits') => {
     let passed: unknown = 'not called';
     const closing: Record<string, string> = {};
     refuseUnacceptableBodies(
-      { headers } as never,
+      { headers, method: 'POST', path } as never,
       { setHeader: (name: string, value: string) => (closing[name] = value) } as never,
       (error?: unknown) => (passed = error),
     );
@@ -70,4 +70,25 @@ describe('refuseUnacceptableBodies', () => {
       code: 'payload_too_large',
       connection: 'close',
     }));
+
+  describe('the bank statement upload (the one text/csv route)', () => {
+    const upload = '/api/v1/admin/reconciliations';
+
+    it('takes text/csv up to 10 MiB', () => {
+      expect(refusal({ 'content-length': '12', 'content-type': 'text/csv; charset=utf-8' }, upload)).toBeUndefined();
+      expect(
+        refusal({ 'content-length': String(10 * 1024 * 1024), 'content-type': 'text/csv' }, upload),
+      ).toBeUndefined();
+    });
+
+    it('refuses JSON there, CSV elsewhere, and more than 10 MiB', () => {
+      expect(refusal({ 'content-length': '12', 'content-type': 'application/json' }, upload)).toMatchObject({
+        status: 415,
+      });
+      expect(refusal({ 'content-length': '12', 'content-type': 'text/csv' })).toMatchObject({ status: 415 });
+      expect(
+        refusal({ 'content-length': String(10 * 1024 * 1024 + 1), 'content-type': 'text/csv' }, upload),
+      ).toMatchObject({ status: 413 });
+    });
+  });
 });

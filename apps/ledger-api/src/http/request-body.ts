@@ -4,6 +4,12 @@ import type { FieldProblem } from './validation.pipe';
 
 /** API.md: bodies over 1 MiB → 413. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** The one body that is not JSON: the bank's statement for a reconciliation (README). */
+export const STATEMENT_UPLOAD = {
+  path: '/api/v1/admin/reconciliations',
+  mediaType: 'text/csv',
+  limitBytes: 10 * 1024 * 1024,
+};
 /** API.md: JSON nested deeper than this → 400. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -13,6 +19,7 @@ const UTF8_CHARSET = /^\s*charset\s*=\s*"?utf-?8"?\s*$/;
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
 type HeadersOf = Pick<Request, 'headers'>;
+type BodyRequest = Pick<Request, 'headers' | 'method' | 'path'>;
 
 /**
  * Before anything reads a body: a declared length over the limit → 413 at once, and a body that is
@@ -29,17 +36,21 @@ function carriesBody({ headers }: HeadersOf): boolean {
   return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
 }
 
-function bodyRefusal({ headers }: HeadersOf): ApiError | undefined {
-  if (Number(headers['content-length'] ?? 0) > BODY_LIMIT_BYTES) {
-    return new ApiError(413, 'payload_too_large', 'The request body is larger than 1 MiB.');
+function bodyRefusal({ headers, method, path }: BodyRequest): ApiError | undefined {
+  const upload = method === 'POST' && path.replace(/\/$/, '') === STATEMENT_UPLOAD.path;
+  if (Number(headers['content-length'] ?? 0) > (upload ? STATEMENT_UPLOAD.limitBytes : BODY_LIMIT_BYTES)) {
+    return new ApiError(413, 'payload_too_large', `The request body is larger than ${upload ? 10 : 1} MiB.`);
   }
   const [mediaType, ...parameters] = (headers['content-type'] ?? '').toLowerCase().split(';');
-  if (mediaType.trim() !== JSON_MEDIA_TYPE) {
+  if (upload && mediaType.trim() !== STATEMENT_UPLOAD.mediaType) {
+    return new ApiError(415, 'unsupported_media_type', 'The bank statement must be sent as Content-Type: text/csv.');
+  }
+  if (!upload && mediaType.trim() !== JSON_MEDIA_TYPE) {
     return new ApiError(415, 'unsupported_media_type', 'Request bodies must be JSON (Content-Type: application/json).');
   }
   // Another charset would be decoded into something else than was sent (a short UTF-16 body into {}).
   if (parameters.some((parameter) => CHARSET.test(parameter) && !UTF8_CHARSET.test(parameter))) {
-    return new ApiError(415, 'unsupported_media_type', 'JSON bodies must be UTF-8.');
+    return new ApiError(415, 'unsupported_media_type', 'Bodies must be UTF-8.');
   }
   return undefined;
 }

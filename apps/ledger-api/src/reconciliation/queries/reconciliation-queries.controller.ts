@@ -1,0 +1,80 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Pool } from 'pg';
+import { EVENT_STORE, EventStore } from '@ledger/event-store';
+import { evolveReconciliation, initialReconciliationState, reconciliationStreamName } from '@ledger/ledger-domain';
+import { Roles } from '../../auth/principal';
+import { ApiError } from '../../http/api-error';
+import { ApiAdminOnly, ApiErrors, ApiPage, Operation } from '../../http/api-docs';
+import { decodeCursor, Page, PageQuery, toPage } from '../../http/pagination';
+import { uuidParam } from '../../http/validation.pipe';
+import { PG_POOL } from '../../infrastructure/infrastructure.module';
+import { loadAggregate } from '../../shared/event-sourcing';
+import { ReconciliationListItem, ReconciliationResponse } from '../reconciliation.response';
+import { toReconciliationView } from '../reconciliation.view';
+
+interface ReconciliationRow {
+  id: string;
+  file_sha256: string;
+  statement_from: string | null;
+  statement_to: string | null;
+  lines: number;
+  matched: number;
+  exceptions: number;
+  open_exceptions: number;
+  recorded_by: string;
+  created_at: Date;
+}
+
+/** Runs newest first from their read model; one run in full from its own stream. */
+@ApiTags('admin')
+@ApiAdminOnly()
+@Roles('admin')
+@Controller('api/v1/admin/reconciliations')
+export class ReconciliationQueriesController {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get()
+  @Operation('listReconciliations', 'Reconciliation runs, newest first (admin)')
+  @ApiPage(ReconciliationListItem)
+  async list(@Query() query: PageQuery): Promise<Page<ReconciliationListItem>> {
+    const after = decodeCursor(query.cursor);
+    const { rows } = await this.pool.query<ReconciliationRow>(
+      `SELECT id, file_sha256, to_char(statement_from, 'YYYY-MM-DD') AS statement_from,
+              to_char(statement_to, 'YYYY-MM-DD') AS statement_to, lines, matched, exceptions, open_exceptions,
+              recorded_by, created_at
+         FROM rm_reconciliations
+        WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1, $2::uuid))
+        ORDER BY created_at DESC, id DESC LIMIT $3`,
+      [after?.createdAt ?? null, after?.id ?? null, query.limit + 1],
+    );
+    return toPage(rows, query.limit, (row) => ({
+      id: row.id,
+      fileSha256: row.file_sha256,
+      statementFrom: row.statement_from,
+      statementTo: row.statement_to,
+      lines: row.lines,
+      summary: { matched: row.matched, exceptions: row.exceptions, openExceptions: row.open_exceptions },
+      recordedBy: row.recorded_by,
+      recordedAt: row.created_at.toISOString(),
+    }));
+  }
+
+  @Get(':reconciliationId')
+  @Operation('getReconciliation', 'A reconciliation run with its matches and exceptions (admin)')
+  @ApiOkResponse({ type: ReconciliationResponse })
+  @ApiErrors('not_found')
+  async get(@Param('reconciliationId', uuidParam('reconciliationId')) reconciliationId: string) {
+    const { state } = await loadAggregate(
+      this.store,
+      reconciliationStreamName(reconciliationId),
+      evolveReconciliation,
+      initialReconciliationState,
+    );
+    if (state.status !== 'recorded') throw new ApiError(404, 'not_found', 'No such reconciliation.');
+    return toReconciliationView(state);
+  }
+}
