@@ -15,6 +15,7 @@ import { createPool } from '@ledger/database';
 import { createEventStore, EVENT_STORE, EventStore } from '@ledger/event-store';
 import { useStateCache } from '../shared/event-sourcing';
 import { InstanceLiveness } from './instance-liveness';
+import { asError } from '../logging/as-error';
 
 export const PG_POOL = Symbol('PG_POOL');
 /** The Redis client when `REDIS_URL` is set, else null. */
@@ -61,8 +62,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnModuleDestroy
 export class InfrastructureModule {
   static forRoot(options: InfrastructureOptions): DynamicModule {
     const logger = new Logger('Infrastructure');
-    const logError = (source: string) => (error: unknown) =>
-      logger.warn({ err: { type: (error as Error)?.name, message: (error as Error)?.message } }, `${source} failed`);
+    const logError = (source: string) => (error: unknown) => logger.warn({ err: asError(error) }, `${source} failed`);
     return {
       module: InfrastructureModule,
       global: true,

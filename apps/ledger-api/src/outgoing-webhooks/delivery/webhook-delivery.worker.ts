@@ -59,7 +59,7 @@ export class WebhookDeliveryWorker {
           : [];
       for (const [endpointId, deliveries] of byEndpoint(claimed)) {
         const lane = this.work(deliveries, signal)
-          .catch((error: Error) => this.warn('a delivery lane failed', error))
+          .catch((error: Error) => this.warn('a delivery lane failed', error, { endpointId }))
           .finally(() => {
             this.lanes.delete(endpointId);
             this.wakeup.wake();
@@ -102,8 +102,8 @@ export class WebhookDeliveryWorker {
     }
   }
 
-  private warn(message: string, error: Error): void {
-    this.logger.warn({ err: { type: error.name, message: error.message } }, message);
+  private warn(message: string, error: Error, ids: { endpointId?: string } = {}): void {
+    this.logger.warn({ ...ids, err: error }, message);
   }
 }
 
