@@ -4,6 +4,7 @@ import { ApiHeader, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nes
 import type { Request } from 'express';
 import { Public } from '../auth/principal';
 import { ErrorResponse } from '../http/api-error';
+import { correlationIdOf } from '../http/request-id';
 import { BankCallbackDto, BankCallbackResponse } from './bank-callback.dto';
 import { BankSignatureGuard } from './bank-signature.guard';
 import { HandleBankCallbackCommand } from './handle-bank-callback.handler';
@@ -18,9 +19,19 @@ export class BankCallbackController {
   @HttpCode(200)
   @UseGuards(BankSignatureGuard)
   @ApiHeader({ name: 'X-Bank-Signature', description: 't=<unix seconds>,v1=<hex HMAC-SHA256>' })
+  @ApiHeader({
+    name: 'X-Correlation-ID',
+    required: false,
+    description: 'The id the ledger sent with the transfer, echoed by the bank: recorded on the events it causes',
+  })
   @ApiOkResponse({ type: BankCallbackResponse })
   @ApiUnauthorizedResponse({ type: ErrorResponse })
   receive(@Body() body: BankCallbackDto, @Req() request: Request): Promise<BankCallbackResponse> {
-    return this.commands.execute(new HandleBankCallbackCommand(body, String(request.id ?? '')));
+    return this.commands.execute(
+      new HandleBankCallbackCommand(body, {
+        requestId: String(request.id ?? ''),
+        correlationId: correlationIdOf(request),
+      }),
+    );
   }
 }
