@@ -12,7 +12,9 @@ const DRAIN_TIMEOUT_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = readConfigOrExit();
-  const logger = pino({ level: config.logLevel });
+  // The banner goes through the logs' own stream, so that it comes after every start-up line.
+  const stdout = pino.destination(process.stdout.fd);
+  const logger = pino({ level: config.logLevel }, stdout);
   if (!config.databaseUrl) logger.info(`Starting embedded PostgreSQL in ${config.dataDir}`);
   // This process stops the embedded PostgreSQL itself, after the app: see shutdown below.
   const opening = openDatabase(
@@ -49,9 +51,7 @@ async function main(): Promise<void> {
     app = await createLedgerApp({ config, databaseUrl: database.url, logger });
     await app.listen(config.port, config.host);
     logger.info(`Ledger API listening on http://${config.host}:${config.port}`);
-    // pino writes asynchronously: the banner comes after every start-up line, not among them.
-    await new Promise<void>((resolve) => logger.flush(() => resolve()));
-    process.stdout.write(startBanner(config));
+    stdout.write(startBanner(config));
   } catch (error) {
     logger.fatal({ err: error }, 'failed to start');
     await database.stop();
