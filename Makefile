@@ -34,7 +34,7 @@ shell: docker  ## psql into the compose PostgreSQL
 
 # The Docker targets say what is missing instead of failing inside the command.
 docker:
-	@command -v docker >/dev/null 2>&1 || { \
-	  echo "make: this target needs Docker (docker compose), which is not installed here."; \
+	@$(COMPOSE) version >/dev/null 2>&1 || { \
+	  echo "make: this target needs Docker with Compose ('$(COMPOSE)'), which is not installed here."; \
 	  echo "      Without Docker: npm start runs the whole ledger in one process (embedded PostgreSQL)."; \
 	  exit 1; }
