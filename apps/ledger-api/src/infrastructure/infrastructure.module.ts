@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
-import { ConsumerRunner } from '@ledger/consumers';
+import { ConsumerFailure, ConsumerRunner } from '@ledger/consumers';
 import { createPool } from '@ledger/database';
 import { createEventStore, EVENT_STORE, EventStore } from '@ledger/event-store';
 import { useStateCache } from '../shared/event-sourcing';
@@ -91,7 +91,13 @@ export class InfrastructureModule {
           inject: [EVENT_STORE],
           useFactory: (store: EventStore) =>
             new ConsumerRunner(store, options.databaseUrl, [], {
-              onError: (name, error) => logError(`consumer ${name}`)(error),
+              onError: (consumer, error) =>
+                error instanceof ConsumerFailure
+                  ? logger.warn(
+                      { consumer, event: error.event, events: error.events, err: asError(error.cause) },
+                      'consumer failed; retrying from its checkpoint',
+                    )
+                  : logger.warn({ consumer, err: asError(error) }, 'consumer failed'),
             }),
         },
         {
