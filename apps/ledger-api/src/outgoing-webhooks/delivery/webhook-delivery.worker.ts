@@ -92,6 +92,16 @@ export class WebhookDeliveryWorker {
         const retry = outcome.delivered ? 0 : retryDelayMs(delivery.attempts + 1, this.config.webhooks.retryInitialMs);
         attempts.push({ eventId: delivery.id, at, outcome, retryDelayMs: retry });
         if (!outcome.delivered) {
+          this.logger.debug(
+            {
+              endpointId: delivery.endpoint_id,
+              eventId: delivery.id,
+              statusCode: outcome.statusCode,
+              error: outcome.error,
+              retryInMs: retry,
+            },
+            'webhook delivery failed; retrying later',
+          );
           const rest = deliveries.slice(attempts.length).map((later) => later.id);
           await this.store.release(delivery.endpoint_id, rest, retry);
           return;
