@@ -1,20 +1,23 @@
 # The production shape runs in containers (docker compose); `npm start` runs everything in one process.
+# build, test, lint and migrate need no Docker; up, down, image, logs and shell do.
 COMPOSE ?= docker compose
 
-.PHONY: up down build migrate test lint logs shell
+.PHONY: up down build image migrate test lint logs shell docker
 
-up:            ## KurrentDB, PostgreSQL, Redis and the API
+up: docker     ## KurrentDB, PostgreSQL, Redis and the API
 	$(COMPOSE) up -d --build
 
-down:
+down: docker
 	$(COMPOSE) down
 
-build:         ## the API image, and the compiled app in dist/
-	$(COMPOSE) build
+build:         ## the compiled app in dist/
 	npm run build
 
-migrate:       ## migrations also run at every start; this runs them alone against DATABASE_URL
-	npm run build --silent && node dist/scripts/migrate.js
+image: docker  ## the API's container image
+	$(COMPOSE) build
+
+migrate:       ## migrations also run at every start; this runs them alone (DATABASE_URL, else the embedded PostgreSQL in LEDGER_DATA_DIR)
+	node scripts/build-if-stale.mjs && node dist/scripts/migrate.js
 
 test:
 	npm test
@@ -23,8 +26,15 @@ lint:
 	npm run lint
 	npm run typecheck
 
-logs:
+logs: docker
 	$(COMPOSE) logs -f api
 
-shell:         ## psql into the compose PostgreSQL
+shell: docker  ## psql into the compose PostgreSQL
 	$(COMPOSE) exec postgres psql -U postgres ledger
+
+# The Docker targets say what is missing instead of failing inside the command.
+docker:
+	@$(COMPOSE) version >/dev/null 2>&1 || { \
+	  echo "make: this target needs Docker with Compose ('$(COMPOSE)'), which is not installed here."; \
+	  echo "      Without Docker: npm start runs the whole ledger in one process (embedded PostgreSQL)."; \
+	  exit 1; }

@@ -1,19 +1,28 @@
-// Runs the ledger's migrations against DATABASE_URL alone (the app also runs them at start), the
-// event store's as DATABASE_MIGRATION_URL's role when that is set.
+// Runs the ledger's migrations alone (the app also runs them at start): against DATABASE_URL (the
+// event store's as DATABASE_MIGRATION_URL's role when that is set), else against the embedded
+// PostgreSQL in LEDGER_DATA_DIR, as `npm start` would.
+import { openDatabase } from '@ledger/database';
+import { ConfigError, loadConfig } from '../apps/ledger-api/src/config/ledger-config';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
 
-const url = process.env.DATABASE_URL;
-if (!url) {
-  console.error('DATABASE_URL must be set');
-  process.exit(1);
+async function migrate(): Promise<void> {
+  const config = loadConfig(process.env);
+  const database = await openDatabase(
+    { url: config.databaseUrl, migrationUrl: config.databaseMigrationUrl },
+    config.dataDir,
+    () => undefined,
+  );
+  try {
+    await migrateLedgerDatabase(database, Boolean(config.eventStoreConnectionString));
+  } finally {
+    await database.stop();
+  }
 }
-migrateLedgerDatabase(
-  { url, migrationUrl: process.env.DATABASE_MIGRATION_URL },
-  Boolean(process.env.EVENTSTORE_CONNECTION_STRING),
-).then(
+
+migrate().then(
   () => console.log('migrations applied'),
   (error: Error) => {
-    console.error(`migration failed: ${error.message}`);
+    console.error(error instanceof ConfigError ? error.message : `migration failed: ${error.message}`);
     process.exit(1);
   },
 );

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
+import pino, { Logger as PinoLogger } from 'pino';
 import { CONSUMER_MIGRATIONS } from '@ledger/consumers';
 import { POSTGRES_EVENT_STORE_MIGRATIONS } from '@ledger/event-store';
 import { loadConfig } from '../apps/ledger-api/src/config/ledger-config';
@@ -35,13 +35,14 @@ export const NO_RATE_LIMITS = {
 export async function startTestLedger(
   env: Record<string, string> = {},
   shared?: { database: TestDatabase; adminKey: string },
+  logger: PinoLogger = pino({ level: 'silent' }),
 ): Promise<TestLedger> {
   const database =
     shared?.database ??
     (await createTestDatabase([POSTGRES_EVENT_STORE_MIGRATIONS, CONSUMER_MIGRATIONS, API_MIGRATIONS]));
   const adminKey = shared?.adminKey ?? `test-admin-${randomBytes(16).toString('hex')}`;
   const config = loadConfig({ LEDGER_ADMIN_API_KEY: adminKey, ...NO_RATE_LIMITS, ...env });
-  const app = await createLedgerApp({ config, databaseUrl: database.url, logger: pino({ level: 'silent' }) });
+  const app = await createLedgerApp({ config, databaseUrl: database.url, logger });
   await app.listen(0, '127.0.0.1');
   return {
     app,

@@ -4,7 +4,7 @@ import { eventually } from './eventually';
 import { NO_RATE_LIMITS } from './ledger-app';
 
 export interface LedgerProcess {
-  /** SIGKILL to the whole group (npm, sh and node): no shutdown hooks run. */
+  /** SIGKILL to the whole group (npm, node and its embedded PostgreSQL): no shutdown hooks run. */
   kill(): void;
 }
 

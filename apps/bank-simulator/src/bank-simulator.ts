@@ -40,7 +40,11 @@ interface BankTransfer extends SubmittedTransfer {
   bankReference: string;
   /** The UTC day it succeeded, for the statement. */
   valueDate: string | null;
+  /** The submitter's X-Correlation-ID, echoed on every callback of the transfer, as real banks echo a reference. */
+  correlationId: string | undefined;
 }
+
+const CORRELATION_ID = /^[\x21-\x7e]{1,200}$/;
 
 const FAILURE_REASONS = ['insufficient_funds', 'invalid_account'] as const;
 const WEBHOOK_ATTEMPTS = 8;
@@ -134,18 +138,25 @@ export class BankSimulator {
     if (this.random() < faultRate) {
       // A transient fault: 503 now, or an answer that comes too late (the transfer is taken anyway).
       if (this.random() < 0.5) return send(response, 503, { error: 'unavailable' });
-      this.accept(body);
+      this.accept(body, correlationIdOf(request));
       await delay(this.options.timeoutFaultMs ?? 3_000, undefined, { signal: this.closing.signal }).catch(
         () => undefined,
       );
       return send(response, 202, this.transfers.get(body.transferId));
     }
-    send(response, 202, this.accept(body));
+    send(response, 202, this.accept(body, correlationIdOf(request)));
   }
 
-  private accept(body: SubmittedTransfer): BankTransfer {
+  private accept(body: SubmittedTransfer, correlationId: string | undefined): BankTransfer {
     const bankReference = `BNK-${randomUUID().slice(0, 18).toUpperCase()}`;
-    const transfer: BankTransfer = { ...body, status: 'accepted', failureReason: null, bankReference, valueDate: null };
+    const transfer: BankTransfer = {
+      ...body,
+      status: 'accepted',
+      failureReason: null,
+      bankReference,
+      valueDate: null,
+      correlationId,
+    };
     this.transfers.set(transfer.transferId, transfer);
     this.options.onAccepted?.(body);
     this.settle(transfer).catch(() => undefined); // only a close interrupts it
@@ -188,7 +199,11 @@ export class BankSimulator {
       const signature = signWebhook(this.options.webhookSecret, body, Math.floor(Date.now() / 1000));
       const delivered = await fetch(this.options.webhookUrl(), {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-bank-signature': signature },
+        headers: {
+          'content-type': 'application/json',
+          'x-bank-signature': signature,
+          ...(transfer.correlationId ? { 'x-correlation-id': transfer.correlationId } : {}),
+        },
         body,
         signal: AbortSignal.any([AbortSignal.timeout(10_000), this.closing.signal]),
       }).then(
@@ -199,6 +214,11 @@ export class BankSimulator {
       await delay(Math.min(200 * 2 ** attempt, 10_000), undefined, { signal: this.closing.signal });
     }
   }
+}
+
+function correlationIdOf(request: IncomingMessage): string | undefined {
+  const given = request.headers['x-correlation-id'];
+  return typeof given === 'string' && CORRELATION_ID.test(given) ? given : undefined;
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {

@@ -11,7 +11,7 @@ import { Authenticator } from './auth/authenticator';
 import { LEDGER_CONFIG, LedgerConfig } from './config/ledger-config';
 import { HealthModule } from './health/health.module';
 import { MinPositionInterceptor } from './http/min-position.interceptor';
-import { assignRequestId } from './http/request-id';
+import { assignRequestId, correlationIdOf } from './http/request-id';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { JournalModule } from './journal/journal.module';
@@ -70,6 +70,8 @@ export class AppModule {
           pinoHttp: {
             logger,
             genReqId: assignRequestId,
+            // A request's log lines carry the id that ties it to its events and bank calls.
+            customProps: (request) => ({ correlationId: correlationIdOf(request) }),
             // Keys and signatures never reach the logs.
             redact: ['req.headers.authorization', 'req.headers["x-bank-signature"]', 'req.headers.cookie'],
           },

@@ -8,6 +8,7 @@ import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ErrorResponse } from './http/api-error';
 import { BODY_LIMIT_BYTES, refuseUnacceptableBodies, refuseUnsafeJson, STATEMENT_UPLOAD } from './http/request-body';
 import { assignRequestIdMiddleware } from './http/request-id';
+import { StartUpChatterAtDebug } from './logging/start-up-chatter.logger';
 import { applySecurityHeaders } from './http/security-headers';
 import { applyServerTimeouts } from './http/server-timeouts';
 import { createValidationPipe } from './http/validation.pipe';
@@ -21,7 +22,7 @@ export async function createLedgerApp(options: AppOptions): Promise<INestApplica
     // Nest's defaults would add a urlencoded parser: bodies are JSON only.
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new StartUpChatterAtDebug(app.get(Logger)));
   applyServerTimeouts(app.getHttpServer(), options.config.httpRequestTimeoutMs);
   // Before the body parser, so that even a request it rejects carries its id.
   app.use(assignRequestIdMiddleware);

@@ -1,47 +1,59 @@
 import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
 import pino from 'pino';
-import { openDatabase } from '@ledger/database';
+import { openDatabase, STOP_SIGNALS } from '@ledger/database';
 import { ConfigError, LedgerConfig, loadConfig } from './config/ledger-config';
 import { migrateLedgerDatabase } from './infrastructure/migrate';
 import { createLedgerApp } from './ledger-app';
+import { startBanner } from './start-banner';
 
 const DRAIN_TIMEOUT_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = readConfigOrExit();
-  const logger = pino({ level: config.logLevel });
+  // The banner goes through the logs' own stream, so that it comes after every start-up line.
+  const stdout = pino.destination(process.stdout.fd);
+  const logger = pino({ level: config.logLevel }, stdout);
   if (!config.databaseUrl) logger.info(`Starting embedded PostgreSQL in ${config.dataDir}`);
-  const database = await openDatabase(
+  // This process stops the embedded PostgreSQL itself, after the app: see shutdown below.
+  const opening = openDatabase(
     { url: config.databaseUrl, migrationUrl: config.databaseMigrationUrl },
     config.dataDir,
     (line) => logger.debug({ component: 'embedded-postgres' }, line),
+    { callerStopsOnSignals: true },
   );
-  try {
-    await migrateLedgerDatabase(database, Boolean(config.eventStoreConnectionString));
-    const app = await createLedgerApp({ config, databaseUrl: database.url, logger });
-    await app.listen(config.port, config.host);
-    logger.info(`Ledger API listening on http://${config.host}:${config.port} (OpenAPI at /docs)`);
-
-    let stopping = false;
-    const shutdown = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info(`${signal}: stopping`);
-      // Stop accepting and let requests in flight finish, then stop consumers, the store and the database.
+  let app: INestApplication | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: stopping`);
+    if (app) {
+      // Stop accepting and let requests in flight finish, then stop consumers and the store.
       const server = app.getHttpServer() as Server;
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       const timer = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
       await drained;
       clearTimeout(timer);
       await app.close();
-      await database.stop();
-      logger.info('stopped');
-      process.exit(0);
-    };
-    process.on('SIGTERM', () => void shutdown('SIGTERM'));
-    process.on('SIGINT', () => void shutdown('SIGINT'));
+    }
+    // Last, so that nothing above loses its database; also when the signal came during start-up.
+    await (await opening.catch(() => undefined))?.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, () => void shutdown(signal));
+
+  const database = await opening;
+  try {
+    await migrateLedgerDatabase(database, Boolean(config.eventStoreConnectionString));
+    app = await createLedgerApp({ config, databaseUrl: database.url, logger });
+    await app.listen(config.port, config.host);
+    logger.info(`Ledger API listening on http://${config.host}:${config.port}`);
+    stdout.write(startBanner(config));
   } catch (error) {
+    logger.fatal({ err: error }, 'failed to start');
     await database.stop();
     throw error;
   }

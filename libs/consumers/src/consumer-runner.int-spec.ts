@@ -5,7 +5,7 @@ import { EventStore, POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore, Record
 import { createTestDatabase, TestDatabase } from '../../../test/database';
 import { eventually } from '../../../test/eventually';
 import { Projection, Reactor } from './consumer';
-import { CONSUMER_MIGRATIONS, ConsumerRunner, ConsumerStatus } from './consumer-runner';
+import { CONSUMER_MIGRATIONS, ConsumerFailure, ConsumerRunner, ConsumerStatus } from './consumer-runner';
 
 describe('ConsumerRunner', () => {
   let database: TestDatabase;
@@ -148,10 +148,11 @@ describe('ConsumerRunner', () => {
     expect(await projectedTotals(name)).toEqual({ rows: 300, distinct: 300, total: before + after });
   });
 
-  it('moves a reactor checkpoint only after its handler succeeded, redelivering a failed event', async () => {
+  it('moves a reactor checkpoint only after its handler succeeded, redelivering a failed event and naming it', async () => {
     const prefix = `react${randomUUID().slice(0, 8)}`;
     await appendAmounts(prefix, 20, 1);
     const handled: string[] = [];
+    const failedOn: string[] = [];
     let failuresLeft = 2;
     const reactor: Reactor = {
       kind: 'reactor',
@@ -159,16 +160,29 @@ describe('ConsumerRunner', () => {
       filter: { streamPrefixes: [`${prefix}-`] },
       async handle(event) {
         const amount = (event.data as { amount: string }).amount;
-        if (amount === '7' && failuresLeft-- > 0) throw new Error('side effect failed');
+        if (amount === '7' && failuresLeft-- > 0) {
+          failedOn.push(event.id);
+          throw new Error('side effect failed');
+        }
         handled.push(amount);
       },
     };
-    const runner = new ConsumerRunner(store, database.url, [reactor]);
+    const errors: unknown[] = [];
+    const runner = new ConsumerRunner(store, database.url, [reactor], {
+      onError: (_, error) => errors.push(error),
+    });
     runner.start();
     await eventually(async () => handled.length === 20 && (await statusOf(runner, reactor.name)).lag === 0n);
     await runner.stop();
     expect(handled).toEqual(Array.from({ length: 20 }, (_, index) => String(index + 1)));
     expect(failuresLeft).toBe(-1);
+    // What the log line says: the event it failed on, and the error itself.
+    expect(errors).toHaveLength(2);
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(ConsumerFailure);
+      expect(error).toMatchObject({ event: { id: failedOn[0], type: 'Amounted' }, events: 1 });
+      expect((error as ConsumerFailure).cause).toEqual(new Error('side effect failed'));
+    }
   });
   it('counts as lag only the events a consumer subscribes to: 0 once it has handled them, whatever follows', async () => {
     const prefix = `lag${randomUUID().slice(0, 8)}`;

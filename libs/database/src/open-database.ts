@@ -1,6 +1,6 @@
 import { Client, escapeIdentifier } from 'pg';
 import { connectionString, DatabaseRoles, provisionDatabase, withClient } from './database-roles';
-import { EMBEDDED_SUPERUSER, startEmbeddedPostgres } from './embedded-postgres';
+import { EMBEDDED_SUPERUSER, EmbeddedOptions, startEmbeddedPostgres } from './embedded-postgres';
 import { DatabaseUrls } from './migrations';
 
 export interface OpenDatabase extends DatabaseUrls {
@@ -21,10 +21,11 @@ export async function openDatabase(
   configured: Partial<DatabaseUrls>,
   dataDir: string,
   log: (line: string) => void,
+  options: EmbeddedOptions = {},
 ): Promise<OpenDatabase> {
   if (configured.url)
     return { url: configured.url, migrationUrl: configured.migrationUrl, stop: async () => undefined };
-  const server = await startEmbeddedPostgres(dataDir, log);
+  const server = await startEmbeddedPostgres(dataDir, log, options);
   const roles: DatabaseRoles = {
     owner: { name: OWNER_ROLE, password: server.passwords.owner },
     app: { name: APP_ROLE, password: server.passwords.app },

@@ -102,6 +102,20 @@ describe('loadConfig', () => {
     if (value.length > 3) expect(message).not.toContain(value);
   });
 
+  it.each([
+    ['PORT', 'abc', 'PORT must be an integer from 1 to 65535'],
+    ['PORT', '70000', 'PORT must be an integer from 1 to 65535'],
+    ['PORT', '8080.5', 'PORT must be an integer from 1 to 65535'],
+    ['BANK_SUCCESS_RATE', '1.5', 'BANK_SUCCESS_RATE must be a number from 0 to 1'],
+    [
+      'RATE_LIMIT_TRANSACTIONS_PER_MIN',
+      '2.5',
+      'RATE_LIMIT_TRANSACTIONS_PER_MIN must be a whole number (0 turns it off)',
+    ],
+  ])('says the whole rule %s=%p broke', (name, value, rule) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(`Invalid configuration: ${rule}`);
+  });
+
   it('reads the failed-authentication budget, the metrics token and the CORS origins', () => {
     const config = loadConfig({
       AUTH_FAILURES_PER_MIN: '0',

@@ -11,7 +11,9 @@ import {
   Matches,
   Max,
   Min,
+  getMetadataStorage,
   validateSync,
+  ValidationError,
 } from 'class-validator';
 
 export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');
@@ -302,6 +304,39 @@ export interface LedgerConfig {
   };
 }
 
+/**
+ * The rule a variable broke, whole: the decorator's own words when it has some, else for a number
+ * its kind and range together ("PORT must be an integer from 1 to 65535", not whichever of
+ * @IsInt, @Min and @Max happened to fail first), else class-validator's message.
+ */
+function ruleBroken(error: ValidationError): string {
+  const failed = error.constraints ?? {};
+  const rules = getMetadataStorage()
+    .getTargetValidationMetadatas(Environment, '', false, false)
+    .filter((rule) => rule.propertyName === error.property);
+  const worded = rules.find((rule) => typeof rule.message === 'string' && rule.name && rule.name in failed);
+  if (worded?.name) return failed[worded.name];
+  const bound = (name: string) => rules.find((rule) => rule.name === name)?.constraints?.[0] as number | undefined;
+  const kind = rules.some((rule) => rule.name === 'isInt')
+    ? 'an integer'
+    : rules.some((rule) => rule.name === 'isNumber')
+      ? 'a number'
+      : undefined;
+  if (kind) {
+    const [min, max] = [bound('min'), bound('max')];
+    const range =
+      min !== undefined && max !== undefined
+        ? ` from ${min} to ${max}`
+        : min !== undefined
+          ? ` of at least ${min}`
+          : max !== undefined
+            ? ` of at most ${max}`
+            : '';
+    return `${error.property} must be ${kind}${range}`;
+  }
+  return Object.values(failed)[0] ?? `${error.property} is invalid`;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -330,10 +365,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LedgerConfig {
   const defined = Object.fromEntries(Object.entries(known).filter(([, value]) => value !== undefined));
   const parsed = plainToInstance(Environment, defined);
   const [error] = validateSync(parsed);
-  if (error) {
-    const reason = Object.values(error.constraints ?? {})[0] ?? `${error.property} is invalid`;
-    throw new ConfigError(`Invalid configuration: ${reason}`);
-  }
+  if (error) throw new ConfigError(`Invalid configuration: ${ruleBroken(error)}`);
   if (parsed.BANK_MIN_DELAY_MS > parsed.BANK_MAX_DELAY_MS) {
     throw new ConfigError('Invalid configuration: BANK_MIN_DELAY_MS must not exceed BANK_MAX_DELAY_MS');
   }

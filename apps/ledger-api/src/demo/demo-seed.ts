@@ -66,12 +66,15 @@ export class DemoSeed implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.seedDemo) return;
+    const requests = DEMO_USERS.flatMap((user) => seedRequests(user, this.clock.now()));
+    // Appending the same events again writes nothing and reports no conflict: look first, so that
+    // "seeded" is said only when something was written.
+    if ((await this.store.readStream(requests[0].streamName, { maxCount: 1 })).length > 0) return;
     try {
-      const now = this.clock.now();
-      await this.store.append(DEMO_USERS.flatMap((user) => seedRequests(user, now)));
+      await this.store.append(requests);
       this.logger.log('Seeded the demo users and accounts of CREDENTIALS.md');
     } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError)) throw error; // seeded before
+      if (!(error instanceof WrongExpectedRevisionError)) throw error; // another instance seeded first
     }
   }
 }

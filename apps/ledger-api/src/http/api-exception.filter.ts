@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApiError } from './api-error';
+import { asError } from '../logging/as-error';
 
 const CODES: Record<number, string> = {
   400: 'bad_request',
@@ -24,7 +25,7 @@ interface BodyParserError {
 
 /**
  * The one place where every error becomes API.md's error body. Anything unexpected answers 500
- * with no internals; the log gets its name and message, never a stack or a query.
+ * with no internals; the log gets its class, message and stack.
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -39,11 +40,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
     response.status(status).json(withRequestId(body, request));
   }
 
-  private describe(exception: unknown, request: Request): { status: number; body: Record<string, unknown> } {
+  private describe(
+    exception: unknown,
+    request: Request & { id?: string },
+  ): { status: number; body: Record<string, unknown> } {
     const described = describeException(exception, request);
     if (described.status >= 500 && !(exception instanceof HttpException)) {
-      const error = exception instanceof Error ? exception : new Error(String(exception));
-      this.logger.error({ err: { type: error.name, message: error.message } }, 'unexpected error');
+      this.logger.error({ requestId: String(request.id ?? ''), err: asError(exception) }, 'unexpected error');
     }
     return described;
   }

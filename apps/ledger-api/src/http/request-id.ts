@@ -16,6 +16,15 @@ export function assignRequestId(request: RequestWithId, response: ServerResponse
   return request.id;
 }
 
+/**
+ * The correlation id a request continues: the sane X-Correlation-ID it carries (the bank echoes the
+ * one the ledger sent with a transfer on the transfer's callbacks), else its own request id.
+ */
+export function correlationIdOf(request: IncomingMessage & { id?: unknown }): string {
+  const given = request.headers['x-correlation-id'];
+  return typeof given === 'string' && ACCEPTABLE.test(given) ? given : String(request.id ?? '');
+}
+
 export function assignRequestIdMiddleware(request: RequestWithId, response: ServerResponse, next: () => void): void {
   assignRequestId(request, response);
   next();

@@ -10,11 +10,12 @@ import {
 } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
-import { ConsumerRunner } from '@ledger/consumers';
+import { ConsumerFailure, ConsumerRunner } from '@ledger/consumers';
 import { createPool } from '@ledger/database';
 import { createEventStore, EVENT_STORE, EventStore } from '@ledger/event-store';
 import { useStateCache } from '../shared/event-sourcing';
 import { InstanceLiveness } from './instance-liveness';
+import { asError } from '../logging/as-error';
 
 export const PG_POOL = Symbol('PG_POOL');
 /** The Redis client when `REDIS_URL` is set, else null. */
@@ -61,8 +62,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnModuleDestroy
 export class InfrastructureModule {
   static forRoot(options: InfrastructureOptions): DynamicModule {
     const logger = new Logger('Infrastructure');
-    const logError = (source: string) => (error: unknown) =>
-      logger.warn({ err: { type: (error as Error)?.name, message: (error as Error)?.message } }, `${source} failed`);
+    const logError = (source: string) => (error: unknown) => logger.warn({ err: asError(error) }, `${source} failed`);
     return {
       module: InfrastructureModule,
       global: true,
@@ -91,7 +91,13 @@ export class InfrastructureModule {
           inject: [EVENT_STORE],
           useFactory: (store: EventStore) =>
             new ConsumerRunner(store, options.databaseUrl, [], {
-              onError: (name, error) => logError(`consumer ${name}`)(error),
+              onError: (consumer, error) =>
+                error instanceof ConsumerFailure
+                  ? logger.warn(
+                      { consumer, event: error.event, events: error.events, err: asError(error.cause) },
+                      'consumer failed; retrying from its checkpoint',
+                    )
+                  : logger.warn({ consumer, err: asError(error) }, 'consumer failed'),
             }),
         },
         {

@@ -57,7 +57,7 @@ export class PaymentExpirySweeper implements OnApplicationBootstrap, OnApplicati
         .catch((error: Error) => {
           // Someone captured or voided it first, or it expired already: nothing to do.
           if (!('code' in error) || error.code !== 'invalid_payment_state') {
-            this.logger.warn({ err: { type: error.name, message: error.message } }, `expiring payment ${id} failed`);
+            this.logger.warn({ paymentId: id, err: error }, 'expiring the payment failed');
           }
         });
     }

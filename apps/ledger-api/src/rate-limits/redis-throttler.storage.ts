@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import type Redis from 'ioredis';
+import { asError } from '../logging/as-error';
 
 /** One fixed window per key: the first hit starts it, and every instance counts in the same key. */
 const HIT = `
@@ -25,10 +26,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
       const isBlocked = hits > limit;
       return { totalHits: hits, timeToExpire: seconds, isBlocked, timeToBlockExpire: isBlocked ? seconds : 0 };
     } catch (error) {
-      this.logger.warn(
-        { err: { type: (error as Error).name, message: (error as Error).message } },
-        'rate limit not counted',
-      );
+      this.logger.warn({ err: asError(error) }, 'rate limit not counted');
       return { totalHits: 0, timeToExpire: Math.ceil(ttl / 1_000), isBlocked: false, timeToBlockExpire: 0 };
     }
   }

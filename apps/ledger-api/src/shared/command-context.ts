@@ -7,10 +7,16 @@ export interface CommandContext {
   userId: string;
   requestId: string;
   idempotencyKey: string | undefined;
+  /** The work this command continues (the transfer's, for the bank dispatcher); else its request's. */
+  correlationId?: string;
 }
 
 export function eventMetadata(context: CommandContext): EventMetadata {
-  return { correlationId: context.requestId, requestId: context.requestId, userId: context.userId };
+  return {
+    correlationId: context.correlationId ?? context.requestId,
+    requestId: context.requestId,
+    userId: context.userId,
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../auth/principal';
+import { correlationIdOf } from '../http/request-id';
 import { BankCallbackDto, BankCallbackResponse } from './bank-callback.dto';
 import { BankSignatureGuard } from './bank-signature.guard';
 import { HandleBankCallbackCommand } from './handle-bank-callback.handler';
@@ -22,10 +23,20 @@ export class BankCallbackController {
     'The bank’s signed callback on a transfer (no API key: the signature authenticates)',
   )
   @ApiHeader({ name: 'X-Bank-Signature', required: true, description: 't=<unix seconds>,v1=<hex HMAC-SHA256>' })
+  @ApiHeader({
+    name: 'X-Correlation-ID',
+    required: false,
+    description: 'The id the ledger sent with the transfer, echoed by the bank: recorded on the events it causes',
+  })
   @ApiOkResponse({ type: BankCallbackResponse })
   @ApiJsonBody()
   @ApiErrors('invalid_signature')
   receive(@Body() body: BankCallbackDto, @Req() request: Request): Promise<BankCallbackResponse> {
-    return this.commands.execute(new HandleBankCallbackCommand(body, String(request.id ?? '')));
+    return this.commands.execute(
+      new HandleBankCallbackCommand(body, {
+        requestId: String(request.id ?? ''),
+        correlationId: correlationIdOf(request),
+      }),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AppendRequest, EVENT_STORE, EventStore } from '@ledger/event-store';
 import { accountStreamName, classifyCallback, evolveTransfer } from '@ledger/ledger-domain';
@@ -10,10 +10,16 @@ import { loadTransfer } from '../transfers/load-transfer';
 import { settlementAppend } from '../transfers/transfer-settlement';
 import { BankCallbackDto, BankCallbackResponse } from './bank-callback.dto';
 
+/** The request (or the dispatcher's status query) that brought a callback, and the transfer's correlation id. */
+export interface CallbackOrigin {
+  requestId: string;
+  correlationId: string;
+}
+
 export class HandleBankCallbackCommand extends Command<BankCallbackResponse> {
   constructor(
     readonly callback: BankCallbackDto,
-    readonly requestId: string,
+    readonly origin: CallbackOrigin,
   ) {
     super();
   }
@@ -25,21 +31,28 @@ export class HandleBankCallbackCommand extends Command<BankCallbackResponse> {
  */
 @CommandHandler(HandleBankCallbackCommand)
 export class HandleBankCallbackHandler implements ICommandHandler<HandleBankCallbackCommand> {
+  private readonly logger = new Logger('BankCallbacks');
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly queue: KeyedQueue,
   ) {}
 
-  execute({ callback, requestId }: HandleBankCallbackCommand): Promise<BankCallbackResponse> {
-    return this.queue.run(`transfer-${callback.transferId}`, () =>
-      retryOnConflict.execute(() => this.attempt(callback, requestId)),
+  async execute({ callback, origin }: HandleBankCallbackCommand): Promise<BankCallbackResponse> {
+    const response = await this.queue.run(`transfer-${callback.transferId}`, () =>
+      retryOnConflict.execute(() => this.attempt(callback, origin)),
     );
+    this.logger.debug(
+      { transferId: callback.transferId, correlationId: origin.correlationId, ...response },
+      'bank callback handled',
+    );
+    return response;
   }
 
-  private async attempt(callback: BankCallbackDto, requestId: string): Promise<BankCallbackResponse> {
+  private async attempt(callback: BankCallbackDto, origin: CallbackOrigin): Promise<BankCallbackResponse> {
     const { eventId, transferId } = callback;
-    const metadata = { requestId, correlationId: requestId, causationId: eventId };
+    const metadata = { ...origin, causationId: eventId };
     const transfer = await loadTransfer(this.store, transferId);
     const now = this.clock.now();
     const decision = classifyCallback(

@@ -7,6 +7,7 @@ import { ApiError } from '../../http/api-error';
 import { jsonAmount } from '../../http/json-amount';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { Clock, CLOCK } from '../../shared/clock';
+import { asError } from '../../logging/as-error';
 
 interface RebuildRow {
   id: string;
@@ -134,10 +135,7 @@ export class ProjectionRebuilds implements OnModuleDestroy {
       await finish('done', differences);
       this.logger.log({ rebuildId: id, differences }, 'projection rebuild done');
     } catch (error) {
-      this.logger.warn(
-        { rebuildId: id, err: { type: (error as Error)?.name, message: (error as Error)?.message } },
-        'projection rebuild failed',
-      );
+      this.logger.warn({ rebuildId: id, err: asError(error) }, 'projection rebuild failed');
       // Kept for operators in the table; the API answers only "failed".
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       await finish('failed', null, reason).catch(() => undefined);

@@ -59,7 +59,7 @@ export class WebhookDeliveryWorker {
           : [];
       for (const [endpointId, deliveries] of byEndpoint(claimed)) {
         const lane = this.work(deliveries, signal)
-          .catch((error: Error) => this.warn('a delivery lane failed', error))
+          .catch((error: Error) => this.warn('a delivery lane failed', error, { endpointId }))
           .finally(() => {
             this.lanes.delete(endpointId);
             this.wakeup.wake();
@@ -92,6 +92,16 @@ export class WebhookDeliveryWorker {
         const retry = outcome.delivered ? 0 : retryDelayMs(delivery.attempts + 1, this.config.webhooks.retryInitialMs);
         attempts.push({ eventId: delivery.id, at, outcome, retryDelayMs: retry });
         if (!outcome.delivered) {
+          this.logger.debug(
+            {
+              endpointId: delivery.endpoint_id,
+              eventId: delivery.id,
+              statusCode: outcome.statusCode,
+              error: outcome.error,
+              retryInMs: retry,
+            },
+            'webhook delivery failed; retrying later',
+          );
           const rest = deliveries.slice(attempts.length).map((later) => later.id);
           await this.store.release(delivery.endpoint_id, rest, retry);
           return;
@@ -102,8 +112,8 @@ export class WebhookDeliveryWorker {
     }
   }
 
-  private warn(message: string, error: Error): void {
-    this.logger.warn({ err: { type: error.name, message: error.message } }, message);
+  private warn(message: string, error: Error, ids: { endpointId?: string } = {}): void {
+    this.logger.warn({ ...ids, err: error }, message);
   }
 }
 

@@ -25,7 +25,7 @@ export class WebhookFanout {
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       const moved = await this.store.fanOut(EVENTS_PER_ROUND).catch((error: Error) => {
-        this.logger.warn({ err: { type: error.name, message: error.message } }, 'webhook fan-out failed');
+        this.logger.warn({ err: error }, 'webhook fan-out failed');
         return 0;
       });
       if (moved < EVENTS_PER_ROUND) await this.wakeup.sleep(POLL_MS, signal);

@@ -12,7 +12,15 @@ import { deterministicUuid } from '../../shared/deterministic-id';
 import { loadAggregate, retryOnConflict, toEventData } from '../../shared/event-sourcing';
 import { HandleBankCallbackCommand } from '../../webhooks/handle-bank-callback.handler';
 import { ChangeTransferCommand } from '../change-transfer/change-transfer.handler';
-import { BANK_GATEWAY, BankGateway, BankRejectedError, CIRCUIT_OPEN_MS, isCircuitOpen } from './bank-gateway';
+import { asError } from '../../logging/as-error';
+import {
+  BANK_GATEWAY,
+  BankCallContext,
+  BankGateway,
+  BankRejectedError,
+  CIRCUIT_OPEN_MS,
+  isCircuitOpen,
+} from './bank-gateway';
 import { BankWorkRow } from './bank-work.projection';
 
 const POLL_MS = 100;
@@ -75,14 +83,12 @@ export class BankDispatcher implements OnApplicationBootstrap, OnApplicationShut
         for (const row of due) {
           this.inFlight += 1;
           void this.work(row)
-            .catch((error: Error) =>
-              this.logger.warn({ err: { type: error.name, message: error.message } }, 'bank work failed'),
-            )
+            .catch((error: unknown) => this.logger.warn({ ...idsOf(row), err: asError(error) }, 'bank work failed'))
             .finally(() => (this.inFlight -= 1));
         }
       }
     } catch (error) {
-      this.logger.warn({ err: { type: (error as Error).name, message: (error as Error).message } }, 'claim failed');
+      this.logger.warn({ err: asError(error) }, 'claim failed');
     }
     this.schedule(full ? 0 : POLL_MS);
   }
@@ -109,13 +115,16 @@ export class BankDispatcher implements OnApplicationBootstrap, OnApplicationShut
   private async send(row: BankWorkRow): Promise<void> {
     const attempts = row.attempts + 1;
     try {
-      await this.bank.submit({
-        transferId: row.id,
-        kind: row.kind,
-        accountId: row.account_id,
-        amount: Number(row.amount),
-        currency: row.currency,
-      });
+      await this.bank.submit(
+        {
+          transferId: row.id,
+          kind: row.kind,
+          accountId: row.account_id,
+          amount: Number(row.amount),
+          currency: row.currency,
+        },
+        callContext(row),
+      );
     } catch (error) {
       // Not tried at all: wait for the circuit, without spending an attempt.
       if (isCircuitOpen(error)) return this.retryLater(row, row.attempts, row.last_error, CIRCUIT_OPEN_MS);
@@ -124,8 +133,10 @@ export class BankDispatcher implements OnApplicationBootstrap, OnApplicationShut
         this.clock.now().getTime() - new Date(row.dispatch_since).getTime() >= this.config.bank.retryBudgetMs;
       if (error instanceof BankRejectedError) return this.park(row, message, attempts);
       if (spent) return this.park(row, `gave up after ${attempts} attempts: ${message}`, attempts);
+      this.logger.debug({ ...idsOf(row), attempts, err: asError(error) }, 'bank call failed; retrying later');
       return this.retryLater(row, attempts, message);
     }
+    this.logger.debug({ ...idsOf(row), attempts }, 'transfer sent to the bank');
     await this.recordSent(row);
     await this.update(row.id, ['awaiting_dispatch', 'retrying'], {
       status: 'awaiting_callback',
@@ -145,15 +156,20 @@ export class BankDispatcher implements OnApplicationBootstrap, OnApplicationShut
         {
           streamName: stream,
           expectedRevision: current.revision,
-          events: toEventData(decision.events, eventIdFor(row.id, 'sent'), { causationId: row.id }),
+          events: toEventData(decision.events, eventIdFor(row.id, 'sent'), {
+            causationId: row.id,
+            ...(row.correlation_id ? { correlationId: row.correlation_id } : {}),
+          }),
         },
       ]);
     });
   }
 
   private async park(row: BankWorkRow, reason: string, attempts: number): Promise<void> {
-    this.logger.warn(`transfer ${row.id} parked: ${reason}`);
-    await this.commands.execute(new ChangeTransferCommand(row.id, { type: 'park', reason, attempts }, LEDGER));
+    this.logger.warn({ ...idsOf(row), attempts, reason }, 'transfer parked');
+    await this.commands.execute(
+      new ChangeTransferCommand(row.id, { type: 'park', reason, attempts }, { ...LEDGER, ...callContext(row) }),
+    );
     await this.update(row.id, ['awaiting_dispatch', 'retrying'], {
       status: 'parked',
       attempts,
@@ -177,8 +193,12 @@ export class BankDispatcher implements OnApplicationBootstrap, OnApplicationShut
       this.update(row.id, ['awaiting_callback'], {
         next_attempt_at: this.after(this.config.bank.statusQueryAfterMs),
       });
-    const report = await this.bank.status(row.id).catch(() => null);
+    const report = await this.bank.status(row.id, callContext(row)).catch((error: unknown) => {
+      this.logger.debug({ ...idsOf(row), err: asError(error) }, 'bank status query failed');
+      return null;
+    });
     if (report === null) return nextQuery();
+    this.logger.debug({ ...idsOf(row), bankStatus: report?.status ?? 'unknown' }, 'asked the bank');
     if (report === undefined) {
       // Lost before the bank took it (or the bank forgot it): send it again; the bank knows it by id.
       return this.update(row.id, ['awaiting_callback'], {
@@ -199,7 +219,7 @@ export class BankDispatcher implements OnApplicationBootstrap, OnApplicationShut
             ...(report.failureReason ? { failureReason: report.failureReason } : {}),
             occurredAt: this.clock.now().toISOString(),
           },
-          LEDGER.requestId,
+          { requestId: LEDGER.requestId, correlationId: row.correlation_id ?? LEDGER.requestId },
         ),
       );
     }
@@ -225,6 +245,16 @@ export class BankDispatcher implements OnApplicationBootstrap, OnApplicationShut
 function backoff(attempts: number): number {
   const ceiling = Math.min(FIRST_RETRY_MS * 2 ** Math.min(attempts - 1, 20), LONGEST_WAIT_MS);
   return Math.round(ceiling * (0.5 + Math.random() / 2));
+}
+
+/** What every log line of a transfer's bank work carries. */
+function idsOf(row: BankWorkRow) {
+  return { transferId: row.id, kind: row.kind, correlationId: row.correlation_id };
+}
+
+/** The transfer's correlation id, when its request had one, goes to the bank (and comes back on its callbacks). */
+function callContext(row: BankWorkRow): BankCallContext {
+  return { correlationId: row.correlation_id ?? undefined };
 }
 
 function excerpt(error: unknown): string {

@@ -18,14 +18,21 @@ export interface BankTransferReport {
   failureReason: string | null;
 }
 
+/** Sent with every call as X-Correlation-ID: the bank echoes it on the transfer's callbacks. */
+export interface BankCallContext {
+  correlationId: string | undefined;
+}
+
+export const CORRELATION_ID_HEADER = 'X-Correlation-ID';
+
 /**
  * The port to the bank: hand over a transfer (its outcome arrives later by webhook), and ask what
  * became of one whose outcome never arrived.
  */
 export interface BankGateway {
-  submit(transfer: BankTransferRequest): Promise<void>;
+  submit(transfer: BankTransferRequest, context: BankCallContext): Promise<void>;
   /** Undefined when the bank does not know the transfer. */
-  status(transferId: string): Promise<BankTransferReport | undefined>;
+  status(transferId: string, context: BankCallContext): Promise<BankTransferReport | undefined>;
 }
 
 /** The bank did not answer in time, answered 5xx, 408 or 429, or its circuit is open: try again later. */
@@ -62,8 +69,8 @@ export class HttpBankGateway implements BankGateway {
 
   constructor(private readonly baseUrl: () => string) {}
 
-  async submit(transfer: BankTransferRequest): Promise<void> {
-    const response = await this.call('/transfers', {
+  async submit(transfer: BankTransferRequest, context: BankCallContext): Promise<void> {
+    const response = await this.call('/transfers', context, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(transfer),
@@ -71,8 +78,8 @@ export class HttpBankGateway implements BankGateway {
     if (!response.ok) throw new BankRejectedError(`bank refused the transfer with ${response.status}`);
   }
 
-  async status(transferId: string): Promise<BankTransferReport | undefined> {
-    const response = await this.call(`/transfers/${encodeURIComponent(transferId)}`, { method: 'GET' });
+  async status(transferId: string, context: BankCallContext): Promise<BankTransferReport | undefined> {
+    const response = await this.call(`/transfers/${encodeURIComponent(transferId)}`, context, { method: 'GET' });
     if (response.status === 404) return undefined;
     if (!response.ok) throw new BankUnavailableError(`bank answered ${response.status} to a status query`);
     const body = (await response.json().catch(() => undefined)) as Partial<BankTransferReport> | undefined;
@@ -83,10 +90,15 @@ export class HttpBankGateway implements BankGateway {
   }
 
   /** One request through the circuit breaker; unavailable answers are thrown, the rest returned. */
-  private call(path: string, init: RequestInit): Promise<Response> {
+  private call(path: string, { correlationId }: BankCallContext, init: RequestInit): Promise<Response> {
+    const headers = {
+      ...(init.headers as Record<string, string>),
+      ...(correlationId ? { [CORRELATION_ID_HEADER]: correlationId } : {}),
+    };
     return this.breaker.execute(async () => {
       const response = await fetch(`${this.baseUrl()}${path}`, {
         ...init,
+        headers,
         redirect: 'manual',
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       }).catch((error: Error) => {

@@ -22,6 +22,8 @@ export interface BankWorkRow {
   dispatch_since: string;
   sent_at: string | null;
   parked_reason: string | null;
+  /** The requesting request's correlation id, sent on to the bank and back on its callbacks. */
+  correlation_id: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -52,15 +54,15 @@ export function bankWorkProjection(statusQueryAfterMs: number): Projection {
     kind: 'projection',
     name: 'bank-work',
     async apply(events: readonly RecordedEvent[], client: PoolClient) {
-      const transfers = events
-        .filter((event) => event.streamName.startsWith('deposit-') || event.streamName.startsWith('withdrawal-'))
-        .map((event) => toDomainEvent<TransferEvent>(event));
+      const transfers = events.filter(
+        (event) => event.streamName.startsWith('deposit-') || event.streamName.startsWith('withdrawal-'),
+      );
       if (transfers.length === 0) return;
       const rows = new RowBatch<BankWorkRow>('bank_work', [...FROM_EVENTS]);
       await rows.load(
         client,
         'id',
-        transfers.map((event) => event.data.transferId),
+        transfers.map((event) => toDomainEvent<TransferEvent>(event).data.transferId),
       );
       for (const event of transfers) project(event, rows, statusQueryAfterMs);
       await rows.write(client);
@@ -82,7 +84,8 @@ function dueForDispatch(at: string) {
   };
 }
 
-function project(event: TransferEvent, rows: RowBatch<BankWorkRow>, statusQueryAfterMs: number): void {
+function project(recorded: RecordedEvent, rows: RowBatch<BankWorkRow>, statusQueryAfterMs: number): void {
+  const event = toDomainEvent<TransferEvent>(recorded);
   const { transferId, at } = event.data;
   switch (event.type) {
     case 'TransferRequested': {
@@ -94,6 +97,7 @@ function project(event: TransferEvent, rows: RowBatch<BankWorkRow>, statusQueryA
         amount,
         currency,
         ...dueForDispatch(at),
+        correlation_id: recorded.metadata.correlationId ?? null,
         created_at: at,
       });
       return;
