@@ -92,6 +92,11 @@ export interface EventStore {
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeOptions): EventSubscription;
+  /**
+   * The position of the last event a subscription from the start would deliver now (undefined
+   * while `$all` is empty): a subscription from here delivers only what comes next.
+   */
+  headPosition(): Promise<Position | undefined>;
   /** Roughly how many events of `$all` lie after `position` (for lag reporting). */
   countAfter(position: Position | undefined): Promise<bigint>;
   /** Resolves when the store answers; for health checks. */

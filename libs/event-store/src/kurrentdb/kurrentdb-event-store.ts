@@ -137,6 +137,10 @@ export class KurrentDbEventStore implements EventStore {
     };
   }
 
+  async headPosition(): Promise<Position | undefined> {
+    return this.head();
+  }
+
   async countAfter(position: Position | undefined): Promise<bigint> {
     const head = await this.head();
     if (!head) return 0n;
