@@ -15,6 +15,7 @@ import { assignRequestId } from './http/request-id';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { JournalModule } from './journal/journal.module';
+import { LiveModule } from './live/live.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { PaymentsModule } from './payments/payments.module';
@@ -93,6 +94,7 @@ export class AppModule {
         SnapshotsModule,
         AdminModule,
         OutgoingWebhooksModule,
+        LiveModule,
       ],
     };
   }
