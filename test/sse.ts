@@ -6,7 +6,13 @@ export interface SseMessage {
 }
 
 /** What opening a stream gave: a live stream on 200, else the status and the JSON error body. */
-export type SseOpening = { status: 200; stream: SseStream } | { status: number; body: any; stream?: undefined };
+export interface SseOpening {
+  status: number;
+  /** On 200. */
+  stream?: SseStream;
+  /** The JSON error body otherwise. */
+  body?: any;
+}
 
 /**
  * A small SSE client for tests, as browsers do it with the key in a header: fetch with a streaming
