@@ -3,6 +3,8 @@ export interface SseMessage {
   event: string;
   id: string | undefined;
   data: string;
+  /** performance.now() when it was parsed: for measuring delays. */
+  receivedAt: number;
 }
 
 /** What opening a stream gave: a live stream on 200, else the status and the JSON error body. */
@@ -106,7 +108,7 @@ export class SseStream {
   }
 
   private parse(block: string): void {
-    const message: SseMessage = { event: 'message', id: undefined, data: '' };
+    const message: SseMessage = { event: 'message', id: undefined, data: '', receivedAt: performance.now() };
     let fields = 0;
     for (const line of block.split('\n')) {
       if (line.startsWith(':')) {
