@@ -118,6 +118,9 @@ describe('change notices', () => {
       occurredAt: AT.toISOString(),
       ...expected,
     });
+    expect(change.message).toBe(
+      `event: change\nid: ${change.notice.position}\ndata: ${JSON.stringify(change.notice)}\n\n`,
+    );
     for (const viewer of [customer, merchant, stranger, admin]) {
       expect({ viewer: viewer.userId, sees: maySee(viewer, change) }).toEqual({
         viewer: viewer.userId,

@@ -16,10 +16,11 @@ export interface ChangeNotice {
   occurredAt: string;
 }
 
-/** A notice and the users (besides admins) who may see it. */
+/** A notice, the users (besides admins) who may see it, and its SSE message, formatted once for every session. */
 export interface Change {
   notice: ChangeNotice;
   ownerUserIds: readonly string[];
+  message: string;
 }
 
 /** The accounts a stream's events touch and who owns them, as its first event says. */
@@ -70,11 +71,9 @@ export function changeOf(event: RecordedEvent, audience: Audience | undefined): 
     accountIds,
     occurredAt: event.createdAt.toISOString(),
   });
-  const owned = (kind: ChangeKind): Change => ({
-    notice: notice(kind, streamId, audience?.accountIds ?? []),
-    ownerUserIds: audience?.ownerUserIds ?? [],
-  });
-  const adminsOnly = (kind: ChangeKind, id: string): Change => ({ notice: notice(kind, id, []), ownerUserIds: [] });
+  const owned = (kind: ChangeKind): Change =>
+    withMessage(notice(kind, streamId, audience?.accountIds ?? []), audience?.ownerUserIds ?? []);
+  const adminsOnly = (kind: ChangeKind, id: string): Change => withMessage(notice(kind, id, []), []);
 
   switch (categoryOf(event.streamName)) {
     case 'account':
@@ -96,7 +95,15 @@ export function changeOf(event: RecordedEvent, audience: Audience | undefined): 
   }
 }
 
+function withMessage(notice: ChangeNotice, ownerUserIds: readonly string[]): Change {
+  return {
+    notice,
+    ownerUserIds,
+    message: `event: change\nid: ${notice.position}\ndata: ${JSON.stringify(notice)}\n\n`,
+  };
+}
+
 /** Admins see every change; customers and merchants those of accounts they own. */
-export function maySee(viewer: { userId: string; role: Role }, change: Change): boolean {
+export function maySee(viewer: { userId: string; role: Role }, change: Pick<Change, 'ownerUserIds'>): boolean {
   return viewer.role === 'admin' || change.ownerUserIds.includes(viewer.userId);
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   comparePositions,
@@ -79,7 +79,7 @@ export class LiveHub implements OnApplicationBootstrap, OnModuleDestroy {
    * Opens a session on `response`: from the hub's position when `after` is undefined, else from
    * `after` through the history, then live.
    */
-  async connect(viewer: Principal, response: Response, after: Position | undefined): Promise<void> {
+  async connect(viewer: Principal, response: ServerResponse, after: Position | undefined): Promise<void> {
     await this.started;
     const session = new LiveSession(viewer, response, (closed) => this.sessions.delete(closed));
     if (this.abort.signal.aborted) return session.close();

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { comparePositions, Position } from '@ledger/event-store';
 import { Principal } from '../auth/principal';
 import { Change, maySee } from './change-notice';
@@ -28,11 +28,11 @@ export class LiveSession {
 
   constructor(
     readonly viewer: Principal,
-    private readonly response: Response,
+    private readonly response: ServerResponse,
     private readonly onClose: (session: LiveSession) => void,
     private readonly bufferLimitBytes = SESSION_BUFFER_LIMIT_BYTES,
   ) {
-    response.status(200);
+    response.statusCode = 200;
     response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     response.setHeader('Cache-Control', 'no-cache, no-transform');
     response.setHeader('Connection', 'keep-alive');
@@ -97,9 +97,7 @@ export class LiveSession {
   }
 
   private messageOf(change: Change): string | undefined {
-    if (!maySee(this.viewer, change)) return undefined;
-    const { notice } = change;
-    return `event: change\nid: ${notice.position}\ndata: ${JSON.stringify(notice)}\n\n`;
+    return maySee(this.viewer, change) ? change.message : undefined;
   }
 
   private send(position: Position, message: string | undefined): void {
