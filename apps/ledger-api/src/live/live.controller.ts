@@ -1,19 +1,21 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiExtraModels,
   ApiHeader,
   ApiOkResponse,
-  ApiProduces,
+  ApiOperation,
   ApiPropertyOptional,
   ApiTags,
+  ApiUnauthorizedResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
 import type { Response } from 'express';
 import { Position } from '@ledger/event-store';
 import { CurrentPrincipal, Principal } from '../auth/principal';
-import { ApiError } from '../http/api-error';
+import { ApiError, ErrorResponse } from '../http/api-error';
 import { LiveHub } from './live-hub';
 import { decodeLiveCursor } from './live-cursor';
 import { LiveChangeNotice, LiveReady, LiveReset } from './live-notice.response';
@@ -34,7 +36,7 @@ export class LiveController {
   constructor(private readonly hub: LiveHub) {}
 
   @Get()
-  @ApiProduces('text/event-stream')
+  @ApiOperation({ summary: 'Follow the changes you may see, as Server-Sent Events' })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this cursor (as `after`).' })
   @ApiOkResponse({
     description:
@@ -42,13 +44,15 @@ export class LiveController {
       'up, `event: reset` (LiveReset) when the cursor cannot be resumed, and `: keep-alive` every 15 s.',
     content: {
       'text/event-stream': {
+        // OpenAPI 3.0 cannot describe a stream of messages: this is the JSON `data` of each one.
         schema: {
-          type: 'string',
-          description: `data: ${getSchemaPath(LiveChangeNotice)} | ${getSchemaPath(LiveReady)} | ${getSchemaPath(LiveReset)}`,
+          oneOf: [LiveChangeNotice, LiveReady, LiveReset].map((model) => ({ $ref: getSchemaPath(model) })),
         },
       },
     },
   })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'validation_failed: a cursor this server did not issue' })
+  @ApiUnauthorizedResponse({ type: ErrorResponse })
   async live(
     @CurrentPrincipal() viewer: Principal,
     @Query() query: LiveQuery,

@@ -1,8 +1,9 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Pool } from 'pg';
 import { ConsumerRunner, ConsumerStatus } from '@ledger/consumers';
 import { Roles } from '../../auth/principal';
+import { ErrorResponse } from '../../http/api-error';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { BANK_GATEWAY, BankGateway } from '../../transfers/bank/bank-gateway';
 import { ProjectionRebuilds } from '../rebuild-projection/projection-rebuilds';
@@ -38,7 +39,9 @@ export class WorkController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'The asynchronous work: consumers, bank work, circuit breaker, load' })
   @ApiOkResponse({ type: WorkResponse })
+  @ApiForbiddenResponse({ type: ErrorResponse, description: 'Not an admin.' })
   async work(): Promise<WorkResponse> {
     const [statuses, leaders, rebuilding, bank] = await Promise.all([
       this.runner.status(),
