@@ -24,7 +24,7 @@ const RESUBSCRIBE_AFTER_MS = 1_000;
 const START: Position = { commit: 0n, prepare: 0n };
 
 /** Told of every change the hub passes on, in `$all` order (the work dashboard counts payments). */
-export type ChangeObserver = (change: Change, event: RecordedEvent) => void;
+export type ChangeObserver = (change: Change) => void;
 
 /**
  * The live channel's one `$all` subscription in this process, from the head at start-up, fanned
@@ -69,10 +69,6 @@ export class LiveHub implements OnApplicationBootstrap, OnModuleDestroy {
   observe(observer: ChangeObserver): () => void {
     this.observers.add(observer);
     return () => this.observers.delete(observer);
-  }
-
-  get sessionCount(): number {
-    return this.sessions.size;
   }
 
   /**
@@ -126,7 +122,7 @@ export class LiveHub implements OnApplicationBootstrap, OnModuleDestroy {
           const change = await this.changeOf(event);
           this.position = event.position;
           for (const session of this.sessions) session.offer(event.position, change);
-          for (const observer of this.observers) observer(change, event);
+          for (const observer of this.observers) observer(change);
         }
       } catch (error) {
         if (signal.aborted) break;

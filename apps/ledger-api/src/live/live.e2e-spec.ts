@@ -30,8 +30,12 @@ describe('GET /api/v1/live (over HTTP)', () => {
   afterAll(() => ledger.close());
 
   /** A stream that answered 200 and said `ready`. */
-  async function live(key: string, resume: { after?: string; lastEventId?: string } = {}): Promise<SseStream> {
-    const opening = await openLive(ledger.baseUrl, key, resume);
+  async function live(
+    key: string,
+    resume: { after?: string; lastEventId?: string } = {},
+    baseUrl = ledger.baseUrl,
+  ): Promise<SseStream> {
+    const opening = await openLive(baseUrl, key, resume);
     if (!opening.stream) throw new Error(`live answered ${opening.status}: ${JSON.stringify(opening.body)}`);
     streams.push(opening.stream);
     await opening.stream.waitFor((message) => message.event === 'ready');
@@ -125,6 +129,36 @@ describe('GET /api/v1/live (over HTTP)', () => {
       const about = steady.changes<Notice>().filter((notice) => notice.id === payment);
       expect(about.map((notice) => notice.type)).toEqual(['PaymentAuthorized', 'PaymentCaptured']);
       expect(about[0]).toMatchObject({ kind: 'payment', stream: `payment-${payment}`, accountIds: [payer, payee] });
+    }
+  });
+
+  it('resumes on another instance of the API from the cursor one instance gave', async () => {
+    const customer = await traffic.user('Travelling Customer', 'customer');
+    const merchant = await traffic.user('Travelling Merchant', 'merchant');
+    const payer = await traffic.account(customer, 1_000);
+    const payee = await traffic.account(merchant);
+    const other = await startTestLedger(FAST_BANK_ENV, ledger);
+    try {
+      const first = await live(customer.apiKey);
+      const before = await payOnce(customer, payer, payee);
+      await first.waitFor((message) => message.event === 'change' && message.data.includes(before));
+      first.close();
+      const missed = [await payOnce(customer, payer, payee), await payOnce(customer, payer, payee)];
+      const resumed = await live(customer.apiKey, { lastEventId: first.lastId() }, other.baseUrl);
+      const after = await payOnce(customer, payer, payee);
+      await resumed.waitFor(
+        (message) => message.event === 'change' && message.data.includes(after) && message.data.includes('Captured'),
+      );
+      const payments = resumed
+        .changes<Notice>()
+        .filter((notice) => notice.kind === 'payment')
+        .map((notice) => `${notice.id} ${notice.type}`);
+      expect(payments).toEqual(
+        [...missed, after].flatMap((id) => [`${id} PaymentAuthorized`, `${id} PaymentCaptured`]),
+      );
+    } finally {
+      streams.splice(0).forEach((stream) => stream.close());
+      await other.close();
     }
   });
 
