@@ -15,6 +15,7 @@ import { assignRequestId, correlationIdOf } from './http/request-id';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { JournalModule } from './journal/journal.module';
+import { LiveModule } from './live/live.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
@@ -97,6 +98,7 @@ export class AppModule {
         AdminModule,
         OutgoingWebhooksModule,
         ReconciliationModule,
+        LiveModule,
       ],
     };
   }

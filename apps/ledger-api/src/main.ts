@@ -7,6 +7,7 @@ import { ConfigError, LedgerConfig, loadConfig } from './config/ledger-config';
 import { migrateLedgerDatabase } from './infrastructure/migrate';
 import { createLedgerApp } from './ledger-app';
 import { startBanner } from './start-banner';
+import { LiveHub } from './live/live-hub';
 
 const DRAIN_TIMEOUT_MS = 10_000;
 
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
       // Stop accepting and let requests in flight finish, then stop consumers and the store.
       const server = app.getHttpServer() as Server;
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Live streams never end by themselves: close them so the drain need not wait for its timeout.
+      await app.get(LiveHub).stop();
       const timer = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
       await drained;
       clearTimeout(timer);

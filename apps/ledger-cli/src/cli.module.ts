@@ -9,6 +9,7 @@ import { ReviewsResolveCommand } from './commands/reviews-resolve.command';
 import { StreamsReadCommand } from './commands/streams-read.command';
 import { TransfersCancelCommand, TransfersRetryCommand } from './commands/transfer-actions.command';
 import { TransfersListCommand } from './commands/transfers-list.command';
+import { WorkCommand } from './commands/work.command';
 import { LedgerAdminClient } from './ledger-admin.client';
 
 @Module({
@@ -26,6 +27,7 @@ import { LedgerAdminClient } from './ledger-admin.client';
     TransfersCancelCommand,
     ReviewsResolveCommand,
     ReconcileCommand,
+    WorkCommand,
   ],
 })
 export class CliModule {}

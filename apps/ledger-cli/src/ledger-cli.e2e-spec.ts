@@ -208,4 +208,39 @@ describe('the admin CLI against a running ledger', () => {
     ]);
     expect((await cli('reconcile', join(dir, 'no-such-file.csv'))).code).toBe(2);
   });
+
+  it('shows the work: consumers, the bank work with what is parked, and the series', async () => {
+    const response = await traffic.api.post(
+      '/api/v1/withdrawals',
+      customer.apiKey,
+      { accountId, amount: REFUSED_AMOUNT },
+      traffic.keyed(),
+    );
+    const parked = response.body.id as string;
+    await eventually(
+      async () => (await traffic.api.get(`/api/v1/withdrawals/${parked}`, customer.apiKey)).body.status === 'parked',
+    );
+    const work = await cli('work', '--json');
+    expect(work.code).toBe(0);
+    const shown = JSON.parse(work.stdout);
+    expect(Object.keys(shown).sort()).toEqual(['at', 'bank', 'consumers', 'series']);
+    expect(shown.consumers.map((consumer: { name: string }) => consumer.name)).toContain('accounts');
+    expect(shown.bank.parked).toEqual(
+      expect.arrayContaining([
+        {
+          transferId: parked,
+          kind: 'withdrawal',
+          reason: expect.any(String),
+          attempts: 1,
+          parkedAt: expect.any(String),
+        },
+      ]),
+    );
+    const text = (await cli('work')).stdout;
+    expect(text).toMatch(/^Consumers\nname\s+kind\s+status\s+leader\s+lag\s+events\/s/m);
+    expect(text).toMatch(
+      /^Bank: circuit closed, \d+ waiting to be sent, \d+ awaiting the bank, \d+ retrying, \d+ parked/m,
+    );
+    expect(text).toContain(parked);
+  });
 });

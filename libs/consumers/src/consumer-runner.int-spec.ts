@@ -107,6 +107,8 @@ describe('ConsumerRunner', () => {
       expect(errors.length).toBeGreaterThan(0);
       const status = await statusOf(runner, name);
       expect(status).toMatchObject({ kind: 'projection', state: 'leading', lag: 0n });
+      expect(status.lastError).toEqual({ message: expect.any(String), at: expect.any(Date) });
+      expect((await runner.leaders()).get(name)).toBe(runner.instanceId);
       expect(status.position).toMatch(/^\d+-\d+$/);
     } finally {
       await runner.stop();
@@ -126,9 +128,13 @@ describe('ConsumerRunner', () => {
     await eventually(async () => (await statusOf(first, name)).state === 'leading');
     second.start();
     await eventually(async () => (await statusOf(second, name)).state === 'standby');
+    // Either instance names the leader, wherever it runs.
+    expect((await second.leaders()).get(name)).toBe(first.instanceId);
 
     const before = await appendAmounts(prefix, 200);
     await eventually(async () => (await projectedTotals(name)).rows === 200);
+    await eventually(async () => (await statusOf(first, name)).processed === 200);
+    expect((await statusOf(second, name)).processed).toBe(0);
     await first.stop();
     await eventually(async () => (await statusOf(second, name)).state === 'leading');
     const after = await appendAmounts(prefix, 100);

@@ -1,4 +1,6 @@
 import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Pool } from 'pg';
@@ -16,6 +18,14 @@ export interface ConsumerRunnerOptions {
   /** How often a standby instance tries to take over leadership. */
   standbyRetryMs?: number;
   onError?: (consumerName: string, error: unknown) => void;
+  /** Names this process as a consumer's leader (default: host, pid and a random suffix). */
+  instanceId?: string;
+}
+
+/** What a consumer failed with last, kept for the operators' dashboard. */
+export interface ConsumerError {
+  message: string;
+  at: Date;
 }
 
 /** `leading`: this instance processes; `standby`: another instance holds the lead; `retrying`: after a failure. */
@@ -30,7 +40,14 @@ export interface ConsumerStatus {
   /** Events after the checkpoint that the consumer handles (for KurrentDB, counted up to 1 000). */
   lag: bigint;
   updatedAt: Date | null;
+  /** The last failure of this consumer in this process, or null. */
+  lastError: ConsumerError | null;
+  /** Events this process has applied or handled for it since start (a rate is its change over time). */
+  processed: number;
 }
+
+/** PostgreSQL keeps application names to 63 bytes; the lock connection's names the instance. */
+const LOCK_APPLICATION_PREFIX = 'ledger-consumer-lock:';
 
 /**
  * Runs named projections and reactors over `$all` from checkpoints kept in PostgreSQL. Only one
@@ -39,7 +56,10 @@ export interface ConsumerStatus {
  * by compare-and-set, so a deposed leader cannot apply a batch twice.
  */
 export class ConsumerRunner {
+  readonly instanceId: string;
   private readonly states = new Map<string, ConsumerState>();
+  private readonly lastErrors = new Map<string, ConsumerError>();
+  private readonly processed = new Map<string, number>();
   private readonly abort = new AbortController();
   private readonly consumers: Consumer[] = [];
   private pool: Pool | undefined;
@@ -52,6 +72,10 @@ export class ConsumerRunner {
     private readonly options: ConsumerRunnerOptions = {},
   ) {
     consumers.forEach((consumer) => this.register(consumer));
+    this.instanceId = (options.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`).slice(
+      0,
+      63 - LOCK_APPLICATION_PREFIX.length,
+    );
   }
 
   /** Adds a consumer; only before start. */
@@ -104,8 +128,31 @@ export class ConsumerRunner {
           // after it that it does not subscribe to are nothing left to do.
           lag: await this.store.countAfter(checkpoint?.position, consumer.filter),
           updatedAt: checkpoint?.updatedAt ?? null,
+          lastError: this.lastErrors.get(consumer.name) ?? null,
+          processed: this.processed.get(consumer.name) ?? 0,
         };
       }),
+    );
+  }
+
+  /**
+   * The instance leading each consumer, by name, whichever process it is: the holder of the
+   * consumer's advisory lock, named by its lock connection. Consumers nobody leads are absent.
+   */
+  async leaders(): Promise<Map<string, string>> {
+    const { rows } = await this.started().query<{ name: string; application_name: string }>(
+      `SELECT consumer.name, activity.application_name
+         FROM unnest($1::text[]) AS consumer(name)
+         JOIN pg_locks lock ON lock.locktype = 'advisory' AND lock.granted AND lock.objsubid = 1
+          AND lock.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND ((lock.classid::bigint << 32) | lock.objid::bigint) = hashtext('ledger-consumer:' || consumer.name)::bigint
+         JOIN pg_stat_activity activity ON activity.pid = lock.pid`,
+      [this.consumers.map((consumer) => consumer.name)],
+    );
+    return new Map(
+      rows
+        .filter((row) => row.application_name.startsWith(LOCK_APPLICATION_PREFIX))
+        .map((row) => [row.name, row.application_name.slice(LOCK_APPLICATION_PREFIX.length)]),
     );
   }
 
@@ -121,7 +168,10 @@ export class ConsumerRunner {
     policy.onRetry((reason) => {
       if (signal.aborted) return;
       this.states.set(consumer.name, 'retrying');
-      if ('error' in reason) this.options.onError?.(consumer.name, reason.error);
+      if (!('error' in reason)) return;
+      const { message } = reason.error instanceof Error ? reason.error : new Error(String(reason.error));
+      this.lastErrors.set(consumer.name, { message, at: new Date() });
+      this.options.onError?.(consumer.name, reason.error);
     });
     this.states.set(consumer.name, 'starting');
     while (!signal.aborted) {
@@ -136,7 +186,7 @@ export class ConsumerRunner {
   private async leadAndProcess(consumer: Consumer, signal: AbortSignal): Promise<boolean> {
     const lock = new Client({
       connectionString: this.databaseUrl,
-      application_name: `ledger-consumer-lock:${consumer.name}`,
+      application_name: `${LOCK_APPLICATION_PREFIX}${this.instanceId}`,
     });
     const lost = new AbortController();
     const onLost = () => lost.abort(new Error(`Leadership connection of ${consumer.name} was lost`));
@@ -179,6 +229,7 @@ export class ConsumerRunner {
         await moveCheckpoint(client, projection.name, checkpoint, next);
         await client.query('COMMIT');
         checkpoint = next;
+        this.count(projection.name, batch.length);
         client.off('error', ignore);
         client.release();
       } catch (error) {
@@ -188,6 +239,10 @@ export class ConsumerRunner {
         throw new ConsumerFailure(batch, error);
       }
     }
+  }
+
+  private count(name: string, events: number): void {
+    this.processed.set(name, (this.processed.get(name) ?? 0) + events);
   }
 
   private async react(reactor: Reactor, signal: AbortSignal): Promise<void> {
@@ -200,6 +255,7 @@ export class ConsumerRunner {
       });
       await moveCheckpoint(pool, reactor.name, checkpoint, event.position);
       checkpoint = event.position;
+      this.count(reactor.name, 1);
     }
   }
 }

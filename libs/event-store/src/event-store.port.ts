@@ -93,6 +93,11 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeOptions): EventSubscription;
   /**
+   * The position of the last event a subscription from the start would deliver now (undefined
+   * while `$all` is empty): a subscription from here delivers only what comes next.
+   */
+  headPosition(): Promise<Position | undefined>;
+  /**
    * Roughly how many events of `$all` lie after `position` (for lag reporting); with `filter`,
    * only those it matches, so a consumer that has handled every event it subscribes to reads 0.
    */

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { LiveModule } from '../live/live.module';
+import { MetricsModule } from '../metrics/metrics.module';
+import { TransfersModule } from '../transfers/transfers.module';
 import { AdminController } from './admin.controller';
 import { AccountAudit } from './audit/account-audit';
 import { AuditController } from './audit/audit.controller';
@@ -7,11 +10,20 @@ import { ChainCheckpointWriter, hashChainProvider } from './audit/hash-chain';
 import { LedgerVerification } from './audit/ledger-verification';
 import { ProjectionRebuilds } from './rebuild-projection/projection-rebuilds';
 import { RebuildProjectionController } from './rebuild-projection/rebuild-projection.controller';
+import { WorkController } from './work/work.controller';
+import { WorkSeries } from './work/work-series';
 
-/** Admin routes: stream replay, audits and the hash chain's checkpoints, and watching and rebuilding projections. */
+/** Admin routes: stream replay, audits and the hash chain's checkpoints, watching and rebuilding projections, and the work dashboard. */
 @Module({
-  imports: [AccountsModule],
-  controllers: [AdminController, AuditController, RebuildProjectionController],
-  providers: [AccountAudit, LedgerVerification, ProjectionRebuilds, hashChainProvider, ChainCheckpointWriter],
+  imports: [AccountsModule, TransfersModule, MetricsModule, LiveModule],
+  controllers: [AdminController, AuditController, RebuildProjectionController, WorkController],
+  providers: [
+    AccountAudit,
+    LedgerVerification,
+    ProjectionRebuilds,
+    WorkSeries,
+    hashChainProvider,
+    ChainCheckpointWriter,
+  ],
 })
 export class AdminModule {}

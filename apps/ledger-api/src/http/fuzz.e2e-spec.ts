@@ -212,11 +212,13 @@ describe('Fuzzing every route (over HTTP)', () => {
     const deposit = (await api.get(`/api/v1/deposits?accountId=${payer}`, customer.apiKey)).body.data[0].id as string;
 
     const document = (await (await fetch(`${ledger.baseUrl}/docs-json`)).json()) as {
-      paths: Record<string, Record<string, { requestBody?: unknown }>>;
+      paths: Record<string, Record<string, { requestBody?: unknown; responses?: unknown }>>;
     };
     const routes: Route[] = Object.entries(document.paths).flatMap(([path, operations]) =>
       Object.entries(operations).flatMap(([method, operation]) => {
         const verb = method.toUpperCase();
+        // An event stream never ends: its answers to bad requests are tested where it is (live).
+        if (JSON.stringify(operation.responses).includes('text/event-stream')) return [];
         return verb === 'GET' || verb === 'POST' ? [{ method: verb, path, takesBody: 'requestBody' in operation }] : [];
       }),
     );

@@ -4,7 +4,7 @@ import { MetricsController } from './metrics.controller';
 import { MetricsTokenGuard } from './metrics-token.guard';
 
 /** `GET /metrics` in Prometheus text format. */
-@Module({ controllers: [MetricsController], providers: [LedgerMetrics, MetricsTokenGuard] })
+@Module({ controllers: [MetricsController], providers: [LedgerMetrics, MetricsTokenGuard], exports: [LedgerMetrics] })
 export class MetricsModule implements NestModule {
   constructor(private readonly metrics: LedgerMetrics) {}
 

@@ -42,6 +42,7 @@ import { transfersProjection } from './transfers.projection';
       useFactory: (host: BankSimulatorHost) => new HttpBankGateway(() => host.bankUrl()),
     },
   ],
+  exports: [BANK_GATEWAY],
 })
 export class TransfersModule implements OnModuleInit {
   constructor(

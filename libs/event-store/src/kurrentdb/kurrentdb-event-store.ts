@@ -140,6 +140,10 @@ export class KurrentDbEventStore implements EventStore {
     };
   }
 
+  async headPosition(): Promise<Position | undefined> {
+    return this.head();
+  }
+
   async countAfter(position: Position | undefined, filter?: EventFilter): Promise<bigint> {
     // A consumer's lag: the events it subscribes to, read and counted up to a bound.
     if (filter) return BigInt((await this.readAll({ after: position, filter, maxCount: FILTERED_COUNT_LIMIT })).length);

@@ -282,6 +282,19 @@ export class PostgresEventStore implements EventStore {
     return subscription;
   }
 
+  async headPosition(): Promise<Position | undefined> {
+    // The same visibility rule as readAll: nothing at or below the head can still appear.
+    const { rows } = await this.pool.query<{ commit: string; prepare: string }>(
+      prepared(
+        `SELECT transaction_id::text AS commit, global_position::text AS prepare FROM es_events
+          WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+        [],
+      ),
+    );
+    return rows[0] ? { commit: BigInt(rows[0].commit), prepare: BigInt(rows[0].prepare) } : undefined;
+  }
+
   async countAfter(position: Position | undefined, filter?: EventFilter): Promise<bigint> {
     const after = position ?? START;
     const { rows } = await this.pool.query<{ count: string }>(

@@ -231,6 +231,23 @@ export function describeEventStoreContract(
       }
     });
 
+    it('reports the head of $all: a subscription from it delivers only later events', async () => {
+      const name = streamName();
+      const written = await append(name, 'no_stream', events(1, 'Alpha'));
+      const head = await store.headPosition();
+      expect(head).toBeDefined();
+      expect(comparePositions(head!, written.position)).toBeGreaterThanOrEqual(0);
+      const subscription = store.subscribeToAll({ after: head, filter: { streamPrefixes: [`${category}-`] } });
+      await append(name, 0n, events(1, 'Beta'));
+      const received: RecordedEvent[] = [];
+      for await (const event of subscription) {
+        received.push(event);
+        break;
+      }
+      await subscription.close();
+      expect(received.map((event) => event.type)).toEqual(['Beta']);
+    });
+
     it('subscribes from a position, exclusive, filtered by event type', async () => {
       const name = streamName();
       const first = await append(name, 'no_stream', events(1, `Wanted${category}`));

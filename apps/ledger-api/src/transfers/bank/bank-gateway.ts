@@ -1,4 +1,11 @@
-import { BrokenCircuitError, circuitBreaker, handleType, IPolicy, SamplingBreaker } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  CircuitBreakerPolicy,
+  circuitBreaker,
+  CircuitState,
+  handleType,
+  SamplingBreaker,
+} from 'cockatiel';
 
 export const BANK_GATEWAY = Symbol('BANK_GATEWAY');
 
@@ -25,6 +32,9 @@ export interface BankCallContext {
 
 export const CORRELATION_ID_HEADER = 'X-Correlation-ID';
 
+/** `open`: calls fail at once; `half-open`: one call is trying the bank again. */
+export type BankCircuit = 'closed' | 'open' | 'half-open';
+
 /**
  * The port to the bank: hand over a transfer (its outcome arrives later by webhook), and ask what
  * became of one whose outcome never arrived.
@@ -33,6 +43,8 @@ export interface BankGateway {
   submit(transfer: BankTransferRequest, context: BankCallContext): Promise<void>;
   /** Undefined when the bank does not know the transfer. */
   status(transferId: string, context: BankCallContext): Promise<BankTransferReport | undefined>;
+  /** The circuit breaker's state, for the operators' dashboard. */
+  circuit(): BankCircuit;
 }
 
 /** The bank did not answer in time, answered 5xx, 408 or 429, or its circuit is open: try again later. */
@@ -62,12 +74,24 @@ export const isCircuitOpen = (error: unknown): boolean => error instanceof Broke
  * bank that is down is not flooded.
  */
 export class HttpBankGateway implements BankGateway {
-  private readonly breaker: IPolicy = circuitBreaker(handleType(BankUnavailableError), {
+  private readonly breaker: CircuitBreakerPolicy = circuitBreaker(handleType(BankUnavailableError), {
     halfOpenAfter: CIRCUIT_OPEN_MS,
     breaker: new SamplingBreaker({ threshold: 0.5, duration: 10_000, minimumRps: 1 }),
   });
 
   constructor(private readonly baseUrl: () => string) {}
+
+  circuit(): BankCircuit {
+    switch (this.breaker.state) {
+      case CircuitState.Closed:
+        return 'closed';
+      case CircuitState.HalfOpen:
+        return 'half-open';
+      case CircuitState.Open:
+      case CircuitState.Isolated:
+        return 'open';
+    }
+  }
 
   async submit(transfer: BankTransferRequest, context: BankCallContext): Promise<void> {
     const response = await this.call('/transfers', context, {
