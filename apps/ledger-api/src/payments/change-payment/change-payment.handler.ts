@@ -3,8 +3,8 @@ import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, EventStore, Position } from '@ledger/event-store';
 import {
   accountStreamName,
-  captureWindowClosed,
-  decidePayment,
+  decidePaymentChange,
+  DomainRefusal,
   evolvePayment,
   initialPaymentState,
   PaymentCommand,
@@ -13,8 +13,6 @@ import {
   paymentStreamName,
 } from '@ledger/ledger-domain';
 import { Principal } from '../../auth/principal';
-import { ApiError } from '../../http/api-error';
-import { toApiError } from '../../http/domain-errors';
 import { CLOCK, Clock } from '../../shared/clock';
 import { CommandContext, eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
 import { loadAggregate, retryOnConflict } from '../../shared/event-sourcing';
@@ -46,6 +44,9 @@ export class ChangePaymentCommand extends Command<{
   }
 }
 
+/** What anyone who may not see a payment is told. */
+const NOT_FOUND = { code: 'payment_not_found', message: 'No such payment.' } as const;
+
 /** Who may do what to a payment; anyone else is told it does not exist. */
 const ALLOWED: Record<PaymentChange['type'], readonly ('payer' | 'payee')[]> = {
   capture: ['payee'],
@@ -68,7 +69,7 @@ export class ChangePaymentHandler implements ICommandHandler<ChangePaymentComman
     const stream = paymentStreamName(command.paymentId);
     const { state } = await loadAggregate(this.store, stream, evolvePayment, initialPaymentState);
     if (state.status === 'none' || !this.permitted(command, state.payerUserId, state.payeeUserId)) {
-      throw new ApiError(404, 'not_found', 'No such payment.');
+      throw new DomainRefusal(NOT_FOUND);
     }
     // The streams written at an exact revision: the payment, and the payee when a refund debits it.
     const streams = command.change.type === 'refund' ? [stream, accountStreamName(state.payeeAccountId)] : [stream];
@@ -88,7 +89,7 @@ export class ChangePaymentHandler implements ICommandHandler<ChangePaymentComman
     const now = this.clock.now();
     const stream = paymentStreamName(paymentId);
     const payment = await loadAggregate(this.store, stream, evolvePayment, initialPaymentState);
-    if (payment.state.status === 'none') throw new ApiError(404, 'not_found', 'No such payment.');
+    if (payment.state.status === 'none') throw new DomainRefusal(NOT_FOUND);
     const refundId = change.type === 'refund' ? newEntityId('refund', context) : undefined;
     const step = stepOf(change, refundId, context);
 
@@ -107,18 +108,14 @@ export class ChangePaymentHandler implements ICommandHandler<ChangePaymentComman
     const ids = { payer: payment.state.payerAccountId, payee: payment.state.payeeAccountId };
     const accounts = await this.writer.loadAccounts(ids.payer, ids.payee);
     const metadata = eventMetadata(context);
-
-    // A capture that comes too late expires the authorization and releases its hold, then fails.
-    if (change.type === 'capture' && captureWindowClosed(payment.state, now)) {
-      const expiry = decidePayment({ type: 'ExpirePayment' }, payment.state, now);
-      if (expiry.ok) await this.writer.write(payment, expiry.events, accounts, ids, 'expire', metadata);
-      throw toApiError({ code: 'capture_window_expired', message: 'The capture window has closed.' });
-    }
-
-    const decision = decidePayment(toDomainCommand(change, refundId), payment.state, now);
-    if (!decision.ok) throw toApiError(decision.error);
-    const { state, result } = await this.writer.write(payment, decision.events, accounts, ids, step, metadata);
-    return answer(state, decision.events, result.position);
+    const decision = decidePaymentChange(
+      toDomainCommand(change, refundId),
+      { payment: payment.state, payer: accounts.payer.state, payee: accounts.payee.state },
+      now,
+    );
+    if (!decision.ok) return this.writer.refuse(decision, payment, accounts, ids, metadata);
+    const { state, result } = await this.writer.write(payment, decision.writes, accounts, ids, step, metadata);
+    return answer(state, decision.writes.payment, result.position);
   }
 }
 
@@ -164,7 +161,10 @@ function answer(state: PaymentState, events: readonly PaymentEvent[], position: 
   };
 }
 
-function toDomainCommand(change: PaymentChange, refundId: string | undefined): PaymentCommand {
+function toDomainCommand(
+  change: PaymentChange,
+  refundId: string | undefined,
+): Exclude<PaymentCommand, { type: 'AuthorizePayment' }> {
   switch (change.type) {
     case 'capture':
       return { type: 'CapturePayment', amount: change.amount };
