@@ -2,7 +2,15 @@ import { AccountEvent, evolveAccount, initialAccountState } from '../account/acc
 import { Currency } from '../money/currency';
 import { AT, decisionSpec, NOW } from '../testing/decider-spec';
 import { evolvePayment, initialPaymentState, PaymentEvent } from './payment';
-import { decideNewPayment, decidePaymentChange, NewPayment, PaymentStates } from './payment-decision';
+import {
+  decideNewPayment,
+  decidePaymentChange,
+  mayChangePayment,
+  NewPayment,
+  PaymentChangeCommand,
+  PaymentRequester,
+  PaymentStates,
+} from './payment-decision';
 
 const paymentId = 'pay-1';
 const payment = { type: 'payment' as const, id: paymentId };
@@ -192,4 +200,39 @@ describe('A change to a payment', () => {
     given(paid)
       .when({ type: 'RefundPayment', refundId: 'r-1', amount: 101n, reason: null })
       .thenFails('amount_exceeds_refundable'));
+});
+
+describe('Who may change a payment', () => {
+  const { payment } = statesAfter({ payment: [authorized('manual')] });
+  const requesters: Record<string, PaymentRequester> = {
+    'the payer': { userId: 'u-payer', admin: false },
+    'the payee': { userId: 'u-payee', admin: false },
+    'a stranger': { userId: 'u-other', admin: false },
+    'an admin': { userId: 'u-admin', admin: true },
+    'the ledger': 'ledger',
+  };
+  const commands: Record<PaymentChangeCommand['type'], PaymentChangeCommand> = {
+    CapturePayment: { type: 'CapturePayment' },
+    VoidPayment: { type: 'VoidPayment' },
+    RefundPayment: { type: 'RefundPayment', refundId: 'r-1', reason: null },
+    ExpirePayment: { type: 'ExpirePayment' },
+  };
+
+  it.each<[string, PaymentChangeCommand['type'], boolean]>([
+    ['the payee', 'CapturePayment', true],
+    ['the payer', 'CapturePayment', false],
+    ['the payee', 'RefundPayment', true],
+    ['the payer', 'RefundPayment', false],
+    ['the payer', 'VoidPayment', true],
+    ['the payee', 'VoidPayment', true],
+    ['a stranger', 'VoidPayment', false],
+    ['an admin', 'CapturePayment', true],
+    ['the ledger', 'ExpirePayment', true],
+    ['the payee', 'ExpirePayment', false],
+  ])('%s asking for %s: allowed %s', (who, type, allowed) =>
+    expect(mayChangePayment(requesters[who], commands[type], payment)).toBe(allowed),
+  );
+
+  it('lets no one change a payment that does not exist', () =>
+    expect(mayChangePayment('ledger', commands.CapturePayment, initialPaymentState)).toBe(false));
 });

@@ -41,6 +41,36 @@ export type PaymentDecision =
       expiry?: PaymentWrites;
     };
 
+/** A command on a payment that exists. */
+export type PaymentChangeCommand = Exclude<PaymentCommand, { type: 'AuthorizePayment' }>;
+
+/** Who asks for a change to a payment: a user (an admin or not), or the ledger itself (expiry). */
+export type PaymentRequester = { userId: string; admin: boolean } | 'ledger';
+
+/** Which parties may ask for each change; admins and the ledger may ask for any. */
+const PARTIES_ALLOWED: Record<PaymentChangeCommand['type'], readonly ('payer' | 'payee')[]> = {
+  CapturePayment: ['payee'],
+  RefundPayment: ['payee'],
+  VoidPayment: ['payer', 'payee'],
+  ExpirePayment: [],
+};
+
+/**
+ * Whether the payment exists and `requester` may ask for `command` on it; to anyone who may not,
+ * it does not exist.
+ */
+export function mayChangePayment(
+  requester: PaymentRequester,
+  command: PaymentChangeCommand,
+  payment: PaymentState,
+): payment is Exclude<PaymentState, { status: 'none' }> {
+  if (payment.status === 'none') return false;
+  if (requester === 'ledger' || requester.admin) return true;
+  return PARTIES_ALLOWED[command.type].some(
+    (party) => requester.userId === (party === 'payer' ? payment.payerUserId : payment.payeeUserId),
+  );
+}
+
 /** A payment as its payer asks for it; the parties' users and the currency come from their accounts. */
 export interface NewPayment {
   paymentId: string;
@@ -80,11 +110,7 @@ export function decideNewPayment(request: NewPayment, states: PaymentStates, now
  * A capture, void, expiry or refund of a payment, with the money it moves. A capture at or after
  * the end of its window expires the authorization (releasing its hold) and is then refused.
  */
-export function decidePaymentChange(
-  command: Exclude<PaymentCommand, { type: 'AuthorizePayment' }>,
-  states: PaymentStates,
-  now: Date,
-): PaymentDecision {
+export function decidePaymentChange(command: PaymentChangeCommand, states: PaymentStates, now: Date): PaymentDecision {
   if (command.type === 'CapturePayment' && captureWindowClosed(states.payment, now)) {
     const expiry = withMoney(decidePayment({ type: 'ExpirePayment' }, states.payment, now), states, now);
     if (!expiry.ok) return expiry;

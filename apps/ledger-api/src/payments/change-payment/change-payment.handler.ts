@@ -7,7 +7,8 @@ import {
   DomainRefusal,
   evolvePayment,
   initialPaymentState,
-  PaymentCommand,
+  mayChangePayment,
+  PaymentChangeCommand,
   PaymentEvent,
   PaymentState,
   paymentStreamName,
@@ -47,14 +48,6 @@ export class ChangePaymentCommand extends Command<{
 /** What anyone who may not see a payment is told. */
 const NOT_FOUND = { code: 'payment_not_found', message: 'No such payment.' } as const;
 
-/** Who may do what to a payment; anyone else is told it does not exist. */
-const ALLOWED: Record<PaymentChange['type'], readonly ('payer' | 'payee')[]> = {
-  capture: ['payee'],
-  refund: ['payee'],
-  void: ['payer', 'payee'],
-  expire: [],
-};
-
 /** Capture, void, refund and expiry: the payment and the money they move, in one append. */
 @CommandHandler(ChangePaymentCommand)
 export class ChangePaymentHandler implements ICommandHandler<ChangePaymentCommand> {
@@ -66,32 +59,32 @@ export class ChangePaymentHandler implements ICommandHandler<ChangePaymentComman
   ) {}
 
   async execute(command: ChangePaymentCommand) {
-    const stream = paymentStreamName(command.paymentId);
+    const { paymentId, change, principal, context } = command;
+    const refundId = change.type === 'refund' ? newEntityId('refund', context) : undefined;
+    const domainCommand = toDomainCommand(change, refundId);
+    const requester = principal ? { userId: principal.userId, admin: principal.role === 'admin' } : 'ledger';
+    const stream = paymentStreamName(paymentId);
     const { state } = await loadAggregate(this.store, stream, evolvePayment, initialPaymentState);
-    if (state.status === 'none' || !this.permitted(command, state.payerUserId, state.payeeUserId)) {
-      throw new DomainRefusal(NOT_FOUND);
-    }
+    if (!mayChangePayment(requester, domainCommand, state)) throw new DomainRefusal(NOT_FOUND);
     // The streams written at an exact revision: the payment, and the payee when a refund debits it.
-    const streams = command.change.type === 'refund' ? [stream, accountStreamName(state.payeeAccountId)] : [stream];
-    return this.queue.runAll(streams, () => retryOnConflict.execute(() => this.attempt(command)));
-  }
-
-  private permitted({ change, principal }: ChangePaymentCommand, payerUserId: string, payeeUserId: string): boolean {
-    if (!principal || principal.role === 'admin') return true;
-    const sides = ALLOWED[change.type];
-    return (
-      (sides.includes('payer') && principal.userId === payerUserId) ||
-      (sides.includes('payee') && principal.userId === payeeUserId)
+    const streams = change.type === 'refund' ? [stream, accountStreamName(state.payeeAccountId)] : [stream];
+    const step = stepOf(change, refundId, context);
+    return this.queue.runAll(streams, () =>
+      retryOnConflict.execute(() => this.attempt(paymentId, change, domainCommand, step, context)),
     );
   }
 
-  private async attempt({ paymentId, change, context }: ChangePaymentCommand) {
+  private async attempt(
+    paymentId: string,
+    change: PaymentChange,
+    command: PaymentChangeCommand,
+    step: string,
+    context: CommandContext,
+  ) {
     const now = this.clock.now();
     const stream = paymentStreamName(paymentId);
     const payment = await loadAggregate(this.store, stream, evolvePayment, initialPaymentState);
     if (payment.state.status === 'none') throw new DomainRefusal(NOT_FOUND);
-    const refundId = change.type === 'refund' ? newEntityId('refund', context) : undefined;
-    const step = stepOf(change, refundId, context);
 
     // A retry of a command that already ran answers what it answered then, and writes nothing.
     if (mayHoldOwnEvents(change, payment.state)) {
@@ -109,7 +102,7 @@ export class ChangePaymentHandler implements ICommandHandler<ChangePaymentComman
     const accounts = await this.writer.loadAccounts(ids.payer, ids.payee);
     const metadata = eventMetadata(context);
     const decision = decidePaymentChange(
-      toDomainCommand(change, refundId),
+      command,
       { payment: payment.state, payer: accounts.payer.state, payee: accounts.payee.state },
       now,
     );
@@ -161,10 +154,7 @@ function answer(state: PaymentState, events: readonly PaymentEvent[], position: 
   };
 }
 
-function toDomainCommand(
-  change: PaymentChange,
-  refundId: string | undefined,
-): Exclude<PaymentCommand, { type: 'AuthorizePayment' }> {
+function toDomainCommand(change: PaymentChange, refundId: string | undefined): PaymentChangeCommand {
   switch (change.type) {
     case 'capture':
       return { type: 'CapturePayment', amount: change.amount };
