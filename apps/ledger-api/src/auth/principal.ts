@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { Role } from '@ledger/ledger-domain';
+import { AccountState, initialAccountState, Role } from '@ledger/ledger-domain';
 
 /** Who is calling, as the API key guard found them. */
 export interface Principal {
@@ -25,4 +25,9 @@ export const CurrentPrincipal = createParamDecorator(
 /** Admins see everything; others only what they own. */
 export function canSee(principal: Principal, ownerId: string): boolean {
   return principal.role === 'admin' || principal.userId === ownerId;
+}
+
+/** An account as the caller may know it: one they may not see is, for them, one never opened. */
+export function accountSeenBy(principal: Principal, account: AccountState): AccountState {
+  return account.status === 'open' && canSee(principal, account.userId) ? account : initialAccountState;
 }

@@ -1,7 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { DomainRefusal } from '@ledger/ledger-domain';
 import { ApiError } from './api-error';
 import { asError } from '../logging/as-error';
+import { toApiError } from './domain-errors';
 
 const CODES: Record<number, string> = {
   400: 'bad_request',
@@ -62,6 +64,7 @@ export function describeException(
   exception: unknown,
   request: Pick<Request, 'method' | 'path'>,
 ): { status: number; body: Record<string, unknown> } {
+  if (exception instanceof DomainRefusal) return describeException(toApiError(exception.error), request);
   if (exception instanceof ApiError) {
     const body: Record<string, unknown> = { error: exception.code, message: exception.message };
     if (exception.details !== undefined) body.details = exception.details;

@@ -1,7 +1,10 @@
-import { DomainError } from '@ledger/ledger-domain';
+import { DomainError, DomainErrorCode } from '@ledger/ledger-domain';
 import { ApiError } from './api-error';
 
-/** Every domain error code and the HTTP status it answers with: the one mapping. */
+/**
+ * Every domain error code and the HTTP status it answers with: the one mapping. A new code fails
+ * to compile here until it has its status.
+ */
 export const DOMAIN_ERROR_STATUS = {
   account_exists: 409,
   account_not_found: 404,
@@ -18,6 +21,9 @@ export const DOMAIN_ERROR_STATUS = {
   amount_exceeds_hold: 422,
   payment_exists: 409,
   payment_not_found: 404,
+  payer_not_found: 404,
+  payee_not_found: 404,
+  payee_is_payer: 400,
   invalid_payment_state: 409,
   capture_window_expired: 409,
   amount_exceeds_authorized: 422,
@@ -27,7 +33,22 @@ export const DOMAIN_ERROR_STATUS = {
   exception_not_open: 409,
 } as const satisfies Record<string, number>;
 
-export function toApiError(error: DomainError): ApiError {
-  const status = (DOMAIN_ERROR_STATUS as Record<string, number>)[error.code] ?? 422;
-  return new ApiError(status, status === 404 ? 'not_found' : error.code, error.message);
+/**
+ * The API's answer to a domain error. API.md names every 404 `not_found` (the caller cannot tell
+ * what they may not see from what does not exist) and every 400 `validation_failed`, with the
+ * field it is about.
+ */
+export function toApiError(error: DomainError<DomainErrorCode>): ApiError {
+  const status = DOMAIN_ERROR_STATUS[error.code];
+  switch (status) {
+    case 400:
+      return new ApiError(status, 'validation_failed', 'The request is invalid.', [
+        { field: error.field, problems: [error.message] },
+      ]);
+    case 404:
+      return new ApiError(status, 'not_found', error.message);
+    case 409:
+    case 422:
+      return new ApiError(status, error.code, error.message);
+  }
 }

@@ -3,16 +3,15 @@ import { AppendRequest, AppendResult, EVENT_STORE, EventMetadata, EventStore } f
 import {
   AccountState,
   accountStreamName,
+  DomainRefusal,
   evolveAccount,
   evolvePayment,
   initialAccountState,
-  PaymentEvent,
+  PaymentDecision,
   PaymentState,
   paymentStreamName,
-  settlePayment,
+  PaymentWrites,
 } from '@ledger/ledger-domain';
-import { toApiError } from '../http/domain-errors';
-import { CLOCK, Clock } from '../shared/clock';
 import { eventIdFor } from '../shared/command-context';
 import {
   appendAhead,
@@ -36,10 +35,7 @@ export interface PaymentAccounts {
  */
 @Injectable()
 export class PaymentWriter {
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   loadAccounts(payerAccountId: string, payeeAccountId: string): Promise<PaymentAccounts> {
     return Promise.all([
@@ -49,54 +45,60 @@ export class PaymentWriter {
   }
 
   async write(...args: Parameters<PaymentWriter['submit']>): Promise<{ state: PaymentState; result: AppendResult }> {
-    const { state, committed } = await this.submit(...args);
+    const { state, committed } = this.submit(...args);
     return { state, result: await committed };
   }
 
   /**
-   * Decides the money movement and starts the append; the accounts written at an exact revision
-   * count it at once (`appendAhead`), so the caller may let the next command on them decide before
-   * this one has committed.
+   * Answers a refused decision: first writes what it records anyway (the expiry of a capture that
+   * came too late). A refusal decided on accounts that count appends still in flight is decided
+   * again once they have settled (`refuseOnlyWhenSettled`).
    */
-  async submit(
+  async refuse(
+    refused: Extract<PaymentDecision, { ok: false }>,
     payment: Loaded<PaymentState>,
-    events: PaymentEvent[],
+    accounts: PaymentAccounts,
+    accountIds: { payer: string; payee: string },
+    metadata: EventMetadata,
+  ): Promise<never> {
+    if (refused.expiry) await this.write(payment, refused.expiry, accounts, accountIds, 'expire', metadata);
+    else await refuseOnlyWhenSettled([accounts.payer, accounts.payee]);
+    throw new DomainRefusal(refused.error);
+  }
+
+  /**
+   * Starts the append of what a decision writes; the accounts written at an exact revision count
+   * it at once (`appendAhead`), so the caller may let the next command on them decide before this
+   * one has committed.
+   */
+  submit(
+    payment: Loaded<PaymentState>,
+    writes: PaymentWrites,
     accounts: PaymentAccounts,
     accountIds: { payer: string; payee: string },
     step: string,
     metadata: EventMetadata,
-  ): Promise<{ state: PaymentState; committed: Promise<AppendResult> }> {
-    const settled = settlePayment(
-      payment.state,
-      events,
-      { payer: accounts.payer.state, payee: accounts.payee.state },
-      this.clock.now(),
-    );
-    if (!settled.ok) {
-      await refuseOnlyWhenSettled([accounts.payer, accounts.payee]);
-      throw toApiError(settled.error);
-    }
-    const { settlement } = settled;
-    const state = events.reduce(evolvePayment, payment.state);
+  ): { state: PaymentState; committed: Promise<AppendResult> } {
+    const state = writes.payment.reduce(evolvePayment, payment.state);
     const paymentId = state.status === 'none' ? '' : state.paymentId;
     const requests: AppendRequest[] = [
       {
         streamName: paymentStreamName(paymentId),
         expectedRevision: payment.revision,
-        events: toEventData(events, eventIdFor(paymentId, step), metadata),
+        events: toEventData(writes.payment, eventIdFor(paymentId, step), metadata),
       },
     ];
     const ahead: AppendedAhead[] = [];
     for (const side of ['payer', 'payee'] as const) {
-      if (settlement[side].length === 0) continue;
+      if (writes[side].length === 0) continue;
       const streamName = accountStreamName(accountIds[side]);
       requests.push({
         streamName,
-        expectedRevision: settlement.checked[side] ? accounts[side].revision : 'any',
-        events: toEventData(settlement[side], eventIdFor(paymentId, `${step}:${side}`), metadata),
+        expectedRevision: writes.checked[side] ? accounts[side].revision : 'any',
+        events: toEventData(writes[side], eventIdFor(paymentId, `${step}:${side}`), metadata),
       });
-      if (settlement.checked[side]) {
-        ahead.push(appendedAhead(streamName, accounts[side], settlement[side], evolveAccount));
+      if (writes.checked[side]) {
+        ahead.push(appendedAhead(streamName, accounts[side], writes[side], evolveAccount));
       }
     }
     return { state, committed: appendAhead(this.store, requests, ahead) };

@@ -9,7 +9,7 @@ import {
   MovementReference,
 } from './account';
 
-const spec = deciderSpec(decideAccount, evolveAccount, initialAccountState);
+const spec = deciderSpec(expect, decideAccount, evolveAccount, initialAccountState);
 const accountId = 'acc-1';
 const deposit: MovementReference = { type: 'deposit', id: 'dep-1' };
 const withdrawal: MovementReference = { type: 'withdrawal', id: 'wd-1' };

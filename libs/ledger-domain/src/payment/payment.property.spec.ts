@@ -39,7 +39,7 @@ const AFTER_WINDOW = new Date(NOW.getTime() + 120_000);
 
 /**
  * Random interleavings of payments, captures, voids, expiries and refunds across accounts, each
- * decided and settled the way the command handlers do (decidePayment, then settlePayment).
+ * decided and settled as the handlers' deciders do (decidePayment, then settlePayment).
  */
 function play(steps: Step[]) {
   const accountEvents: AccountEvent[][] = Array.from({ length: ACCOUNTS }, (_, index) => [

@@ -11,7 +11,7 @@ import {
 } from './payment';
 
 const paymentId = 'pay-1';
-const spec = deciderSpec(decidePayment, evolvePayment, initialPaymentState);
+const spec = deciderSpec(expect, decidePayment, evolvePayment, initialPaymentState);
 const later = (seconds: number) => new Date(NOW.getTime() + seconds * 1000).toISOString();
 
 const authorize = (captureMethod: 'manual' | 'automatic'): Extract<PaymentCommand, { type: 'AuthorizePayment' }> => ({

@@ -2,6 +2,8 @@
 export interface DomainError<Code extends string = string> {
   code: Code;
   message: string;
+  /** The command's field the refusal is about, when it is about one field's value. */
+  field?: string;
 }
 
 export type Decision<Event, Code extends string = string> =
@@ -9,9 +11,13 @@ export type Decision<Event, Code extends string = string> =
 
 export const accept = <Event>(...events: Event[]): { ok: true; events: Event[] } => ({ ok: true, events });
 
-export const reject = <Code extends string>(code: Code, message: string): { ok: false; error: DomainError<Code> } => ({
+export const reject = <Code extends string>(
+  code: Code,
+  message: string,
+  field?: string,
+): { ok: false; error: DomainError<Code> } => ({
   ok: false,
-  error: { code, message },
+  error: field === undefined ? { code, message } : { code, message, field },
 });
 
 /** For exhaustive switches over string-literal unions: a new case fails to compile here. */

@@ -1,5 +1,5 @@
-import { AccountCommand } from '../account/account';
-import { assertNever } from '../shared/result';
+import { AccountCommand, AccountErrorCode, AccountEvent, AccountState, decideAccount } from '../account/account';
+import { assertNever, DomainError } from '../shared/result';
 import { TransferEvent, TransferKind } from './transfer';
 
 /**
@@ -38,4 +38,31 @@ export function settlementOf(
     default:
       return assertNever(event);
   }
+}
+
+/** The account commands a transfer's new events settle; none for most events. */
+export function settlementsOf(
+  transfer: { transferId: string; kind: TransferKind; amount: bigint },
+  events: readonly TransferEvent[],
+): AccountCommand[] {
+  return events.map((event) => settlementOf(transfer, event)).filter((command) => command !== undefined);
+}
+
+/**
+ * The account events of a transfer's settlements, decided on the account as read. Only a debit
+ * (an outcome corrected after review) lowers `available`: `checked` says the account must then be
+ * appended at the exact revision it was read at.
+ */
+export function settleTransfer(
+  settlements: readonly AccountCommand[],
+  account: AccountState,
+  now: Date,
+): { ok: true; events: AccountEvent[]; checked: boolean } | { ok: false; error: DomainError<AccountErrorCode> } {
+  const events: AccountEvent[] = [];
+  for (const command of settlements) {
+    const decision = decideAccount(command, account, now);
+    if (!decision.ok) return decision;
+    events.push(...decision.events);
+  }
+  return { ok: true, events, checked: settlements.some((command) => command.type === 'DebitFunds') };
 }

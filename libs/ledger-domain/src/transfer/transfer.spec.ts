@@ -56,7 +56,7 @@ const reach: Record<TransferStatus, TransferEvent[]> = {
 const stateAfter = (events: TransferEvent[]): TransferState => events.reduce(evolveTransfer, initialTransferState);
 
 describe('Transfer', () => {
-  const spec = deciderSpec(decideTransfer, evolveTransfer, initialTransferState);
+  const spec = deciderSpec(expect, decideTransfer, evolveTransfer, initialTransferState);
 
   it('is requested once', () => {
     spec([])

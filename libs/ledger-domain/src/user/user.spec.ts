@@ -5,7 +5,7 @@ const created: UserEvent = {
   type: 'UserCreated',
   data: { userId: 'u-1', name: 'Ada', role: 'merchant', createdAt: AT },
 };
-const given = deciderSpec(decideUser, evolveUser, initialUserState);
+const given = deciderSpec(expect, decideUser, evolveUser, initialUserState);
 
 describe('User', () => {
   it('creates a user with its first key', () =>

@@ -19,14 +19,12 @@ export type UserCommand =
 export type UserState =
   { status: 'none' } | { status: 'active'; userId: string; name: string; role: Role; createdAt: string };
 
+export type UserErrorCode = 'user_exists' | 'user_not_found';
+
 export const initialUserState: UserState = { status: 'none' };
 
 /** CreateUser: events for the user stream and for the key's stream, in that order; IssueApiKey: the key's. */
-export function decideUser(
-  command: UserCommand,
-  state: UserState,
-  now: Date,
-): Decision<UserEvent, 'user_exists' | 'user_not_found'> {
+export function decideUser(command: UserCommand, state: UserState, now: Date): Decision<UserEvent, UserErrorCode> {
   const at = now.toISOString();
   if (command.type === 'IssueApiKey') {
     if (state.status !== 'active') return reject('user_not_found', 'No such user.');

@@ -4,14 +4,14 @@ import { EVENT_STORE, EventStore, Position } from '@ledger/event-store';
 import {
   AccountEvent,
   accountStreamName,
-  decideAccount,
+  decideOpenAccount,
+  eventsOf,
   evolveAccount,
   evolveUser,
   initialAccountState,
   initialUserState,
   userStreamName,
 } from '@ledger/ledger-domain';
-import { toApiError } from '../../http/domain-errors';
 import { CLOCK, Clock } from '../../shared/clock';
 import { eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
 import { loadAggregate, toEventData } from '../../shared/event-sourcing';
@@ -37,21 +37,15 @@ export class OpenAccountHandler implements ICommandHandler<OpenAccountCommand> {
       findOwnEvents(this.store, accountStreamName(accountId), idFor, evolveAccount, initialAccountState),
     ]);
     if (own) return opened(own.events[0] as AccountOpened, own.position);
-    if (owner.state.status !== 'active') throw toApiError({ code: 'user_not_found', message: 'No such user.' });
-    const decision = decideAccount(
-      { type: 'OpenAccount', accountId, userId: ownerId, currency },
-      initialAccountState,
-      this.clock.now(),
-    );
-    if (!decision.ok) throw toApiError(decision.error);
+    const events = eventsOf(decideOpenAccount({ accountId, currency }, owner.state, this.clock.now()));
     const result = await this.store.append([
       {
         streamName: accountStreamName(accountId),
         expectedRevision: 'no_stream',
-        events: toEventData(decision.events, idFor, eventMetadata(context)),
+        events: toEventData(events, idFor, eventMetadata(context)),
       },
     ]);
-    return opened(decision.events[0] as AccountOpened, result.position);
+    return opened(events[0] as AccountOpened, result.position);
   }
 }
 

@@ -3,18 +3,17 @@ import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, EventStore, Position } from '@ledger/event-store';
 import {
   accountStreamName,
-  captureWindowClosed,
-  decidePayment,
+  decidePaymentChange,
+  DomainRefusal,
   evolvePayment,
   initialPaymentState,
-  PaymentCommand,
+  mayChangePayment,
+  PaymentChangeCommand,
   PaymentEvent,
   PaymentState,
   paymentStreamName,
 } from '@ledger/ledger-domain';
 import { Principal } from '../../auth/principal';
-import { ApiError } from '../../http/api-error';
-import { toApiError } from '../../http/domain-errors';
 import { CLOCK, Clock } from '../../shared/clock';
 import { CommandContext, eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
 import { loadAggregate, retryOnConflict } from '../../shared/event-sourcing';
@@ -46,13 +45,8 @@ export class ChangePaymentCommand extends Command<{
   }
 }
 
-/** Who may do what to a payment; anyone else is told it does not exist. */
-const ALLOWED: Record<PaymentChange['type'], readonly ('payer' | 'payee')[]> = {
-  capture: ['payee'],
-  refund: ['payee'],
-  void: ['payer', 'payee'],
-  expire: [],
-};
+/** What anyone who may not see a payment is told. */
+const NOT_FOUND = { code: 'payment_not_found', message: 'No such payment.' } as const;
 
 /** Capture, void, refund and expiry: the payment and the money they move, in one append. */
 @CommandHandler(ChangePaymentCommand)
@@ -65,32 +59,32 @@ export class ChangePaymentHandler implements ICommandHandler<ChangePaymentComman
   ) {}
 
   async execute(command: ChangePaymentCommand) {
-    const stream = paymentStreamName(command.paymentId);
+    const { paymentId, change, principal, context } = command;
+    const refundId = change.type === 'refund' ? newEntityId('refund', context) : undefined;
+    const domainCommand = toDomainCommand(change, refundId);
+    const requester = principal ? { userId: principal.userId, admin: principal.role === 'admin' } : 'ledger';
+    const stream = paymentStreamName(paymentId);
     const { state } = await loadAggregate(this.store, stream, evolvePayment, initialPaymentState);
-    if (state.status === 'none' || !this.permitted(command, state.payerUserId, state.payeeUserId)) {
-      throw new ApiError(404, 'not_found', 'No such payment.');
-    }
+    if (!mayChangePayment(requester, domainCommand, state)) throw new DomainRefusal(NOT_FOUND);
     // The streams written at an exact revision: the payment, and the payee when a refund debits it.
-    const streams = command.change.type === 'refund' ? [stream, accountStreamName(state.payeeAccountId)] : [stream];
-    return this.queue.runAll(streams, () => retryOnConflict.execute(() => this.attempt(command)));
-  }
-
-  private permitted({ change, principal }: ChangePaymentCommand, payerUserId: string, payeeUserId: string): boolean {
-    if (!principal || principal.role === 'admin') return true;
-    const sides = ALLOWED[change.type];
-    return (
-      (sides.includes('payer') && principal.userId === payerUserId) ||
-      (sides.includes('payee') && principal.userId === payeeUserId)
+    const streams = change.type === 'refund' ? [stream, accountStreamName(state.payeeAccountId)] : [stream];
+    const step = stepOf(change, refundId, context);
+    return this.queue.runAll(streams, () =>
+      retryOnConflict.execute(() => this.attempt(paymentId, change, domainCommand, step, context)),
     );
   }
 
-  private async attempt({ paymentId, change, context }: ChangePaymentCommand) {
+  private async attempt(
+    paymentId: string,
+    change: PaymentChange,
+    command: PaymentChangeCommand,
+    step: string,
+    context: CommandContext,
+  ) {
     const now = this.clock.now();
     const stream = paymentStreamName(paymentId);
     const payment = await loadAggregate(this.store, stream, evolvePayment, initialPaymentState);
-    if (payment.state.status === 'none') throw new ApiError(404, 'not_found', 'No such payment.');
-    const refundId = change.type === 'refund' ? newEntityId('refund', context) : undefined;
-    const step = stepOf(change, refundId, context);
+    if (payment.state.status === 'none') throw new DomainRefusal(NOT_FOUND);
 
     // A retry of a command that already ran answers what it answered then, and writes nothing.
     if (mayHoldOwnEvents(change, payment.state)) {
@@ -107,18 +101,14 @@ export class ChangePaymentHandler implements ICommandHandler<ChangePaymentComman
     const ids = { payer: payment.state.payerAccountId, payee: payment.state.payeeAccountId };
     const accounts = await this.writer.loadAccounts(ids.payer, ids.payee);
     const metadata = eventMetadata(context);
-
-    // A capture that comes too late expires the authorization and releases its hold, then fails.
-    if (change.type === 'capture' && captureWindowClosed(payment.state, now)) {
-      const expiry = decidePayment({ type: 'ExpirePayment' }, payment.state, now);
-      if (expiry.ok) await this.writer.write(payment, expiry.events, accounts, ids, 'expire', metadata);
-      throw toApiError({ code: 'capture_window_expired', message: 'The capture window has closed.' });
-    }
-
-    const decision = decidePayment(toDomainCommand(change, refundId), payment.state, now);
-    if (!decision.ok) throw toApiError(decision.error);
-    const { state, result } = await this.writer.write(payment, decision.events, accounts, ids, step, metadata);
-    return answer(state, decision.events, result.position);
+    const decision = decidePaymentChange(
+      command,
+      { payment: payment.state, payer: accounts.payer.state, payee: accounts.payee.state },
+      now,
+    );
+    if (!decision.ok) return this.writer.refuse(decision, payment, accounts, ids, metadata);
+    const { state, result } = await this.writer.write(payment, decision.writes, accounts, ids, step, metadata);
+    return answer(state, decision.writes.payment, result.position);
   }
 }
 
@@ -164,7 +154,7 @@ function answer(state: PaymentState, events: readonly PaymentEvent[], position: 
   };
 }
 
-function toDomainCommand(change: PaymentChange, refundId: string | undefined): PaymentCommand {
+function toDomainCommand(change: PaymentChange, refundId: string | undefined): PaymentChangeCommand {
   switch (change.type) {
     case 'capture':
       return { type: 'CapturePayment', amount: change.amount };

@@ -3,14 +3,12 @@ import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, EventStore, Position } from '@ledger/event-store';
 import {
   accountStreamName,
-  decidePayment,
+  decideNewPayment,
   evolvePayment,
   initialPaymentState,
   paymentStreamName,
 } from '@ledger/ledger-domain';
-import { canSee, Principal } from '../../auth/principal';
-import { ApiError } from '../../http/api-error';
-import { toApiError } from '../../http/domain-errors';
+import { accountSeenBy, Principal } from '../../auth/principal';
 import { CLOCK, Clock } from '../../shared/clock';
 import { CommandContext, eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
 import { decideInQueue, loadAggregate } from '../../shared/event-sourcing';
@@ -41,18 +39,14 @@ export class CreatePaymentHandler implements ICommandHandler<CreatePaymentComman
   ) {}
 
   execute(command: CreatePaymentCommand) {
-    const { payerAccountId, payeeAccountId } = command.request;
-    if (payerAccountId === payeeAccountId) {
-      throw new ApiError(400, 'validation_failed', 'The request is invalid.', [
-        { field: 'payeeAccountId', problems: ['payeeAccountId must differ from payerAccountId'] },
-      ]);
-    }
     const paymentId = newEntityId('payment', command.context);
     // Only the payer is written at an exact revision; the payee's credit needs no queue, so a
     // busy merchant receives many payments at once. The payer's queue is held while deciding and
     // starting the append, not while it commits: the next payment from the payer decides on this
     // one's outcome meanwhile, and their appends share a group commit.
-    return decideInQueue(this.queue, accountStreamName(payerAccountId), () => this.attempt(command, paymentId));
+    return decideInQueue(this.queue, accountStreamName(command.request.payerAccountId), () =>
+      this.attempt(command, paymentId),
+    );
   }
 
   private async attempt(
@@ -66,40 +60,24 @@ export class CreatePaymentHandler implements ICommandHandler<CreatePaymentComman
     // The payment id is the caller's and its key's: a payment already there is this request's own,
     // retried after its answer was lost. It answers what the first attempt answered.
     if (payment.state.status !== 'none') return { committed: this.firstAnswer(paymentId) };
-    const { payer, payee } = accounts;
-    if (payer.state.status !== 'open' || !canSee(principal, payer.state.userId)) {
-      throw new ApiError(404, 'not_found', 'No such payer account.');
-    }
-    if (payee.state.status !== 'open') throw new ApiError(404, 'not_found', 'No such payee account.');
-    if (payer.state.currency !== payee.state.currency) {
-      throw new ApiError(422, 'currency_mismatch', 'Payer and payee accounts hold different currencies.');
-    }
-    const decision = decidePayment(
+    const decision = decideNewPayment(
       {
-        type: 'AuthorizePayment',
         paymentId,
         payerAccountId: request.payerAccountId,
         payeeAccountId: request.payeeAccountId,
-        payerUserId: payer.state.userId,
-        payeeUserId: payee.state.userId,
         amount: BigInt(request.amount),
-        currency: payer.state.currency,
         captureMethod: request.captureMethod,
         captureWindowSeconds: request.captureWindowSeconds,
         description: request.description ?? null,
       },
-      payment.state,
+      // A payer account the caller may not see does not exist for them.
+      { payment: payment.state, payer: accountSeenBy(principal, accounts.payer.state), payee: accounts.payee.state },
       this.clock.now(),
     );
-    if (!decision.ok) throw toApiError(decision.error);
-    const { state, committed } = await this.writer.submit(
-      payment,
-      decision.events,
-      accounts,
-      { payer: request.payerAccountId, payee: request.payeeAccountId },
-      'create',
-      eventMetadata(context),
-    );
+    const ids = { payer: request.payerAccountId, payee: request.payeeAccountId };
+    const metadata = eventMetadata(context);
+    if (!decision.ok) return this.writer.refuse(decision, payment, accounts, ids, metadata);
+    const { state, committed } = this.writer.submit(payment, decision.writes, accounts, ids, 'create', metadata);
     return {
       committed: committed.then((result) => ({ payment: toPaymentResponse(state), position: result.position })),
     };

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { Pool } from 'pg';
 import { EVENT_STORE, EventStore, Position } from '@ledger/event-store';
 import {
+  DomainRefusal,
   BankStatementLine,
   decideReconciliation,
   evolveReconciliation,
@@ -14,7 +15,6 @@ import {
   SettledTransfer,
   statementDates,
 } from '@ledger/ledger-domain';
-import { toApiError } from '../../http/domain-errors';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { CLOCK, Clock } from '../../shared/clock';
 import { CommandContext, eventIdFor, eventMetadata } from '../../shared/command-context';
@@ -102,7 +102,7 @@ export class RecordReconciliationHandler implements ICommandHandler<RecordReconc
       recordedBy: context.userId,
     };
     const decision = decideReconciliation({ type: 'RecordReconciliation', run }, loaded.state, this.clock.now());
-    if (!decision.ok) throw toApiError(decision.error);
+    if (!decision.ok) throw new DomainRefusal(decision.error);
     const result = await this.store.append([
       {
         streamName: stream,

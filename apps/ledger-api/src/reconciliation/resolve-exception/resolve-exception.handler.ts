@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, EventStore, Position } from '@ledger/event-store';
 import {
+  DomainRefusal,
   decideReconciliation,
   evolveReconciliation,
   initialReconciliationState,
@@ -9,7 +10,6 @@ import {
   ReconciliationResolution,
   ReconciliationState,
 } from '@ledger/ledger-domain';
-import { toApiError } from '../../http/domain-errors';
 import { CLOCK, Clock } from '../../shared/clock';
 import { CommandContext, eventIdFor, eventMetadata } from '../../shared/command-context';
 import { loadAggregate, retryOnConflict, toEventData } from '../../shared/event-sourcing';
@@ -49,7 +49,7 @@ export class ResolveExceptionHandler implements ICommandHandler<ResolveException
       loaded.state,
       this.clock.now(),
     );
-    if (!decision.ok) throw toApiError(decision.error);
+    if (!decision.ok) throw new DomainRefusal(decision.error);
     const result = await this.store.append([
       {
         streamName: stream,

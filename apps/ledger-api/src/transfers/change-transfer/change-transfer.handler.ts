@@ -4,14 +4,14 @@ import { AppendRequest, EVENT_STORE, EventStore, Position } from '@ledger/event-
 import {
   accountStreamName,
   decideTransfer,
+  DomainRefusal,
+  eventsOf,
   evolveTransfer,
   initialTransferState,
   ReviewDecision,
   TransferCommand,
   TransferEvent,
 } from '@ledger/ledger-domain';
-import { ApiError } from '../../http/api-error';
-import { toApiError } from '../../http/domain-errors';
 import { CLOCK, Clock } from '../../shared/clock';
 import { CommandContext, eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
 import { retryOnConflict, toEventData } from '../../shared/event-sourcing';
@@ -68,7 +68,9 @@ export class ChangeTransferHandler implements ICommandHandler<ChangeTransferComm
 
   private async attempt({ transferId, change, context }: ChangeTransferCommand) {
     const transfer = await loadTransfer(this.store, transferId);
-    if (transfer.state.status === 'none') throw new ApiError(404, 'not_found', 'No such transfer.');
+    if (transfer.state.status === 'none') {
+      throw new DomainRefusal({ code: 'transfer_not_found', message: 'No such transfer.' });
+    }
     const step = stepOf(change, transfer.revision, context);
     if (change.type !== 'park') {
       const own = await findOwnEvents(
@@ -81,9 +83,8 @@ export class ChangeTransferHandler implements ICommandHandler<ChangeTransferComm
       if (own) return { transfer: toTransferResponse(own.state), events: own.events, position: own.position };
     }
     const now = this.clock.now();
-    const decision = decideTransfer(toDomainCommand(change, context.userId), transfer.state, now);
-    if (!decision.ok) throw toApiError(decision.error);
-    if (decision.events.length === 0) {
+    const events = eventsOf(decideTransfer(toDomainCommand(change, context.userId), transfer.state, now));
+    if (events.length === 0) {
       return { transfer: toTransferResponse(transfer.state), events: [], position: undefined };
     }
     const metadata = eventMetadata(context);
@@ -91,16 +92,16 @@ export class ChangeTransferHandler implements ICommandHandler<ChangeTransferComm
       {
         streamName: transfer.stream,
         expectedRevision: transfer.revision,
-        events: toEventData(decision.events, eventIdFor(transferId, step), metadata),
+        events: toEventData(events, eventIdFor(transferId, step), metadata),
       },
     ];
     const current = transfer.state;
     const result = await this.queue.run(accountStreamName(current.accountId), async () => {
-      const settlement = await settlementAppend(this.store, current, decision.events, now, `${step}:settle`, metadata);
+      const settlement = await settlementAppend(this.store, current, events, now, `${step}:settle`, metadata);
       return this.store.append(settlement ? [...requests, settlement] : requests);
     });
-    const after = decision.events.reduce(evolveTransfer, current);
-    return { transfer: toTransferResponse(after), events: decision.events, position: result.position };
+    const after = events.reduce(evolveTransfer, current);
+    return { transfer: toTransferResponse(after), events: events, position: result.position };
   }
 }
 

@@ -3,17 +3,15 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AppendRequest, EVENT_STORE, EventStore, Position } from '@ledger/event-store';
 import {
   accountStreamName,
-  decideAccount,
-  decideTransfer,
+  decideTransferRequest,
+  DomainRefusal,
   evolveAccount,
   evolveTransfer,
   initialAccountState,
   initialTransferState,
   transferStreamName,
 } from '@ledger/ledger-domain';
-import { canSee } from '../../auth/principal';
-import { ApiError } from '../../http/api-error';
-import { toApiError } from '../../http/domain-errors';
+import { accountSeenBy } from '../../auth/principal';
 import { TransferResponse } from '../transfer.response';
 import { CLOCK, Clock } from '../../shared/clock';
 import { eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
@@ -58,53 +56,36 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
     // The transfer id is the caller's and its key's: a transfer already there is this request's
     // own, retried after its answer was lost. It answers what the first attempt answered.
     if (existing.state.status !== 'none') return { committed: this.firstAnswer(transferStream, transferId) };
-    if (account.state.status !== 'open' || !canSee(principal, account.state.userId)) {
-      throw new ApiError(404, 'not_found', 'No such account.');
-    }
-
-    const now = this.clock.now();
-    const metadata = eventMetadata(context);
-    const requested = decideTransfer(
-      {
-        type: 'RequestTransfer',
-        transferId,
-        kind,
-        accountId,
-        userId: account.state.userId,
-        amount,
-        currency: account.state.currency,
-      },
-      initialTransferState,
-      now,
+    const decision = decideTransferRequest(
+      { transferId, kind, accountId, amount },
+      // An account the caller may not see does not exist for them.
+      { transfer: existing.state, account: accountSeenBy(principal, account.state) },
+      this.clock.now(),
     );
-    if (!requested.ok) throw toApiError(requested.error);
+    if (!decision.ok) {
+      await refuseOnlyWhenSettled([account]);
+      throw new DomainRefusal(decision.error);
+    }
+    const { writes } = decision;
+    const metadata = eventMetadata(context);
     const requests: AppendRequest[] = [
       {
         streamName: transferStream,
         expectedRevision: 'no_stream',
-        events: toEventData(requested.events, eventIdFor(transferId, 'request'), metadata),
+        events: toEventData(writes.transfer, eventIdFor(transferId, 'request'), metadata),
       },
     ];
     const ahead: AppendedAhead[] = [];
-    if (kind === 'withdrawal') {
-      const hold = decideAccount(
-        { type: 'HoldFunds', holdId: transferId, amount, reference: { type: kind, id: transferId } },
-        account.state,
-        now,
-      );
-      if (!hold.ok) {
-        await refuseOnlyWhenSettled([account]);
-        throw toApiError(hold.error);
-      }
+    if (writes.account.length > 0) {
       // At the revision the funds were checked on: the whole overdraft guarantee.
       requests.push({
         streamName: accountStreamName(accountId),
         expectedRevision: account.revision,
-        events: toEventData(hold.events, eventIdFor(transferId, 'hold'), metadata),
+        events: toEventData(writes.account, eventIdFor(transferId, 'hold'), metadata),
       });
-      ahead.push(appendedAhead(accountStreamName(accountId), account, hold.events, evolveAccount));
+      ahead.push(appendedAhead(accountStreamName(accountId), account, writes.account, evolveAccount));
     }
-    const state = requested.events.reduce(evolveTransfer, initialTransferState);
+    const state = writes.transfer.reduce(evolveTransfer, initialTransferState);
     const committed = appendAhead(this.store, requests, ahead);
     return {
       committed: committed.then((result) => ({ transfer: toTransferResponse(state), position: result.position })),

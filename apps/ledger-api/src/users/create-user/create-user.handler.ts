@@ -4,6 +4,7 @@ import { EVENT_STORE, EventMetadata, EventStore } from '@ledger/event-store';
 import {
   apiKeyStreamName,
   decideUser,
+  DomainRefusal,
   evolveUser,
   initialUserState,
   UserEvent,
@@ -15,7 +16,6 @@ import { CLOCK, Clock } from '../../shared/clock';
 import { eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
 import { toEventData } from '../../shared/event-sourcing';
 import { findOwnEvents } from '../../shared/own-events';
-import { toApiError } from '../../http/domain-errors';
 import { newUserAppends } from '../new-user-appends';
 import { CreateUserCommand } from './create-user.command';
 
@@ -56,11 +56,11 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand> {
   ) {
     // A different user under a reused key (its idempotency record expired) is not this request's.
     if (user.status !== 'active' || user.name !== asked.name || user.role !== asked.role) {
-      throw toApiError({ code: 'user_exists', message: 'The user already exists.' });
+      throw new DomainRefusal({ code: 'user_exists', message: 'The user already exists.' });
     }
     const keyHash = hashApiKey(apiKey);
     const decision = decideUser({ type: 'IssueApiKey', keyHash }, user, now);
-    if (!decision.ok) throw toApiError(decision.error);
+    if (!decision.ok) throw new DomainRefusal(decision.error);
     const result = await this.store.append([
       {
         streamName: apiKeyStreamName(keyHash),
