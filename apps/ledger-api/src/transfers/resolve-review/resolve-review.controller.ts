@@ -12,6 +12,7 @@ import { commandContext } from '../../http/command-context.http';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { ChangeTransferCommand } from '../change-transfer/change-transfer.handler';
+import { ReviewRow } from '../transfers.projection';
 
 const DECISIONS: readonly ReviewDecision[] = ['accept_bank', 'keep_ledger'];
 
@@ -28,16 +29,6 @@ class ResolveReviewDto {
   @IsString()
   @Length(1, 1000)
   note!: string;
-}
-
-interface ReviewRow {
-  id: string;
-  transfer_id: string;
-  event_id: string;
-  callback_type: string;
-  transfer_status: string;
-  reason: string;
-  created_at: Date;
 }
 
 type ReviewResolved = Extract<TransferEvent, { type: 'ReviewResolved' }>;
