@@ -187,7 +187,15 @@ function transactionChanges({ event, transfer }: TransferFact): TransactionChang
     case 'TransferFailed':
     case 'TransferCorrected':
       return [{ kind: 'settled', id: transactionIdOf(transfer.id, transfer.account_id), status: transfer.status, at }];
-    default:
+    case 'TransferSentToBank':
+    case 'BankCallbackReceived':
+    case 'TransferProcessing':
+    case 'TransferParked':
+    case 'TransferRetryRequested':
+    case 'TransferFlaggedForReview':
+    case 'ReviewResolved':
       return [];
+    default:
+      return assertNever(event);
   }
 }
