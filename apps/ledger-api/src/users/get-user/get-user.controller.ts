@@ -29,10 +29,9 @@ export class GetUserController {
 
   private async find(principal: Principal, userId: string): Promise<UserResponse> {
     if (!canSee(principal, userId)) throw notFound();
-    const { rows } = await this.pool.query<UserRow>(
-      'SELECT id, name, role, created_at FROM rm_users WHERE id = $1',
-      [userId],
-    );
+    const { rows } = await this.pool.query<UserRow>('SELECT id, name, role, created_at FROM rm_users WHERE id = $1', [
+      userId,
+    ]);
     if (rows.length === 0) throw notFound();
     const [user] = rows;
     return { id: user.id, name: user.name, role: user.role, createdAt: user.created_at.toISOString() };
