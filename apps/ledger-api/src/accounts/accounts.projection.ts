@@ -1,17 +1,16 @@
 import { PoolClient } from 'pg';
-import { prepared } from '@ledger/database';
 import { Projection } from '@ledger/consumers';
 import { positionToString, RecordedEvent } from '@ledger/event-store';
 import { ACCOUNT_EVENT_TYPES, AccountEvent, assertNever } from '@ledger/ledger-domain';
+import { toDomainEvent } from '../shared/event-sourcing';
+import { projectTable, TableProjection } from '../shared/projection';
+import { AccountRow } from './account.read-model';
 
-type Opened = Extract<AccountEvent, { type: 'AccountOpened' }>['data'] & { position: string };
-
-/** One account's change over a batch: balances add up, position and time are the last event's. */
-interface Movement {
-  ledger: bigint;
-  held: bigint;
+/** An account event with where and when it was recorded: the row keeps the position clients wait for. */
+interface AccountChange {
+  event: AccountEvent;
   position: string;
-  updatedAt: Date;
+  at: Date;
 }
 
 /** How an event moves the ledger and held columns. */
@@ -36,80 +35,56 @@ function deltas(event: AccountEvent): { ledger: bigint; held: bigint } {
   }
 }
 
+const accountsTable: TableProjection<AccountChange, AccountRow> = {
+  table: 'rm_accounts',
+  rowOf: ({ event }) => event.data.accountId,
+  evolve(account, { event, position, at }) {
+    if (event.type === 'AccountOpened') {
+      const { accountId, userId, currency, openedAt } = event.data;
+      const opened = new Date(openedAt);
+      return (
+        account ?? {
+          id: accountId,
+          user_id: userId,
+          currency,
+          status: 'open',
+          ledger: '0',
+          held: '0',
+          position,
+          created_at: opened,
+          updated_at: opened,
+        }
+      );
+    }
+    if (!account) return null;
+    const { ledger, held } = deltas(event);
+    return {
+      ...account,
+      ledger: (BigInt(account.ledger) + ledger).toString(),
+      held: (BigInt(account.held) + held).toString(),
+      position,
+      updated_at: at,
+    };
+  },
+};
+
 /**
- * Balances per account. A batch is folded in memory first: one INSERT for the accounts it opens
- * and one UPDATE for all it moves, however many events it holds (a rebuild reads thousands).
+ * Balances per account. A batch reads the accounts it touches in one query, folds its events over
+ * them in memory and writes them back in one statement, however many events it holds (a rebuild
+ * reads thousands).
  */
 export const accountsProjection: Projection = {
   kind: 'projection',
   name: 'accounts',
   tables: ['rm_accounts'],
   async apply(events: readonly RecordedEvent[], client: PoolClient) {
-    const opened: Opened[] = [];
-    const moved = new Map<string, Movement>();
-    for (const recorded of events) {
-      if (!ACCOUNT_EVENT_TYPES.has(recorded.type)) continue;
-      const event = { type: recorded.type, data: recorded.data } as AccountEvent;
-      const position = positionToString(recorded.position);
-      if (event.type === 'AccountOpened') {
-        opened.push({ ...event.data, position });
-        continue;
-      }
-      const { ledger, held } = deltas(event);
-      const movement = moved.get(event.data.accountId) ?? {
-        ledger: 0n,
-        held: 0n,
-        position,
-        updatedAt: recorded.createdAt,
-      };
-      moved.set(event.data.accountId, {
-        ledger: movement.ledger + ledger,
-        held: movement.held + held,
-        position,
-        updatedAt: recorded.createdAt,
-      });
-    }
-    if (opened.length > 0) await insertOpened(client, opened);
-    if (moved.size > 0) await applyMovements(client, moved);
+    const changes = events
+      .filter((recorded) => ACCOUNT_EVENT_TYPES.has(recorded.type))
+      .map((recorded) => ({
+        event: toDomainEvent<AccountEvent>(recorded),
+        position: positionToString(recorded.position),
+        at: recorded.createdAt,
+      }));
+    if (changes.length > 0) await projectTable(client, accountsTable, changes);
   },
 };
-
-function insertOpened(client: PoolClient, opened: Opened[]) {
-  return client.query(
-    prepared(
-      `INSERT INTO rm_accounts (id, user_id, currency, status, position, created_at, updated_at)
-     SELECT id, user_id, currency, 'open', position, opened_at, opened_at
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[])
-            AS opened(id, user_id, currency, position, opened_at)
-     ON CONFLICT (id) DO NOTHING`,
-      [
-        opened.map((account) => account.accountId),
-        opened.map((account) => account.userId),
-        opened.map((account) => account.currency),
-        opened.map((account) => account.position),
-        opened.map((account) => account.openedAt),
-      ],
-    ),
-  );
-}
-
-function applyMovements(client: PoolClient, moved: Map<string, Movement>) {
-  const movements = [...moved];
-  return client.query(
-    prepared(
-      `UPDATE rm_accounts AS account
-        SET ledger = account.ledger + moved.ledger, held = account.held + moved.held,
-            position = moved.position, updated_at = moved.updated_at
-       FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::text[], $5::timestamptz[])
-            AS moved(id, ledger, held, position, updated_at)
-      WHERE account.id = moved.id`,
-      [
-        movements.map(([id]) => id),
-        movements.map(([, movement]) => movement.ledger.toString()),
-        movements.map(([, movement]) => movement.held.toString()),
-        movements.map(([, movement]) => movement.position),
-        movements.map(([, movement]) => movement.updatedAt),
-      ],
-    ),
-  );
-}

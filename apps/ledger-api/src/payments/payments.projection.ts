@@ -3,11 +3,16 @@ import { Projection } from '@ledger/consumers';
 import { RecordedEvent } from '@ledger/event-store';
 import { assertNever, PAYMENT_EVENT_TYPES, PaymentEvent } from '@ledger/ledger-domain';
 import { toDomainEvent } from '../shared/event-sourcing';
-import { RowBatch } from '../shared/row-batch';
-import { transactionIdOf, TransactionRow } from '../transfers/transfers.projection';
+import { projectTable, TableBatch, TableProjection } from '../shared/projection';
+import {
+  TransactionChange,
+  transactionIdOf,
+  TransactionRow,
+  transactionsTable,
+} from '../transfers/transactions.projection';
 
-interface PaymentRow {
-  [column: string]: unknown;
+/** A row of `rm_payments`, as the projection writes it and the queries read it. */
+export interface PaymentRow {
   id: string;
   payer_account_id: string;
   payee_account_id: string;
@@ -19,32 +24,32 @@ interface PaymentRow {
   authorized_amount: string;
   captured_amount: string;
   refunded_amount: string;
-  capture_expires_at: string | null;
+  capture_expires_at: Date | null;
   description: string | null;
-  created_at: string;
-  updated_at: string;
+  created_at: Date;
+  updated_at: Date;
 }
 
-interface RefundRow {
-  [column: string]: unknown;
+/** A row of `rm_refunds`. */
+export interface RefundRow {
   id: string;
   payment_id: string;
   amount: string;
   currency: string;
   reason: string | null;
-  created_at: string;
+  created_at: Date;
 }
 
-interface Rows {
-  payments: RowBatch<PaymentRow>;
-  transactions: RowBatch<TransactionRow>;
-  refunds: RowBatch<RefundRow>;
+/** A payment event with its payment's row after it: what refund and transaction rows are made from. */
+interface PaymentFact {
+  event: PaymentEvent;
+  payment: PaymentRow | null;
 }
 
 /**
  * Payments, refunds, and the transaction rows of both sides (the payer's `pending` row of an
- * authorization takes its outcome). A batch reads the rows it touches, folds its events over
- * them in memory and writes each table back in one statement.
+ * authorization takes its outcome). A batch folds its events over the payment rows first, then
+ * over the refund and transaction rows they imply: one read and one write per table.
  */
 export const paymentsProjection: Projection = {
   kind: 'projection',
@@ -55,122 +60,109 @@ export const paymentsProjection: Projection = {
       .filter((event) => PAYMENT_EVENT_TYPES.has(event.type))
       .map((event) => toDomainEvent<PaymentEvent>(event));
     if (payments.length === 0) return;
-    const rows: Rows = {
-      payments: new RowBatch('rm_payments', ['status', 'captured_amount', 'refunded_amount', 'updated_at']),
-      transactions: new RowBatch('rm_transactions', ['status', 'amount', 'updated_at']),
-      refunds: new RowBatch('rm_refunds', []),
-    };
-    // Every row the batch names is read first, so that a row already there is never made again.
-    const paymentIds = payments.map((event) => event.data.paymentId);
-    const refundIds = payments.flatMap((event) => (event.type === 'PaymentRefunded' ? [event.data.refundId] : []));
-    await rows.payments.load(client, 'id', paymentIds);
-    await rows.transactions.load(client, 'reference_id', [...paymentIds, ...refundIds]);
-    await rows.refunds.load(client, 'id', refundIds);
-    for (const event of payments) project(event, rows);
-    await rows.payments.write(client);
-    await rows.transactions.write(client);
-    await rows.refunds.write(client);
+    const paymentRows = await TableBatch.read(client, paymentsTable, payments);
+    const facts = payments.map((event): PaymentFact => ({ event, payment: paymentRows.apply(event) }));
+    await projectTable(client, transactionsTable, facts.flatMap(transactionChanges));
+    await projectTable(client, refundsTable, facts);
+    await paymentRows.write(client);
   },
 };
 
-function project(event: PaymentEvent, { payments, transactions, refunds }: Rows): void {
+const paymentsTable: TableProjection<PaymentEvent, PaymentRow> = {
+  table: 'rm_payments',
+  rowOf: (event) => event.data.paymentId,
+  evolve(payment, event) {
+    if (event.type === 'PaymentAuthorized') {
+      const authorized = event.data;
+      const at = new Date(authorized.at);
+      return (
+        payment ?? {
+          id: authorized.paymentId,
+          payer_account_id: authorized.payerAccountId,
+          payee_account_id: authorized.payeeAccountId,
+          payer_user_id: authorized.payerUserId,
+          payee_user_id: authorized.payeeUserId,
+          currency: authorized.currency,
+          capture_method: authorized.captureMethod,
+          status: 'authorized',
+          authorized_amount: authorized.amount,
+          captured_amount: '0',
+          refunded_amount: '0',
+          capture_expires_at: authorized.captureExpiresAt === null ? null : new Date(authorized.captureExpiresAt),
+          description: authorized.description,
+          created_at: at,
+          updated_at: at,
+        }
+      );
+    }
+    if (!payment) return null;
+    const updated_at = new Date(event.data.at);
+    switch (event.type) {
+      case 'PaymentCaptured':
+        return { ...payment, status: 'captured', captured_amount: event.data.amount, updated_at };
+      case 'PaymentVoided':
+        return { ...payment, status: 'voided', updated_at };
+      case 'PaymentExpired':
+        return { ...payment, status: 'expired', updated_at };
+      case 'PaymentRefunded': {
+        const refunded = BigInt(payment.refunded_amount) + BigInt(event.data.amount);
+        const status = refunded >= BigInt(payment.captured_amount) ? 'refunded' : 'partially_refunded';
+        return { ...payment, refunded_amount: refunded.toString(), status, updated_at };
+      }
+      default:
+        return assertNever(event);
+    }
+  },
+};
+
+const refundsTable: TableProjection<PaymentFact, RefundRow> = {
+  table: 'rm_refunds',
+  rowOf: ({ event }) => (event.type === 'PaymentRefunded' ? event.data.refundId : undefined),
+  evolve(refund, { event, payment }) {
+    if (refund || !payment || event.type !== 'PaymentRefunded') return refund;
+    return {
+      id: event.data.refundId,
+      payment_id: event.data.paymentId,
+      amount: event.data.amount,
+      currency: payment.currency,
+      reason: event.data.reason,
+      created_at: new Date(event.data.at),
+    };
+  },
+};
+
+/** The transaction rows a payment event starts or settles, on the payer's side and the payee's. */
+function transactionChanges({ event, payment }: PaymentFact): TransactionChange[] {
+  if (!payment) return [];
+  const at = new Date(event.data.at);
+  const payerRow = transactionIdOf(payment.id, payment.payer_account_id);
   switch (event.type) {
     case 'PaymentAuthorized': {
-      const payment = event.data;
-      payments.insert({
-        id: payment.paymentId,
-        payer_account_id: payment.payerAccountId,
-        payee_account_id: payment.payeeAccountId,
-        payer_user_id: payment.payerUserId,
-        payee_user_id: payment.payeeUserId,
-        currency: payment.currency,
-        capture_method: payment.captureMethod,
-        status: 'authorized',
-        authorized_amount: payment.amount,
-        captured_amount: '0',
-        refunded_amount: '0',
-        capture_expires_at: payment.captureExpiresAt,
-        description: payment.description,
-        created_at: payment.at,
-        updated_at: payment.at,
-      });
-      transactions.insert(
-        transactionRow(payment.paymentId, 'payer', payments.get(payment.paymentId)!, {
-          type: 'payment',
-          amount: payment.amount,
-          status: 'pending',
-          description: payment.description,
-          at: payment.at,
-        }),
-      );
-      return;
+      const { amount, description } = event.data;
+      const movement = { type: 'payment', amount, status: 'pending', description, at } as const;
+      return [{ kind: 'started', row: transactionRow(payment.id, 'payer', payment, movement) }];
     }
     case 'PaymentCaptured': {
-      const { paymentId, amount, at } = event.data;
-      const payment = payments.get(paymentId);
-      if (!payment) return;
-      payments.update(paymentId, () => ({ status: 'captured', captured_amount: amount, updated_at: at }));
-      transactions.update(transactionIdOf(paymentId, payment.payer_account_id), () => ({
-        status: 'succeeded',
-        amount,
-        updated_at: at,
-      }));
-      transactions.insert(
-        transactionRow(paymentId, 'payee', payment, {
-          type: 'payment',
-          amount,
-          status: 'succeeded',
-          description: null,
-          at,
-        }),
-      );
-      return;
+      const { amount } = event.data;
+      const movement = { type: 'payment', amount, status: 'succeeded', description: null, at } as const;
+      return [
+        { kind: 'settled', id: payerRow, status: 'succeeded', amount, at },
+        { kind: 'started', row: transactionRow(payment.id, 'payee', payment, movement) },
+      ];
     }
     case 'PaymentVoided':
-    case 'PaymentExpired': {
-      const { paymentId, at } = event.data;
-      const payment = payments.get(paymentId);
-      if (!payment) return;
-      const status = event.type === 'PaymentVoided' ? 'voided' : 'expired';
-      payments.update(paymentId, () => ({ status, updated_at: at }));
-      transactions.update(transactionIdOf(paymentId, payment.payer_account_id), () => ({ status, updated_at: at }));
-      return;
-    }
+    case 'PaymentExpired':
+      return [{ kind: 'settled', id: payerRow, status: payment.status, at }];
     case 'PaymentRefunded': {
-      const refund = event.data;
-      const payment = payments.get(refund.paymentId);
-      if (!payment) return;
-      payments.update(refund.paymentId, (row) => {
-        const refunded = BigInt(row.refunded_amount) + BigInt(refund.amount);
-        return {
-          refunded_amount: refunded.toString(),
-          status: refunded >= BigInt(row.captured_amount) ? 'refunded' : 'partially_refunded',
-          updated_at: refund.at,
-        };
-      });
-      refunds.insert({
-        id: refund.refundId,
-        payment_id: refund.paymentId,
-        amount: refund.amount,
-        currency: payment.currency,
-        reason: refund.reason,
-        created_at: refund.at,
-      });
-      for (const side of ['payee', 'payer'] as const) {
-        transactions.insert(
-          transactionRow(refund.refundId, side, payment, {
-            type: 'refund',
-            amount: refund.amount,
-            status: 'succeeded',
-            description: refund.reason,
-            at: refund.at,
-          }),
-        );
-      }
-      return;
+      const { refundId, amount, reason } = event.data;
+      const movement = { type: 'refund', amount, status: 'succeeded', description: reason, at } as const;
+      return (['payee', 'payer'] as const).map((side) => ({
+        kind: 'started',
+        row: transactionRow(refundId, side, payment, movement),
+      }));
     }
     default:
-      assertNever(event);
+      return assertNever(event);
   }
 }
 
@@ -179,7 +171,7 @@ function transactionRow(
   referenceId: string,
   side: 'payer' | 'payee',
   payment: PaymentRow,
-  movement: { type: 'payment' | 'refund'; amount: string; status: string; description: string | null; at: string },
+  movement: { type: 'payment' | 'refund'; amount: string; status: string; description: string | null; at: Date },
 ): TransactionRow {
   const accountId = side === 'payer' ? payment.payer_account_id : payment.payee_account_id;
   const debits = (side === 'payer') === (movement.type === 'payment');

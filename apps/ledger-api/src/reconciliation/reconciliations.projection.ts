@@ -1,32 +1,66 @@
+import { PoolClient } from 'pg';
+import { Projection } from '@ledger/consumers';
+import { RecordedEvent } from '@ledger/event-store';
 import { ReconciliationEvent } from '@ledger/ledger-domain';
-import { projection } from '../shared/projection';
+import { toDomainEvent } from '../shared/event-sourcing';
+import { projectTable, TableProjection } from '../shared/projection';
 
-type Recorded = Extract<ReconciliationEvent, { type: 'ReconciliationRecorded' }>['data'];
+/** A row of `rm_reconciliations`: a run with its counts (its lines and exceptions are in its stream). */
+export interface ReconciliationRow {
+  id: string;
+  file_sha256: string;
+  /** The statement's first and last value days (`YYYY-MM-DD`), when it has lines. */
+  statement_from: string | null;
+  statement_to: string | null;
+  lines: number;
+  matched: number;
+  exceptions: number;
+  open_exceptions: number;
+  recorded_by: string;
+  created_at: Date;
+}
 
-/** The list of runs; a run's lines and exceptions are read from its own stream. */
-export const reconciliationsProjection = projection('reconciliations', ['rm_reconciliations'], {
-  ReconciliationRecorded: (event, client) => {
-    const run = event.data as Recorded;
-    return client.query(
-      `INSERT INTO rm_reconciliations
-         (id, file_sha256, statement_from, statement_to, lines, matched, exceptions, open_exceptions, recorded_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
-      [
-        run.reconciliationId,
-        run.fileSha256,
-        run.statementFrom,
-        run.statementTo,
-        run.lines,
-        run.matched.length,
-        run.exceptions.length,
-        run.recordedBy,
-        run.at,
-      ],
-    );
+const reconciliationsTable: TableProjection<ReconciliationEvent, ReconciliationRow> = {
+  table: 'rm_reconciliations',
+  rowOf: (event) => event.data.reconciliationId,
+  evolve(run, event) {
+    switch (event.type) {
+      case 'ReconciliationRecorded': {
+        const recorded = event.data;
+        return (
+          run ?? {
+            id: recorded.reconciliationId,
+            file_sha256: recorded.fileSha256,
+            statement_from: recorded.statementFrom,
+            statement_to: recorded.statementTo,
+            lines: recorded.lines,
+            matched: recorded.matched.length,
+            exceptions: recorded.exceptions.length,
+            open_exceptions: recorded.exceptions.length,
+            recorded_by: recorded.recordedBy,
+            created_at: new Date(recorded.at),
+          }
+        );
+      }
+      case 'ReconciliationExceptionResolved':
+        return run && { ...run, open_exceptions: run.open_exceptions - 1 };
+    }
   },
-  // Rows and checkpoint commit together, so each resolution is counted once.
-  ReconciliationExceptionResolved: (event, client) =>
-    client.query('UPDATE rm_reconciliations SET open_exceptions = open_exceptions - 1 WHERE id = $1', [
-      (event.data as { reconciliationId: string }).reconciliationId,
-    ]),
-});
+};
+
+/** The list of runs, newest first in its query. */
+export const reconciliationsProjection: Projection = {
+  kind: 'projection',
+  name: 'reconciliations',
+  tables: ['rm_reconciliations'],
+  async apply(events: readonly RecordedEvent[], client: PoolClient) {
+    const runs = events.filter((event) => event.streamName.startsWith('reconciliation-'));
+    if (runs.length > 0) {
+      await projectTable(
+        client,
+        reconciliationsTable,
+        runs.map((event) => toDomainEvent<ReconciliationEvent>(event)),
+      );
+    }
+  },
+};

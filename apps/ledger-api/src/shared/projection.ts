@@ -1,21 +1,97 @@
 import { PoolClient } from 'pg';
-import { Projection } from '@ledger/consumers';
-import { RecordedEvent } from '@ledger/event-store';
+import { prepared } from '@ledger/database';
 
-type Handler = (event: RecordedEvent, client: PoolClient) => Promise<unknown>;
+/** A read-model row: its columns by their PostgreSQL names, with a uuid `id` primary key. */
+export type Row = { id: string };
 
 /**
- * A projection from one handler per event type; other events pass by. Projections take every
- * event (no filter) so that each checkpoint reaches every position a client may wait for.
- * `tables` are the read-model tables its handlers write (see `Projection.tables`).
+ * How one read-model table follows events, as Emmett writes a projection: the row an event
+ * changes, and that row after it. The row `evolve` returns is stored whole, so no change to a
+ * column can be lost on the way to the table.
  */
-export function projection(name: string, tables: readonly string[], handlers: Record<string, Handler>): Projection {
-  return {
-    kind: 'projection',
-    name,
-    tables,
-    async apply(events, client) {
-      for (const event of events) await handlers[event.type]?.(event, client);
-    },
-  };
+export interface TableProjection<Event, TableRow extends Row> {
+  readonly table: string;
+  /** The id of the row the event changes; `undefined` when it changes none here. */
+  rowOf(event: Event): string | undefined;
+  /** The row after the event: `null` while there is none, the very row given when nothing changes. */
+  evolve(row: TableRow | null, event: Event): TableRow | null;
+}
+
+/**
+ * One table's rows for a projection batch: every row the batch's events name is read in one
+ * query, the events are folded over them in memory, and the changed rows are written back in one
+ * statement. A batch of any size then costs one read and one write per table.
+ */
+export class TableBatch<Event, TableRow extends Row> {
+  private readonly rows = new Map<string, TableRow | null>();
+  private readonly changed = new Set<string>();
+
+  private constructor(private readonly projection: TableProjection<Event, TableRow>) {}
+
+  /** Reads the rows `events` name, so that a row already there is evolved, never made again. */
+  static async read<Event, TableRow extends Row>(
+    client: PoolClient,
+    projection: TableProjection<Event, TableRow>,
+    events: readonly Event[],
+  ): Promise<TableBatch<Event, TableRow>> {
+    const batch = new TableBatch(projection);
+    const ids = [...new Set(events.flatMap((event) => projection.rowOf(event) ?? []))];
+    if (ids.length === 0) return batch;
+    const { rows } = await client.query<TableRow>(
+      prepared(`SELECT * FROM ${projection.table} WHERE id = ANY($1::uuid[])`, [ids]),
+    );
+    for (const id of ids) batch.rows.set(id, null);
+    for (const row of rows) batch.rows.set(row.id, row);
+    return batch;
+  }
+
+  /** Evolves the row the event names; returns that row after it (`null` when it names none). */
+  apply(event: Event): TableRow | null {
+    const id = this.projection.rowOf(event);
+    if (id === undefined) return null;
+    if (!this.rows.has(id)) throw new Error(`${this.projection.table}: row ${id} was not read for this batch`);
+    const before = this.rows.get(id)!;
+    const after = this.projection.evolve(before, event);
+    if (after === before) return after;
+    if (after && after.id !== id) throw new Error(`${this.projection.table}: row ${id} evolved into ${after.id}`);
+    this.rows.set(id, after);
+    this.changed.add(id);
+    return after;
+  }
+
+  /** Writes every new or changed row, each column as evolved, in one statement (one more for removals). */
+  async write(client: PoolClient): Promise<void> {
+    const changed = [...this.changed].map((id) => [id, this.rows.get(id)!] as const);
+    this.changed.clear();
+    const upserts = changed.flatMap(([, row]) => (row ? [row] : []));
+    const removed = changed.flatMap(([id, row]) => (row ? [] : [id]));
+    const { table } = this.projection;
+    if (upserts.length > 0) {
+      const columns = [...new Set(upserts.flatMap((row) => Object.keys(row)))].filter((column) => column !== 'id');
+      const onConflict =
+        columns.length === 0
+          ? 'DO NOTHING'
+          : `DO UPDATE SET ${columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`;
+      await client.query(
+        prepared(
+          `INSERT INTO ${table} SELECT * FROM json_populate_recordset(NULL::${table}, $1::json) ON CONFLICT (id) ${onConflict}`,
+          [JSON.stringify(upserts)],
+        ),
+      );
+    }
+    if (removed.length > 0) {
+      await client.query(prepared(`DELETE FROM ${table} WHERE id = ANY($1::uuid[])`, [removed]));
+    }
+  }
+}
+
+/** Folds `events` over one table: one read, the evolves in memory, one write. */
+export async function projectTable<Event, TableRow extends Row>(
+  client: PoolClient,
+  projection: TableProjection<Event, TableRow>,
+  events: readonly Event[],
+): Promise<void> {
+  const batch = await TableBatch.read(client, projection, events);
+  for (const event of events) batch.apply(event);
+  await batch.write(client);
 }

@@ -4,31 +4,11 @@ import { RecordedEvent } from '@ledger/event-store';
 import { assertNever, TransferEvent } from '@ledger/ledger-domain';
 import { deterministicUuid } from '../shared/deterministic-id';
 import { toDomainEvent } from '../shared/event-sourcing';
-import { RowBatch } from '../shared/row-batch';
+import { projectTable, TableBatch, TableProjection } from '../shared/projection';
+import { TransactionChange, transactionIdOf, transactionsTable } from './transactions.projection';
 
-/** The transaction row of a transfer or payment movement on one account. */
-export const transactionIdOf = (referenceId: string, accountId: string) =>
-  deterministicUuid('transaction', referenceId, accountId);
-
-/** A row of `rm_transactions`, written by this projection and the payments one. */
-export interface TransactionRow {
-  [column: string]: unknown;
-  id: string;
-  account_id: string;
-  user_id: string;
-  type: string;
-  direction: 'credit' | 'debit';
-  amount: string;
-  currency: string;
-  status: string;
-  reference_id: string;
-  description: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface TransferRow {
-  [column: string]: unknown;
+/** A row of `rm_transfers`: a deposit or a withdrawal. */
+export interface TransferRow {
   id: string;
   kind: string;
   account_id: string;
@@ -37,12 +17,12 @@ interface TransferRow {
   currency: string;
   status: string;
   failure_reason: string | null;
-  created_at: string;
-  updated_at: string;
+  created_at: Date;
+  updated_at: Date;
 }
 
-interface ReviewRow {
-  [column: string]: unknown;
+/** A row of `rm_reviews`: a bank callback that contradicted a transfer's outcome. */
+export interface ReviewRow {
   id: string;
   transfer_id: string;
   event_id: string;
@@ -53,14 +33,14 @@ interface ReviewRow {
   decision: string | null;
   note: string | null;
   resolved_by: string | null;
-  resolved_at: string | null;
-  created_at: string;
+  resolved_at: Date | null;
+  created_at: Date;
 }
 
-interface Rows {
-  transfers: RowBatch<TransferRow>;
-  transactions: RowBatch<TransactionRow>;
-  reviews: RowBatch<ReviewRow>;
+/** A transfer event with its transfer's row after it: what review and transaction rows are made from. */
+interface TransferFact {
+  event: TransferEvent;
+  transfer: TransferRow | null;
 }
 
 /** The event types this projection writes from; the others of a transfer change no row. */
@@ -78,7 +58,8 @@ const PROJECTED = new Set<string>([
 
 /**
  * Deposits, withdrawals, their transaction rows and the review items of contradictory callbacks.
- * A batch reads the rows it touches, folds its events over them and writes each table once.
+ * A batch folds its events over the transfer rows first, then over the review and transaction
+ * rows they imply: one read and one write per table.
  */
 export const transfersProjection: Projection = {
   kind: 'projection',
@@ -89,126 +70,132 @@ export const transfersProjection: Projection = {
       .filter((event) => PROJECTED.has(event.type))
       .map((event) => toDomainEvent<TransferEvent>(event));
     if (transfers.length === 0) return;
-    const rows: Rows = {
-      transfers: new RowBatch('rm_transfers', ['status', 'failure_reason', 'updated_at']),
-      transactions: new RowBatch('rm_transactions', ['status', 'updated_at']),
-      reviews: new RowBatch('rm_reviews', ['status', 'decision', 'note', 'resolved_by', 'resolved_at']),
-    };
-    // Every row the batch names is read first, so that a row already there is never made again.
-    const transferIds = transfers.map((event) => event.data.transferId);
-    const reviewIds = transfers.flatMap((event) =>
-      event.type === 'TransferFlaggedForReview' || event.type === 'ReviewResolved'
-        ? [reviewIdOf(event.data.transferId, event.data.eventId)]
-        : [],
-    );
-    await rows.transfers.load(client, 'id', transferIds);
-    await rows.transactions.load(client, 'reference_id', transferIds);
-    await rows.reviews.load(client, 'id', reviewIds);
-    for (const event of transfers) project(event, rows);
-    await rows.transfers.write(client);
-    await rows.transactions.write(client);
-    await rows.reviews.write(client);
+    const transferRows = await TableBatch.read(client, transfersTable, transfers);
+    const facts = transfers.map((event): TransferFact => ({ event, transfer: transferRows.apply(event) }));
+    await projectTable(client, transactionsTable, facts.flatMap(transactionChanges));
+    await projectTable(client, reviewsTable, facts);
+    await transferRows.write(client);
   },
 };
 
 /** A review item's id, from the callback that opened it. */
 export const reviewIdOf = (transferId: string, eventId: string) => deterministicUuid('review', transferId, eventId);
 
-function project(event: TransferEvent, { transfers, transactions, reviews }: Rows): void {
-  switch (event.type) {
-    case 'TransferRequested': {
-      const transfer = event.data;
-      transfers.insert({
-        id: transfer.transferId,
-        kind: transfer.kind,
-        account_id: transfer.accountId,
-        user_id: transfer.userId,
-        amount: transfer.amount,
-        currency: transfer.currency,
-        status: 'pending',
-        failure_reason: null,
-        created_at: transfer.at,
-        updated_at: transfer.at,
-      });
-      transactions.insert({
-        id: transactionIdOf(transfer.transferId, transfer.accountId),
-        account_id: transfer.accountId,
-        user_id: transfer.userId,
-        type: transfer.kind,
-        direction: transfer.kind === 'deposit' ? 'credit' : 'debit',
-        amount: transfer.amount,
-        currency: transfer.currency,
-        status: 'pending',
-        reference_id: transfer.transferId,
-        description: transfer.kind === 'deposit' ? 'Deposit from bank' : 'Withdrawal to bank',
-        created_at: transfer.at,
-        updated_at: transfer.at,
-      });
-      return;
+const transfersTable: TableProjection<TransferEvent, TransferRow> = {
+  table: 'rm_transfers',
+  rowOf: (event) => event.data.transferId,
+  evolve(transfer, event) {
+    if (event.type === 'TransferRequested') {
+      const requested = event.data;
+      const at = new Date(requested.at);
+      return (
+        transfer ?? {
+          id: requested.transferId,
+          kind: requested.kind,
+          account_id: requested.accountId,
+          user_id: requested.userId,
+          amount: requested.amount,
+          currency: requested.currency,
+          status: 'pending',
+          failure_reason: null,
+          created_at: at,
+          updated_at: at,
+        }
+      );
     }
-    case 'TransferProcessing':
-      transfers.update(event.data.transferId, () => ({ status: 'processing', updated_at: event.data.at }));
-      return;
-    case 'TransferParked':
-      transfers.update(event.data.transferId, () => ({ status: 'parked', updated_at: event.data.at }));
-      return;
-    case 'TransferRetryRequested':
-      transfers.update(event.data.transferId, () => ({ status: 'pending', updated_at: event.data.at }));
-      return;
-    case 'TransferSucceeded':
-    case 'TransferFailed': {
-      const { transferId, at } = event.data;
-      const transfer = transfers.get(transferId);
-      if (!transfer) return;
-      const status = event.type === 'TransferSucceeded' ? 'succeeded' : 'failed';
-      const reason = event.type === 'TransferFailed' ? event.data.reason : null;
-      transfers.update(transferId, () => ({ status, failure_reason: reason, updated_at: at }));
-      transactions.update(transactionIdOf(transferId, transfer.account_id), () => ({ status, updated_at: at }));
-      return;
+    if (!transfer) return null;
+    const updated_at = new Date(event.data.at);
+    switch (event.type) {
+      case 'TransferProcessing':
+        return { ...transfer, status: 'processing', updated_at };
+      case 'TransferParked':
+        return { ...transfer, status: 'parked', updated_at };
+      case 'TransferRetryRequested':
+        return { ...transfer, status: 'pending', updated_at };
+      case 'TransferSucceeded':
+        return { ...transfer, status: 'succeeded', failure_reason: null, updated_at };
+      case 'TransferFailed':
+        return { ...transfer, status: 'failed', failure_reason: event.data.reason, updated_at };
+      case 'TransferCorrected':
+        return { ...transfer, status: event.data.status, failure_reason: event.data.failureReason, updated_at };
+      case 'TransferFlaggedForReview':
+      case 'ReviewResolved':
+      case 'TransferSentToBank':
+      case 'BankCallbackReceived':
+        return transfer;
+      default:
+        return assertNever(event);
     }
-    case 'TransferFlaggedForReview': {
-      const review = event.data;
-      const transfer = transfers.get(review.transferId);
-      if (!transfer) return;
-      reviews.insert({
-        id: reviewIdOf(review.transferId, review.eventId),
-        transfer_id: review.transferId,
-        event_id: review.eventId,
-        callback_type: review.callbackType,
+  },
+};
+
+const reviewsTable: TableProjection<TransferFact, ReviewRow> = {
+  table: 'rm_reviews',
+  rowOf: ({ event }) =>
+    event.type === 'TransferFlaggedForReview' || event.type === 'ReviewResolved'
+      ? reviewIdOf(event.data.transferId, event.data.eventId)
+      : undefined,
+  evolve(review, { event, transfer }) {
+    if (event.type === 'TransferFlaggedForReview') {
+      if (review || !transfer) return review;
+      const flagged = event.data;
+      return {
+        id: reviewIdOf(flagged.transferId, flagged.eventId),
+        transfer_id: flagged.transferId,
+        event_id: flagged.eventId,
+        callback_type: flagged.callbackType,
         transfer_status: transfer.status,
-        reason: review.reason,
+        reason: flagged.reason,
         status: 'open',
         decision: null,
         note: null,
         resolved_by: null,
         resolved_at: null,
-        created_at: review.at,
-      });
-      return;
+        created_at: new Date(flagged.at),
+      };
     }
-    case 'ReviewResolved': {
-      const { transferId, eventId, decision, note, resolvedBy, at } = event.data;
-      reviews.update(reviewIdOf(transferId, eventId), () => ({
-        status: 'resolved',
-        decision,
-        note,
-        resolved_by: resolvedBy,
-        resolved_at: at,
-      }));
-      return;
+    if (event.type !== 'ReviewResolved' || !review) return review;
+    const { decision, note, resolvedBy, at } = event.data;
+    return { ...review, status: 'resolved', decision, note, resolved_by: resolvedBy, resolved_at: new Date(at) };
+  },
+};
+
+/** The transaction row a transfer event starts or settles, on its account. */
+function transactionChanges({ event, transfer }: TransferFact): TransactionChange[] {
+  if (!transfer) return [];
+  const at = new Date(event.data.at);
+  switch (event.type) {
+    case 'TransferRequested': {
+      const { transferId, kind, accountId, userId, amount, currency } = event.data;
+      const row = {
+        id: transactionIdOf(transferId, accountId),
+        account_id: accountId,
+        user_id: userId,
+        type: kind,
+        direction: kind === 'deposit' ? 'credit' : 'debit',
+        amount,
+        currency,
+        status: 'pending',
+        reference_id: transferId,
+        description: kind === 'deposit' ? 'Deposit from bank' : 'Withdrawal to bank',
+        created_at: at,
+        updated_at: at,
+      } as const;
+      return [{ kind: 'started', row }];
     }
-    case 'TransferCorrected': {
-      const { transferId, status, failureReason, at } = event.data;
-      const transfer = transfers.get(transferId);
-      if (!transfer) return;
-      transfers.update(transferId, () => ({ status, failure_reason: failureReason, updated_at: at }));
-      transactions.update(transactionIdOf(transferId, transfer.account_id), () => ({ status, updated_at: at }));
-      return;
-    }
+    case 'TransferSucceeded':
+    case 'TransferFailed':
+    case 'TransferCorrected':
+      return [{ kind: 'settled', id: transactionIdOf(transfer.id, transfer.account_id), status: transfer.status, at }];
     case 'TransferSentToBank':
     case 'BankCallbackReceived':
-      return;
+    case 'TransferProcessing':
+    case 'TransferParked':
+    case 'TransferRetryRequested':
+    case 'TransferFlaggedForReview':
+    case 'ReviewResolved':
+      return [];
     default:
-      assertNever(event);
+      return assertNever(event);
   }
 }

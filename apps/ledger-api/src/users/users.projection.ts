@@ -1,14 +1,40 @@
-import { UserEvent } from '@ledger/ledger-domain';
-import { projection } from '../shared/projection';
+import { PoolClient } from 'pg';
+import { Projection } from '@ledger/consumers';
+import { RecordedEvent } from '@ledger/event-store';
+import { Role, UserEvent } from '@ledger/ledger-domain';
+import { toDomainEvent } from '../shared/event-sourcing';
+import { projectTable, TableProjection } from '../shared/projection';
 
-type UserCreated = Extract<UserEvent, { type: 'UserCreated' }>['data'];
+/** A row of `rm_users`. */
+export interface UserRow {
+  id: string;
+  name: string;
+  role: Role;
+  created_at: Date;
+}
 
-export const usersProjection = projection('users', ['rm_users'], {
-  UserCreated: (event, client) => {
-    const user = event.data as UserCreated;
-    return client.query(
-      'INSERT INTO rm_users (id, name, role, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING',
-      [user.userId, user.name, user.role, user.createdAt],
-    );
+const usersTable: TableProjection<UserEvent, UserRow> = {
+  table: 'rm_users',
+  rowOf: (event) => (event.type === 'UserCreated' ? event.data.userId : undefined),
+  evolve(user, event) {
+    if (user || event.type !== 'UserCreated') return user;
+    const { userId, name, role, createdAt } = event.data;
+    return { id: userId, name, role, created_at: new Date(createdAt) };
   },
-});
+};
+
+/** The users, as they were created (their keys are not read models). */
+export const usersProjection: Projection = {
+  kind: 'projection',
+  name: 'users',
+  tables: ['rm_users'],
+  async apply(events: readonly RecordedEvent[], client: PoolClient) {
+    const created = events.filter((event) => event.type === 'UserCreated');
+    if (created.length > 0)
+      await projectTable(
+        client,
+        usersTable,
+        created.map((event) => toDomainEvent<UserEvent>(event)),
+      );
+  },
+};

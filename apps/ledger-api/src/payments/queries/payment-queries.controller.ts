@@ -8,6 +8,7 @@ import { jsonAmount } from '../../http/json-amount';
 import { decodeCursor, Page, PageQuery, toPage } from '../../http/pagination';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { PaymentResponse } from '../payment.response';
+import { PaymentRow } from '../payments.projection';
 import { uuidParam } from '../../http/validation.pipe';
 import { ApiAuthenticated, ApiErrors, ApiPage, ApiReadYourWrites, Operation } from '../../http/api-docs';
 
@@ -19,24 +20,6 @@ class ListPaymentsQuery extends PageQuery {
   @IsUUID()
   accountId?: string;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: string;
-}
-
-interface PaymentRow {
-  id: string;
-  payer_account_id: string;
-  payee_account_id: string;
-  payer_user_id: string;
-  payee_user_id: string;
-  currency: string;
-  capture_method: string;
-  status: string;
-  authorized_amount: string;
-  captured_amount: string;
-  refunded_amount: string;
-  capture_expires_at: Date | null;
-  description: string | null;
-  created_at: Date;
-  updated_at: Date;
 }
 
 /** Payments from their read model: visible to the payer's and the payee's owners, and admins. */

@@ -12,19 +12,7 @@ import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { loadAggregate } from '../../shared/event-sourcing';
 import { ReconciliationListItem, ReconciliationResponse } from '../reconciliation.response';
 import { toReconciliationView } from '../reconciliation.view';
-
-interface ReconciliationRow {
-  id: string;
-  file_sha256: string;
-  statement_from: string | null;
-  statement_to: string | null;
-  lines: number;
-  matched: number;
-  exceptions: number;
-  open_exceptions: number;
-  recorded_by: string;
-  created_at: Date;
-}
+import { ReconciliationRow } from '../reconciliations.projection';
 
 /** Runs newest first from their read model; one run in full from its own stream. */
 @ApiTags('admin')

@@ -3,13 +3,12 @@ import { Projection } from '@ledger/consumers';
 import { RecordedEvent } from '@ledger/event-store';
 import { assertNever, TransferEvent } from '@ledger/ledger-domain';
 import { toDomainEvent } from '../../shared/event-sourcing';
-import { RowBatch } from '../../shared/row-batch';
+import { projectTable, TableProjection } from '../../shared/projection';
 
 /** Where a transfer's bank work stands; `settled` once the bank's answer (or an operator's) is in. */
 export type BankWorkStatus = 'awaiting_dispatch' | 'retrying' | 'awaiting_callback' | 'parked' | 'settled';
 
 export interface BankWorkRow {
-  [column: string]: unknown;
   id: string;
   kind: 'deposit' | 'withdrawal';
   account_id: string;
@@ -18,29 +17,17 @@ export interface BankWorkRow {
   status: BankWorkStatus;
   attempts: number;
   last_error: string | null;
-  next_attempt_at: string;
-  dispatch_since: string;
-  sent_at: string | null;
+  next_attempt_at: Date;
+  dispatch_since: Date;
+  sent_at: Date | null;
   parked_reason: string | null;
   /** The requesting request's correlation id, sent on to the bank and back on its callbacks. */
   correlation_id: string | null;
-  created_at: string;
-  updated_at: string;
+  created_at: Date;
+  updated_at: Date;
 }
 
-/** The columns events decide; `attempts` and `last_error` between events are the dispatcher's. */
-const FROM_EVENTS = [
-  'status',
-  'attempts',
-  'last_error',
-  'next_attempt_at',
-  'dispatch_since',
-  'sent_at',
-  'parked_reason',
-  'updated_at',
-] as const;
-
-const later = (at: string, ms: number) => new Date(Date.parse(at) + ms).toISOString();
+const later = (at: Date, ms: number) => new Date(at.getTime() + ms);
 
 /**
  * The bank work queue, from the transfers' events: a transfer requested (or retried by an
@@ -58,20 +45,13 @@ export function bankWorkProjection(statusQueryAfterMs: number): Projection {
         (event) => event.streamName.startsWith('deposit-') || event.streamName.startsWith('withdrawal-'),
       );
       if (transfers.length === 0) return;
-      const rows = new RowBatch<BankWorkRow>('bank_work', [...FROM_EVENTS]);
-      await rows.load(
-        client,
-        'id',
-        transfers.map((event) => toDomainEvent<TransferEvent>(event).data.transferId),
-      );
-      for (const event of transfers) project(event, rows, statusQueryAfterMs);
-      await rows.write(client);
+      await projectTable(client, bankWorkTable(statusQueryAfterMs), transfers);
     },
   };
 }
 
 /** A transfer to send from `at` on, with a fresh retry budget: requested, or retried by an operator. */
-function dueForDispatch(at: string) {
+function dueForDispatch(at: Date) {
   return {
     status: 'awaiting_dispatch' as const,
     attempts: 0,
@@ -84,54 +64,60 @@ function dueForDispatch(at: string) {
   };
 }
 
-function project(recorded: RecordedEvent, rows: RowBatch<BankWorkRow>, statusQueryAfterMs: number): void {
-  const event = toDomainEvent<TransferEvent>(recorded);
-  const { transferId, at } = event.data;
-  switch (event.type) {
-    case 'TransferRequested': {
-      const { kind, accountId, amount, currency } = event.data;
-      rows.insert({
-        id: transferId,
-        kind,
-        account_id: accountId,
-        amount,
-        currency,
-        ...dueForDispatch(at),
-        correlation_id: recorded.metadata.correlationId ?? null,
-        created_at: at,
-      });
-      return;
-    }
-    case 'TransferSentToBank':
-      rows.update(transferId, (row) =>
-        row.status === 'settled'
-          ? {}
-          : {
-              status: 'awaiting_callback',
-              last_error: null,
-              sent_at: at,
-              next_attempt_at: later(at, statusQueryAfterMs),
-              updated_at: at,
-            },
-      );
-      return;
-    case 'TransferParked':
-      rows.update(transferId, () => ({ status: 'parked', parked_reason: event.data.reason, updated_at: at }));
-      return;
-    case 'TransferRetryRequested':
-      rows.update(transferId, () => dueForDispatch(at));
-      return;
-    case 'TransferSucceeded':
-    case 'TransferFailed':
-    case 'TransferCorrected':
-      rows.update(transferId, () => ({ status: 'settled', updated_at: at }));
-      return;
-    case 'BankCallbackReceived':
-    case 'TransferProcessing':
-    case 'TransferFlaggedForReview':
-    case 'ReviewResolved':
-      return;
-    default:
-      assertNever(event);
-  }
+/**
+ * Events decide every column but `attempts` and `last_error` between them, which are the
+ * dispatcher's; the row read at the start of a batch carries the dispatcher's latest values.
+ */
+function bankWorkTable(statusQueryAfterMs: number): TableProjection<RecordedEvent, BankWorkRow> {
+  return {
+    table: 'bank_work',
+    rowOf: (recorded) => toDomainEvent<TransferEvent>(recorded).data.transferId,
+    evolve(work, recorded) {
+      const event = toDomainEvent<TransferEvent>(recorded);
+      const at = new Date(event.data.at);
+      if (event.type === 'TransferRequested') {
+        const { transferId, kind, accountId, amount, currency } = event.data;
+        return (
+          work ?? {
+            id: transferId,
+            kind,
+            account_id: accountId,
+            amount,
+            currency,
+            ...dueForDispatch(at),
+            correlation_id: recorded.metadata.correlationId ?? null,
+            created_at: at,
+          }
+        );
+      }
+      if (!work) return null;
+      switch (event.type) {
+        case 'TransferSentToBank':
+          if (work.status === 'settled') return work;
+          return {
+            ...work,
+            status: 'awaiting_callback',
+            last_error: null,
+            sent_at: at,
+            next_attempt_at: later(at, statusQueryAfterMs),
+            updated_at: at,
+          };
+        case 'TransferParked':
+          return { ...work, status: 'parked', parked_reason: event.data.reason, updated_at: at };
+        case 'TransferRetryRequested':
+          return { ...work, ...dueForDispatch(at) };
+        case 'TransferSucceeded':
+        case 'TransferFailed':
+        case 'TransferCorrected':
+          return { ...work, status: 'settled', updated_at: at };
+        case 'BankCallbackReceived':
+        case 'TransferProcessing':
+        case 'TransferFlaggedForReview':
+        case 'ReviewResolved':
+          return work;
+        default:
+          return assertNever(event);
+      }
+    },
+  };
 }

@@ -6,7 +6,7 @@ import { Roles } from '../../auth/principal';
 import { jsonAmount } from '../../http/json-amount';
 import { decodeCursor, PageQuery, toPage } from '../../http/pagination';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
-import { BankWorkStatus } from '../bank/bank-work.projection';
+import { BankWorkRow, BankWorkStatus } from '../bank/bank-work.projection';
 import { BankWorkItemResponse } from '../transaction.response';
 import { ApiAdminOnly, ApiPage, ApiReadYourWrites, Operation } from '../../http/api-docs';
 
@@ -17,22 +17,6 @@ class ListBankWorkQuery extends PageQuery {
   @IsOptional()
   @IsIn(LISTED)
   status?: BankWorkStatus;
-}
-
-interface BankWorkListRow {
-  id: string;
-  kind: string;
-  account_id: string;
-  amount: string;
-  currency: string;
-  status: BankWorkStatus;
-  attempts: number;
-  last_error: string | null;
-  next_attempt_at: Date;
-  parked_reason: string | null;
-  sent_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
 }
 
 /** The bank work an operator watches: transfers waiting to be sent, retrying, awaiting the bank, parked. */
@@ -49,7 +33,7 @@ export class BankWorkQueriesController {
   @ApiPage(BankWorkItemResponse)
   async list(@Query() query: ListBankWorkQuery) {
     const after = decodeCursor(query.cursor);
-    const { rows } = await this.pool.query<BankWorkListRow>(
+    const { rows } = await this.pool.query<BankWorkRow>(
       `SELECT * FROM bank_work
         WHERE status = ANY($1) AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
         ORDER BY created_at DESC, id DESC LIMIT $4`,

@@ -10,6 +10,8 @@ import { IsRfc3339Time, toIsoInstant } from '../../http/rfc3339';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { AccountReadModel } from '../../accounts/account.read-model';
 import { TransferResponse } from '../transfer.response';
+import { TransactionRow } from '../transactions.projection';
+import { TransferRow } from '../transfers.projection';
 import { RateLimited } from '../../rate-limits/rate-limited';
 import { uuidParam } from '../../http/validation.pipe';
 import { TransactionResponse } from '../transaction.response';
@@ -45,25 +47,6 @@ class ListTransactionsQuery extends PageQuery {
 
 class ListReviewsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['open', 'resolved'] }) @IsOptional() @IsIn(['open', 'resolved']) status?: string;
-}
-
-interface TransferRow {
-  id: string;
-  account_id: string;
-  user_id: string;
-  amount: string;
-  currency: string;
-  status: string;
-  failure_reason: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-interface TransactionRow extends Omit<TransferRow, 'failure_reason'> {
-  type: string;
-  direction: string;
-  reference_id: string;
-  description: string | null;
 }
 
 const KINDS = { deposits: 'deposit', withdrawals: 'withdrawal' } as const;

@@ -14,6 +14,7 @@ import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { ChangeTransferCommand } from '../change-transfer/change-transfer.handler';
 import { ResolvedReviewResponse } from '../../outgoing-webhooks/public-events/public-event.response';
 import { ApiAdminOnly, ApiErrors, ApiIdempotencyKey, ApiJsonBody, Operation } from '../../http/api-docs';
+import { ReviewRow } from '../transfers.projection';
 
 const DECISIONS: readonly ReviewDecision[] = ['accept_bank', 'keep_ledger'];
 
@@ -30,16 +31,6 @@ class ResolveReviewDto {
   @IsString()
   @Length(1, 1000)
   note!: string;
-}
-
-interface ReviewRow {
-  id: string;
-  transfer_id: string;
-  event_id: string;
-  callback_type: string;
-  transfer_status: string;
-  reason: string;
-  created_at: Date;
 }
 
 type ReviewResolved = Extract<TransferEvent, { type: 'ReviewResolved' }>;

@@ -5,6 +5,7 @@ import { canSee, CurrentPrincipal, Principal } from '../../auth/principal';
 import { ApiError } from '../../http/api-error';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { UserResponse } from '../user.response';
+import { UserRow } from '../users.projection';
 import { uuidParam } from '../../http/validation.pipe';
 import { ApiAuthenticated, ApiErrors, ApiReadYourWrites, Operation } from '../../http/api-docs';
 
@@ -33,10 +34,9 @@ export class GetUserController {
 
   private async find(principal: Principal, userId: string): Promise<UserResponse> {
     if (!canSee(principal, userId)) throw notFound();
-    const { rows } = await this.pool.query<{ id: string; name: string; role: UserResponse['role']; created_at: Date }>(
-      'SELECT id, name, role, created_at FROM rm_users WHERE id = $1',
-      [userId],
-    );
+    const { rows } = await this.pool.query<UserRow>('SELECT id, name, role, created_at FROM rm_users WHERE id = $1', [
+      userId,
+    ]);
     if (rows.length === 0) throw notFound();
     const [user] = rows;
     return { id: user.id, name: user.name, role: user.role, createdAt: user.created_at.toISOString() };
