@@ -88,7 +88,9 @@ describe('Deposits and withdrawals through the bank (over HTTP)', () => {
 
   /** 50 withdrawals of 10 at once, with the bank slow enough that none settles during the burst. */
   async function burstOfWithdrawals(accountId: string) {
-    bank().configure({ minDelayMs: 1_500, maxDelayMs: 2_000 });
+    // The bank answers only after the whole burst is decided (a loaded machine takes seconds for
+    // 50 requests): a failure answered earlier would release its hold for a later request.
+    bank().configure({ minDelayMs: 5_000, maxDelayMs: 5_500 });
     try {
       return await Promise.all(Array.from({ length: 50 }, () => withdraw(accountId, 10)));
     } finally {
