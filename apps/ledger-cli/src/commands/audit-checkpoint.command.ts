@@ -1,16 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, CommandRunner, Option } from 'nest-commander';
+import type { ExportedCheckpoint } from '@ledger/event-store';
 import { LedgerAdminClient } from '../ledger-admin.client';
 import { JSON_OPTION, OutputOptions, print, table } from '../output';
-
-interface ExportedCheckpoint {
-  id: string;
-  upToPosition: string;
-  createdAt: string;
-  streamCount: number;
-  previousDigest: string | null;
-  digest: string;
-}
 
 interface Proof {
   proven: boolean;
