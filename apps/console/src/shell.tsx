@@ -57,7 +57,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const { signOut } = useSessionState();
   const [opened, { toggle, close }] = useDisclosure();
   const { pathname } = useLocation();
-  const active = (to: string) => (to === '/' ? pathname === '/' : pathname.startsWith(to));
+  const active = (to: string) => pathname === to || (to !== '/' && pathname.startsWith(`${to}/`));
   return (
     <AppShell
       header={{ height: 56 }}
