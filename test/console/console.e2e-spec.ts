@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { signWebhook } from '@ledger/bank-simulator';
-import { browserUnavailable, ensureConsoleBuilt, launchBrowser } from '../browser';
+import { browserUnavailable, ensureConsoleBuilt, launchBrowser } from '../../bench/browser';
 import { eventually } from '../eventually';
 import { caughtUpHeaders, startTestLedger, TestLedger } from '../ledger-app';
 import { FAST_BANK_ENV, ledgerTraffic, TestUser } from '../ledger-traffic';

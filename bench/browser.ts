@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { consoleDirectory } from '../apps/ledger-api/src/console/console.module';
 
+// Chromium for the console's browser tests (test/console) and its benchmark (bench:console).
+
 /** Debian's Chromium, installed by .ci/run when missing. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
