@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { LiveChange } from './api/types';
+import { serverSentEvents } from './server-sent-events';
 
 /** What a screen hears: one change, "reload everything" (reset), or a poll tick when there is no live channel. */
 export type LiveSignal = { type: 'change'; change: LiveChange } | { type: 'reset' } | { type: 'poll' };
@@ -8,42 +9,6 @@ type Listener = (signal: LiveSignal) => void;
 
 const POLL_INTERVAL_MS = 2_000;
 const MAX_RECONNECT_DELAY_MS = 10_000;
-
-interface ServerSentEvent {
-  event: string;
-  id?: string;
-  data: string;
-}
-
-/** The messages of a text/event-stream body, as they arrive (comments such as keep-alives skipped). */
-async function* serverSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += decoder.decode(value, { stream: true });
-    let end: RegExpExecArray | null;
-    while ((end = /\r?\n\r?\n/.exec(buffer))) {
-      const block = buffer.slice(0, end.index);
-      buffer = buffer.slice(end.index + end[0].length);
-      const message: ServerSentEvent = { event: 'message', data: '' };
-      const data: string[] = [];
-      for (const line of block.split(/\r?\n/)) {
-        if (line === '' || line.startsWith(':')) continue;
-        const colon = line.indexOf(':');
-        const field = colon < 0 ? line : line.slice(0, colon);
-        const text = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-        if (field === 'event') message.event = text;
-        else if (field === 'id') message.id = text;
-        else if (field === 'data') data.push(text);
-      }
-      message.data = data.join('\n');
-      if (data.length > 0 || message.id !== undefined) yield message;
-    }
-  }
-}
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
