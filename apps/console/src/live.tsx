@@ -83,7 +83,8 @@ export function LiveProvider({ apiKey, children }: { apiKey: string; children: R
   const [mode, setMode] = useState<LiveMode>('connecting');
   useEffect(() => {
     const abort = new AbortController();
-    void follow(apiKey, abort.signal, (signal) => listeners.current.forEach((listener) => listener(signal)), setMode);
+    const emit = (signal: LiveSignal) => listeners.current.forEach((listener) => listener(signal));
+    void follow(apiKey, abort.signal, emit, setMode);
     return () => abort.abort();
   }, [apiKey]);
   const subscribe = useCallback((listener: Listener) => {

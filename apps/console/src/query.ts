@@ -5,6 +5,11 @@ import { useLiveSignals } from './live';
 
 /** Changes arriving together (a payment touches two accounts, a burst of traffic) cause one reload. */
 const RELOAD_COALESCE_MS = 150;
+/**
+ * A change notice comes from the event store and may arrive before the read models have the
+ * change (they follow the same store on their own): one more reload this long after the last one.
+ */
+const SETTLE_RELOAD_MS = 1_000;
 
 export interface Query<T> {
   data: T | undefined;
@@ -27,6 +32,7 @@ export function useQuery<T>(
   latestLoad.current = load;
   const generation = useRef(0);
   const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const settle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   const reload = useCallback(() => {
     const mine = ++generation.current;
@@ -48,10 +54,20 @@ export function useQuery<T>(
     reload();
   }, deps);
 
-  useEffect(() => () => clearTimeout(pending.current), []);
+  useEffect(
+    () => () => {
+      clearTimeout(pending.current);
+      clearTimeout(settle.current);
+    },
+    [],
+  );
 
   useLiveSignals((signal) => {
     if (signal.type === 'change' && !affects(signal.change)) return;
+    if (signal.type === 'change') {
+      clearTimeout(settle.current);
+      settle.current = setTimeout(reload, SETTLE_RELOAD_MS);
+    }
     if (pending.current !== undefined) return;
     pending.current = setTimeout(() => {
       pending.current = undefined;

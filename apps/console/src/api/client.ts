@@ -1,13 +1,26 @@
 import createClient from 'openapi-fetch';
 import type { paths } from './schema';
 
-/** The API client generated from the ledger's OpenAPI document, signing every request with `apiKey`. */
+/**
+ * The API client generated from the ledger's OpenAPI document, signing every request with `apiKey`.
+ * The reads after a command wait for the read models to reach the position it wrote (`X-Min-Position`
+ * from `X-Ledger-Position`), so a screen never shows the state from before a change it just made.
+ */
 export function createApiClient(apiKey: string) {
   const client = createClient<paths>({ baseUrl: window.location.origin });
+  const seen: { position?: string } = {};
   client.use({
     onRequest({ request }) {
       request.headers.set('Authorization', `Bearer ${apiKey}`);
+      if (request.method === 'GET' && seen.position) request.headers.set('X-Min-Position', seen.position);
       return request;
+    },
+    onResponse({ request, response }) {
+      const written = response.headers.get('X-Ledger-Position');
+      if (written) seen.position = written;
+      // Answered (or given up on): the read models reached it, and later reads need not wait.
+      else if (request.method === 'GET' && request.headers.get('X-Min-Position') === seen.position)
+        delete seen.position;
     },
   });
   return client;
