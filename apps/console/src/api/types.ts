@@ -136,8 +136,8 @@ export interface WorkReport {
     circuit: 'closed' | 'open' | 'half-open' | 'unknown';
     waiting: number;
     sent: number;
-    retrying: { transferId: string; kind: string; attempts: number; nextAttemptAt: string; lastError: string }[];
-    parked: { transferId: string; kind: string; reason: string; attempts: number; parkedAt: string }[];
+    retrying: { transferId: string; kind: string; attempts: number; nextAttemptAt: string; lastError: string | null }[];
+    parked: { transferId: string; kind: string; reason: string | null; attempts: number; parkedAt: string }[];
   };
   series: { at: string; requestsPerSecond: number; paymentsPerSecond: number; lag: number }[];
 }
