@@ -191,6 +191,32 @@ describeInBrowser('the web console in a browser', () => {
     expect(page.url()).toContain(paymentId);
   });
 
+  it('lets an admin create a user (key shown once), audit an account, verify the ledger and see projections', async () => {
+    const page = await openPage();
+    await signIn(page, ledger.adminKey);
+    await navigate(page, 'Users');
+    await page.fill('input[name=name]', 'Dora (made in the console)');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    const key = await (await page.waitForSelector('[data-created-key] code')).innerText();
+    const me = await traffic.api.get('/api/v1/users/me', key);
+    expect(me.body).toMatchObject({ name: 'Dora (made in the console)', role: 'customer' });
+
+    await navigate(page, 'Audit');
+    await page.fill('input[name=auditAccount]', customerAccount);
+    await page.waitForSelector('[data-consistent=true]');
+    await screenshot(page, 'admin-audit');
+
+    await navigate(page, 'Verification');
+    await page.getByRole('button', { name: 'Verify the ledger' }).click();
+    await page.waitForSelector('[data-verification=consistent]', { timeout: 60_000 });
+
+    await navigate(page, 'Projections');
+    await page.waitForSelector('[data-projection=accounts]');
+    await page.locator('[data-projection=users]').getByRole('button', { name: 'Rebuild' }).click();
+    await page.waitForSelector('[data-projection=users] [data-rebuild=done]', { timeout: 60_000 });
+    await screenshot(page, 'admin-projections');
+  });
+
   it('lets an admin resolve a review item raised by a contradicting bank callback', async () => {
     const deposit = await traffic.api.post(
       '/api/v1/deposits',

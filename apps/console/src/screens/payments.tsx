@@ -106,6 +106,7 @@ function PaymentActions({ payment, onDone }: { payment: Payment; onDone(): void 
         message: action === 'refund' ? 'Refunded' : action === 'capture' ? 'Captured' : 'Voided',
       });
       setAmountText('');
+      setReason('');
       command.reset();
       onDone();
     }

@@ -45,7 +45,7 @@ function AccountAuditCard({ accountId, at }: { accountId: string; at?: string })
               <Text>
                 Replayed up to <b>{formatTime(found.at)}</b>
               </Text>
-              <Badge color={found.consistent ? 'teal' : 'red'}>
+              <Badge color={found.consistent ? 'teal' : 'red'} data-consistent={found.consistent}>
                 {found.consistent ? 'matches the read model' : 'differs from the read model'}
               </Badge>
             </Group>
@@ -121,6 +121,7 @@ export function AuditScreen() {
           <Group align="end" mb="md" wrap="wrap">
             <TextInput
               label="Account id"
+              name="auditAccount"
               value={account}
               onChange={(event) => setAccount(event.currentTarget.value)}
               w={340}
@@ -165,6 +166,7 @@ export function AuditScreen() {
 export function VerifyScreen() {
   const { client } = useSession();
   const [report, setReport] = useState<Verification>();
+  const consistent = report !== undefined && report.discrepancies.length === 0 && report.journalBalanced;
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string>();
   const verify = async () => {
@@ -193,8 +195,12 @@ export function VerifyScreen() {
       {report && (
         <Stack>
           <Group>
-            <Badge size="lg" color={report.discrepancies.length === 0 && report.journalBalanced ? 'teal' : 'red'}>
-              {report.discrepancies.length === 0 && report.journalBalanced ? 'consistent' : 'discrepancies found'}
+            <Badge
+              size="lg"
+              color={consistent ? 'teal' : 'red'}
+              data-verification={consistent ? 'consistent' : 'discrepancies'}
+            >
+              {consistent ? 'consistent' : 'discrepancies found'}
             </Badge>
             <Text>
               {report.accounts} accounts, {report.events} events, in {report.durationMs} ms; journal{' '}

@@ -95,7 +95,7 @@ function Chart({
             <XAxis dataKey="at" fontSize={10} minTickGap={40} />
             <YAxis fontSize={10} allowDecimals={false} />
             <Tooltip />
-            <Line type="monotone" dataKey="value" name={title} stroke={color} dot={false} isAnimationActive={false} />
+            <Line type="linear" dataKey="value" name={title} stroke={color} dot={false} isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       )}
@@ -146,18 +146,18 @@ function BankAction({
   );
 }
 
-function Stat({ label, value, children }: { label: string; value: number | string; children?: ReactNode }) {
+/** A figure (or, given children, what they show) under its label. */
+function Stat({ label, value, children }: { label: string; value?: number; children?: ReactNode }) {
   return (
     <Card withBorder padding="sm" data-stat={label}>
       <Text size="xs" c="dimmed" tt="uppercase">
         {label}
       </Text>
-      <Group gap="xs">
+      {children ?? (
         <Text size="xl" fw={700}>
           {value}
         </Text>
-        {children}
-      </Group>
+      )}
     </Card>
   );
 }
@@ -184,8 +184,10 @@ export function DashboardScreen() {
         <Stat label="Bank: waiting" value={bank.waiting} />
         <Stat label="Bank: sent" value={bank.sent} />
         <Stat label="Bank: retrying" value={bank.retrying.length} />
-        <Stat label="Circuit" value="">
-          <StatusBadge status={bank.circuit} />
+        <Stat label="Circuit">
+          <Group h={31}>
+            <StatusBadge status={bank.circuit} />
+          </Group>
         </Stat>
       </SimpleGrid>
       <SimpleGrid cols={{ base: 1, md: 3 }} mb="md">

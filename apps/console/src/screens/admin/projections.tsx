@@ -52,7 +52,7 @@ function Rebuild({ name, onChange }: { name: string; onChange(): void }) {
             animated={running}
             color={progress.status === 'failed' ? 'red' : undefined}
           />
-          <Text size="xs">
+          <Text size="xs" data-rebuild={progress.status}>
             {String(progress.processed)}/{String(progress.total)} {progress.status}
           </Text>
         </Group>
