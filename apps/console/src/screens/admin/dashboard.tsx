@@ -1,6 +1,6 @@
 import { Anchor, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { answer, ApiFailure, type ApiClient } from '../../api/client';
@@ -162,10 +162,18 @@ function Stat({ label, value, children }: { label: string; value?: number; child
   );
 }
 
+const SAMPLE_INTERVAL_MS = 5_000;
+
 /** The async-work dashboard: consumers, bank work, circuit breaker and recent throughput. */
 export function DashboardScreen() {
   const { client } = useSession();
   const work = useQuery(() => loadWork(client), []);
+  // The series gains a sample every 5 s, changes or not.
+  const { reload } = work;
+  useEffect(() => {
+    const timer = setInterval(reload, SAMPLE_INTERVAL_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
   const [filter, setFilter] = useState('');
   if (!work.data) return work.error ? <ErrorNotice error={work.error} /> : <Loading />;
   const { consumers, bank, series } = work.data;
