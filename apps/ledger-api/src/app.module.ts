@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AccountsModule } from './accounts/accounts.module';
 import { AdminModule } from './admin/admin.module';
+import { ConsoleModule } from './console/console.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { Authenticator } from './auth/authenticator';
@@ -99,6 +100,7 @@ export class AppModule {
         OutgoingWebhooksModule,
         ReconciliationModule,
         LiveModule,
+        ConsoleModule.forRoot(),
       ],
     };
   }

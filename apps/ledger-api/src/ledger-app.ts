@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { ApiExceptionFilter } from './http/api-exception.filter';
@@ -37,20 +37,23 @@ export async function createLedgerApp(options: AppOptions): Promise<INestApplica
   app.useGlobalPipes(createValidationPipe());
   app.disable('x-powered-by');
 
-  const document = () =>
-    SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Ledger API')
-        .setDescription(
-          'Event-sourced payment ledger. The contract is docs/api.md; this document is generated from the code.',
-        )
-        .setVersion('0.1.0')
-        .setLicense('MIT', 'https://opensource.org/license/mit')
-        .addBearerAuth()
-        .build(),
-      { extraModels: [ErrorResponse] },
-    );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+/** The OpenAPI document of the app's routes: served at /docs-json, and the console's client is generated from it. */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Ledger API')
+      .setDescription(
+        'Event-sourced payment ledger. The contract is docs/api.md; this document is generated from the code.',
+      )
+      .setVersion('0.8.0')
+      .setLicense('MIT', 'https://opensource.org/license/mit')
+      .addBearerAuth()
+      .build(),
+    { extraModels: [ErrorResponse] },
+  );
 }

@@ -183,6 +183,13 @@ export class TransferQueriesController {
       reason: row.reason,
       status: row.status,
       createdAt: row.created_at.toISOString(),
+      // Who decided what, and when: the console's list of resolved items shows it.
+      ...(row.status === 'resolved' && {
+        decision: row.decision,
+        note: row.note,
+        resolvedBy: row.resolved_by,
+        resolvedAt: row.resolved_at?.toISOString() ?? null,
+      }),
     }));
   }
 

@@ -1,0 +1,171 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Center,
+  Code,
+  CopyButton,
+  Group,
+  Loader,
+  Stack,
+  Text,
+  Title,
+  Tooltip,
+  UnstyledButton,
+} from '@mantine/core';
+import type { ReactNode } from 'react';
+import type { ApiFailure } from '../api/client';
+import type { PagedQuery } from '../query';
+import type { Amount } from '../api/types';
+import { formatTime, shortId, words } from '../format';
+import { formatMoney } from '../money';
+
+export function Money({ amount, currency, signed }: { amount: Amount; currency: string; signed?: 'credit' | 'debit' }) {
+  const text = formatMoney(amount, currency);
+  if (!signed) return <span className="amount">{text}</span>;
+  return (
+    <Text span c={signed === 'credit' ? 'teal.7' : 'red.7'} className="amount">
+      {signed === 'credit' ? '+' : '−'}
+      {text}
+    </Text>
+  );
+}
+
+const STATUS_COLORS: Record<string, string> = {
+  succeeded: 'teal',
+  captured: 'teal',
+  open: 'blue',
+  live: 'teal',
+  running: 'teal',
+  closed: 'teal',
+  done: 'teal',
+  resolved: 'gray',
+  pending: 'yellow',
+  processing: 'yellow',
+  authorized: 'blue',
+  awaiting_dispatch: 'yellow',
+  awaiting_callback: 'blue',
+  rebuilding: 'violet',
+  partially_refunded: 'grape',
+  refunded: 'grape',
+  retrying: 'orange',
+  'half-open': 'orange',
+  failed: 'red',
+  parked: 'red',
+  stopped: 'red',
+  frozen: 'orange',
+  voided: 'gray',
+  expired: 'gray',
+};
+
+export function StatusBadge({ status }: { status: string }) {
+  return (
+    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant="light" data-status={status}>
+      {words(status)}
+    </Badge>
+  );
+}
+
+export function Time({ at }: { at: string | null | undefined }) {
+  return (
+    <Text span size="sm" title={at ?? undefined}>
+      {formatTime(at)}
+    </Text>
+  );
+}
+
+/** An id shortened, the whole of it copied on click. */
+export function Id({ id }: { id: string }) {
+  return (
+    <CopyButton value={id}>
+      {({ copied, copy }) => (
+        <Tooltip label={copied ? 'Copied' : id} withArrow>
+          <UnstyledButton onClick={copy} aria-label={`Copy ${id}`}>
+            <Code>{shortId(id)}</Code>
+          </UnstyledButton>
+        </Tooltip>
+      )}
+    </CopyButton>
+  );
+}
+
+export function ErrorNotice({ error, title = 'Something went wrong' }: { error: ApiFailure; title?: string }) {
+  return (
+    <Alert color="red" title={title} role="alert">
+      {error.message}
+    </Alert>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return (
+    <Center py="xl">
+      <Text c="dimmed">{children}</Text>
+    </Center>
+  );
+}
+
+export function Loading() {
+  return (
+    <Center py="xl">
+      <Loader size="sm" />
+    </Center>
+  );
+}
+
+export function PageHeader({ title, children }: { title: ReactNode; children?: ReactNode }) {
+  return (
+    <Group justify="space-between" align="center" mb="md" wrap="wrap">
+      <Title order={2}>{title}</Title>
+      {children && <Group gap="xs">{children}</Group>}
+    </Group>
+  );
+}
+
+/** Loading, error and empty states around what a query found. */
+export function QueryState<T>({
+  query,
+  empty,
+  isEmpty = (data) => Array.isArray(data) && data.length === 0,
+  children,
+}: {
+  query: { data: T | undefined; error: ApiFailure | undefined; loading: boolean };
+  empty?: ReactNode;
+  isEmpty?: (data: T) => boolean;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.data === undefined) return query.error ? <ErrorNotice error={query.error} /> : <Loading />;
+  return (
+    <Stack gap="sm">
+      {query.error && <ErrorNotice error={query.error} title="Could not refresh" />}
+      {empty !== undefined && isEmpty(query.data) ? <Empty>{empty}</Empty> : children(query.data)}
+    </Stack>
+  );
+}
+
+/** A paged list: its states, its rows, and a button for the older ones. */
+export function PagedList<T>({
+  paged,
+  empty,
+  children,
+}: {
+  paged: PagedQuery<T>;
+  empty: string;
+  children: (rows: T[]) => ReactNode;
+}) {
+  return (
+    <QueryState query={paged} isEmpty={(page) => page.data.length === 0} empty={empty}>
+      {() => (
+        <>
+          {children(paged.rows)}
+          {paged.moreError && <ErrorNotice error={paged.moreError} />}
+          {paged.hasMore && (
+            <Button variant="subtle" onClick={paged.loadMore}>
+              Load older
+            </Button>
+          )}
+        </>
+      )}
+    </QueryState>
+  );
+}

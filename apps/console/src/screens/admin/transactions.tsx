@@ -1,0 +1,215 @@
+import { Alert, Anchor, Card, Group, Select, Table, Tabs, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { answer, ApiFailure } from '../../api/client';
+import type { Page, Payment, Transfer } from '../../api/types';
+import { Id, Money, PageHeader, PagedList, StatusBadge, Time } from '../../components/ui';
+import { usePagedQuery, useQuery } from '../../query';
+import { useSession } from '../../session';
+import { PaymentsTable } from '../payments';
+
+type TransferKind = 'deposit' | 'withdrawal';
+type Found = { kind: 'payment'; payment: Payment } | { kind: TransferKind; transfer: Transfer };
+
+/** Whatever the id names: a payment, a deposit or a withdrawal (the others answer 404). */
+function useFindById(id: string | undefined) {
+  const { client } = useSession();
+  return useQuery(
+    async (): Promise<Found | null> => {
+      if (!id) return null;
+      const path = { params: { path: { id } } };
+      const tries: Promise<Found>[] = [
+        answer<Payment>(client.GET('/api/v1/payments/{paymentId}', { params: { path: { paymentId: id } } })).then(
+          (payment) => ({ kind: 'payment', payment }),
+        ),
+        answer<Transfer>(client.GET('/api/v1/deposits/{id}', path)).then((transfer) => ({ kind: 'deposit', transfer })),
+        answer<Transfer>(client.GET('/api/v1/withdrawals/{id}', path)).then((transfer) => ({
+          kind: 'withdrawal',
+          transfer,
+        })),
+      ];
+      const results = await Promise.allSettled(tries);
+      const found = results.find((result) => result.status === 'fulfilled');
+      if (found) return found.value;
+      const unexpected = results.find(
+        (result) => result.status === 'rejected' && (result.reason as ApiFailure).status !== 404,
+      );
+      if (unexpected?.status === 'rejected') throw unexpected.reason;
+      return null;
+    },
+    [id],
+    (change) => change.id === id,
+  );
+}
+
+function TransfersTable({ kind, rows }: { kind: TransferKind; rows: Transfer[] }) {
+  return (
+    <Table.ScrollContainer minWidth={640}>
+      <Table striped highlightOnHover verticalSpacing="xs">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>When</Table.Th>
+            <Table.Th>{kind === 'deposit' ? 'Deposit' : 'Withdrawal'}</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th ta="right">Amount</Table.Th>
+            <Table.Th>Account</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((transfer) => (
+            <Table.Tr key={transfer.id} data-transfer={transfer.id}>
+              <Table.Td>
+                <Time at={transfer.createdAt} />
+              </Table.Td>
+              <Table.Td>
+                <Anchor component={Link} to={`/transfers/${kind}/${transfer.id}`} size="sm">
+                  {transfer.id.slice(0, 8)}
+                </Anchor>
+              </Table.Td>
+              <Table.Td>
+                <StatusBadge status={transfer.status} />
+              </Table.Td>
+              <Table.Td ta="right">
+                <Money amount={transfer.amount} currency={transfer.currency} />
+              </Table.Td>
+              <Table.Td>
+                <Anchor component={Link} to={`/accounts/${transfer.accountId}`}>
+                  <Id id={transfer.accountId} />
+                </Anchor>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+const TRANSFER_STATUSES = ['pending', 'processing', 'succeeded', 'failed'];
+const PAYMENT_STATUSES = ['authorized', 'captured', 'partially_refunded', 'refunded', 'voided', 'expired'];
+
+function TransferList({ kind, status, accountId }: { kind: TransferKind; status?: string; accountId?: string }) {
+  const { client } = useSession();
+  const transfers = usePagedQuery(
+    (cursor) =>
+      answer<Page<Transfer>>(
+        client.GET(kind === 'deposit' ? '/api/v1/deposits' : '/api/v1/withdrawals', {
+          params: { query: { limit: 20, cursor, accountId, status: status as Transfer['status'] | undefined } },
+        }),
+      ),
+    [kind, status, accountId],
+    (change) => change.kind === 'transfer',
+  );
+  return (
+    <PagedList paged={transfers} empty={`No ${kind}s match.`}>
+      {(rows) => <TransfersTable kind={kind} rows={rows} />}
+    </PagedList>
+  );
+}
+
+function PaymentList({ status, accountId }: { status?: string; accountId?: string }) {
+  const { client } = useSession();
+  const payments = usePagedQuery(
+    (cursor) =>
+      answer<Page<Payment>>(
+        client.GET('/api/v1/payments', {
+          params: { query: { limit: 20, cursor, accountId, status: status as Payment['status'] | undefined } },
+        }),
+      ),
+    [status, accountId],
+    (change) => change.kind === 'payment',
+  );
+  return (
+    <PagedList paged={payments} empty="No payments match.">
+      {(rows) => <PaymentsTable rows={rows} />}
+    </PagedList>
+  );
+}
+
+/** Every money movement: search one by id, or list deposits, withdrawals and payments with filters. */
+export function TransactionsScreen() {
+  const [search, setSearch] = useSearchParams();
+  const [text, setText] = useState(search.get('id') ?? '');
+  const [tab, setTab] = useState<string | null>('payments');
+  const [status, setStatus] = useState<string | null>(null);
+  const [account, setAccount] = useState('');
+  const id = /^[0-9a-f-]{36}$/i.test(text.trim()) ? text.trim() : undefined;
+  const accountId = /^[0-9a-f-]{36}$/i.test(account.trim()) ? account.trim() : undefined;
+  const found = useFindById(id);
+  const statuses = tab === 'payments' ? PAYMENT_STATUSES : TRANSFER_STATUSES;
+  return (
+    <>
+      <PageHeader title="Transactions" />
+      <TextInput
+        label="Find by id"
+        placeholder="payment, deposit or withdrawal id"
+        value={text}
+        onChange={(event) => {
+          setText(event.currentTarget.value);
+          setSearch({});
+        }}
+        maw={460}
+        mb="sm"
+      />
+      {id && found.data === null && <Alert color="yellow">No payment, deposit or withdrawal has that id.</Alert>}
+      {found.data && (
+        <Card withBorder mb="md" data-found={found.data.kind}>
+          <Group justify="space-between">
+            <Group gap="xs">
+              <Text fw={600}>{found.data.kind}</Text>
+              <StatusBadge
+                status={found.data.kind === 'payment' ? found.data.payment.status : found.data.transfer.status}
+              />
+              {found.data.kind === 'payment' ? (
+                <Money amount={found.data.payment.amount} currency={found.data.payment.currency} />
+              ) : (
+                <Money amount={found.data.transfer.amount} currency={found.data.transfer.currency} />
+              )}
+            </Group>
+            <Anchor
+              component={Link}
+              to={found.data.kind === 'payment' ? `/payments/${id}` : `/transfers/${found.data.kind}/${id}`}
+            >
+              Open
+            </Anchor>
+          </Group>
+        </Card>
+      )}
+      <Tabs
+        value={tab}
+        onChange={(value) => {
+          setTab(value);
+          setStatus(null);
+        }}
+        mt="md"
+      >
+        <Tabs.List>
+          <Tabs.Tab value="payments">Payments</Tabs.Tab>
+          <Tabs.Tab value="deposits">Deposits</Tabs.Tab>
+          <Tabs.Tab value="withdrawals">Withdrawals</Tabs.Tab>
+        </Tabs.List>
+        <Group my="sm" align="end">
+          <Select
+            label="Status"
+            placeholder="any"
+            clearable
+            data={statuses}
+            value={status}
+            onChange={setStatus}
+            w={200}
+          />
+          <TextInput
+            label="Account id"
+            placeholder="any"
+            value={account}
+            onChange={(event) => setAccount(event.currentTarget.value)}
+            w={340}
+          />
+        </Group>
+        {tab === 'payments' && <PaymentList status={status ?? undefined} accountId={accountId} />}
+        {tab === 'deposits' && <TransferList kind="deposit" status={status ?? undefined} accountId={accountId} />}
+        {tab === 'withdrawals' && <TransferList kind="withdrawal" status={status ?? undefined} accountId={accountId} />}
+      </Tabs>
+    </>
+  );
+}
