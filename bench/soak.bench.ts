@@ -19,8 +19,11 @@ const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 16);
 const CUSTOMERS = 200;
 const MERCHANTS = 20;
 const FUNDS = 100_000_000;
-/** Until the caches have filled to their bounds (the stream-state cache takes ~10,000 payments). */
-const WARM_UP_MINUTES = Number(process.env.SOAK_WARM_UP_MINUTES ?? (MINUTES >= 10 ? 4 : 1));
+/**
+ * Warm-up lasts until the stream-state cache is full (~10,000 payments at the default bound; how
+ * long that takes depends on the machine), or SOAK_WARM_UP_MINUTES when set.
+ */
+const WARM_UP_MINUTES = process.env.SOAK_WARM_UP_MINUTES ? Number(process.env.SOAK_WARM_UP_MINUTES) : undefined;
 const ADMIN_KEY = `lk_bench_soak_admin_${randomUUID().replaceAll('-', '')}`;
 const SECRET = 'bench-webhook-secret-0123456789';
 const SAMPLE_EVERY_MS = 5_000;
@@ -101,6 +104,7 @@ async function main(): Promise<void> {
     let lastGc = (await scrape(baseUrl)).gcSeconds;
     let last = { ...counts };
     const peaks: number[] = [];
+    let warmUpMinutes = WARM_UP_MINUTES;
     for (let minute = 1; minute <= MINUTES; minute++) {
       const minuteEnds = deadline - (MINUTES - minute) * 60_000;
       let sample = await scrape(baseUrl);
@@ -114,6 +118,7 @@ async function main(): Promise<void> {
       }
       const perSecond = (key: keyof typeof counts) => Math.round((counts[key] - last[key]) / 60);
       peaks.push(peakRss);
+      if (warmUpMinutes === undefined && sample.streamStates >= sample.streamStatesCapacity) warmUpMinutes = minute;
       console.log(
         `| ${minute} | ${mb(peakRss)} | ${mb(lowHeap)} | ${Math.round((sample.gcSeconds - lastGc) * 1000)} | ${perSecond('payment')} | ${perSecond('deposit')} | ${perSecond('withdrawal')} | ${counts.failed - last.failed} | ${sample.streamStates} |`,
       );
@@ -122,12 +127,14 @@ async function main(): Promise<void> {
     }
     stopping = true;
     await workers;
-    const steady = peaks.slice(WARM_UP_MINUTES);
-    if (steady.length > 0) {
+    const steady = peaks.slice(warmUpMinutes ?? MINUTES);
+    if (steady.length === 0)
+      console.log('\nThe caches never filled: run longer (SOAK_MINUTES) for a verdict on flat memory.');
+    else {
       const low = Math.min(...steady);
       const spread = ((Math.max(...steady) - low) / low) * 100;
       console.log(
-        `\nPeak RSS per minute after ${WARM_UP_MINUTES} min of warm-up: ${mb(low)}–${mb(Math.max(...steady))} MB, spread ${spread.toFixed(1)} % (${spread <= 10 ? 'flat' : 'NOT flat'}: the bound is 10 %).`,
+        `\nPeak RSS per minute after ${warmUpMinutes} min of warm-up (the caches full): ${mb(low)}–${mb(Math.max(...steady))} MB, spread ${spread.toFixed(1)} % (${spread <= 10 ? 'flat' : 'NOT flat'}: the bound is 10 %).`,
       );
     }
   } finally {
@@ -213,6 +220,7 @@ async function scrape(baseUrl: string) {
     heapUsedBytes: sum('nodejs_heap_size_used_bytes'),
     gcSeconds: sum('nodejs_gc_duration_seconds_sum'),
     streamStates: Number(/^ledger_cache_entries\{cache="stream_states"\} (\d+)$/m.exec(text)?.[1] ?? NaN),
+    streamStatesCapacity: Number(/^ledger_cache_capacity\{cache="stream_states"\} (\d+)$/m.exec(text)?.[1] ?? NaN),
   };
 }
 
