@@ -1,9 +1,12 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Pool } from 'pg';
+import { EVENT_STORE, EventStore } from '@ledger/event-store';
+import { evolveUser, initialUserState, userStreamName } from '@ledger/ledger-domain';
 import { canSee, CurrentPrincipal, Principal } from '../../auth/principal';
 import { ApiError } from '../../http/api-error';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
+import { loadAggregate } from '../../shared/event-sourcing';
 import { UserResponse } from '../user.response';
 import { UserRow } from '../users.projection';
 import { uuidParam } from '../../http/validation.pipe';
@@ -13,7 +16,10 @@ import { ApiAuthenticated, ApiErrors, ApiReadYourWrites, Operation } from '../..
 @ApiAuthenticated()
 @Controller('api/v1/users')
 export class GetUserController {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
 
   @Get('me')
   @Operation('getCurrentUser', 'The caller')
@@ -37,9 +43,13 @@ export class GetUserController {
     const { rows } = await this.pool.query<UserRow>('SELECT id, name, role, created_at FROM rm_users WHERE id = $1', [
       userId,
     ]);
-    if (rows.length === 0) throw notFound();
     const [user] = rows;
-    return { id: user.id, name: user.name, role: user.role, createdAt: user.created_at.toISOString() };
+    if (user) return { id: user.id, name: user.name, role: user.role, createdAt: user.created_at.toISOString() };
+    // Not projected yet (a user created a moment ago, the bootstrap admin at start): its own
+    // stream says, so an existing user is never answered 404.
+    const { state } = await loadAggregate(this.store, userStreamName(userId), evolveUser, initialUserState);
+    if (state.status !== 'active') throw notFound();
+    return { id: state.userId, name: state.name, role: state.role, createdAt: state.createdAt };
   }
 }
 
