@@ -12,7 +12,7 @@ import { commandContext } from '../../auth/command-context.http';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { ChangeTransferCommand } from '../change-transfer/change-transfer.handler';
-import { ResolvedReviewResponse } from '../../outgoing-webhooks/public-events/public-event.response';
+import { ResolvedReviewResponse } from '../review-item.response';
 import { ApiAdminOnly, ApiErrors, ApiIdempotencyKey, ApiJsonBody, Operation } from '../../http/api-docs';
 import { ReviewRow } from '../transfers.projection';
 
