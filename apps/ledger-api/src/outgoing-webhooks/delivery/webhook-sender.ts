@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { signWebhook } from '@ledger/bank-simulator';
+import { signWebhook } from '@ledger/bank-protocol';
 import { WebhookTargetPolicy } from './webhook-target-policy';
 
 /** How long a receiver has to answer. */

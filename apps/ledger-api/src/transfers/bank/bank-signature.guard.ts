@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { verifyWebhook } from '@ledger/bank-simulator';
+import { verifyWebhook } from '@ledger/bank-protocol';
 import { ApiError } from '../../http/api-error';
 import { CLOCK, Clock } from '../../shared/clock';
 import { WEBHOOK_SECRET } from './webhook-secret';
