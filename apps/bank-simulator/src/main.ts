@@ -1,5 +1,5 @@
 // The bank simulator on its own: `npm run start:bank`. The ledger uses it when BANK_URL points here.
-import { BankSimulator } from './bank-simulator';
+import { BankSimulator } from '@ledger/bank-simulator';
 
 const env = process.env;
 const secret = env.BANK_WEBHOOK_SECRET;

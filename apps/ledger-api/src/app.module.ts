@@ -10,6 +10,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { Authenticator } from './auth/authenticator';
 import { LEDGER_CONFIG, LedgerConfig } from './config/ledger-config';
+import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { MinPositionInterceptor } from './http/min-position.interceptor';
 import { assignRequestId, correlationIdOf } from './http/request-id';
@@ -91,6 +92,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         UsersModule,
+        DemoModule,
         AccountsModule,
         TransfersModule,
         PaymentsModule,

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { isIPv6 } from 'node:net';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
-import { tooManyRequests } from '../rate-limits/too-many-requests';
+import { tooManyRequests } from '../http/too-many-requests';
 import { ExpiringMap } from '../shared/expiring-map';
 
 const WINDOW_MS = 60_000;

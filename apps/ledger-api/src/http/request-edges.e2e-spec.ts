@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
-import { signWebhook } from '@ledger/bank-simulator';
+import { signWebhook } from '@ledger/bank-protocol';
 import { caughtUpHeaders, startTestLedger, TestLedger } from '../../../../test/ledger-app';
 import { FAST_BANK_ENV, ledgerTraffic, TestUser } from '../../../../test/ledger-traffic';
 

@@ -10,7 +10,7 @@ import { WebhookFanout } from './delivery/webhook-fanout';
 import { WebhookSender } from './delivery/webhook-sender';
 import { WebhookEndpointsController } from './endpoints/webhook-endpoints.controller';
 import { WebhookEndpointsStore } from './endpoints/webhook-endpoints.store';
-import { WebhookTargetPolicy } from './endpoints/webhook-target-policy';
+import { WebhookTargetPolicy } from './delivery/webhook-target-policy';
 import { EventsFeedController } from './events-feed/events-feed.controller';
 import { PUBLIC_EVENTS_CHANNEL, publicEventsProjection } from './public-events/public-events.projection';
 

@@ -3,7 +3,7 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import type { ThrottlerRequest } from '@nestjs/throttler/dist/throttler.guard.interface';
 import type { Request, Response } from 'express';
 import { Principal } from '../auth/principal';
-import { tooManyRequests } from './too-many-requests';
+import { tooManyRequests } from '../http/too-many-requests';
 
 /**
  * @nestjs/throttler with API.md's side of it: limits counted after authentication (public routes

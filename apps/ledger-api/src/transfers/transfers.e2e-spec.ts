@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { signWebhook } from '@ledger/bank-simulator';
+import { signWebhook } from '@ledger/bank-protocol';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { apiClient, caughtUpHeaders, startTestLedger, TestLedger } from '../../../../test/ledger-app';
 import { BankSimulatorHost } from './bank/bank-simulator.host';

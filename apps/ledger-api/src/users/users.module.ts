@@ -1,7 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { ConsumerRunner } from '@ledger/consumers';
 import { usersProjection } from './users.projection';
-import { DemoSeed } from '../demo/demo-seed';
 import { AdminBootstrap } from './admin-bootstrap';
 import { CreateUserController } from './create-user/create-user.controller';
 import { CreateUserHandler } from './create-user/create-user.handler';
@@ -9,7 +8,7 @@ import { GetUserController } from './get-user/get-user.controller';
 
 @Module({
   controllers: [CreateUserController, GetUserController],
-  providers: [CreateUserHandler, AdminBootstrap, DemoSeed],
+  providers: [CreateUserHandler, AdminBootstrap],
 })
 export class UsersModule implements OnModuleInit {
   constructor(private readonly runner: ConsumerRunner) {}

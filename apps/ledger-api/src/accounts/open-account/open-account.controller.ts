@@ -4,7 +4,7 @@ import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { ApiError } from '../../http/api-error';
-import { commandContext } from '../../http/command-context.http';
+import { commandContext } from '../../auth/command-context.http';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { AccountResponse } from '../account.response';
 import { OpenAccountCommand } from './open-account.command';

@@ -10,7 +10,7 @@ import {
   MovementReference,
 } from '@ledger/ledger-domain';
 import { toDomainEvent } from '../../shared/event-sourcing';
-import { accountStream, streamEvents } from '../../admin/audit/account-replay';
+import { accountStream, streamEvents } from '../account-replay';
 
 /** The statement's period: entries recorded after `from`, up to and including `to`. */
 export interface StatementPeriod {

@@ -12,7 +12,7 @@ import { AccountReadModel } from '../../accounts/account.read-model';
 import { ApiError } from '../../http/api-error';
 import { jsonAmount } from '../../http/json-amount';
 import { toDomainEvent } from '../../shared/event-sourcing';
-import { accountDiscrepancies, accountStream, amountOf, streamEvents } from './account-replay';
+import { accountDiscrepancies, accountStream, amountOf, streamEvents } from '../../accounts/account-replay';
 
 const balanceOf = (state: AccountState) => ({
   available: jsonAmount(availableAmount(state)),

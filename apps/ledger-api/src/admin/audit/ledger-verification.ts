@@ -15,7 +15,7 @@ import { AccountRow } from '../../accounts/account.read-model';
 import { accountsProjection } from '../../accounts/accounts.projection';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { toDomainEvent } from '../../shared/event-sourcing';
-import { accountDiscrepancies, accountStream, Discrepancy, streamEvents } from './account-replay';
+import { accountDiscrepancies, accountStream, Discrepancy, streamEvents } from '../../accounts/account-replay';
 import { HASH_CHAIN } from './hash-chain';
 
 /** Accounts taken per round: their openings, their read-model rows and their replays. */

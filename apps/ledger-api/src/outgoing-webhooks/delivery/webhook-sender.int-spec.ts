@@ -1,6 +1,6 @@
 import { createServer, RequestListener, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { WebhookTargetPolicy } from '../endpoints/webhook-target-policy';
+import { WebhookTargetPolicy } from './webhook-target-policy';
 import { WebhookSender } from './webhook-sender';
 
 /** Real HTTP on loopback: what a delivery does with what receivers answer. */

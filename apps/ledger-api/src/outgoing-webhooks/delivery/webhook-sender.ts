@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { signWebhook } from '@ledger/bank-simulator';
-import { WebhookTargetPolicy } from '../endpoints/webhook-target-policy';
+import { signWebhook } from '@ledger/bank-protocol';
+import { WebhookTargetPolicy } from './webhook-target-policy';
 
 /** How long a receiver has to answer. */
 const DELIVERY_TIMEOUT_MS = 5_000;

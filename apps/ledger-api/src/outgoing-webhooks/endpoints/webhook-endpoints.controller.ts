@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkRes
 import type { Request } from 'express';
 import { randomBytes } from 'node:crypto';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
-import { commandContext } from '../../http/command-context.http';
+import { commandContext } from '../../auth/command-context.http';
 import { ApiError } from '../../http/api-error';
 import { decodeCursor, Page, PageQuery, toPage } from '../../http/pagination';
 import { uuidParam } from '../../http/validation.pipe';
@@ -21,7 +21,7 @@ import {
   WebhookEndpointWithSecretResponse,
 } from './webhook-endpoint.dto';
 import { DeliveryAttemptRow, WebhookEndpointRow, WebhookEndpointsStore } from './webhook-endpoints.store';
-import { WebhookTargetPolicy } from './webhook-target-policy';
+import { WebhookTargetPolicy } from '../delivery/webhook-target-policy';
 import {
   ApiAuthenticated,
   ApiErrors,

@@ -1,19 +1,8 @@
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { PaymentResponse, RefundResponse } from '../../payments/payment.response';
+import { ReviewItemResponse } from '../../transfers/review-item.response';
 import { TransferResponse } from '../../transfers/transfer.response';
 import { PUBLIC_EVENT_TYPES, PublicEventType } from './public-event-types';
-
-/** The review item of `review.*` events, as GET /api/v1/admin/reviews lists it. */
-export class ReviewItemResponse {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) transferId!: string;
-  @ApiProperty() eventId!: string;
-  @ApiProperty({ enum: ['processing', 'succeeded', 'failed'] }) callbackType!: string;
-  @ApiProperty() transferStatus!: string;
-  @ApiProperty() reason!: string;
-  @ApiProperty({ enum: ['open', 'resolved'] }) status!: string;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-}
 
 /** The models an event's `data` may be: register them with `@ApiExtraModels` where this is used. */
 export const PUBLIC_EVENT_DATA_MODELS = [PaymentResponse, RefundResponse, TransferResponse, ReviewItemResponse];
@@ -37,12 +26,4 @@ export class PublicEventResponse {
     oneOf: PUBLIC_EVENT_DATA_MODELS.map((model) => ({ $ref: getSchemaPath(model) })),
   })
   data!: unknown;
-}
-
-/** A review item once resolved (POST /api/v1/admin/reviews/{reviewId}/resolve). */
-export class ResolvedReviewResponse extends ReviewItemResponse {
-  @ApiProperty({ enum: ['accept_bank', 'keep_ledger'] }) decision!: string;
-  @ApiProperty() note!: string;
-  @ApiProperty({ format: 'uuid', description: 'the admin who decided' }) resolvedBy!: string;
-  @ApiProperty({ format: 'date-time' }) resolvedAt!: string;
 }

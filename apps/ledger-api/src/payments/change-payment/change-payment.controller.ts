@@ -4,7 +4,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from 
 import { IsInt, IsPositive, IsString, Max, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
-import { commandContext } from '../../http/command-context.http';
+import { commandContext } from '../../auth/command-context.http';
 import { OptionalButNotNull } from '../../http/optional';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { IdempotencyKeyRequired } from '../../idempotency/idempotency.interceptor';

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
-import { commandContext } from '../../http/command-context.http';
+import { commandContext } from '../../auth/command-context.http';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { IdempotencyKeyRequired } from '../../idempotency/idempotency.interceptor';
 import { PaymentResponse } from '../payment.response';

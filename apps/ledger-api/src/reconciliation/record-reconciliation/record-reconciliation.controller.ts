@@ -4,7 +4,7 @@ import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags } from
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import { ApiAdminOnly, ApiErrors, ApiIdempotencyKey, Operation } from '../../http/api-docs';
-import { commandContext } from '../../http/command-context.http';
+import { commandContext } from '../../auth/command-context.http';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { ReconciliationResponse } from '../reconciliation.response';
 import { toReconciliationView } from '../reconciliation.view';

@@ -6,7 +6,7 @@ import type { Request, Response } from 'express';
 import { RECONCILIATION_RESOLUTIONS, ReconciliationResolution } from '@ledger/ledger-domain';
 import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import { ApiAdminOnly, ApiErrors, ApiIdempotencyKey, ApiJsonBody, Operation } from '../../http/api-docs';
-import { commandContext } from '../../http/command-context.http';
+import { commandContext } from '../../auth/command-context.http';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { uuidParam } from '../../http/validation.pipe';
 import { ReconciliationExceptionResponse } from '../reconciliation.response';

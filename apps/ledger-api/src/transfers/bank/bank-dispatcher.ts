@@ -10,7 +10,7 @@ import { CLOCK, Clock } from '../../shared/clock';
 import { eventIdFor } from '../../shared/command-context';
 import { deterministicUuid } from '../../shared/deterministic-id';
 import { loadAggregate, retryOnConflict, toEventData } from '../../shared/event-sourcing';
-import { HandleBankCallbackCommand } from '../../webhooks/handle-bank-callback.handler';
+import { HandleBankCallbackCommand } from './handle-bank-callback.handler';
 import { ChangeTransferCommand } from '../change-transfer/change-transfer.handler';
 import { asError } from '../../logging/as-error';
 import {

@@ -5,7 +5,7 @@ import { IsString, Length } from 'class-validator';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import { uuidParam } from '../../http/validation.pipe';
-import { commandContext } from '../../http/command-context.http';
+import { commandContext } from '../../auth/command-context.http';
 import { OptionalButNotNull } from '../../http/optional';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { TransferResponse } from '../transfer.response';

@@ -16,7 +16,7 @@ import { RateLimited } from '../../rate-limits/rate-limited';
 import { uuidParam } from '../../http/validation.pipe';
 import { TransactionResponse } from '../transaction.response';
 import { ApiAuthenticated, ApiErrors, ApiPage, ApiReadYourWrites, Operation } from '../../http/api-docs';
-import { ReviewItemResponse } from '../../outgoing-webhooks/public-events/public-event.response';
+import { ReviewItemResponse } from '../review-item.response';
 
 class ListTransfersQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() accountId?: string;

@@ -4,7 +4,7 @@ import { ApiAcceptedResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { TransferKind } from '@ledger/ledger-domain';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
-import { commandContext } from '../../http/command-context.http';
+import { commandContext } from '../../auth/command-context.http';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { IdempotencyKeyRequired } from '../../idempotency/idempotency.interceptor';
 import { TransferResponse } from '../transfer.response';

@@ -8,11 +8,11 @@ import { ReviewDecision, TransferEvent } from '@ledger/ledger-domain';
 import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import { ApiError } from '../../http/api-error';
 import { uuidParam } from '../../http/validation.pipe';
-import { commandContext } from '../../http/command-context.http';
+import { commandContext } from '../../auth/command-context.http';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { ChangeTransferCommand } from '../change-transfer/change-transfer.handler';
-import { ResolvedReviewResponse } from '../../outgoing-webhooks/public-events/public-event.response';
+import { ResolvedReviewResponse } from '../review-item.response';
 import { ApiAdminOnly, ApiErrors, ApiIdempotencyKey, ApiJsonBody, Operation } from '../../http/api-docs';
 import { ReviewRow } from '../transfers.projection';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signWebhook } from '@ledger/bank-simulator';
+import { signWebhook } from '@ledger/bank-protocol';
 import { eventually } from '../../../../../test/eventually';
 import { caughtUpHeaders, startTestLedger, TestLedger } from '../../../../../test/ledger-app';
 import { FAST_BANK_ENV, ledgerTraffic, TestUser } from '../../../../../test/ledger-traffic';

@@ -4,7 +4,7 @@ import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import { setLedgerPosition } from '../../http/ledger-position';
-import { commandContext } from '../../http/command-context.http';
+import { commandContext } from '../../auth/command-context.http';
 import { ShownOnce } from '../../idempotency/idempotency.interceptor';
 import { UserResponse } from '../user.response';
 import { CreateUserCommand } from './create-user.command';

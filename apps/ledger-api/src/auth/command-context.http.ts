@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { Principal } from '../auth/principal';
+import { Principal } from './principal';
 import { CommandContext } from '../shared/command-context';
 
 /** The command context of an HTTP request: the caller, its request id and Idempotency-Key. */

@@ -1,3 +1,2 @@
 export * from './bank-simulator';
-export * from './webhook-signature';
 export * from './bank-statement';

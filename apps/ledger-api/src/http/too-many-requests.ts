@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { ApiError } from '../http/api-error';
+import { ApiError } from './api-error';
 
 /** API.md's 429: `Retry-After` on the response and the same number as `retry_after` in the body. */
 export function tooManyRequests(response: Response, retryAfterSeconds: number): ApiError {

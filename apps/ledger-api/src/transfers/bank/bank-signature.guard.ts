@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { verifyWebhook } from '@ledger/bank-simulator';
-import { ApiError } from '../http/api-error';
-import { CLOCK, Clock } from '../shared/clock';
-import { WEBHOOK_SECRET } from '../transfers/bank/webhook-secret';
+import { verifyWebhook } from '@ledger/bank-protocol';
+import { ApiError } from '../../http/api-error';
+import { CLOCK, Clock } from '../../shared/clock';
+import { WEBHOOK_SECRET } from './webhook-secret';
 
 /** The bank webhook authenticates by signature over the raw body; anything else: 401, nothing recorded. */
 @Injectable()

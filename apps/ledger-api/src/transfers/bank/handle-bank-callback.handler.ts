@@ -2,12 +2,12 @@ import { Inject, Logger } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AppendRequest, EVENT_STORE, EventStore } from '@ledger/event-store';
 import { accountStreamName, classifyCallback, evolveTransfer } from '@ledger/ledger-domain';
-import { CLOCK, Clock } from '../shared/clock';
-import { eventIdFor } from '../shared/command-context';
-import { retryOnConflict, toEventData } from '../shared/event-sourcing';
-import { KeyedQueue } from '../shared/keyed-queue';
-import { loadTransfer } from '../transfers/load-transfer';
-import { settlementAppend } from '../transfers/transfer-settlement';
+import { CLOCK, Clock } from '../../shared/clock';
+import { eventIdFor } from '../../shared/command-context';
+import { retryOnConflict, toEventData } from '../../shared/event-sourcing';
+import { KeyedQueue } from '../../shared/keyed-queue';
+import { loadTransfer } from '../load-transfer';
+import { settlementAppend } from '../transfer-settlement';
 import { BankCallbackDto, BankCallbackResponse } from './bank-callback.dto';
 
 /** The request (or the dispatcher's status query) that brought a callback, and the transfer's correlation id. */

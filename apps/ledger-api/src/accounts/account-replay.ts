@@ -1,7 +1,7 @@
 import { EventStore, RecordedEvent } from '@ledger/event-store';
 import { AccountEvent, AccountState, heldAmount } from '@ledger/ledger-domain';
-import { AccountRow } from '../../accounts/account.read-model';
-import { jsonAmount } from '../../http/json-amount';
+import { AccountRow } from './account.read-model';
+import { jsonAmount } from '../http/json-amount';
 
 const PAGE = 1_000;
 

@@ -4,7 +4,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { BankStatementLine, bankStatementCsv, distortionFromQuery, StatementDistortion } from './bank-statement';
-import { signWebhook } from './webhook-signature';
+import { signWebhook } from '@ledger/bank-protocol';
 
 export interface BankSimulatorOptions {
   /** Where outcomes are POSTed; a function, since the ledger's port may be known only later. */

@@ -2,12 +2,12 @@ import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Public } from '../auth/principal';
-import { correlationIdOf } from '../http/request-id';
+import { Public } from '../../auth/principal';
+import { correlationIdOf } from '../../http/request-id';
 import { BankCallbackDto, BankCallbackResponse } from './bank-callback.dto';
 import { BankSignatureGuard } from './bank-signature.guard';
 import { HandleBankCallbackCommand } from './handle-bank-callback.handler';
-import { ApiErrors, ApiJsonBody, Operation } from '../http/api-docs';
+import { ApiErrors, ApiJsonBody, Operation } from '../../http/api-docs';
 
 @ApiTags('webhooks')
 @Public()

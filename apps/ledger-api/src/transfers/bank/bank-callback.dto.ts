@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsString, IsUUID, Length } from 'class-validator';
 import { CallbackType } from '@ledger/ledger-domain';
-import { OptionalButNotNull } from '../http/optional';
+import { OptionalButNotNull } from '../../http/optional';
 
 export class BankCallbackDto {
   @ApiProperty() @IsString() @Length(1, 200) eventId!: string;
