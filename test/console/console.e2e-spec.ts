@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { signWebhook } from '@ledger/bank-simulator';
+import { signWebhook } from '@ledger/bank-protocol';
 import { browserUnavailable, ensureConsoleBuilt, launchBrowser } from '../../bench/browser';
 import { eventually } from '../eventually';
 import { caughtUpHeaders, startTestLedger, TestLedger } from '../ledger-app';
