@@ -1053,6 +1053,23 @@ export interface components {
       status: 'open' | 'resolved';
       /** Format: date-time */
       createdAt: string;
+      /**
+       * @description once resolved
+       * @enum {string}
+       */
+      decision?: 'accept_bank' | 'keep_ledger';
+      /** @description once resolved */
+      note?: string;
+      /**
+       * Format: uuid
+       * @description once resolved: the admin who decided
+       */
+      resolvedBy?: string;
+      /**
+       * Format: date-time
+       * @description once resolved
+       */
+      resolvedAt?: string;
     };
     BankCallbackDto: {
       eventId: string;

@@ -7,8 +7,10 @@ import {
   CopyButton,
   Group,
   Loader,
+  Select,
   Stack,
   Text,
+  TextInput,
   Title,
   Tooltip,
   UnstyledButton,
@@ -167,5 +169,38 @@ export function PagedList<T>({
         </>
       )}
     </QueryState>
+  );
+}
+
+/** The filters every list of transfers or payments has: a status and an account id. */
+export function StatusAndAccountFilter({
+  statuses,
+  status,
+  onStatus,
+  accountId,
+  onAccountId,
+  accountPlaceholder,
+  ...group
+}: {
+  statuses: string[];
+  status: string | null;
+  onStatus: (status: string | null) => void;
+  accountId: string;
+  onAccountId: (accountId: string) => void;
+  accountPlaceholder: string;
+  mb?: string;
+  my?: string;
+}) {
+  return (
+    <Group align="end" {...group}>
+      <Select label="Status" placeholder="any" clearable data={statuses} value={status} onChange={onStatus} w={200} />
+      <TextInput
+        label="Account id"
+        placeholder={accountPlaceholder}
+        value={accountId}
+        onChange={(event) => onAccountId(event.currentTarget.value)}
+        w={340}
+      />
+    </Group>
   );
 }

@@ -1,10 +1,20 @@
-import { Alert, Anchor, Button, Card, Grid, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Grid, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useCallback, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { answer } from '../api/client';
 import type { Page, Payment, Refund } from '../api/types';
-import { ErrorNotice, Id, Loading, Money, PageHeader, PagedList, StatusBadge, Time } from '../components/ui';
+import {
+  ErrorNotice,
+  Id,
+  Loading,
+  Money,
+  PageHeader,
+  PagedList,
+  StatusAndAccountFilter,
+  StatusBadge,
+  Time,
+} from '../components/ui';
 import { useCommand } from '../command';
 import { formatMoney, parseAmount, requestAmount } from '../money';
 import { touches, usePagedQuery, useQuery } from '../query';
@@ -305,24 +315,15 @@ export function PaymentsScreen() {
   return (
     <>
       <PageHeader title={user.role === 'merchant' ? 'Payments received' : 'Payments'} />
-      <Group mb="md" align="end">
-        <Select
-          label="Status"
-          placeholder="any"
-          clearable
-          data={PAYMENT_STATUSES}
-          value={status}
-          onChange={setStatus}
-          w={200}
-        />
-        <TextInput
-          label="Account id"
-          placeholder="any of yours"
-          value={accountId}
-          onChange={(event) => setAccountId(event.currentTarget.value)}
-          w={340}
-        />
-      </Group>
+      <StatusAndAccountFilter
+        mb="md"
+        statuses={PAYMENT_STATUSES}
+        status={status}
+        onStatus={setStatus}
+        accountId={accountId}
+        onAccountId={setAccountId}
+        accountPlaceholder="any of yours"
+      />
       <PagedList paged={payments} empty="No payments yet.">
         {(rows) => <PaymentsTable rows={rows} />}
       </PagedList>

@@ -207,63 +207,97 @@ export function DashboardScreen() {
         </Table.ScrollContainer>
       </Card>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <Card withBorder data-bank="retrying">
-          <Title order={4} mb="sm">
-            Retrying
-          </Title>
-          {bank.retrying.length === 0 ? (
-            <Text c="dimmed">Nothing is retrying.</Text>
-          ) : (
-            <Stack gap="xs">
-              {bank.retrying.map((item) => (
-                <Group key={item.transferId} justify="space-between" wrap="wrap">
-                  <Group gap={6}>
-                    <Anchor component={Link} to={`/transfers/${item.kind}/${item.transferId}`}>
-                      <Id id={item.transferId} />
-                    </Anchor>
-                    <Badge variant="light">{item.kind}</Badge>
-                    <Text size="xs">
-                      attempt {item.attempts}, next <Time at={item.nextAttemptAt} />
-                    </Text>
-                  </Group>
-                  <Text size="xs" c="red">
-                    {item.lastError}
-                  </Text>
-                  <BankAction transferId={item.transferId} action="cancel" onDone={work.reload} />
-                </Group>
-              ))}
-            </Stack>
-          )}
-        </Card>
-        <Card withBorder data-bank="parked">
-          <Title order={4} mb="sm">
-            Parked
-          </Title>
-          {bank.parked.length === 0 ? (
-            <Text c="dimmed">Nothing is parked.</Text>
-          ) : (
-            <Stack gap="xs">
-              {bank.parked.map((item) => (
-                <Group key={item.transferId} justify="space-between" wrap="wrap">
-                  <Group gap={6}>
-                    <Anchor component={Link} to={`/transfers/${item.kind}/${item.transferId}`}>
-                      <Id id={item.transferId} />
-                    </Anchor>
-                    <Badge variant="light">{item.kind}</Badge>
-                    <Text size="xs">
-                      {item.reason} · {item.attempts} attempts · <Time at={item.parkedAt} />
-                    </Text>
-                  </Group>
-                  <Group gap={4}>
-                    <BankAction transferId={item.transferId} action="retry" onDone={work.reload} />
-                    <BankAction transferId={item.transferId} action="cancel" onDone={work.reload} />
-                  </Group>
-                </Group>
-              ))}
-            </Stack>
-          )}
-        </Card>
+        <BankWorkCard
+          state="retrying"
+          title="Retrying"
+          empty="Nothing is retrying."
+          items={bank.retrying.map((item) => ({
+            ...item,
+            about: (
+              <>
+                attempt {item.attempts}, next <Time at={item.nextAttemptAt} />
+              </>
+            ),
+            error: item.lastError,
+            actions: ['cancel'],
+          }))}
+          onDone={work.reload}
+        />
+        <BankWorkCard
+          state="parked"
+          title="Parked"
+          empty="Nothing is parked."
+          items={bank.parked.map((item) => ({
+            ...item,
+            about: (
+              <>
+                {item.reason} · {item.attempts} attempts · <Time at={item.parkedAt} />
+              </>
+            ),
+            error: null,
+            actions: ['retry', 'cancel'],
+          }))}
+          onDone={work.reload}
+        />
       </SimpleGrid>
     </>
+  );
+}
+
+interface BankWorkLine {
+  transferId: string;
+  kind: string;
+  about: ReactNode;
+  error: string | null;
+  actions: ('retry' | 'cancel')[];
+}
+
+/** Transfers in one state of the bank work, each with the operator's actions on it. */
+function BankWorkCard({
+  state,
+  title,
+  empty,
+  items,
+  onDone,
+}: {
+  state: string;
+  title: string;
+  empty: string;
+  items: BankWorkLine[];
+  onDone: () => void;
+}) {
+  return (
+    <Card withBorder data-bank={state}>
+      <Title order={4} mb="sm">
+        {title}
+      </Title>
+      {items.length === 0 ? (
+        <Text c="dimmed">{empty}</Text>
+      ) : (
+        <Stack gap="xs">
+          {items.map((item) => (
+            <Group key={item.transferId} justify="space-between" wrap="wrap">
+              <Group gap={6}>
+                <Anchor component={Link} to={`/transfers/${item.kind}/${item.transferId}`}>
+                  <Id id={item.transferId} />
+                </Anchor>
+                <Badge variant="light">{item.kind}</Badge>
+                <Text size="xs">{item.about}</Text>
+              </Group>
+              {item.error && (
+                <Text size="xs" c="red">
+                  {item.error}
+                </Text>
+              )}
+              <Group gap={4}>
+                {item.actions.map((action) => (
+                  <BankAction key={action} transferId={item.transferId} action={action} onDone={onDone} />
+                ))}
+              </Group>
+            </Group>
+          ))}
+        </Stack>
+      )}
+    </Card>
   );
 }

@@ -1,9 +1,9 @@
-import { Alert, Anchor, Card, Group, Select, Table, Tabs, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Card, Group, Table, Tabs, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { answer, ApiFailure } from '../../api/client';
 import type { Page, Payment, Transfer } from '../../api/types';
-import { Id, Money, PageHeader, PagedList, StatusBadge, Time } from '../../components/ui';
+import { Id, Money, PageHeader, PagedList, StatusAndAccountFilter, StatusBadge, Time } from '../../components/ui';
 import { usePagedQuery, useQuery } from '../../query';
 import { useSession } from '../../session';
 import { PaymentsTable } from '../payments';
@@ -188,24 +188,15 @@ export function TransactionsScreen() {
           <Tabs.Tab value="deposits">Deposits</Tabs.Tab>
           <Tabs.Tab value="withdrawals">Withdrawals</Tabs.Tab>
         </Tabs.List>
-        <Group my="sm" align="end">
-          <Select
-            label="Status"
-            placeholder="any"
-            clearable
-            data={statuses}
-            value={status}
-            onChange={setStatus}
-            w={200}
-          />
-          <TextInput
-            label="Account id"
-            placeholder="any"
-            value={account}
-            onChange={(event) => setAccount(event.currentTarget.value)}
-            w={340}
-          />
-        </Group>
+        <StatusAndAccountFilter
+          my="sm"
+          statuses={statuses}
+          status={status}
+          onStatus={setStatus}
+          accountId={account}
+          onAccountId={setAccount}
+          accountPlaceholder="any"
+        />
         {tab === 'payments' && <PaymentList status={status ?? undefined} accountId={accountId} />}
         {tab === 'deposits' && <TransferList kind="deposit" status={status ?? undefined} accountId={accountId} />}
         {tab === 'withdrawals' && <TransferList kind="withdrawal" status={status ?? undefined} accountId={accountId} />}
