@@ -12,4 +12,5 @@ export * from './payment/payment';
 export * from './payment/payment-movements';
 export * from './reconciliation/reconciliation';
 export * from './payment/payment-decision';
+export * from './payment/payment-batch';
 export * from './errors';

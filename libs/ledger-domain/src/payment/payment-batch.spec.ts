@@ -1,0 +1,119 @@
+import { AccountEvent, AccountState, evolveAccount, initialAccountState } from '../account/account';
+import { AT, decisionSpec } from '../testing/decider-spec';
+import { initialPaymentState } from './payment';
+import { BatchMode, decidePaymentBatch, PaymentBatchStates } from './payment-batch';
+import { NewPayment } from './payment-decision';
+
+const opened = (accountId: string, funds: number, userId = `u-${accountId}`): AccountState =>
+  (
+    [
+      { type: 'AccountOpened', data: { accountId, userId, currency: 'EUR', openedAt: AT } },
+      {
+        type: 'FundsCredited',
+        data: { accountId, amount: String(funds), reference: { type: 'deposit', id: `dep-${accountId}` }, at: AT },
+      },
+    ] satisfies AccountEvent[]
+  ).reduce(evolveAccount, initialAccountState);
+
+const pay = (index: number, payerAccountId: string, payeeAccountId: string, amount: bigint): NewPayment => ({
+  paymentId: `pay-${index}`,
+  payerAccountId,
+  payeeAccountId,
+  amount,
+  captureMethod: 'automatic',
+  captureWindowSeconds: 60,
+  description: null,
+});
+const debit = (accountId: string, index: number, amount: number): AccountEvent => ({
+  type: 'FundsDebited',
+  data: { accountId, amount: String(amount), reference: { type: 'payment', id: `pay-${index}` }, at: AT },
+});
+const credit = (accountId: string, index: number, amount: number): AccountEvent => ({
+  type: 'FundsCredited',
+  data: { accountId, amount: String(amount), reference: { type: 'payment', id: `pay-${index}` }, at: AT },
+});
+
+/** given(accounts, who may pay) / when(mode, items) / then(…) over `decidePaymentBatch`. */
+const given = (accounts: AccountState[], mayPayFrom: PaymentBatchStates['mayPayFrom'] = () => true) => ({
+  when: (mode: BatchMode, items: NewPayment[]) =>
+    decisionSpec(expect, (command: NewPayment[], states: PaymentBatchStates, now) =>
+      decidePaymentBatch(command, mode, states, now),
+    )({
+      payments: items.map(() => initialPaymentState),
+      accounts: new Map(
+        accounts.flatMap((account) => (account.status === 'open' ? [[account.accountId, account]] : [])),
+      ),
+      mayPayFrom,
+    }).when(items),
+});
+
+describe('A batch of payments', () => {
+  const accounts = [opened('alice', 100), opened('bob', 0), opened('carol', 10)];
+
+  it('decides each item on what the items before it left: the second payment spends what the first brought', () => {
+    const { then } = given(accounts).when('atomic', [pay(0, 'carol', 'bob', 10n), pay(1, 'bob', 'alice', 10n)]);
+    then({
+      items: [expect.objectContaining({ ok: true }), expect.objectContaining({ ok: true })],
+      accounts: new Map([
+        ['carol', { events: [debit('carol', 0, 10)], checked: true }],
+        ['bob', { events: [credit('bob', 0, 10), debit('bob', 1, 10)], checked: true }],
+        ['alice', { events: [credit('alice', 1, 10)], checked: false }],
+      ]),
+    });
+  });
+
+  it('refuses an atomic batch as a whole, naming the first item refused', () =>
+    given(accounts)
+      .when('atomic', [pay(0, 'alice', 'bob', 60n), pay(1, 'alice', 'bob', 60n), pay(2, 'carol', 'carol', 1n)])
+      .thenFails('insufficient_funds', { index: 1 }));
+
+  it('writes the items an independent batch accepts, and refuses the others where they stand', () => {
+    const decision = decidePaymentBatch(
+      [pay(0, 'alice', 'bob', 60n), pay(1, 'alice', 'bob', 60n), pay(2, 'alice', 'bob', 40n)],
+      'independent',
+      {
+        payments: [0, 1, 2].map(() => initialPaymentState),
+        accounts: new Map([
+          ['alice', accounts[0]],
+          ['bob', accounts[1]],
+        ]),
+        mayPayFrom: () => true,
+      },
+      new Date(AT),
+    );
+    expect(decision).toMatchObject({
+      ok: true,
+      items: [{ ok: true }, { ok: false, error: { code: 'insufficient_funds' } }, { ok: true }],
+    });
+    expect(decision.ok && decision.accounts.get('alice')).toEqual({
+      events: [debit('alice', 0, 60), debit('alice', 2, 40)],
+      checked: true,
+    });
+  });
+
+  it('treats a payer the caller may not pay from as absent', () =>
+    given(accounts, (account) => account.status === 'open' && account.userId === 'u-bob')
+      .when('atomic', [pay(0, 'alice', 'bob', 1n)])
+      .thenFails('payer_not_found', { index: 0 }));
+
+  it('refuses an item whose payee is unknown, and one paying itself', () => {
+    const decision = decidePaymentBatch(
+      [pay(0, 'alice', 'nobody', 1n), pay(1, 'alice', 'alice', 1n)],
+      'independent',
+      {
+        payments: [initialPaymentState, initialPaymentState],
+        accounts: new Map([['alice', accounts[0]]]),
+        mayPayFrom: () => true,
+      },
+      new Date(AT),
+    );
+    expect(decision).toMatchObject({
+      ok: true,
+      items: [
+        { ok: false, error: { code: 'payee_not_found' } },
+        { ok: false, error: { code: 'payee_is_payer' } },
+      ],
+    });
+    expect(decision.ok && decision.accounts.size).toBe(0);
+  });
+});
