@@ -6,7 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ErrorResponse } from './http/api-error';
-import { BODY_LIMIT_BYTES, refuseUnacceptableBodies, refuseUnsafeJson, STATEMENT_UPLOAD } from './http/request-body';
+import { BATCH_BODY, refuseUnacceptableBodies, refuseUnsafeJson, STATEMENT_UPLOAD } from './http/request-body';
 import { assignRequestIdMiddleware } from './http/request-id';
 import { StartUpChatterAtDebug } from './logging/start-up-chatter.logger';
 import { applySecurityHeaders } from './http/security-headers';
@@ -29,7 +29,8 @@ export async function createLedgerApp(options: AppOptions): Promise<INestApplica
   // Before the body checks, so that their refusals carry the headers too.
   applySecurityHeaders(app, options.config);
   app.use(refuseUnacceptableBodies);
-  app.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
+  // The largest any route takes; refuseUnsafeJson holds each route to its own.
+  app.useBodyParser('json', { limit: BATCH_BODY.limitBytes });
   // Only the statement upload gets this far with text/csv (refuseUnacceptableBodies).
   app.useBodyParser('text', { type: STATEMENT_UPLOAD.mediaType, limit: STATEMENT_UPLOAD.limitBytes });
   app.use(refuseUnsafeJson);

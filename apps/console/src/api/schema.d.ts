@@ -401,6 +401,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/payments/batch': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Up to 10,000 payments in one request, decided in order and written together: `atomic` (all or none) or `independent` (a result per item) */
+    post: operations['createPaymentBatch'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/payments': {
     parameters: {
       query?: never;
@@ -1160,7 +1177,7 @@ export interface components {
       /** Format: date-time */
       resolvedAt: string;
     };
-    CreatePaymentDto: {
+    PaymentBatchItemDto: {
       /** Format: uuid */
       payerAccountId: string;
       /** Format: uuid */
@@ -1175,6 +1192,19 @@ export interface components {
       /** @default 604800 */
       captureWindowSeconds: number;
       description?: string;
+      /**
+       * Format: uuid
+       * @description The payment's id; without one it is derived from the batch's Idempotency-Key and the item's place
+       */
+      id?: string;
+    };
+    CreatePaymentBatchDto: {
+      /**
+       * @description `atomic`: all items or none; `independent`: each item on its own, results in order
+       * @enum {string}
+       */
+      mode: 'atomic' | 'independent';
+      items: components['schemas']['PaymentBatchItemDto'][];
     };
     PaymentResponse: {
       /** Format: uuid */
@@ -1199,6 +1229,46 @@ export interface components {
       createdAt: string;
       /** Format: date-time */
       updatedAt: string;
+    };
+    PaymentBatchItemError: {
+      /** @example insufficient_funds */
+      error: string;
+      message: string;
+      /** @description Per-field problems, for validation_failed */
+      details?: Record<string, never>;
+    };
+    PaymentBatchItemResult: {
+      /** @description The item's place in the request, from 0 */
+      index: number;
+      /** @enum {string} */
+      status: 'created' | 'refused';
+      /** @description When created */
+      payment?: components['schemas']['PaymentResponse'];
+      /** @description When refused */
+      error?: components['schemas']['PaymentBatchItemError'];
+    };
+    PaymentBatchResponse: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      mode: 'atomic' | 'independent';
+      results: components['schemas']['PaymentBatchItemResult'][];
+    };
+    CreatePaymentDto: {
+      /** Format: uuid */
+      payerAccountId: string;
+      /** Format: uuid */
+      payeeAccountId: string;
+      /** @description Minor units: a positive integer up to 9007199254740991 */
+      amount: number;
+      /**
+       * @default automatic
+       * @enum {string}
+       */
+      captureMethod: 'automatic' | 'manual';
+      /** @default 604800 */
+      captureWindowSeconds: number;
+      description?: string;
     };
     CaptureDto: {
       /** @description Defaults to the whole authorization; less releases the rest. */
@@ -3767,6 +3837,118 @@ export interface operations {
       };
       /**
        * @description insufficient_funds
+       *
+       *     idempotency_key_reused
+       */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description rate_limit_exceeded */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  createPaymentBatch: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Scoped to the caller; a repeat answers the first response with Idempotent-Replayed: true. */
+        'Idempotency-Key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreatePaymentBatchDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentBatchResponse'];
+        };
+      };
+      /**
+       * @description validation_failed
+       *
+       *     idempotency_key_required
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /**
+       * @description payment_exists
+       *
+       *     idempotency_key_in_use
+       */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /**
+       * @description insufficient_funds, currency_mismatch
        *
        *     idempotency_key_reused
        */

@@ -52,3 +52,15 @@ export function toApiError(error: DomainError<DomainErrorCode>): ApiError {
       return new ApiError(status, error.code, error.message);
   }
 }
+
+/** A domain error as the body a request refused with it carries (without the request id). */
+export function domainErrorBody(error: DomainError<DomainErrorCode>): {
+  error: string;
+  message: string;
+  details?: unknown;
+} {
+  const answer = toApiError(error);
+  return answer.details === undefined
+    ? { error: answer.code, message: answer.message }
+    : { error: answer.code, message: answer.message, details: answer.details };
+}

@@ -10,6 +10,8 @@ export const STATEMENT_UPLOAD = {
   mediaType: 'text/csv',
   limitBytes: 10 * 1024 * 1024,
 };
+/** Batches of up to 10,000 items take larger JSON bodies (API.md). */
+export const BATCH_BODY = { paths: ['/api/v1/payments/batch'], limitBytes: 16 * 1024 * 1024 };
 /** API.md: JSON nested deeper than this → 400. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -20,6 +22,20 @@ const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
 type HeadersOf = Pick<Request, 'headers'>;
 type BodyRequest = Pick<Request, 'headers' | 'method' | 'path'>;
+type RouteOf = Pick<Request, 'method' | 'path'>;
+
+const MIB = 1024 * 1024;
+const isPost = (route: RouteOf, path: string) => route.method === 'POST' && route.path.replace(/\/$/, '') === path;
+
+/** The most a route's body may take. */
+export function bodyLimitBytes(route: RouteOf): number {
+  if (isPost(route, STATEMENT_UPLOAD.path)) return STATEMENT_UPLOAD.limitBytes;
+  if (BATCH_BODY.paths.some((path) => isPost(route, path))) return BATCH_BODY.limitBytes;
+  return BODY_LIMIT_BYTES;
+}
+
+const tooLarge = (limitBytes: number) =>
+  new ApiError(413, 'payload_too_large', `The request body is larger than ${limitBytes / MIB} MiB.`);
 
 /**
  * Before anything reads a body: a declared length over the limit → 413 at once, and a body that is
@@ -37,10 +53,9 @@ function carriesBody({ headers }: HeadersOf): boolean {
 }
 
 function bodyRefusal({ headers, method, path }: BodyRequest): ApiError | undefined {
-  const upload = method === 'POST' && path.replace(/\/$/, '') === STATEMENT_UPLOAD.path;
-  if (Number(headers['content-length'] ?? 0) > (upload ? STATEMENT_UPLOAD.limitBytes : BODY_LIMIT_BYTES)) {
-    return new ApiError(413, 'payload_too_large', `The request body is larger than ${upload ? 10 : 1} MiB.`);
-  }
+  const upload = isPost({ method, path }, STATEMENT_UPLOAD.path);
+  const limitBytes = bodyLimitBytes({ method, path });
+  if (Number(headers['content-length'] ?? 0) > limitBytes) return tooLarge(limitBytes);
   const [mediaType, ...parameters] = (headers['content-type'] ?? '').toLowerCase().split(';');
   if (upload && mediaType.trim() !== STATEMENT_UPLOAD.mediaType) {
     return new ApiError(415, 'unsupported_media_type', 'The bank statement must be sent as Content-Type: text/csv.');
@@ -57,6 +72,10 @@ function bodyRefusal({ headers, method, path }: BodyRequest): ApiError | undefin
 
 /** After the JSON parser: what it accepted but the ledger cannot store or should not walk → 400. */
 export function refuseUnsafeJson(request: Request, _response: Response, next: NextFunction): void {
+  // A body sent without its length (chunked) is measured once read: the parser takes up to the largest limit.
+  const limitBytes = bodyLimitBytes(request);
+  const { rawBody } = request as Request & { rawBody?: Buffer };
+  if (rawBody && rawBody.length > limitBytes) return next(tooLarge(limitBytes));
   const problem = findUnsafeJson(request.body);
   next(problem && new ApiError(400, 'validation_failed', 'The request is invalid.', [problem]));
 }

@@ -2,6 +2,8 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { ConsumerRunner } from '@ledger/consumers';
 import { ChangePaymentController } from './change-payment/change-payment.controller';
 import { ChangePaymentHandler } from './change-payment/change-payment.handler';
+import { CreatePaymentBatchController } from './create-payment-batch/create-payment-batch.controller';
+import { CreatePaymentBatchHandler } from './create-payment-batch/create-payment-batch.handler';
 import { CreatePaymentController } from './create-payment/create-payment.controller';
 import { CreatePaymentHandler } from './create-payment/create-payment.handler';
 import { PaymentExpirySweeper } from './payment-expiry.sweeper';
@@ -11,8 +13,19 @@ import { PaymentQueriesController } from './queries/payment-queries.controller';
 
 /** Payments between accounts: authorize, capture, void, expire, refund, and their read models. */
 @Module({
-  controllers: [CreatePaymentController, ChangePaymentController, PaymentQueriesController],
-  providers: [CreatePaymentHandler, ChangePaymentHandler, PaymentWriter, PaymentExpirySweeper],
+  controllers: [
+    CreatePaymentBatchController,
+    CreatePaymentController,
+    ChangePaymentController,
+    PaymentQueriesController,
+  ],
+  providers: [
+    CreatePaymentBatchHandler,
+    CreatePaymentHandler,
+    ChangePaymentHandler,
+    PaymentWriter,
+    PaymentExpirySweeper,
+  ],
 })
 export class PaymentsModule implements OnModuleInit {
   constructor(private readonly runner: ConsumerRunner) {}

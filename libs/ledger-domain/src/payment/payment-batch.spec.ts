@@ -37,7 +37,7 @@ const credit = (accountId: string, index: number, amount: number): AccountEvent 
 const given = (accounts: AccountState[], mayPayFrom: PaymentBatchStates['mayPayFrom'] = () => true) => ({
   when: (mode: BatchMode, items: NewPayment[]) =>
     decisionSpec(expect, (command: NewPayment[], states: PaymentBatchStates, now) =>
-      decidePaymentBatch(command, mode, states, now),
+      decidePaymentBatch({ batchId: 'batch-1', mode, items: command }, states, now),
     )({
       payments: items.map(() => initialPaymentState),
       accounts: new Map(
@@ -54,6 +54,7 @@ describe('A batch of payments', () => {
     const { then } = given(accounts).when('atomic', [pay(0, 'carol', 'bob', 10n), pay(1, 'bob', 'alice', 10n)]);
     then({
       items: [expect.objectContaining({ ok: true }), expect.objectContaining({ ok: true })],
+      recorded: expect.objectContaining({ type: 'PaymentBatchRecorded' }),
       accounts: new Map([
         ['carol', { events: [debit('carol', 0, 10)], checked: true }],
         ['bob', { events: [credit('bob', 0, 10), debit('bob', 1, 10)], checked: true }],
@@ -69,8 +70,11 @@ describe('A batch of payments', () => {
 
   it('writes the items an independent batch accepts, and refuses the others where they stand', () => {
     const decision = decidePaymentBatch(
-      [pay(0, 'alice', 'bob', 60n), pay(1, 'alice', 'bob', 60n), pay(2, 'alice', 'bob', 40n)],
-      'independent',
+      {
+        batchId: 'batch-1',
+        mode: 'independent',
+        items: [pay(0, 'alice', 'bob', 60n), pay(1, 'alice', 'bob', 60n), pay(2, 'alice', 'bob', 40n)],
+      },
       {
         payments: [0, 1, 2].map(() => initialPaymentState),
         accounts: new Map([
@@ -89,6 +93,16 @@ describe('A batch of payments', () => {
       events: [debit('alice', 0, 60), debit('alice', 2, 40)],
       checked: true,
     });
+    expect(decision.ok && decision.recorded.data).toEqual({
+      batchId: 'batch-1',
+      mode: 'independent',
+      items: [
+        { paymentId: 'pay-0', refusal: null },
+        { paymentId: 'pay-1', refusal: expect.objectContaining({ code: 'insufficient_funds' }) },
+        { paymentId: 'pay-2', refusal: null },
+      ],
+      at: AT,
+    });
   });
 
   it('treats a payer the caller may not pay from as absent', () =>
@@ -98,8 +112,7 @@ describe('A batch of payments', () => {
 
   it('refuses an item whose payee is unknown, and one paying itself', () => {
     const decision = decidePaymentBatch(
-      [pay(0, 'alice', 'nobody', 1n), pay(1, 'alice', 'alice', 1n)],
-      'independent',
+      { batchId: 'batch-1', mode: 'independent', items: [pay(0, 'alice', 'nobody', 1n), pay(1, 'alice', 'alice', 1n)] },
       {
         payments: [initialPaymentState, initialPaymentState],
         accounts: new Map([['alice', accounts[0]]]),

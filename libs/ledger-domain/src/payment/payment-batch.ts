@@ -9,6 +9,29 @@ import { decideNewPayment, NewPayment, PaymentRefusalCode } from './payment-deci
  */
 export type BatchMode = 'atomic' | 'independent';
 
+/** New payments asked for together, in order. */
+export interface PaymentBatchCommand {
+  batchId: string;
+  mode: BatchMode;
+  items: readonly NewPayment[];
+}
+
+/**
+ * The batch as decided, on its own stream: a retry of the request finds it and answers what was
+ * decided, refusals included, and an auditor sees which payments travelled together.
+ */
+export interface PaymentBatchRecorded {
+  type: 'PaymentBatchRecorded';
+  data: {
+    batchId: string;
+    mode: BatchMode;
+    items: { paymentId: string; refusal: DomainError<PaymentRefusalCode> | null }[];
+    at: string;
+  };
+}
+
+export const paymentBatchStreamName = (batchId: string) => `paymentbatch-${batchId}`;
+
 /** What a batch of new payments is decided on. */
 export interface PaymentBatchStates {
   /** Each item's payment, in item order (`none` unless an earlier attempt of the batch wrote it). */
@@ -29,7 +52,12 @@ export interface AccountBatchWrites {
 }
 
 export type PaymentBatchDecision =
-  | { ok: true; items: PaymentBatchItemOutcome[]; accounts: Map<string, AccountBatchWrites> }
+  | {
+      ok: true;
+      items: PaymentBatchItemOutcome[];
+      accounts: Map<string, AccountBatchWrites>;
+      recorded: PaymentBatchRecorded;
+    }
   | { ok: false; index: number; error: DomainError<PaymentRefusalCode> };
 
 /**
@@ -38,8 +66,7 @@ export type PaymentBatchDecision =
  * account events are gathered per account, so the batch is one append.
  */
 export function decidePaymentBatch(
-  items: readonly NewPayment[],
-  mode: BatchMode,
+  { batchId, mode, items }: PaymentBatchCommand,
   states: PaymentBatchStates,
   now: Date,
 ): PaymentBatchDecision {
@@ -72,7 +99,19 @@ export function decidePaymentBatch(
     record(item.payeeAccountId, decision.writes.payee, decision.writes.checked.payee);
     outcomes.push({ ok: true, events: decision.writes.payment });
   }
-  return { ok: true, items: outcomes, accounts: writes };
+  const recorded: PaymentBatchRecorded = {
+    type: 'PaymentBatchRecorded',
+    data: {
+      batchId,
+      mode,
+      items: items.map((item, index) => {
+        const outcome = outcomes[index];
+        return { paymentId: item.paymentId, refusal: outcome.ok ? null : outcome.error };
+      }),
+      at: now.toISOString(),
+    },
+  };
+  return { ok: true, items: outcomes, accounts: writes, recorded };
 }
 
 function accountOf(accounts: ReadonlyMap<string, AccountState>, accountId: string): AccountState {

@@ -1,0 +1,40 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsUUID, ValidateNested } from 'class-validator';
+import { BatchMode } from '@ledger/ledger-domain';
+import { OptionalButNotNull } from '../../http/optional';
+import { CreatePaymentDto } from '../create-payment/create-payment.dto';
+
+/** Most payments in one batch (TigerBeetle takes 8,190 transfers a request; Formance's bulk 100). */
+export const MAX_BATCH_ITEMS = 10_000;
+
+export class PaymentBatchItemDto extends CreatePaymentDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "The payment's id; without one it is derived from the batch's Idempotency-Key and the item's place",
+  })
+  @OptionalButNotNull()
+  @IsUUID()
+  id?: string;
+}
+
+export class CreatePaymentBatchDto {
+  @ApiProperty({
+    enum: ['atomic', 'independent'],
+    description: '`atomic`: all items or none; `independent`: each item on its own, results in order',
+  })
+  @IsIn(['atomic', 'independent'])
+  mode!: BatchMode;
+
+  @ApiProperty({ type: [PaymentBatchItemDto], minItems: 1, maxItems: MAX_BATCH_ITEMS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_BATCH_ITEMS)
+  // Items without an id get distinct ones: only ids given twice are refused.
+  @ArrayUnique((item: PaymentBatchItemDto | undefined) => item?.id ?? Symbol('no id'), {
+    message: 'items must not give the same id twice',
+  })
+  @ValidateNested({ each: true })
+  @Type(() => PaymentBatchItemDto)
+  items!: PaymentBatchItemDto[];
+}
