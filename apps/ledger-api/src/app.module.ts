@@ -26,6 +26,7 @@ import { OutgoingWebhooksModule } from './outgoing-webhooks/outgoing-webhooks.mo
 import { SnapshotsModule } from './snapshots/snapshots.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { Clock, CLOCK, systemClock } from './shared/clock';
+import { BatchCommands } from './shared/batch-commands';
 import { KeyedQueue } from './shared/keyed-queue';
 import { resolveWebhookSecret, WEBHOOK_SECRET } from './transfers/bank/webhook-secret';
 import { TransfersModule } from './transfers/transfers.module';
@@ -51,6 +52,7 @@ class CoreModule {
         { provide: CLOCK, useValue: clock },
         { provide: WEBHOOK_SECRET, useValue: resolveWebhookSecret(config) },
         KeyedQueue,
+        BatchCommands,
         Authenticator,
         AuthFailureLimiter,
         IdempotencyStore,
@@ -58,7 +60,16 @@ class CoreModule {
         { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [LEDGER_CONFIG, CLOCK, WEBHOOK_SECRET, KeyedQueue, Authenticator, AuthFailureLimiter, IdempotencyStore],
+      exports: [
+        LEDGER_CONFIG,
+        CLOCK,
+        WEBHOOK_SECRET,
+        KeyedQueue,
+        BatchCommands,
+        Authenticator,
+        AuthFailureLimiter,
+        IdempotencyStore,
+      ],
     };
   }
 }

@@ -195,6 +195,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/transfers/batch': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Up to 10,000 deposits and withdrawals in one request, decided in order and written together: `atomic` (all or none) or `independent` (a result per item); the bank is called for each asynchronously */
+    post: operations['requestTransferBatch'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/deposits': {
     parameters: {
       query?: never;
@@ -1006,7 +1023,7 @@ export interface components {
       /** @description The account at `to`: opening.ledger + credits − debits. */
       closing: components['schemas']['StatementBalance'];
     };
-    RequestTransferDto: {
+    TransferBatchItemDto: {
       /** Format: uuid */
       accountId: string;
       /**
@@ -1014,6 +1031,21 @@ export interface components {
        * @example 2500
        */
       amount: number;
+      /** @enum {string} */
+      kind: 'deposit' | 'withdrawal';
+      /**
+       * Format: uuid
+       * @description The transfer's id; without one it is derived from the batch's Idempotency-Key and the item's place
+       */
+      id?: string;
+    };
+    RequestTransferBatchDto: {
+      /**
+       * @description `atomic`: all items or none; `independent`: each item on its own, results in order
+       * @enum {string}
+       */
+      mode: 'atomic' | 'independent';
+      items: components['schemas']['TransferBatchItemDto'][];
     };
     TransferResponse: {
       /** Format: uuid */
@@ -1029,6 +1061,39 @@ export interface components {
       createdAt: string;
       /** Format: date-time */
       updatedAt: string;
+    };
+    BatchItemError: {
+      /** @example insufficient_funds */
+      error: string;
+      message: string;
+      /** @description Per-field problems, for validation_failed */
+      details?: Record<string, never>;
+    };
+    TransferBatchItemResult: {
+      /** @description The item's place in the request, from 0 */
+      index: number;
+      /** @enum {string} */
+      status: 'created' | 'refused';
+      /** @description When created */
+      transfer?: components['schemas']['TransferResponse'];
+      /** @description When refused */
+      error?: components['schemas']['BatchItemError'];
+    };
+    TransferBatchResponse: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      mode: 'atomic' | 'independent';
+      results: components['schemas']['TransferBatchItemResult'][];
+    };
+    RequestTransferDto: {
+      /** Format: uuid */
+      accountId: string;
+      /**
+       * @description Minor units (cents): a positive integer up to 9007199254740991
+       * @example 2500
+       */
+      amount: number;
     };
     TransactionResponse: {
       /** Format: uuid */
@@ -1230,13 +1295,6 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
-    PaymentBatchItemError: {
-      /** @example insufficient_funds */
-      error: string;
-      message: string;
-      /** @description Per-field problems, for validation_failed */
-      details?: Record<string, never>;
-    };
     PaymentBatchItemResult: {
       /** @description The item's place in the request, from 0 */
       index: number;
@@ -1245,7 +1303,7 @@ export interface components {
       /** @description When created */
       payment?: components['schemas']['PaymentResponse'];
       /** @description When refused */
-      error?: components['schemas']['PaymentBatchItemError'];
+      error?: components['schemas']['BatchItemError'];
     };
     PaymentBatchResponse: {
       /** Format: uuid */
@@ -2584,6 +2642,118 @@ export interface operations {
         content: {
           'application/json': components['schemas']['ErrorResponse'];
           'text/csv': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description rate_limit_exceeded */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  requestTransferBatch: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Scoped to the caller; a repeat answers the first response with Idempotent-Replayed: true. */
+        'Idempotency-Key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RequestTransferBatchDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TransferBatchResponse'];
+        };
+      };
+      /**
+       * @description validation_failed
+       *
+       *     idempotency_key_required
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /**
+       * @description transfer_exists
+       *
+       *     idempotency_key_in_use
+       */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /**
+       * @description insufficient_funds
+       *
+       *     idempotency_key_reused
+       */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description rate_limit_exceeded */

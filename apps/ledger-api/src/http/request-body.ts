@@ -11,7 +11,10 @@ export const STATEMENT_UPLOAD = {
   limitBytes: 10 * 1024 * 1024,
 };
 /** Batches of up to 10,000 items take larger JSON bodies (API.md). */
-export const BATCH_BODY = { paths: ['/api/v1/payments/batch'], limitBytes: 16 * 1024 * 1024 };
+export const BATCH_BODY = {
+  paths: ['/api/v1/payments/batch', '/api/v1/transfers/batch'],
+  limitBytes: 16 * 1024 * 1024,
+};
 /** API.md: JSON nested deeper than this → 400. */
 export const MAX_JSON_DEPTH = 64;
 

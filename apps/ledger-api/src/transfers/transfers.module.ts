@@ -13,6 +13,8 @@ import { ChangeTransferController } from './change-transfer/change-transfer.cont
 import { ChangeTransferHandler } from './change-transfer/change-transfer.handler';
 import { BankWorkQueriesController } from './queries/bank-work-queries.controller';
 import { TransferQueriesController } from './queries/transfer-queries.controller';
+import { RequestTransferBatchController } from './request-transfer-batch/request-transfer-batch.controller';
+import { RequestTransferBatchHandler } from './request-transfer-batch/request-transfer-batch.handler';
 import { RequestTransferController } from './request-transfer/request-transfer.controller';
 import { RequestTransferHandler } from './request-transfer/request-transfer.handler';
 import { ResolveReviewController } from './resolve-review/resolve-review.controller';
@@ -22,6 +24,7 @@ import { transfersProjection } from './transfers.projection';
 @Module({
   imports: [AccountsModule],
   controllers: [
+    RequestTransferBatchController,
     RequestTransferController,
     TransferQueriesController,
     BankCallbackController,
@@ -30,6 +33,7 @@ import { transfersProjection } from './transfers.projection';
     ResolveReviewController,
   ],
   providers: [
+    RequestTransferBatchHandler,
     RequestTransferHandler,
     HandleBankCallbackHandler,
     ChangeTransferHandler,

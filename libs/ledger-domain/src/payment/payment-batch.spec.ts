@@ -1,7 +1,8 @@
 import { AccountEvent, AccountState, evolveAccount, initialAccountState } from '../account/account';
 import { AT, decisionSpec } from '../testing/decider-spec';
 import { initialPaymentState } from './payment';
-import { BatchMode, decidePaymentBatch, PaymentBatchStates } from './payment-batch';
+import { BatchMode } from '../shared/batch';
+import { decidePaymentBatch, PaymentBatchStates } from './payment-batch';
 import { NewPayment } from './payment-decision';
 
 const opened = (accountId: string, funds: number, userId = `u-${accountId}`): AccountState =>
@@ -97,9 +98,9 @@ describe('A batch of payments', () => {
       batchId: 'batch-1',
       mode: 'independent',
       items: [
-        { paymentId: 'pay-0', refusal: null },
-        { paymentId: 'pay-1', refusal: expect.objectContaining({ code: 'insufficient_funds' }) },
-        { paymentId: 'pay-2', refusal: null },
+        { stream: 'payment-pay-0', refusal: null },
+        { stream: 'payment-pay-1', refusal: expect.objectContaining({ code: 'insufficient_funds' }) },
+        { stream: 'payment-pay-2', refusal: null },
       ],
       at: AT,
     });

@@ -19,8 +19,10 @@ export interface TransferRequestWrites {
   account: AccountEvent[];
 }
 
+export type TransferRequestRefusalCode = TransferErrorCode | AccountErrorCode;
+
 export type TransferRequestDecision =
-  { ok: true; writes: TransferRequestWrites } | { ok: false; error: DomainError<TransferErrorCode | AccountErrorCode> };
+  { ok: true; writes: TransferRequestWrites } | { ok: false; error: DomainError<TransferRequestRefusalCode> };
 
 /** A transfer on an open account, in its currency; a withdrawal holds its amount at once. */
 export function decideTransferRequest(

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { commandContext } from '../../auth/command-context.http';
 import { ApiAuthenticated, ApiErrors, ApiIdempotencyKey, ApiJsonBody, Operation } from '../../http/api-docs';
-import { domainErrorBody } from '../../http/domain-errors';
+import { batchResults } from '../../http/batch';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { IdempotencyKeyRequired } from '../../idempotency/idempotency.interceptor';
 import { toPaymentResponse } from '../payment.view';
@@ -43,11 +43,7 @@ export class CreatePaymentBatchController {
     return {
       id: batch.batchId,
       mode: batch.mode,
-      results: batch.items.map((item, index) =>
-        item.ok
-          ? { index, status: 'created', payment: toPaymentResponse(item.payment) }
-          : { index, status: 'refused', error: domainErrorBody(item.error) },
-      ),
+      results: batchResults(batch.items, 'payment', toPaymentResponse),
     };
   }
 }

@@ -1,12 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsUUID, ValidateNested } from 'class-validator';
-import { BatchMode } from '@ledger/ledger-domain';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsUUID, ValidateNested } from 'class-validator';
+import { BatchRequestDto, MAX_BATCH_ITEMS } from '../../http/batch';
 import { OptionalButNotNull } from '../../http/optional';
 import { CreatePaymentDto } from '../create-payment/create-payment.dto';
-
-/** Most payments in one batch (TigerBeetle takes 8,190 transfers a request; Formance's bulk 100). */
-export const MAX_BATCH_ITEMS = 10_000;
 
 export class PaymentBatchItemDto extends CreatePaymentDto {
   @ApiPropertyOptional({
@@ -18,14 +15,7 @@ export class PaymentBatchItemDto extends CreatePaymentDto {
   id?: string;
 }
 
-export class CreatePaymentBatchDto {
-  @ApiProperty({
-    enum: ['atomic', 'independent'],
-    description: '`atomic`: all items or none; `independent`: each item on its own, results in order',
-  })
-  @IsIn(['atomic', 'independent'])
-  mode!: BatchMode;
-
+export class CreatePaymentBatchDto extends BatchRequestDto {
   @ApiProperty({ type: [PaymentBatchItemDto], minItems: 1, maxItems: MAX_BATCH_ITEMS })
   @IsArray()
   @ArrayMinSize(1)

@@ -1,0 +1,35 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsUUID, ValidateNested } from 'class-validator';
+import { TransferKind } from '@ledger/ledger-domain';
+import { BatchRequestDto, MAX_BATCH_ITEMS } from '../../http/batch';
+import { OptionalButNotNull } from '../../http/optional';
+import { RequestTransferDto } from '../request-transfer/request-transfer.dto';
+
+export class TransferBatchItemDto extends RequestTransferDto {
+  @ApiProperty({ enum: ['deposit', 'withdrawal'] })
+  @IsIn(['deposit', 'withdrawal'])
+  kind!: TransferKind;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "The transfer's id; without one it is derived from the batch's Idempotency-Key and the item's place",
+  })
+  @OptionalButNotNull()
+  @IsUUID()
+  id?: string;
+}
+
+export class RequestTransferBatchDto extends BatchRequestDto {
+  @ApiProperty({ type: [TransferBatchItemDto], minItems: 1, maxItems: MAX_BATCH_ITEMS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_BATCH_ITEMS)
+  // Items without an id get distinct ones: only ids given twice are refused.
+  @ArrayUnique((item: TransferBatchItemDto | undefined) => item?.id ?? Symbol('no id'), {
+    message: 'items must not give the same id twice',
+  })
+  @ValidateNested({ each: true })
+  @Type(() => TransferBatchItemDto)
+  items!: TransferBatchItemDto[];
+}

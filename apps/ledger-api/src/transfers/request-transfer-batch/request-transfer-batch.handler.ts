@@ -1,0 +1,79 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import {
+  AccountState,
+  decideTransferBatch,
+  evolveTransfer,
+  initialTransferState,
+  transferBatchStreamName,
+  TransferRequest,
+  TransferRequestRefusalCode,
+  TransferState,
+  transferStreamName,
+} from '@ledger/ledger-domain';
+import { canSee, Principal } from '../../auth/principal';
+import { BatchCommands, BatchResult } from '../../shared/batch-commands';
+import { CLOCK, Clock } from '../../shared/clock';
+import { CommandContext, eventMetadata, newEntityId } from '../../shared/command-context';
+import { deterministicUuid } from '../../shared/deterministic-id';
+import { RequestTransferBatchDto } from './request-transfer-batch.dto';
+
+export class RequestTransferBatchCommand extends Command<BatchResult<TransferState, TransferRequestRefusalCode>> {
+  constructor(
+    readonly request: RequestTransferBatchDto,
+    readonly principal: Principal,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+/**
+ * Many deposits and withdrawals in one command, decided in order and written in one append (see
+ * BatchCommands); the bank work picks each up as it does a single request's.
+ */
+@CommandHandler(RequestTransferBatchCommand)
+export class RequestTransferBatchHandler implements ICommandHandler<RequestTransferBatchCommand> {
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly batches: BatchCommands,
+  ) {}
+
+  execute({ request, principal, context }: RequestTransferBatchCommand) {
+    const batchId = newEntityId('transfer-batch', context);
+    const items = request.items.map((item, index): TransferRequest => ({
+      transferId: item.id ?? deterministicUuid('transfer-batch-item', batchId, String(index)),
+      kind: item.kind,
+      accountId: item.accountId,
+      amount: BigInt(item.amount),
+    }));
+    const accountIds = [...new Set(items.map((item) => item.accountId))];
+    return this.batches.run(
+      {
+        batchId,
+        mode: request.mode,
+        items: items.map((item, index) => ({
+          stream: transferStreamName(item.kind, item.transferId),
+          idChosen: request.items[index].id !== undefined,
+        })),
+        accountIds,
+        // Withdrawals hold funds, checked; a batch of deposits only would need no queue, but is rare.
+        checkedAccountIds: accountIds,
+        batchStream: transferBatchStreamName(batchId),
+        evolve: evolveTransfer,
+        initialState: initialTransferState,
+        decide: (transfers, accounts) =>
+          decideTransferBatch(
+            { batchId, mode: request.mode, items },
+            {
+              transfers,
+              accounts,
+              mayUse: (account: AccountState) => account.status === 'open' && canSee(principal, account.userId),
+            },
+            this.clock.now(),
+          ),
+      },
+      eventMetadata(context),
+    );
+  }
+}
