@@ -27,6 +27,16 @@ module.exports = {
       to: { pathNot: '^libs/ledger-domain/src' },
     },
     {
+      name: 'event-store-port-alone',
+      severity: 'error',
+      comment:
+        'The port (@ledger/event-store) loads no adapter and no driver: code that only appends and reads through it must not pull in pg or the KurrentDB client. Adapters are behind @ledger/event-store/postgres, /kurrentdb and /factory.',
+      from: { path: '^libs/event-store/src/(index|event-store[.]port)[.]ts$' },
+      to: {
+        path: '^libs/event-store/src/(postgres|kurrentdb)/|^libs/event-store/src/event-store[.]factory|node_modules/(pg|@kurrent)/',
+      },
+    },
+    {
       name: 'libs-not-apps',
       severity: 'error',
       comment: 'Libraries serve the apps; they never reach into one.',
@@ -51,7 +61,7 @@ module.exports = {
   options: {
     doNotFollow: { path: 'node_modules' },
     // Tests may use anything; the rules are about what ships.
-    exclude: { path: '^(dist|node_modules|test)/|\\.(spec|int-spec|e2e-spec)\\.ts$|/testing/' },
+    exclude: { path: '^(dist|test)/|\\.(spec|int-spec|e2e-spec)\\.ts$|/testing/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },

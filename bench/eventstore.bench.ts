@@ -12,7 +12,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { DatabaseUrls, migrateDatabase, withClient } from '@ledger/database';
-import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@ledger/event-store';
+import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@ledger/event-store/postgres';
 import { benchDatabase, runBenchmark } from './bench-database';
 import { measure, Measured } from './measure';
 

@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import pino, { Logger as PinoLogger } from 'pino';
 import { CONSUMER_MIGRATIONS } from '@ledger/consumers';
-import { POSTGRES_EVENT_STORE_MIGRATIONS } from '@ledger/event-store';
+import { POSTGRES_EVENT_STORE_MIGRATIONS } from '@ledger/event-store/postgres';
 import { loadConfig } from '../apps/ledger-api/src/config/ledger-config';
 import { API_MIGRATIONS } from '../apps/ledger-api/src/infrastructure/migrate';
 import { createLedgerApp } from '../apps/ledger-api/src/ledger-app';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore, WrongExpectedRevisionError } from '@ledger/event-store';
+import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@ledger/event-store/postgres';
+import { WrongExpectedRevisionError } from '@ledger/event-store';
 import { createTestDatabase, TestDatabase } from '../../../../test/database';
 import {
   appendAhead,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EVENT_STORE, EventStore, PostgresEventStore } from '@ledger/event-store';
+import { EVENT_STORE, EventStore } from '@ledger/event-store';
+import { PostgresEventStore } from '@ledger/event-store/postgres';
 import { accountStreamName, evolveAccount, initialAccountState } from '@ledger/ledger-domain';
 import { apiClient, startTestLedger, TestLedger } from '../../../../test/ledger-app';
 import { loadAggregate, useSnapshots } from '../shared/event-sourcing';

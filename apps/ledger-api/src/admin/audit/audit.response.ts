@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Matches, Min, ValidateIf } from 'class-validator';
-import { BrokenLink, BrokenLinkKind, ChainReport, ExportedCheckpoint } from '@ledger/event-store';
+import { BrokenLink, BrokenLinkKind, ChainReport, ExportedCheckpoint } from '@ledger/event-store/postgres';
 import { BalanceView } from '../../accounts/account.response';
 
 export class AuditEventView {

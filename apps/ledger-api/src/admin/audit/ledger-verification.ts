@@ -1,15 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { readCheckpoint } from '@ledger/consumers';
-import {
-  ChainReport,
-  comparePositions,
-  EVENT_STORE,
-  EventStore,
-  parsePosition,
-  Position,
-  PostgresHashChain,
-} from '@ledger/event-store';
+import { ChainReport, PostgresHashChain } from '@ledger/event-store/postgres';
+import { comparePositions, EVENT_STORE, EventStore, parsePosition, Position } from '@ledger/event-store';
 import { AccountEvent, AccountState, evolveAccount, initialAccountState } from '@ledger/ledger-domain';
 import { AccountRow } from '../../accounts/account.read-model';
 import { accountsProjection } from '../../accounts/accounts.projection';
