@@ -9,7 +9,7 @@ import {
   transferStreamName,
 } from '@ledger/ledger-domain';
 import { hashApiKey } from '../auth/api-key';
-import { newUserAppends } from '../users/new-user-appends';
+import { newUserAppends } from '../users';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { CLOCK, Clock } from '../shared/clock';
 import { eventIdFor } from '../shared/command-context';
