@@ -56,6 +56,19 @@ export async function startTestLedger(
   };
 }
 
+/**
+ * A ledger for a describe block: started before its tests, closed after them; `onStarted` hands it
+ * to the block's variables (and whatever the block builds on it: a client, traffic).
+ */
+export function useTestLedger(onStarted: (ledger: TestLedger) => void, env: Record<string, string> = {}): void {
+  let ledger: TestLedger | undefined;
+  beforeAll(async () => {
+    ledger = await startTestLedger(env);
+    onStarted(ledger);
+  });
+  afterAll(() => ledger?.close());
+}
+
 export interface ApiResponse<T = any> {
   status: number;
   body: T;

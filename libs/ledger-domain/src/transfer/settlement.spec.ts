@@ -1,14 +1,12 @@
 import { AccountCommand, AccountEvent, AccountState, evolveAccount, initialAccountState } from '../account/account';
 import { AT, decisionSpec } from '../testing/decider-spec';
+import { accountOpened } from '../testing/fixtures';
 import { settlementsOf, settleTransfer } from './settlement';
 import { TransferEvent } from './transfer';
 
 const transferId = 'tr-1';
 const accountId = 'acc-1';
-const opened: AccountEvent = {
-  type: 'AccountOpened',
-  data: { accountId, userId: 'u-1', currency: 'EUR', openedAt: AT },
-};
+const opened = accountOpened(accountId);
 const held: AccountEvent = {
   type: 'FundsHeld',
   data: { accountId, holdId: transferId, amount: '10', reference: { type: 'withdrawal', id: transferId }, at: AT },
