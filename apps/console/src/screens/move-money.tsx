@@ -26,30 +26,36 @@ function readAmount(text: string, currency: string): { amount?: number; problem?
   return amount === undefined ? { problem: 'That amount is larger than the ledger takes in one request' } : { amount };
 }
 
+/** The account the money moves from or to, and what it has available. */
 function AccountSelect({
   accounts,
-  value,
+  selected,
   onChange,
   label,
   error,
 }: {
   accounts: Account[];
-  value: string;
+  selected: Account;
   onChange(id: string): void;
   label: string;
   error?: string;
 }) {
   return (
-    <NativeSelect
-      label={label}
-      value={value}
-      onChange={(event) => onChange(event.currentTarget.value)}
-      error={error}
-      data={accounts.map((account) => ({
-        value: account.id,
-        label: `${account.currency} · ${account.id.slice(0, 8)}`,
-      }))}
-    />
+    <>
+      <NativeSelect
+        label={label}
+        value={selected.id}
+        onChange={(event) => onChange(event.currentTarget.value)}
+        error={error}
+        data={accounts.map((account) => ({
+          value: account.id,
+          label: `${account.currency} · ${account.id.slice(0, 8)}`,
+        }))}
+      />
+      <Text size="sm" c="dimmed">
+        Available: <Money amount={selected.balance.available} currency={selected.currency} />
+      </Text>
+    </>
   );
 }
 
@@ -134,14 +140,11 @@ export function MoveMoneyScreen({ kind }: { kind: 'deposit' | 'withdrawal' }) {
         <Stack>
           <AccountSelect
             accounts={list}
-            value={selected.id}
+            selected={selected}
             onChange={setAccountId}
             label="Account"
             error={command.error?.fieldMessage('accountId')}
           />
-          <Text size="sm" c="dimmed">
-            Available: <Money amount={selected.balance.available} currency={selected.currency} />
-          </Text>
           <TextInput
             label={`Amount (${selected.currency})`}
             name="amount"
@@ -219,14 +222,11 @@ export function PayScreen() {
         <Stack>
           <AccountSelect
             accounts={list}
-            value={selected.id}
+            selected={selected}
             onChange={setAccountId}
             label="From"
             error={command.error?.fieldMessage('payerAccountId')}
           />
-          <Text size="sm" c="dimmed">
-            Available: <Money amount={selected.balance.available} currency={selected.currency} />
-          </Text>
           <TextInput
             label="To account id"
             name="payee"
