@@ -59,6 +59,32 @@ function AccountSelect({
   );
 }
 
+/** An amount typed in major units of `currency` (12.34), as the form keeps it: text. */
+function AmountInput({
+  currency,
+  value,
+  onChange,
+  error,
+}: {
+  currency: string;
+  value: string;
+  onChange(text: string): void;
+  error?: string;
+}) {
+  return (
+    <TextInput
+      label={`Amount (${currency})`}
+      name="amount"
+      inputMode="decimal"
+      autoComplete="off"
+      placeholder={minorDigits(currency) === 0 ? '100' : '12.34'}
+      value={value}
+      onChange={(event) => onChange(event.currentTarget.value)}
+      error={error}
+    />
+  );
+}
+
 /** A command's error: beside its fields for validation_failed, else as a sentence above the button. */
 function CommandError({ error, fields }: { error: ApiFailure | undefined; fields: string[] }) {
   if (!error) return null;
@@ -145,14 +171,10 @@ export function MoveMoneyScreen({ kind }: { kind: 'deposit' | 'withdrawal' }) {
             label="Account"
             error={command.error?.fieldMessage('accountId')}
           />
-          <TextInput
-            label={`Amount (${selected.currency})`}
-            name="amount"
-            inputMode="decimal"
-            autoComplete="off"
-            placeholder={minorDigits(selected.currency) === 0 ? '100' : '12.34'}
+          <AmountInput
+            currency={selected.currency}
             value={amountText}
-            onChange={(event) => setAmountText(event.currentTarget.value)}
+            onChange={setAmountText}
             error={problem ?? command.error?.fieldMessage('amount')}
           />
           <CommandError error={command.error} fields={['accountId', 'amount']} />
@@ -237,14 +259,10 @@ export function PayScreen() {
             onChange={(event) => setPayee(event.currentTarget.value)}
             error={command.error?.fieldMessage('payeeAccountId')}
           />
-          <TextInput
-            label={`Amount (${selected.currency})`}
-            name="amount"
-            inputMode="decimal"
-            autoComplete="off"
-            placeholder={minorDigits(selected.currency) === 0 ? '100' : '12.34'}
+          <AmountInput
+            currency={selected.currency}
             value={amountText}
-            onChange={(event) => setAmountText(event.currentTarget.value)}
+            onChange={setAmountText}
             error={problem ?? command.error?.fieldMessage('amount')}
           />
           <TextInput

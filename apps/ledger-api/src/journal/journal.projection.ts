@@ -65,6 +65,11 @@ class JournalBatch {
   }
 }
 
+const INSERT_ACCOUNTS = `INSERT INTO rm_journal_accounts (id, currency)
+  SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (id) DO NOTHING`;
+const INSERT_HOLDS = `INSERT INTO rm_journal_holds (hold_id, reference_type)
+  SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (hold_id) DO NOTHING`;
+
 /**
  * The double-entry journal: credits, debits and settled holds post; holds and releases move no
  * settled money. A batch is gathered in memory and written with one statement per table.
@@ -81,20 +86,8 @@ export const journalProjection: Projection = {
       batch.add({ type: recorded.type, data: recorded.data } as AccountEvent, recorded);
     }
     await resolveCurrencies(client, batch);
-    await insertKeyed(
-      client,
-      `INSERT INTO rm_journal_accounts (id, currency)
-       SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (id) DO NOTHING`,
-      batch.newAccounts,
-      batch.currencies,
-    );
-    await insertKeyed(
-      client,
-      `INSERT INTO rm_journal_holds (hold_id, reference_type)
-       SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (hold_id) DO NOTHING`,
-      batch.newHolds,
-      batch.holds,
-    );
+    await insertKeyed(client, INSERT_ACCOUNTS, batch.newAccounts, batch.currencies);
+    await insertKeyed(client, INSERT_HOLDS, batch.newHolds, batch.holds);
     await insertPostings(client, batch);
   },
 };
