@@ -126,6 +126,23 @@ async function insertRound(pool: Pool, connections: number, seconds: number): Pr
   };
 }
 
+/** A money-moving request's headers and body, with a fresh Idempotency-Key. */
+const jsonRequest = (authorization: string, body: unknown) => ({
+  headers: { 'content-type': 'application/json', authorization, 'idempotency-key': randomUUID() },
+  body: JSON.stringify(body),
+});
+
+/** A POST to the ledger as `user`. */
+const postAs = (url: string, user: DemoUser, body: unknown) =>
+  fetch(url, { method: 'POST', ...jsonRequest(`Bearer ${user.apiKey}`, body) });
+
+/** One payment of 1 to the payee: what every single-payment scenario sends. */
+const paymentOf = (payer: DemoUser, payee: DemoUser) => ({
+  payerAccountId: accountOf(payer),
+  payeeAccountId: accountOf(payee),
+  amount: 1,
+});
+
 async function main(): Promise<void> {
   const { quick, rounds, seconds } = benchOptions(process.argv.slice(2), process.env);
   const database = await benchDatabase();
@@ -170,16 +187,8 @@ async function main(): Promise<void> {
 
   const failures = new Map<string, string>();
   const books: { label: string; books: HandRolledBooks; balanced: boolean }[] = [];
-  const payment = (payer: DemoUser) => ({
-    payerAccountId: accountOf(payer),
-    payeeAccountId: accountOf(merchant),
-    amount: 1,
-  });
+  const payment = (payer: DemoUser) => paymentOf(payer, merchant);
   const spreadPayer = () => payers[Math.floor(Math.random() * PAYERS)];
-  const json = (authorization: string, body: unknown) => ({
-    headers: { 'content-type': 'application/json', authorization, 'idempotency-key': randomUUID() },
-    body: JSON.stringify(body),
-  });
   const batchOf = (size: number) => ({
     mode: 'independent',
     items: Array.from({ length: size }, () => payment(spreadPayer())),
@@ -222,7 +231,7 @@ async function main(): Promise<void> {
           connections,
           seconds: duration,
           batchSize,
-          request: () => json(`Bearer ${HAND_ROLLED_KEY}`, request()),
+          request: () => jsonRequest(`Bearer ${HAND_ROLLED_KEY}`, request()),
           onFailure: (answer) => failures.set(`${group}, ${label}`, answer),
         });
         const after = await readHandRolledBooks(handRolled.pool);
@@ -245,7 +254,7 @@ async function main(): Promise<void> {
           1,
           () => {
             const payer = pick();
-            return json(`Bearer ${payer.apiKey}`, payment(payer));
+            return jsonRequest(`Bearer ${payer.apiKey}`, payment(payer));
           },
           '/api/v1/payments',
         ),
@@ -263,7 +272,7 @@ async function main(): Promise<void> {
           group,
           BATCH_CONNECTIONS,
           size,
-          () => json(`Bearer ${batcher.apiKey}`, batchOf(size)),
+          () => jsonRequest(`Bearer ${batcher.apiKey}`, batchOf(size)),
           '/api/v1/payments/batch',
         ),
         unavailable: batchRoute,
@@ -350,15 +359,7 @@ async function writeLongHistory(store: EventStore, accountId: string, at: string
  * what was written before it has been projected too.
  */
 async function ledgerCaughtUp(baseUrl: string, payer: DemoUser, payee: DemoUser): Promise<void> {
-  const response = await fetch(`${baseUrl}/api/v1/payments`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${payer.apiKey}`,
-      'idempotency-key': randomUUID(),
-    },
-    body: JSON.stringify({ payerAccountId: accountOf(payer), payeeAccountId: accountOf(payee), amount: 1 }),
-  });
+  const response = await postAs(`${baseUrl}/api/v1/payments`, payer, paymentOf(payer, payee));
   const position = response.headers.get('x-ledger-position');
   if (response.status !== 201 || !position) throw new Error(`a payment answered ${response.status}`);
   for (;;) {
@@ -372,15 +373,7 @@ async function ledgerCaughtUp(baseUrl: string, payer: DemoUser, payee: DemoUser)
 
 /** Whether the ledger takes batches: undefined when it does, else why not (for the table). */
 async function probeBatchRoute(baseUrl: string, admin: DemoUser, item: unknown): Promise<string | undefined> {
-  const response = await fetch(`${baseUrl}/api/v1/payments/batch`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${admin.apiKey}`,
-      'idempotency-key': randomUUID(),
-    },
-    body: JSON.stringify({ mode: 'independent', items: [item] }),
-  });
+  const response = await postAs(`${baseUrl}/api/v1/payments/batch`, admin, { mode: 'independent', items: [item] });
   if (response.status === 404) return 'route absent';
   if (response.status >= 300) return `route answered ${response.status}`;
   return undefined;
@@ -389,15 +382,7 @@ async function probeBatchRoute(baseUrl: string, admin: DemoUser, item: unknown):
 async function historyLatency(baseUrl: string, fresh: DemoUser, busy: DemoUser, merchant: DemoUser) {
   const latency = (user: DemoUser) =>
     measure(200, 1, async () => {
-      const response = await fetch(`${baseUrl}/api/v1/payments`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${user.apiKey}`,
-          'idempotency-key': randomUUID(),
-        },
-        body: JSON.stringify({ payerAccountId: accountOf(user), payeeAccountId: accountOf(merchant), amount: 1 }),
-      });
+      const response = await postAs(`${baseUrl}/api/v1/payments`, user, paymentOf(user, merchant));
       if (response.status !== 201) throw new Error(`payment answered ${response.status}`);
     });
   return { small: await latency(fresh), large: await latency(busy) };

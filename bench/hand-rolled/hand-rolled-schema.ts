@@ -120,16 +120,11 @@ CREATE FUNCTION hand_rolled.pay(p_key text, p_fingerprint text, p_id uuid, p_pay
                                 OUT replayed boolean, OUT status integer, OUT response text)
 LANGUAGE plpgsql AS $$
 DECLARE
-  claim record;
   outcome record;
 BEGIN
-  SELECT * INTO claim FROM hand_rolled.claim(p_key, p_fingerprint);
-  replayed := NOT claim.claimed;
-  IF replayed THEN
-    status := claim.status;
-    response := claim.response;
-    RETURN;
-  END IF;
+  SELECT NOT claim.claimed, claim.status, claim.response INTO replayed, status, response
+    FROM hand_rolled.claim(p_key, p_fingerprint) claim;
+  IF replayed THEN RETURN; END IF;
   SELECT * INTO outcome FROM hand_rolled.transfer(p_id, p_payer, p_payee, p_amount);
   status := outcome.status;
   response := outcome.body::text;
@@ -147,18 +142,13 @@ CREATE FUNCTION hand_rolled.pay_batch(p_key text, p_fingerprint text, p_items js
                                       OUT replayed boolean, OUT status integer, OUT response text)
 LANGUAGE plpgsql AS $$
 DECLARE
-  claim record;
   item jsonb;
   outcome record;
   results jsonb[] := '{}';
 BEGIN
-  SELECT * INTO claim FROM hand_rolled.claim(p_key, p_fingerprint);
-  replayed := NOT claim.claimed;
-  IF replayed THEN
-    status := claim.status;
-    response := claim.response;
-    RETURN;
-  END IF;
+  SELECT NOT claim.claimed, claim.status, claim.response INTO replayed, status, response
+    FROM hand_rolled.claim(p_key, p_fingerprint) claim;
+  IF replayed THEN RETURN; END IF;
   PERFORM 1 FROM hand_rolled.accounts
     WHERE id IN (SELECT (value->>'payerAccountId')::uuid FROM jsonb_array_elements(p_items)
                  UNION SELECT (value->>'payeeAccountId')::uuid FROM jsonb_array_elements(p_items))
