@@ -85,6 +85,7 @@ describe('the hand-rolled baseline ledger', () => {
       { payerAccountId: payers[2], payeeAccountId: merchant, amount: 600 },
       { payerAccountId: payers[2], payeeAccountId: merchant, amount: 600 }, // 400 left: refused
       { id: randomUUID(), payerAccountId: payers[3], payeeAccountId: merchant, amount: 250 },
+      { payerAccountId: payers[3], payeeAccountId: randomUUID(), amount: 1 },
     ];
     const key = randomUUID();
 
@@ -93,7 +94,7 @@ describe('the hand-rolled baseline ledger', () => {
 
     expect(first.status).toBe(201);
     const results = JSON.parse(first.body).items;
-    expect(results.map((item: any) => item.status)).toEqual([201, 422, 201]);
+    expect(results.map((item: any) => item.status)).toEqual([201, 422, 201, 404]);
     expect(results[1].result.error).toBe('insufficient_funds');
     expect(results[2].result.id).toBe(items[2].id);
     expect(again).toEqual({ status: 201, replayed: 'true', body: first.body });
