@@ -8,7 +8,8 @@
  *   one-call variants;
  * - batches of 50, 100 and 1,000 such payments at 4 connections: the ledger's
  *   `POST /api/v1/payments/batch` when it has that route, the hand-rolled one-call batch variant;
- * - single-row INSERTs through pg at 16 and 64 connections: the floor any write path stands on.
+ * - single-row INSERTs at 16 and 64 connections, by pgbench when it is on PATH, else through pg:
+ *   the floor any write path stands on.
  *
  * Then, once: command latency on a payer with ~10 events against one with 100,000.
  *
@@ -34,6 +35,7 @@ import {
 } from './hand-rolled/hand-rolled-schema';
 import { startHandRolledServer } from './hand-rolled/hand-rolled-server';
 import { measure, percentile } from './measure';
+import { pgbenchAvailable, pgbenchInsertRound } from './pgbench';
 import { comparisonTable, Round, runRoundRobin, Scenario } from './round-robin';
 
 const PAYERS = 1_000;
@@ -176,14 +178,9 @@ async function main(): Promise<void> {
   await openHandRolledAccounts(handRolled.pool, opening);
   const opened = opening.reduce((sum, account) => sum + BigInt(account.balance), 0n);
 
-  const insertPools = new Map(
-    [16, 64].map((connections) => [connections, new Pool({ connectionString: database.url, max: connections })]),
+  await handRolled.pool.query(
+    'CREATE TABLE bench_inserts (id uuid PRIMARY KEY, amount bigint NOT NULL, at timestamptz NOT NULL DEFAULT now())',
   );
-  await insertPools
-    .get(16)!
-    .query(
-      'CREATE TABLE bench_inserts (id uuid PRIMARY KEY, amount bigint NOT NULL, at timestamptz NOT NULL DEFAULT now())',
-    );
 
   const failures = new Map<string, string>();
   const books: { label: string; books: HandRolledBooks; balanced: boolean }[] = [];
@@ -287,12 +284,27 @@ async function main(): Promise<void> {
       ),
     );
   }
-  for (const [connections, pool] of insertPools) {
+  // pgbench when it is on PATH; else the same loop through pg, with its connections opened first.
+  const pgbench = await pgbenchAvailable();
+  const insertPools: Pool[] = [];
+  for (const connections of [16, 64]) {
+    const group = `single-row INSERT, ${connections} connections`;
+    if (pgbench) {
+      scenarios.push({
+        group,
+        contender: 'floor',
+        label: 'INSERT via pgbench',
+        run: (duration) => pgbenchInsertRound(database.url, 'bench_inserts', connections, duration),
+      });
+      continue;
+    }
+    const pool = new Pool({ connectionString: database.url, max: connections });
+    insertPools.push(pool);
     await Promise.all(Array.from({ length: connections }, () => pool.connect())).then((clients) =>
       clients.forEach((client) => client.release()),
     );
     scenarios.push({
-      group: `single-row INSERT, ${connections} connections`,
+      group,
       contender: 'floor',
       label: 'INSERT via pg',
       run: (duration) => insertRound(pool, connections, duration),
@@ -305,7 +317,7 @@ async function main(): Promise<void> {
   const history = quick ? undefined : await historyLatency(baseUrl, fresh, busy, merchant);
 
   await handRolled.close();
-  await Promise.all([...insertPools.values()].map((pool) => pool.end()));
+  await Promise.all(insertPools.map((pool) => pool.end()));
   await app.close();
   await database.close();
 
