@@ -49,6 +49,28 @@ describe('Hash chains: each break of the recorded history is found and named', (
     expect(report).toMatchObject({ events: 8, streams: 2, checkpoints: 2, brokenLinks: [], brokenLinkCount: 0 });
   });
 
+  it('chains streams that several appends of one group commit write to, failed appends among them', async () => {
+    const streams = [stream, `account-${randomUUID()}`, `account-${randomUUID()}`];
+    for (const name of streams.slice(1))
+      await store.append([{ streamName: name, expectedRevision: 'no_stream', events: [deposit(1)] }]);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 120 }, (_, index) =>
+        store.append([
+          { streamName: streams[index % 3], expectedRevision: 'any', events: [deposit(index), deposit(index)] },
+          // Every fourth append expects a stream that exists not to: it fails whole.
+          {
+            streamName: streams[(index + 1) % 3],
+            expectedRevision: index % 4 === 0 ? 'no_stream' : 'any',
+            events: [deposit(index)],
+          },
+        ]),
+      ),
+    );
+    const written = outcomes.filter((outcome) => outcome.status === 'fulfilled').length;
+    expect(written).toBe(90);
+    expect(await chain.verify()).toMatchObject({ events: 9 + written * 3, brokenLinks: [], brokenLinkCount: 0 });
+  });
+
   it('names an event whose amount was changed with SQL as edited', async () => {
     await tamper(`UPDATE es_events SET data = '{"amount": 1000000}' WHERE event_id = $1`, [eventIds[2]]);
     expect(await links()).toEqual([

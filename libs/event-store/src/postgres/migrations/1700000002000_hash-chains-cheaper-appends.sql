@@ -7,27 +7,269 @@
 -- planned its body again, which cost single-event appends about a third of their throughput.
 -- Declared STABLE, as it is, it is inlined where it is called: into es_append's cached plan, and
 -- into verification's query.
-CREATE OR REPLACE FUNCTION es_event_content(
-  p_stream text, p_revision bigint, p_id uuid, p_type text, p_data jsonb, p_metadata jsonb, p_time timestamptz
-) RETURNS bytea
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT convert_to(
-    length(p_stream) || ':' || p_stream || length(p_revision::text) || ':' || p_revision::text ||
-    '36:' || p_id::text || length(p_type) || ':' || p_type ||
-    length(p_data::text) || ':' || p_data::text || length(p_metadata::text) || ':' || p_metadata::text ||
-    (floor(extract(epoch FROM p_time) * 1000000))::bigint::text,
-    'UTF8')
+ALTER FUNCTION es_event_content(text, bigint, uuid, text, jsonb, jsonb, timestamptz) STABLE;
+
+-- As in 1700000001000_hash-chains.sql, but the heads of the batch's streams read in one statement,
+-- not one per stream.
+CREATE OR REPLACE FUNCTION es_append(
+  p_stream_from int[],
+  p_stream_to int[],
+  p_event_from int[],
+  p_event_to int[],
+  p_streams text[],
+  p_expected bigint[],
+  p_counts int[],
+  p_event_stream int[],
+  p_event_offset int[],
+  p_ids uuid[],
+  p_types text[],
+  p_data jsonb[],
+  p_metadata jsonb[]
+) RETURNS TABLE (
+  append_index int,
+  error_code text,
+  error_detail text,
+  transaction_id xid8,
+  last_position bigint,
+  revisions bigint[]
+)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_lock bigint;
+  v_stream_revisions bigint[] := array_fill(NULL::bigint, ARRAY[array_length(p_streams, 1)]);
+  v_hashes bytea[] := array_fill(NULL::bytea, ARRAY[array_length(p_ids, 1)]);
+  v_head_revisions bigint[];
+  v_head_hashes bytea[];
+  v_repeated boolean[];
+  v_revisions bigint[];
+  v_current bigint;
+  v_head bigint;
+  v_hash bytea;
+  v_written boolean := false;
+  v_now timestamptz := now();
+BEGIN
+  -- Lock every stream of the batch before the first write, in one global order: the transaction
+  -- id (assigned at the first write) then follows lock order, so $all orders each stream's
+  -- events by revision, and batches cannot deadlock. Advisory locks assign no transaction id.
+  FOR v_lock IN SELECT DISTINCT hashtextextended(name, 0) FROM unnest(p_streams) AS name ORDER BY 1 LOOP
+    PERFORM pg_advisory_xact_lock(v_lock);
+  END LOOP;
+
+  -- Every stream's head (locked above), read at once: where its events' chain goes on. A stream
+  -- named again later in the batch reads its head again then, after the appends before it.
+  SELECT array_agg(h.revision ORDER BY h.i), array_agg(h.hash ORDER BY h.i), array_agg(h.repeated ORDER BY h.i)
+    INTO v_head_revisions, v_head_hashes, v_repeated
+    FROM (SELECT n.i, s.revision, s.hash, n.i > min(n.i) OVER (PARTITION BY n.name) AS repeated
+            FROM unnest(p_streams) WITH ORDINALITY AS n(name, i)
+            LEFT JOIN es_streams AS s ON s.stream_name = n.name) AS h;
+
+  FOR a IN 1 .. array_length(p_stream_from, 1) LOOP
+    append_index := a;
+    BEGIN
+      v_revisions := '{}';
+      FOR i IN p_stream_from[a] .. p_stream_to[a] LOOP
+        v_head := v_head_revisions[i];
+        v_hash := v_head_hashes[i];
+        IF v_repeated[i] THEN
+          v_head := NULL;
+          v_hash := NULL;
+          SELECT s.revision, s.hash INTO v_head, v_hash FROM es_streams AS s WHERE s.stream_name = p_streams[i];
+        END IF;
+        FOR e IN p_event_from[a] .. p_event_to[a] LOOP
+          CONTINUE WHEN p_event_stream[e] <> i;
+          v_hash := es_event_hash(v_hash, es_event_content(p_streams[i], coalesce(v_head, -1) + 1 + p_event_offset[e],
+            p_ids[e], p_types[e], p_data[e], p_metadata[e], v_now));
+          v_hashes[e] := v_hash;
+        END LOOP;
+
+        v_current := NULL;
+        IF p_expected[i] = -2 THEN
+          INSERT INTO es_streams AS s VALUES (p_streams[i], p_counts[i] - 1, v_hash)
+            ON CONFLICT DO NOTHING RETURNING s.revision INTO v_current;
+        ELSIF p_expected[i] = -1 THEN
+          INSERT INTO es_streams AS s VALUES (p_streams[i], p_counts[i] - 1, v_hash)
+            ON CONFLICT (stream_name) DO UPDATE SET revision = s.revision + p_counts[i], hash = v_hash
+            RETURNING s.revision INTO v_current;
+        ELSE
+          UPDATE es_streams AS s SET revision = s.revision + p_counts[i], hash = v_hash
+            WHERE s.stream_name = p_streams[i] AND (p_expected[i] = -3 OR s.revision = p_expected[i])
+            RETURNING s.revision INTO v_current;
+        END IF;
+        IF v_current IS NULL THEN
+          SELECT s.revision INTO v_current FROM es_streams AS s WHERE s.stream_name = p_streams[i];
+          RAISE EXCEPTION 'wrong expected revision' USING ERRCODE = 'ES409',
+            DETAIL = json_build_object('index', i - p_stream_from[a] + 1, 'actual', v_current)::text;
+        END IF;
+        v_stream_revisions[i] := v_current;
+        v_revisions := v_revisions || v_current;
+      END LOOP;
+
+      WITH inserted AS (
+        INSERT INTO es_events (stream_name, stream_revision, event_id, event_type, data, metadata, created_at, hash)
+        SELECT p_streams[e.stream], v_stream_revisions[e.stream] - p_counts[e.stream] + 1 + e.offset_in_stream,
+               e.id, e.type, e.data, e.metadata, v_now, e.hash
+          FROM unnest(
+                 p_event_stream[p_event_from[a]:p_event_to[a]],
+                 p_event_offset[p_event_from[a]:p_event_to[a]],
+                 p_ids[p_event_from[a]:p_event_to[a]],
+                 p_types[p_event_from[a]:p_event_to[a]],
+                 p_data[p_event_from[a]:p_event_to[a]],
+                 p_metadata[p_event_from[a]:p_event_to[a]],
+                 v_hashes[p_event_from[a]:p_event_to[a]]
+               ) WITH ORDINALITY AS e(stream, offset_in_stream, id, type, data, metadata, hash, ordinal)
+         ORDER BY e.ordinal
+        RETURNING global_position
+      )
+      SELECT max(inserted.global_position) INTO last_position FROM inserted;
+
+      error_code := NULL;
+      error_detail := NULL;
+      transaction_id := pg_current_xact_id();
+      revisions := v_revisions;
+      v_written := true;
+      RETURN NEXT;
+    EXCEPTION
+      WHEN SQLSTATE 'ES409' THEN
+        error_code := 'ES409';
+        GET STACKED DIAGNOSTICS error_detail = PG_EXCEPTION_DETAIL;
+        transaction_id := NULL; last_position := NULL; revisions := NULL;
+        RETURN NEXT;
+      WHEN unique_violation THEN
+        error_code := '23505';
+        GET STACKED DIAGNOSTICS error_detail = CONSTRAINT_NAME;
+        transaction_id := NULL; last_position := NULL; revisions := NULL;
+        RETURN NEXT;
+    END;
+  END LOOP;
+
+  IF v_written THEN
+    PERFORM pg_notify('es_events', '');
+  END IF;
+END;
 $$;
 
 -- Down Migration
-CREATE OR REPLACE FUNCTION es_event_content(
-  p_stream text, p_revision bigint, p_id uuid, p_type text, p_data jsonb, p_metadata jsonb, p_time timestamptz
-) RETURNS bytea
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT convert_to(
-    length(p_stream) || ':' || p_stream || length(p_revision::text) || ':' || p_revision::text ||
-    '36:' || p_id::text || length(p_type) || ':' || p_type ||
-    length(p_data::text) || ':' || p_data::text || length(p_metadata::text) || ':' || p_metadata::text ||
-    (floor(extract(epoch FROM p_time) * 1000000))::bigint::text,
-    'UTF8')
+ALTER FUNCTION es_event_content(text, bigint, uuid, text, jsonb, jsonb, timestamptz) IMMUTABLE;
+
+CREATE OR REPLACE FUNCTION es_append(
+  p_stream_from int[],
+  p_stream_to int[],
+  p_event_from int[],
+  p_event_to int[],
+  p_streams text[],
+  p_expected bigint[],
+  p_counts int[],
+  p_event_stream int[],
+  p_event_offset int[],
+  p_ids uuid[],
+  p_types text[],
+  p_data jsonb[],
+  p_metadata jsonb[]
+) RETURNS TABLE (
+  append_index int,
+  error_code text,
+  error_detail text,
+  transaction_id xid8,
+  last_position bigint,
+  revisions bigint[]
+)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_lock bigint;
+  v_stream_revisions bigint[] := array_fill(NULL::bigint, ARRAY[array_length(p_streams, 1)]);
+  v_hashes bytea[] := array_fill(NULL::bytea, ARRAY[array_length(p_ids, 1)]);
+  v_revisions bigint[];
+  v_current bigint;
+  v_head bigint;
+  v_hash bytea;
+  v_written boolean := false;
+  v_now timestamptz := now();
+BEGIN
+  -- Lock every stream of the batch before the first write, in one global order: the transaction
+  -- id (assigned at the first write) then follows lock order, so $all orders each stream's
+  -- events by revision, and batches cannot deadlock. Advisory locks assign no transaction id.
+  FOR v_lock IN SELECT DISTINCT hashtextextended(name, 0) FROM unnest(p_streams) AS name ORDER BY 1 LOOP
+    PERFORM pg_advisory_xact_lock(v_lock);
+  END LOOP;
+
+  FOR a IN 1 .. array_length(p_stream_from, 1) LOOP
+    append_index := a;
+    BEGIN
+      v_revisions := '{}';
+      FOR i IN p_stream_from[a] .. p_stream_to[a] LOOP
+        -- The stream's head before this append (locked above): where its events' chain goes on.
+        v_head := NULL;
+        v_hash := NULL;
+        SELECT s.revision, s.hash INTO v_head, v_hash FROM es_streams AS s WHERE s.stream_name = p_streams[i];
+        FOR e IN p_event_from[a] .. p_event_to[a] LOOP
+          CONTINUE WHEN p_event_stream[e] <> i;
+          v_hash := es_event_hash(v_hash, es_event_content(p_streams[i], coalesce(v_head, -1) + 1 + p_event_offset[e],
+            p_ids[e], p_types[e], p_data[e], p_metadata[e], v_now));
+          v_hashes[e] := v_hash;
+        END LOOP;
+
+        v_current := NULL;
+        IF p_expected[i] = -2 THEN
+          INSERT INTO es_streams AS s VALUES (p_streams[i], p_counts[i] - 1, v_hash)
+            ON CONFLICT DO NOTHING RETURNING s.revision INTO v_current;
+        ELSIF p_expected[i] = -1 THEN
+          INSERT INTO es_streams AS s VALUES (p_streams[i], p_counts[i] - 1, v_hash)
+            ON CONFLICT (stream_name) DO UPDATE SET revision = s.revision + p_counts[i], hash = v_hash
+            RETURNING s.revision INTO v_current;
+        ELSE
+          UPDATE es_streams AS s SET revision = s.revision + p_counts[i], hash = v_hash
+            WHERE s.stream_name = p_streams[i] AND (p_expected[i] = -3 OR s.revision = p_expected[i])
+            RETURNING s.revision INTO v_current;
+        END IF;
+        IF v_current IS NULL THEN
+          SELECT s.revision INTO v_current FROM es_streams AS s WHERE s.stream_name = p_streams[i];
+          RAISE EXCEPTION 'wrong expected revision' USING ERRCODE = 'ES409',
+            DETAIL = json_build_object('index', i - p_stream_from[a] + 1, 'actual', v_current)::text;
+        END IF;
+        v_stream_revisions[i] := v_current;
+        v_revisions := v_revisions || v_current;
+      END LOOP;
+
+      WITH inserted AS (
+        INSERT INTO es_events (stream_name, stream_revision, event_id, event_type, data, metadata, created_at, hash)
+        SELECT p_streams[e.stream], v_stream_revisions[e.stream] - p_counts[e.stream] + 1 + e.offset_in_stream,
+               e.id, e.type, e.data, e.metadata, v_now, e.hash
+          FROM unnest(
+                 p_event_stream[p_event_from[a]:p_event_to[a]],
+                 p_event_offset[p_event_from[a]:p_event_to[a]],
+                 p_ids[p_event_from[a]:p_event_to[a]],
+                 p_types[p_event_from[a]:p_event_to[a]],
+                 p_data[p_event_from[a]:p_event_to[a]],
+                 p_metadata[p_event_from[a]:p_event_to[a]],
+                 v_hashes[p_event_from[a]:p_event_to[a]]
+               ) WITH ORDINALITY AS e(stream, offset_in_stream, id, type, data, metadata, hash, ordinal)
+         ORDER BY e.ordinal
+        RETURNING global_position
+      )
+      SELECT max(inserted.global_position) INTO last_position FROM inserted;
+
+      error_code := NULL;
+      error_detail := NULL;
+      transaction_id := pg_current_xact_id();
+      revisions := v_revisions;
+      v_written := true;
+      RETURN NEXT;
+    EXCEPTION
+      WHEN SQLSTATE 'ES409' THEN
+        error_code := 'ES409';
+        GET STACKED DIAGNOSTICS error_detail = PG_EXCEPTION_DETAIL;
+        transaction_id := NULL; last_position := NULL; revisions := NULL;
+        RETURN NEXT;
+      WHEN unique_violation THEN
+        error_code := '23505';
+        GET STACKED DIAGNOSTICS error_detail = CONSTRAINT_NAME;
+        transaction_id := NULL; last_position := NULL; revisions := NULL;
+        RETURN NEXT;
+    END;
+  END LOOP;
+
+  IF v_written THEN
+    PERFORM pg_notify('es_events', '');
+  END IF;
+END;
 $$;
