@@ -64,8 +64,9 @@ export function applySecurityHeaders(app: NestFastifyApplication, config: Ledger
     app.enableCors({
       origin: config.corsOrigins,
       methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
-      allowedHeaders: CORS_REQUEST_HEADERS,
-      exposedHeaders: CORS_RESPONSE_HEADERS,
+      // Joined here: as a list, @fastify/cors would join them with ", ".
+      allowedHeaders: CORS_REQUEST_HEADERS.join(','),
+      exposedHeaders: CORS_RESPONSE_HEADERS.join(','),
       maxAge: 600,
     });
   }
