@@ -15,6 +15,7 @@ import {
   STATEMENT_UPLOAD,
 } from './http/request-body';
 import { echoRequestId, requestIdOf } from './http/request-id';
+import { answerRouterError } from './http/router-errors';
 import { StartUpChatterAtDebug } from './logging/start-up-chatter.logger';
 import { applySecurityHeaders } from './http/security-headers';
 import { applyServerTimeouts } from './http/server-timeouts';
@@ -28,6 +29,7 @@ export async function createLedgerApp(options: AppOptions): Promise<INestApplica
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: requestIdOf,
+    frameworkErrors: answerRouterError,
     // Routing as API.md's paths have always been matched: a trailing slash and letter case do not matter.
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: MAX_PARAM_LENGTH },
   });
