@@ -73,7 +73,7 @@ export function pathOf(url: string): string {
 export async function parseJsonBody(_request: FastifyRequest, body: Buffer): Promise<unknown> {
   if (body.length === 0) return undefined;
   const text = body.toString('utf8').replace(/^\ufeff/, '');
-  const first = /^[\x20\x09\x0a\x0d]*(.)/s.exec(text)?.[1];
+  const first = /^[ \t\n\r]*(.)/s.exec(text)?.[1];
   try {
     if (first !== '{' && first !== '[') throw new SyntaxError('not an object or an array');
     return JSON.parse(text);
