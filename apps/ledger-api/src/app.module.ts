@@ -13,7 +13,7 @@ import { LEDGER_CONFIG, LedgerConfig } from './config/ledger-config';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { MinPositionInterceptor } from './http/min-position.interceptor';
-import { assignRequestId, correlationIdOf } from './http/request-id';
+import { correlationIdOf, requestIdOf } from './http/request-id';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { JournalModule } from './journal/journal.module';
@@ -72,7 +72,7 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             logger,
-            genReqId: assignRequestId,
+            genReqId: requestIdOf,
             // A request's log lines carry the id that ties it to its events and bank calls.
             customProps: (request) => ({ correlationId: correlationIdOf(request) }),
             // Keys and signatures never reach the logs.

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { ApiError } from './api-error';
 import type { FieldProblem } from './validation.pipe';
 
@@ -18,26 +18,30 @@ const CHARSET = /^\s*charset\s*=/;
 const UTF8_CHARSET = /^\s*charset\s*=\s*"?utf-?8"?\s*$/;
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
-type HeadersOf = Pick<Request, 'headers'>;
-type BodyRequest = Pick<Request, 'headers' | 'method' | 'path'>;
+type HeadersOf = Pick<FastifyRequest, 'headers'>;
+type BodyRequest = Pick<FastifyRequest, 'headers' | 'method' | 'url'>;
 
 /**
  * Before anything reads a body: a declared length over the limit → 413 at once, and a body that is
  * not JSON (another Content-Type, or none) → 415, so that no route ever runs on a body it ignored
  * or parsed some other way. The unread body is left behind, so the connection closes after the answer.
  */
-export function refuseUnacceptableBodies(request: Request, response: Response, next: NextFunction): void {
+export function refuseUnacceptableBodies(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+): void {
   const refusal = carriesBody(request) ? bodyRefusal(request) : undefined;
-  if (refusal) response.setHeader('Connection', 'close');
-  next(refusal);
+  if (refusal) reply.raw.setHeader('Connection', 'close');
+  done(refusal);
 }
 
 function carriesBody({ headers }: HeadersOf): boolean {
   return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
 }
 
-function bodyRefusal({ headers, method, path }: BodyRequest): ApiError | undefined {
-  const upload = method === 'POST' && path.replace(/\/$/, '') === STATEMENT_UPLOAD.path;
+function bodyRefusal({ headers, method, url }: BodyRequest): ApiError | undefined {
+  const upload = method === 'POST' && pathOf(url).replace(/\/$/, '') === STATEMENT_UPLOAD.path;
   if (Number(headers['content-length'] ?? 0) > (upload ? STATEMENT_UPLOAD.limitBytes : BODY_LIMIT_BYTES)) {
     return new ApiError(413, 'payload_too_large', `The request body is larger than ${upload ? 10 : 1} MiB.`);
   }
@@ -55,10 +59,38 @@ function bodyRefusal({ headers, method, path }: BodyRequest): ApiError | undefin
   return undefined;
 }
 
+/** The path of a request target, without its query. */
+export function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/**
+ * A JSON body as API.md reads it: UTF-8 (a byte order mark is skipped), an object or an array at
+ * the top, plain JSON.parse otherwise; none when empty. Anything else → 400. Async because Nest
+ * takes the parsed body of a two-argument parser from its promise.
+ */
+export async function parseJsonBody(_request: FastifyRequest, body: Buffer): Promise<unknown> {
+  if (body.length === 0) return undefined;
+  const text = body.toString('utf8').replace(/^\ufeff/, '');
+  const first = /^[ \t\n\r]*(.)/s.exec(text)?.[1];
+  try {
+    if (first !== '{' && first !== '[') throw new SyntaxError('not an object or an array');
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'validation_failed', 'The request body could not be read as JSON.');
+  }
+}
+
+/** The bank statement as text (UTF-8); none when empty. */
+export async function parseStatementBody(_request: FastifyRequest, body: Buffer): Promise<string | undefined> {
+  return body.length === 0 ? undefined : body.toString('utf8');
+}
+
 /** After the JSON parser: what it accepted but the ledger cannot store or should not walk → 400. */
-export function refuseUnsafeJson(request: Request, _response: Response, next: NextFunction): void {
+export function refuseUnsafeJson(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const problem = findUnsafeJson(request.body);
-  next(problem && new ApiError(400, 'validation_failed', 'The request is invalid.', [problem]));
+  done(problem && new ApiError(400, 'validation_failed', 'The request is invalid.', [problem]));
 }
 
 /**

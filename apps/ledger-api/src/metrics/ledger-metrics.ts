@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ConsumerRunner } from '@ledger/consumers';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
@@ -81,16 +81,12 @@ export class LedgerMetrics {
     });
   }
 
-  /** Express middleware: counts and times each request once it is answered. */
-  readonly middleware = (request: Request, response: Response, next: NextFunction): void => {
-    const stop = this.durations.startTimer();
-    response.on('finish', () => {
-      // The route pattern, not the path: ids would make a series per resource.
-      const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      const path = `${request.baseUrl}${route}`;
-      stop({ method: request.method, route: path });
-      this.requests.inc({ method: request.method, route: path, status: String(response.statusCode) });
-    });
-    next();
+  /** Fastify's onResponse hook: counts and times each request once it is answered. */
+  readonly onResponse = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    // The route pattern, not the path: ids would make a series per resource.
+    const route = request.routeOptions.url ?? 'unmatched';
+    this.durations.observe({ method: request.method, route }, reply.elapsedTime / 1_000);
+    this.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    done();
   };
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import { ApiAdminOnly, ApiErrors, ApiIdempotencyKey, Operation } from '../../http/api-docs';
 import { commandContext } from '../../auth/command-context.http';
@@ -41,8 +41,8 @@ export class RecordReconciliationController {
   async record(
     @Body() csv: unknown,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     const { state, created, position } = await this.commands.execute(
       new RecordReconciliationCommand(csv, commandContext(request, principal)),
