@@ -42,7 +42,7 @@ export class AllReader {
     private readonly signal: AbortSignal,
     options: AllReaderOptions = {},
   ) {
-    this.bufferedEvents = options.bufferedEvents ?? 10_000;
+    this.bufferedEvents = options.bufferedEvents ?? 5_000;
     this.pageSize = options.pageSize ?? 1_000;
   }
 
