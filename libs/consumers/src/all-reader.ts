@@ -54,10 +54,8 @@ export class AllReader {
     const position = after ?? START;
     await (this.opened ??= this.open());
     while (!signal.aborted) {
-      if (comparePositions(position, this.start) < 0) {
-        const events = await this.store.readAll({ after, maxCount: max });
-        if (events.length > 0) return events;
-      }
+      // Behind the window: never empty, as the event at its start, at least, comes after `position`.
+      if (comparePositions(position, this.start) < 0) return this.store.readAll({ after, maxCount: max });
       const first = this.firstAfter(position);
       if (first < this.window.length) return this.window.slice(first, first + max);
       await untilAborted(this.readNextPage(), signal);
@@ -120,7 +118,7 @@ export class AllReader {
  * Groups a catch-up subscription into pages: everything already available, up to `size`, so a
  * consumer catching up takes many events at once and a live one takes each as it comes.
  */
-export async function* pagesOf(
+async function* pagesOf(
   subscription: AsyncIterable<RecordedEvent> & { close(): Promise<void> },
   size: number,
   signal: AbortSignal,
