@@ -10,21 +10,22 @@ import { EVENT_STORE, EventStore, positionToString } from '@ledger/event-store';
 import { accountStreamName } from '@ledger/ledger-domain';
 import { DemoUser, seedRequests } from '../apps/ledger-api/src/demo/demo-seed';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
-import { deterministicUuid } from '../apps/ledger-api/src/shared/deterministic-id';
-import { benchDatabase, cpuMeter, printTable, rawInsertRows, runBenchmark, startBenchLedger } from './bench-database';
+import {
+  accountOf,
+  benchDatabase,
+  benchUser,
+  cpuMeter,
+  payOnce,
+  printTable,
+  rawInsertRows,
+  runBenchmark,
+  startBenchLedger,
+} from './bench-database';
 import { measure } from './measure';
 
 const DURATION_SECONDS = 10;
 const PAYERS = 1_000;
 const LONG_HISTORY = 100_000;
-
-const benchUser = (name: string, funds: number): DemoUser => ({
-  name,
-  role: 'customer',
-  apiKey: `lk_bench_${name}_key_000000000000`,
-  accounts: [{ currency: 'EUR', funds }],
-});
-const accountOf = (user: DemoUser) => deterministicUuid('demo-account', user.name, 'EUR');
 
 async function main(): Promise<void> {
   const database = await benchDatabase();
@@ -101,19 +102,7 @@ async function main(): Promise<void> {
     await run('spread over 1,000 payers', connections, () => payers[Math.floor(Math.random() * PAYERS)]);
   for (const connections of [16, 64]) await run('one hot payer', connections, () => hot);
 
-  const latency = async (user: DemoUser) =>
-    measure(200, 1, async () => {
-      const response = await fetch(`${baseUrl}/api/v1/payments`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${user.apiKey}`,
-          'idempotency-key': randomUUID(),
-        },
-        body: JSON.stringify({ payerAccountId: accountOf(user), payeeAccountId: accountOf(merchant), amount: 1 }),
-      });
-      if (response.status !== 201) throw new Error(`payment answered ${response.status}`);
-    });
+  const latency = async (user: DemoUser) => measure(200, 1, () => payOnce(baseUrl, user, merchant));
   const small = await latency(fresh);
   const large = await latency(busy);
   rows.push(

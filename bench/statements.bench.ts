@@ -3,14 +3,12 @@
  * trips), transactions and reads of `$all` per automatic payment, counted in the pg driver of the
  * API's process from the first request until every consumer has caught up.
  */
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { ConsumerRunner } from '@ledger/consumers';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
-import { DemoUser, seedRequests } from '../apps/ledger-api/src/demo/demo-seed';
+import { seedRequests } from '../apps/ledger-api/src/demo/demo-seed';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
-import { deterministicUuid } from '../apps/ledger-api/src/shared/deterministic-id';
-import { benchDatabase, runBenchmark, startBenchLedger } from './bench-database';
+import { benchDatabase, benchUser, payOnce, runBenchmark, startBenchLedger } from './bench-database';
 
 const PAYERS = 1_000;
 const PAYMENTS = 4_000;
@@ -26,22 +24,14 @@ Client.prototype.query = function (this: Client, ...args: unknown[]) {
   return (query as (...args: unknown[]) => unknown).apply(this, args);
 } as typeof Client.prototype.query;
 
-const user = (name: string, funds: number): DemoUser => ({
-  name,
-  role: 'customer',
-  apiKey: `lk_bench_${name}_key_000000000000`,
-  accounts: [{ currency: 'EUR', funds }],
-});
-const accountOf = (payer: DemoUser) => deterministicUuid('demo-account', payer.name, 'EUR');
-
 async function main(): Promise<void> {
   const database = await benchDatabase();
   await migrateLedgerDatabase(database, false);
   const { app, baseUrl } = await startBenchLedger(database.url);
   const store = app.get<EventStore>(EVENT_STORE);
   const runner = app.get(ConsumerRunner);
-  const payers = Array.from({ length: PAYERS }, (_, index) => user(`payer${index}`, 1_000_000));
-  const merchant = user('merchant', 0);
+  const payers = Array.from({ length: PAYERS }, (_, index) => benchUser(`payer${index}`, 1_000_000));
+  const merchant = benchUser('merchant', 0);
   await Promise.all([...payers, merchant].map((each) => store.append(seedRequests(each, new Date()))));
   // Each look costs a dozen statements, counted too: a few per run, a few thousandths per payment.
   const caughtUp = async () => {
@@ -58,17 +48,7 @@ async function main(): Promise<void> {
       Array.from({ length: connections }, async () => {
         while (next < PAYMENTS) {
           next++;
-          const payer = payers[Math.floor(Math.random() * PAYERS)];
-          const response = await fetch(`${baseUrl}/api/v1/payments`, {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              authorization: `Bearer ${payer.apiKey}`,
-              'idempotency-key': randomUUID(),
-            },
-            body: JSON.stringify({ payerAccountId: accountOf(payer), payeeAccountId: accountOf(merchant), amount: 1 }),
-          });
-          if (response.status !== 201) throw new Error(`payment answered ${response.status}`);
+          await payOnce(baseUrl, payers[Math.floor(Math.random() * PAYERS)], merchant);
         }
       }),
     );
