@@ -122,7 +122,9 @@ describe('One reader of $all for the consumers of a process', () => {
       },
     };
     const names = ['from-start', 'behind-10', 'behind-20', 'at-head'];
-    const runner = new ConsumerRunner(store, database.url, [...names.map((name) => recording(name)), reactor]);
+    const runner = new ConsumerRunner(store, database.url, [...names.map((name) => recording(name)), reactor], {
+      projectionsTogether: true,
+    });
     runner.start();
     try {
       await eventually(async () => (await handledBy('from-start')).length === 30 && reacted.length === 30);
@@ -160,7 +162,9 @@ describe('One reader of $all for the consumers of a process', () => {
     let broken = true;
     const events = await append(20);
     const failing = recording('failing', 'one', (event) => broken && event.id === events[12].id);
-    const runner = new ConsumerRunner(store, database.url, [failing, recording('steady-a'), recording('steady-b')]);
+    const runner = new ConsumerRunner(store, database.url, [failing, recording('steady-a'), recording('steady-b')], {
+      projectionsTogether: true,
+    });
     runner.start();
     try {
       const more = await append(40);
