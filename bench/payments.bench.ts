@@ -24,8 +24,7 @@ import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { accountStreamName } from '@ledger/ledger-domain';
 import { DemoUser, seedRequests } from '../apps/ledger-api/src/demo/demo-seed';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
-import { deterministicUuid } from '../apps/ledger-api/src/shared/deterministic-id';
-import { benchDatabase, runBenchmark, startBenchLedger } from './bench-database';
+import { accountOf, benchDatabase, benchUser, runBenchmark, startBenchLedger } from './bench-database';
 import {
   booksBalance,
   HandRolledBooks,
@@ -42,14 +41,6 @@ const PAYERS = 1_000;
 const LONG_HISTORY = 100_000;
 const BATCH_CONNECTIONS = 4;
 const HAND_ROLLED_KEY = 'hand-rolled-bench-key';
-
-const benchUser = (name: string, funds: number): DemoUser => ({
-  name,
-  role: 'customer',
-  apiKey: `lk_bench_${name}_key_000000000000`,
-  accounts: [{ currency: 'EUR', funds }],
-});
-const accountOf = (user: DemoUser) => deterministicUuid('demo-account', user.name, 'EUR');
 
 function benchOptions(argv: readonly string[], env: NodeJS.ProcessEnv) {
   const flag = (name: string) => argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
