@@ -11,7 +11,7 @@ import {
 import { AccountReadModel } from '../../accounts/account.read-model';
 import { ApiError } from '../../http/api-error';
 import { jsonAmount } from '../../http/json-amount';
-import { toDomainEvent } from '../../shared/event-sourcing';
+import { toDomainEvent } from '@ledger/event-sourcing';
 import { accountDiscrepancies, accountStream, amountOf, streamEvents } from '../../accounts/account-replay';
 
 const balanceOf = (state: AccountState) => ({

@@ -14,7 +14,7 @@ import { AccountEvent, AccountState, evolveAccount, initialAccountState } from '
 import { AccountRow } from '../../accounts/account.read-model';
 import { accountsProjection } from '../../accounts/accounts.projection';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
-import { toDomainEvent } from '../../shared/event-sourcing';
+import { toDomainEvent } from '@ledger/event-sourcing';
 import { accountDiscrepancies, accountStream, Discrepancy, streamEvents } from '../../accounts/account-replay';
 import { HASH_CHAIN } from './hash-chain';
 
