@@ -111,8 +111,13 @@ interface CachedState extends Loaded<unknown> {
   pending?: Promise<unknown>;
 }
 
-/** What a load answers inside the service: the cache's entry when it kept one. */
+/**
+ * What a load answers inside the service: the cache's entry when it kept one (`generation`
+ * undefined: there was none, for a stream with no events), `STALE` when the cache changed while
+ * it read, so nothing may be recorded over it.
+ */
 type Read<State> = Loaded<State> & { generation?: number; pending?: Promise<unknown> };
+const STALE = -1;
 
 /** A decision was made on state that has since changed; decide again. */
 export class StaleDecisionError extends Error {
@@ -237,7 +242,8 @@ export class EventSourcing {
         events: toEventData(events, command.eventIds(key, { decision, revisions }), command.metadata),
       });
       const state = events.reduce(spec.evolve, base.state);
-      if (exact) {
+      // Recorded ahead over a state the cache holds, or for the next command in the stream's queue.
+      if (exact && (base.generation !== undefined || spec.queued)) {
         const revision = (base.revision === 'no_stream' ? -1n : base.revision) + BigInt(events.length);
         ahead.push({ streamName: spec.name, base, after: { state, revision, position: undefined } });
       }
@@ -264,7 +270,7 @@ export class EventSourcing {
   ): Promise<AppendResult> {
     const committed = this.store.append(requests);
     for (const { streamName, base, after } of ahead) {
-      if (base.generation !== undefined && this.cache.peek(streamName)?.generation === base.generation) {
+      if (this.cache.peek(streamName)?.generation === base.generation) {
         this.record(streamName, after, committed);
       }
     }
@@ -298,7 +304,7 @@ export class EventSourcing {
       const unchanged = this.cache.peek(name)?.generation === cached?.generation;
       const last = events[events.length - 1];
       if (!last) {
-        if (known && !cached && unchanged) return this.record(name, known);
+        if (known && !cached) return unchanged ? this.record(name, known) : { ...known, generation: STALE };
         return known ?? { state: initialState, revision: 'no_stream', position: undefined };
       }
       if (known?.pending) {
@@ -311,7 +317,7 @@ export class EventSourcing {
         known ? known.state : initialState,
       );
       const loaded = { state, revision: last.revision, position: last.position };
-      return unchanged ? this.record(name, loaded) : loaded;
+      return unchanged ? this.record(name, loaded) : { ...loaded, generation: STALE };
     }
   }
 
