@@ -30,11 +30,6 @@ describe('User', () => {
 describe('User creation through the API, retried after a lost answer', () => {
   const givenCreation = deciderSpec(expect, decideUserCreation, evolveUser, initialUserState);
 
-  it('creates a user with its first key', () =>
-    givenCreation([])
-      .when({ type: 'CreateUser', userId: 'u-1', name: 'Ada', role: 'merchant', keyHash: 'h1' })
-      .then([created, { type: 'ApiKeyIssued', data: { userId: 'u-1', keyHash: 'h1', issuedAt: AT } }]));
-
   it('answers its own retry with another key, the first one never seen', () =>
     givenCreation([created])
       .when({ type: 'CreateUser', userId: 'u-1', name: 'Ada', role: 'merchant', keyHash: 'h2' })
