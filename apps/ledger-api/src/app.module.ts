@@ -1,4 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { Pool } from 'pg';
+import { EventSourcing } from '@ledger/event-sourcing';
+import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
@@ -23,10 +26,9 @@ import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { PaymentsModule } from './payments/payments.module';
 import { OutgoingWebhooksModule } from './outgoing-webhooks/outgoing-webhooks.module';
-import { SnapshotsModule } from './snapshots/snapshots.module';
-import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { snapshotSource, SnapshotsModule } from './snapshots/snapshots.module';
+import { InfrastructureModule, PG_POOL } from './infrastructure/infrastructure.module';
 import { Clock, CLOCK, systemClock } from './shared/clock';
-import { KeyedQueue } from './shared/keyed-queue';
 import { resolveWebhookSecret, WEBHOOK_SECRET } from './transfers/bank/webhook-secret';
 import { TransfersModule } from './transfers/transfers.module';
 import { UsersModule } from './users/users.module';
@@ -39,7 +41,7 @@ export interface AppOptions {
   clock?: Clock;
 }
 
-/** Config, clock, authentication and idempotency, shared by every feature module. */
+/** Config, clock, the write path (`EventSourcing`), authentication and idempotency, shared by every feature module. */
 @Module({})
 class CoreModule {
   static forRoot(config: LedgerConfig, clock: Clock): DynamicModule {
@@ -50,7 +52,16 @@ class CoreModule {
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: CLOCK, useValue: clock },
         { provide: WEBHOOK_SECRET, useValue: resolveWebhookSecret(config) },
-        KeyedQueue,
+        {
+          provide: EventSourcing,
+          inject: [EVENT_STORE, PG_POOL],
+          useFactory: (store: EventStore, pool: Pool) =>
+            new EventSourcing(store, {
+              cachedStreams: config.caches.streamStates,
+              snapshots: snapshotSource(pool),
+              clock,
+            }),
+        },
         Authenticator,
         AuthFailureLimiter,
         IdempotencyStore,
@@ -58,7 +69,15 @@ class CoreModule {
         { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [LEDGER_CONFIG, CLOCK, WEBHOOK_SECRET, KeyedQueue, Authenticator, AuthFailureLimiter, IdempotencyStore],
+      exports: [
+        LEDGER_CONFIG,
+        CLOCK,
+        WEBHOOK_SECRET,
+        EventSourcing,
+        Authenticator,
+        AuthFailureLimiter,
+        IdempotencyStore,
+      ],
     };
   }
 }
@@ -84,7 +103,6 @@ export class AppModule {
           databaseUrl,
           eventStoreConnectionString: config.eventStoreConnectionString,
           redisUrl: config.redisUrl,
-          cachedStreamStates: config.caches.streamStates,
         }),
         CoreModule.forRoot(config, clock),
         // After CoreModule: limits are per user, so its API-key guard runs first.

@@ -14,7 +14,7 @@ import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { CLOCK, Clock } from '../shared/clock';
 import { eventIdFor } from '../shared/command-context';
 import { deterministicUuid } from '../shared/deterministic-id';
-import { toEventData } from '../shared/event-sourcing';
+import { toEventData } from '@ledger/event-sourcing';
 
 export interface DemoUser {
   name: string;

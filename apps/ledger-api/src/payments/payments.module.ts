@@ -5,14 +5,13 @@ import { ChangePaymentHandler } from './change-payment/change-payment.handler';
 import { CreatePaymentController } from './create-payment/create-payment.controller';
 import { CreatePaymentHandler } from './create-payment/create-payment.handler';
 import { PaymentExpirySweeper } from './payment-expiry.sweeper';
-import { PaymentWriter } from './payment-writer';
 import { paymentsProjection } from './payments.projection';
 import { PaymentQueriesController } from './queries/payment-queries.controller';
 
 /** Payments between accounts: authorize, capture, void, expire, refund, and their read models. */
 @Module({
   controllers: [CreatePaymentController, ChangePaymentController, PaymentQueriesController],
-  providers: [CreatePaymentHandler, ChangePaymentHandler, PaymentWriter, PaymentExpirySweeper],
+  providers: [CreatePaymentHandler, ChangePaymentHandler, PaymentExpirySweeper],
 })
 export class PaymentsModule implements OnModuleInit {
   constructor(private readonly runner: ConsumerRunner) {}

@@ -11,7 +11,7 @@ import {
 import { accountDiscrepancies, AccountReadModel, accountStream, amountOf, streamEvents } from '../../accounts';
 import { ApiError } from '../../http/api-error';
 import { jsonAmount } from '../../http/json-amount';
-import { toDomainEvent } from '../../shared/event-sourcing';
+import { toDomainEvent } from '@ledger/event-sourcing';
 
 const balanceOf = (state: AccountState) => ({
   available: jsonAmount(availableAmount(state)),

@@ -13,7 +13,7 @@ import {
   streamEvents,
 } from '../../accounts';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
-import { toDomainEvent } from '../../shared/event-sourcing';
+import { toDomainEvent } from '@ledger/event-sourcing';
 import { HASH_CHAIN } from './hash-chain';
 
 /** Accounts taken per round: their openings, their read-model rows and their replays. */

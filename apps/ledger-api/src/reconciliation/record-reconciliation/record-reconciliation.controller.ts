@@ -8,7 +8,7 @@ import { commandContext } from '../../auth/command-context.http';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { ReconciliationResponse } from '../reconciliation.response';
 import { toReconciliationView } from '../reconciliation.view';
-import { BANK_STATEMENT_COLUMNS } from './bank-statement-parser';
+import { BANK_STATEMENT_COLUMNS, parseBankStatement } from './bank-statement-parser';
 import { RecordReconciliationCommand } from './record-reconciliation.handler';
 
 /** An admin hands in the bank's statement; the ledger reconciles it with its settled transfers. */
@@ -44,8 +44,10 @@ export class RecordReconciliationController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) response: FastifyReply,
   ) {
+    // Refuses a malformed file with 400 before anything is decided; the command gets its lines.
+    const lines = parseBankStatement(csv);
     const { state, created, position } = await this.commands.execute(
-      new RecordReconciliationCommand(csv, commandContext(request, principal)),
+      new RecordReconciliationCommand(csv as string, lines, commandContext(request, principal)),
     );
     response.status(created ? 201 : 200);
     if (position) setLedgerPosition(response, position);
