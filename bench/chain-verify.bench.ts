@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { Pool } from 'pg';
 import { migrateDatabase } from '@ledger/database';
-import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore, PostgresHashChain } from '@ledger/event-store';
+import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore, PostgresHashChain } from '@ledger/event-store/postgres';
 import { benchDatabase, runBenchmark } from './bench-database';
 import { measure } from './measure';
 

@@ -2,6 +2,8 @@
  * npm run bench:eventstore — our PostgreSQL event store beside @event-driven-io/emmett-postgresql
  * on the same database in the same run: appends/s and p50/p99 for 1- and 10-event appends with 1
  * and 16 writers, stream reads/s, and $all catch-up events/s.
+ * `npm run bench:eventstore -- --chains`: only ours with and without hash chains, single-event
+ * appends, in rounds that alternate which goes first (a quicker, steadier figure for the chains' cost).
  */
 import { dumbo } from '@event-driven-io/dumbo';
 import { isExpectedVersionConflictError } from '@event-driven-io/emmett';
@@ -12,13 +14,14 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { DatabaseUrls, migrateDatabase, withClient } from '@ledger/database';
-import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@ledger/event-store';
-import { benchDatabase, runBenchmark } from './bench-database';
+import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@ledger/event-store/postgres';
+import { BenchDatabase, benchDatabase, runBenchmark } from './bench-database';
 import { measure, Measured } from './measure';
 
 const POOL_SIZE = 20;
 const STREAMS = 1_000;
 const READS = 4_000;
+const CHAIN_ROUNDS = 6;
 
 interface Contender {
   name: string;
@@ -119,6 +122,54 @@ function emmett(url: string): Contender {
   };
 }
 
+/** After a short warm-up on streams of its own, `total` appends over `streams` by `writers` at once. */
+async function measureAppends(
+  contender: Contender,
+  streams: readonly string[],
+  eventsPerAppend: number,
+  writers: number,
+  total: number,
+): Promise<Measured> {
+  const retry = { retryable: contender.retryable };
+  await measure(
+    200,
+    writers,
+    (index) => contender.append(`warm${contender.name}-${index % 50}`, eventsPerAppend),
+    retry,
+  );
+  return measure(total, writers, (index) => contender.append(streams[index % streams.length], eventsPerAppend), retry);
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle) ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[Math.floor(middle)];
+}
+
+/** Ours with and without hash chains, single-event appends, rounds alternating which goes first. */
+async function compareChains(database: BenchDatabase): Promise<void> {
+  const contenders = [ours(database, true), ours(database, false)];
+  for (const contender of contenders) await contender.prepare();
+  console.log(`\nHash chains on/off — ${database.server}, ${cpus().length} cores, Node ${process.version}\n`);
+  for (const writers of [1, 16]) {
+    const total = writers === 1 ? 1_500 : 6_000;
+    const rates = new Map<Contender, number[]>(contenders.map((contender) => [contender, []]));
+    for (let round = 0; round < CHAIN_ROUNDS; round++) {
+      for (const contender of round % 2 === 0 ? contenders : [...contenders].reverse()) {
+        const streams = Array.from({ length: STREAMS }, (_, index) => `chains${contender.name}${writers}-${index}`);
+        rates.get(contender)!.push((await measureAppends(contender, streams, 1, writers, total)).perSecond);
+      }
+    }
+    const [on, off] = contenders.map((contender) => rates.get(contender)!);
+    const ratios = on.map((rate, round) => rate / off[round]);
+    console.log(
+      `1-event appends, ${writers} writer${writers > 1 ? 's' : ''}: on ${Math.round(median(on))}/s, off ${Math.round(median(off))}/s (medians of ${CHAIN_ROUNDS}); ` +
+        `on/off by round ${ratios.map((ratio) => ratio.toFixed(2)).join(' ')}, median ${median(ratios).toFixed(2)}× (target ≥ 0.9×)`,
+    );
+  }
+  for (const contender of contenders) await contender.close();
+}
+
 interface Row {
   metric: string;
   values: number[];
@@ -127,6 +178,10 @@ interface Row {
 
 async function main(): Promise<void> {
   const database = await benchDatabase();
+  if (process.argv.includes('--chains')) {
+    await compareChains(database);
+    return database.close();
+  }
   // Ours with hash chains against Emmett, and against itself without them (issue: chains cost ≤ 10 %).
   const contenders = [ours(database, true), emmett(database.url), ours(database, false)];
   for (const contender of contenders) await contender.prepare();
@@ -159,17 +214,7 @@ async function main(): Promise<void> {
       const order = scenario++ % 2 === 0 ? contenders : [...contenders].reverse();
       for (const contender of order) {
         const streams = streamsOf(contender, `${eventsPerAppend}x${writers}`);
-        const retry = { retryable: contender.retryable };
-        await measure(
-          200,
-          writers,
-          (index) => contender.append(`warm${contender.name}-${index % 50}`, eventsPerAppend),
-          retry,
-        );
-        results.set(
-          contender,
-          await measure(total, writers, (index) => contender.append(streams[index % STREAMS], eventsPerAppend), retry),
-        );
+        results.set(contender, await measureAppends(contender, streams, eventsPerAppend, writers, total));
       }
       const measured = contenders.map((contender) => results.get(contender)!);
       const label = `${eventsPerAppend}-event appends, ${writers} writer${writers > 1 ? 's' : ''}`;

@@ -1,152 +1,394 @@
 /**
- * npm run bench:payments — automatic payments at 16 and 64 connections, (a) spread over 1,000
- * payer accounts and (b) all from one hot payer; command latency on an account with 10 events vs
- * one with 100,000; beside them, raw single-row INSERTs into the same database in the same run.
+ * npm run bench:payments — the ledger against the ledger a team would hand-roll instead
+ * (bench/hand-rolled/: balance rows locked and updated in place) and against single-row INSERTs,
+ * on the same PostgreSQL, in one run, alternating (bench/round-robin.ts):
+ *
+ * - automatic payments of 1 to one merchant, spread over 1,000 payers and from one hot payer, at 16
+ *   and 64 connections: the ledger's `POST /api/v1/payments`, the hand-rolled multi-statement and
+ *   one-call variants;
+ * - batches of 50, 100 and 1,000 such payments at 4 connections: the ledger's
+ *   `POST /api/v1/payments/batch` when it has that route, the hand-rolled one-call batch variant;
+ * - single-row INSERTs at 16 and 64 connections, by pgbench when it is on PATH, else through pg:
+ *   the floor any write path stands on.
+ *
+ * Then, once: command latency on a payer with ~10 events against one with 100,000.
+ *
+ * Options (argv or env): --rounds=N (BENCH_ROUNDS, default 3), --seconds=S per scenario and round
+ * (BENCH_SECONDS, default 8), --quick (1 round of 2 s, no long history: checks that it runs).
  */
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import { EVENT_STORE, EventStore, positionToString } from '@ledger/event-store';
+import { Pool } from 'pg';
+import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { accountStreamName } from '@ledger/ledger-domain';
 import { DemoUser, seedRequests } from '../apps/ledger-api/src/demo/demo-seed';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
-import { deterministicUuid } from '../apps/ledger-api/src/shared/deterministic-id';
-import { benchDatabase, cpuMeter, printTable, rawInsertRows, runBenchmark, startBenchLedger } from './bench-database';
-import { measure } from './measure';
+import { accountOf, benchDatabase, benchUser, runBenchmark, startBenchLedger } from './bench-database';
+import {
+  booksBalance,
+  HandRolledBooks,
+  installHandRolledSchema,
+  openHandRolledAccounts,
+  readHandRolledBooks,
+} from './hand-rolled/hand-rolled-schema';
+import { startHandRolledServer } from './hand-rolled/hand-rolled-server';
+import { measure, percentile } from './measure';
+import { pgbenchAvailable, pgbenchInsertRound } from './pgbench';
+import { comparisonTable, Round, runRoundRobin, Scenario } from './round-robin';
 
-const DURATION_SECONDS = 10;
 const PAYERS = 1_000;
 const LONG_HISTORY = 100_000;
+const BATCH_CONNECTIONS = 4;
+const HAND_ROLLED_KEY = 'hand-rolled-bench-key';
 
-const benchUser = (name: string, funds: number): DemoUser => ({
-  name,
-  role: 'customer',
-  apiKey: `lk_bench_${name}_key_000000000000`,
-  accounts: [{ currency: 'EUR', funds }],
+function benchOptions(argv: readonly string[], env: NodeJS.ProcessEnv) {
+  const flag = (name: string) => argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
+  const quick = argv.includes('--quick') || env.BENCH_QUICK === 'true';
+  const rounds = Number(flag('rounds') ?? env.BENCH_ROUNDS ?? (quick ? 1 : 3));
+  const seconds = Number(flag('seconds') ?? env.BENCH_SECONDS ?? (quick ? 2 : 8));
+  if (!Number.isInteger(rounds) || rounds < 1 || !(seconds > 0)) {
+    throw new Error('--rounds must be a positive integer and --seconds a positive number');
+  }
+  return { quick, rounds, seconds };
+}
+
+interface Load {
+  url: string;
+  connections: number;
+  seconds: number;
+  /** Payments per request. */
+  batchSize: number;
+  request: () => { headers: Record<string, string>; body: string };
+  /** Told what a failed request answered. */
+  onFailure: (answer: string) => void;
+}
+
+/** One round of HTTP load through autocannon: payments are 2xx answers × the batch size. */
+async function httpRound({ url, connections, seconds, batchSize, request, onFailure }: Load): Promise<Round> {
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    timeout: 60,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (base) => ({ ...base, ...request() }),
+        onResponse: (status, body) => {
+          if (status >= 300) onFailure(`${status} ${body.slice(0, 200)}`);
+        },
+      },
+    ],
+  });
+  return {
+    payments: result['2xx'] * batchSize,
+    seconds: result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+/** One round of single-row INSERTs, each of `connections` clients inserting one row after another. */
+async function insertRound(pool: Pool, connections: number, seconds: number): Promise<Round> {
+  const latencies: number[] = [];
+  let failures = 0;
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < until) {
+        const begin = performance.now();
+        try {
+          await pool.query('INSERT INTO bench_inserts (id, amount) VALUES ($1, $2)', [randomUUID(), 1]);
+          latencies.push(performance.now() - begin);
+        } catch {
+          failures += 1;
+        }
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return {
+    payments: latencies.length,
+    seconds: (performance.now() - started) / 1000,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    failures,
+  };
+}
+
+/** A money-moving request's headers and body, with a fresh Idempotency-Key. */
+const jsonRequest = (authorization: string, body: unknown) => ({
+  headers: { 'content-type': 'application/json', authorization, 'idempotency-key': randomUUID() },
+  body: JSON.stringify(body),
 });
-const accountOf = (user: DemoUser) => deterministicUuid('demo-account', user.name, 'EUR');
+
+/** A POST to the ledger as `user`. */
+const postAs = (url: string, user: DemoUser, body: unknown) =>
+  fetch(url, { method: 'POST', ...jsonRequest(`Bearer ${user.apiKey}`, body) });
+
+/** One payment of 1 to the payee: what every single-payment scenario sends. */
+const paymentOf = (payer: DemoUser, payee: DemoUser) => ({
+  payerAccountId: accountOf(payer),
+  payeeAccountId: accountOf(payee),
+  amount: 1,
+});
 
 async function main(): Promise<void> {
+  const { quick, rounds, seconds } = benchOptions(process.argv.slice(2), process.env);
   const database = await benchDatabase();
   await migrateLedgerDatabase(database, false);
   const { app, baseUrl } = await startBenchLedger(database.url);
   const store = app.get<EventStore>(EVENT_STORE);
 
-  // Accounts are made through the event store directly: the same events the API would write.
+  // The ledger's accounts are made through the event store directly: the same events the API would write.
   const now = new Date();
-  const at = now.toISOString();
   const payers = Array.from({ length: PAYERS }, (_, index) => benchUser(`payer${index}`, 1_000_000));
   const hot = benchUser('hot', 1_000_000_000);
   const merchant = benchUser('merchant', 0);
   const fresh = benchUser('fresh', 1_000_000);
   const busy = benchUser('busy', 1_000_000);
-  await Promise.all([...payers, hot, merchant, fresh, busy].map((user) => store.append(seedRequests(user, now))));
+  // Batches pay from many payers' accounts: an admin may.
+  const batcher: DemoUser = { ...benchUser('batcher', 0), role: 'admin', accounts: [] };
+  await Promise.all(
+    [...payers, hot, merchant, fresh, busy, batcher].map((user) => store.append(seedRequests(user, now))),
+  );
+  if (!quick) await writeLongHistory(store, accountOf(busy), now.toISOString());
+  await ledgerCaughtUp(baseUrl, hot, merchant);
+
+  // The hand-rolled ledger: the same accounts, with the same opening balances, in its own schema.
+  const handRolled = await startHandRolledServer({ databaseUrl: database.url, apiKey: HAND_ROLLED_KEY });
+  await installHandRolledSchema(handRolled.pool);
+  const opening = [...payers, hot, merchant].map((user) => ({
+    id: accountOf(user),
+    balance: user.accounts[0].funds,
+    currency: 'EUR',
+  }));
+  await openHandRolledAccounts(handRolled.pool, opening);
+  const opened = opening.reduce((sum, account) => sum + BigInt(account.balance), 0n);
+
+  await handRolled.pool.query(
+    'CREATE TABLE bench_inserts (id uuid PRIMARY KEY, amount bigint NOT NULL, at timestamptz NOT NULL DEFAULT now())',
+  );
+
+  const failures = new Map<string, string>();
+  const books: { label: string; books: HandRolledBooks; balanced: boolean }[] = [];
+  const payment = (payer: DemoUser) => paymentOf(payer, merchant);
+  const spreadPayer = () => payers[Math.floor(Math.random() * PAYERS)];
+  const batchOf = (size: number) => ({
+    mode: 'independent',
+    items: Array.from({ length: size }, () => payment(spreadPayer())),
+  });
+
+  const ledger = (group: string, connections: number, batchSize: number, request: Load['request'], path: string) =>
+    ({
+      group,
+      contender: 'ledger',
+      label: 'ledger',
+      run: async (duration) => {
+        const round = await httpRound({
+          url: `${baseUrl}${path}`,
+          connections,
+          seconds: duration,
+          batchSize,
+          request,
+          onFailure: (answer) => failures.set(`${group}, ledger`, answer),
+        });
+        // The projections finish the round's work before the next scenario starts.
+        await ledgerCaughtUp(baseUrl, hot, merchant);
+        return round;
+      },
+    }) satisfies Scenario;
+  const handRolledVariant = (
+    group: string,
+    label: string,
+    connections: number,
+    batchSize: number,
+    request: () => unknown,
+    path: string,
+  ) =>
+    ({
+      group,
+      contender: 'hand-rolled',
+      label,
+      run: async (duration) => {
+        const round = await httpRound({
+          url: `${handRolled.baseUrl}${path}`,
+          connections,
+          seconds: duration,
+          batchSize,
+          request: () => jsonRequest(`Bearer ${HAND_ROLLED_KEY}`, request()),
+          onFailure: (answer) => failures.set(`${group}, ${label}`, answer),
+        });
+        const after = await readHandRolledBooks(handRolled.pool);
+        books.push({ label: `${group}, ${label}`, books: after, balanced: booksBalance(after, opened) });
+        return round;
+      },
+    }) satisfies Scenario;
+
+  const scenarios: Scenario[] = [];
+  for (const [load, pick] of [
+    ['spread over 1,000 payers', spreadPayer],
+    ['one hot payer', () => hot],
+  ] as const) {
+    for (const connections of [16, 64]) {
+      const group = `${load}, ${connections} connections`;
+      scenarios.push(
+        ledger(
+          group,
+          connections,
+          1,
+          () => {
+            const payer = pick();
+            return jsonRequest(`Bearer ${payer.apiKey}`, payment(payer));
+          },
+          '/api/v1/payments',
+        ),
+        handRolledVariant(group, '(a) statements', connections, 1, () => payment(pick()), '/multi-statement/payments'),
+        handRolledVariant(group, '(b) one call', connections, 1, () => payment(pick()), '/one-call/payments'),
+      );
+    }
+  }
+  const batchRoute = await probeBatchRoute(baseUrl, batcher, payment(hot));
+  for (const size of [50, 100, 1_000]) {
+    const group = `batches of ${size.toLocaleString('en-US')}, ${BATCH_CONNECTIONS} connections`;
+    scenarios.push(
+      {
+        ...ledger(
+          group,
+          BATCH_CONNECTIONS,
+          size,
+          () => jsonRequest(`Bearer ${batcher.apiKey}`, batchOf(size)),
+          '/api/v1/payments/batch',
+        ),
+        unavailable: batchRoute,
+      },
+      handRolledVariant(
+        group,
+        '(c) one call per batch',
+        BATCH_CONNECTIONS,
+        size,
+        () => batchOf(size),
+        '/one-call/payments/batch',
+      ),
+    );
+  }
+  // pgbench when it is on PATH; else the same loop through pg, with its connections opened first.
+  const pgbench = await pgbenchAvailable();
+  const insertPools: Pool[] = [];
+  for (const connections of [16, 64]) {
+    const group = `single-row INSERT, ${connections} connections`;
+    if (pgbench) {
+      scenarios.push({
+        group,
+        contender: 'floor',
+        label: 'INSERT via pgbench',
+        run: (duration) => pgbenchInsertRound(database.url, 'bench_inserts', connections, duration),
+      });
+      continue;
+    }
+    const pool = new Pool({ connectionString: database.url, max: connections });
+    insertPools.push(pool);
+    await Promise.all(Array.from({ length: connections }, () => pool.connect())).then((clients) =>
+      clients.forEach((client) => client.release()),
+    );
+    scenarios.push({
+      group,
+      contender: 'floor',
+      label: 'INSERT via pg',
+      run: (duration) => insertRound(pool, connections, duration),
+    });
+  }
+
+  const summaries = await runRoundRobin(scenarios, rounds, seconds, (scenario, round) =>
+    console.error(`${scenario.group}, ${scenario.label}: ${Math.round(round.payments / round.seconds)}/s`),
+  );
+  const history = quick ? undefined : await historyLatency(baseUrl, fresh, busy, merchant);
+
+  await handRolled.close();
+  await Promise.all(insertPools.map((pool) => pool.end()));
+  await app.close();
+  await database.close();
+
+  console.log(
+    `\nPayments benchmark — ${database.server}, ${cpus().length} cores, Node ${process.version}, ${rounds} round(s) of ${seconds} s per scenario, alternating\n`,
+  );
+  comparisonTable(summaries).forEach((line) => console.log(line));
+  console.log(
+    `\nHand-rolled books after each of its ${books.length} runs (balances sum to the ${opened.toLocaleString('en-US')} opened, two entries per transfer, entries sum to zero): ${
+      books.every((check) => check.balanced) ? 'balanced every time' : 'NOT BALANCED'
+    }; at the end ${books.at(-1)?.books.transfers.toLocaleString('en-US')} transfers, ${books.at(-1)?.books.entries.toLocaleString('en-US')} entries.`,
+  );
+  books
+    .filter((check) => !check.balanced)
+    .forEach((check) => console.log(`- unbalanced after ${check.label}: ${JSON.stringify(check.books)}`));
+  failures.forEach((answer, scenario) => console.log(`- ${scenario}: a failed request answered ${answer}`));
+  if (history) {
+    console.log('\n| one payment at a time | payments/s | p50 | p99 |\n|---|---:|---:|---:|');
+    for (const [label, result] of [
+      ['payer with ~10 events', history.small],
+      ['payer with 100,000 events', history.large],
+    ] as const) {
+      console.log(
+        `| ${label} | ${Math.round(result.perSecond)} | ${result.p50.toFixed(2)} ms | ${result.p99.toFixed(2)} ms |`,
+      );
+    }
+    console.log(
+      `\n100,000-event payer / 10-event payer, p50: ${(history.large.p50 / history.small.p50).toFixed(2)}× (target ≤ 1.2×)`,
+    );
+  }
+}
+
+async function writeLongHistory(store: EventStore, accountId: string, at: string): Promise<void> {
   for (let written = 0; written < LONG_HISTORY; written += 1_000) {
     await store.append([
       {
-        streamName: accountStreamName(accountOf(busy)),
+        streamName: accountStreamName(accountId),
         expectedRevision: 'any',
         events: Array.from({ length: 1_000 }, () => ({
           id: randomUUID(),
           type: 'FundsCredited',
-          data: { accountId: accountOf(busy), amount: '1', reference: { type: 'deposit', id: randomUUID() }, at },
+          data: { accountId, amount: '1', reference: { type: 'deposit', id: randomUUID() }, at },
         })),
       },
     ]);
   }
-  await caughtUp(baseUrl, store, hot.apiKey);
-
-  const rows: string[] = [];
-  const cpuRows: string[] = [];
-  const run = async (label: string, connections: number, pick: () => DemoUser) => {
-    const cpu = cpuMeter();
-    const result = await autocannon({
-      url: `${baseUrl}/api/v1/payments`,
-      connections,
-      duration: DURATION_SECONDS,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (request) => {
-            const payer = pick();
-            return {
-              ...request,
-              headers: {
-                'content-type': 'application/json',
-                authorization: `Bearer ${payer.apiKey}`,
-                'idempotency-key': randomUUID(),
-              },
-              body: JSON.stringify({
-                payerAccountId: accountOf(payer),
-                payeeAccountId: accountOf(merchant),
-                amount: 1,
-              }),
-            };
-          },
-        },
-      ],
-    });
-    const failures = result.non2xx + result.errors + result.timeouts;
-    rows.push(
-      `| ${label}, ${connections} connections | ${Math.round(result.requests.average)} payments/s | ${result.latency.p50} ms | ${result.latency.p99} ms | ${failures} |`,
-    );
-    cpuRows.push(`| ${label}, ${connections} connections | ${cpu.perRequest(result.requests.total)} |`);
-  };
-  // The ceiling of the HTTP stack alone: a route that touches nothing, in the same process.
-  const empty = await autocannon({ url: `${baseUrl}/health`, connections: 16, duration: DURATION_SECONDS / 2 });
-  rows.push(
-    `| GET /health (no database), 16 connections | ${Math.round(empty.requests.average)} req/s | ${empty.latency.p50} ms | ${empty.latency.p99} ms | ${empty.non2xx + empty.errors} |`,
-  );
-  for (const connections of [16, 64])
-    await run('spread over 1,000 payers', connections, () => payers[Math.floor(Math.random() * PAYERS)]);
-  for (const connections of [16, 64]) await run('one hot payer', connections, () => hot);
-
-  const latency = async (user: DemoUser) =>
-    measure(200, 1, async () => {
-      const response = await fetch(`${baseUrl}/api/v1/payments`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${user.apiKey}`,
-          'idempotency-key': randomUUID(),
-        },
-        body: JSON.stringify({ payerAccountId: accountOf(user), payeeAccountId: accountOf(merchant), amount: 1 }),
-      });
-      if (response.status !== 201) throw new Error(`payment answered ${response.status}`);
-    });
-  const small = await latency(fresh);
-  const large = await latency(busy);
-  rows.push(
-    `| one payment at a time, payer with ~10 events | ${Math.round(small.perSecond)} payments/s | ${small.p50.toFixed(2)} ms | ${small.p99.toFixed(2)} ms | 0 |`,
-  );
-  rows.push(
-    `| one payment at a time, payer with 100,000 events | ${Math.round(large.perSecond)} payments/s | ${large.p50.toFixed(2)} ms | ${large.p99.toFixed(2)} ms | 0 |`,
-  );
-
-  rows.push(...(await rawInsertRows(database.url)));
-  await app.close();
-  await database.close();
-
-  printTable(
-    `Payments benchmark — ${database.server}, ${cpus().length} cores, Node ${process.version}, ${DURATION_SECONDS} s per run`,
-    rows,
-  );
-  console.log('\nCPU time per payment (whole machine: API, benchmark client and PostgreSQL; this process alone)\n');
-  console.log('| load | machine ms / payment | this process ms / payment |');
-  console.log('|---|---:|---:|');
-  cpuRows.forEach((row) => console.log(row));
-  console.log(`\n100,000-event payer / 10-event payer, p50: ${(large.p50 / small.p50).toFixed(2)}× (target ≤ 1.2×)`);
 }
 
-/** Waits until every projection (the snapshots included) has reached the last event written. */
-async function caughtUp(baseUrl: string, store: EventStore, apiKey: string): Promise<void> {
-  const [last] = await store.readAll({ maxCount: Number.MAX_SAFE_INTEGER }).then((events) => events.slice(-1));
+/**
+ * Makes one payment and waits until every projection has reached it (X-Min-Position, public API):
+ * what was written before it has been projected too.
+ */
+async function ledgerCaughtUp(baseUrl: string, payer: DemoUser, payee: DemoUser): Promise<void> {
+  const response = await postAs(`${baseUrl}/api/v1/payments`, payer, paymentOf(payer, payee));
+  const position = response.headers.get('x-ledger-position');
+  if (response.status !== 201 || !position) throw new Error(`a payment answered ${response.status}`);
   for (;;) {
-    const response = await fetch(`${baseUrl}/api/v1/users/me`, {
-      headers: { authorization: `Bearer ${apiKey}`, 'X-Min-Position': positionToString(last.position) },
+    const read = await fetch(`${baseUrl}/api/v1/users/me`, {
+      headers: { authorization: `Bearer ${payer.apiKey}`, 'X-Min-Position': position },
     });
-    if (response.status === 200) return;
+    if (read.status === 200) return;
+    if (read.status !== 503) throw new Error(`waiting for the projections answered ${read.status}`);
   }
+}
+
+/** Whether the ledger takes batches: undefined when it does, else why not (for the table). */
+async function probeBatchRoute(baseUrl: string, admin: DemoUser, item: unknown): Promise<string | undefined> {
+  const response = await postAs(`${baseUrl}/api/v1/payments/batch`, admin, { mode: 'independent', items: [item] });
+  if (response.status === 404) return 'route absent';
+  if (response.status >= 300) return `route answered ${response.status}`;
+  return undefined;
+}
+
+async function historyLatency(baseUrl: string, fresh: DemoUser, busy: DemoUser, merchant: DemoUser) {
+  const latency = (user: DemoUser) =>
+    measure(200, 1, async () => {
+      const response = await postAs(`${baseUrl}/api/v1/payments`, user, paymentOf(user, merchant));
+      if (response.status !== 201) throw new Error(`payment answered ${response.status}`);
+    });
+  return { small: await latency(fresh), large: await latency(busy) };
 }
 
 runBenchmark(main);

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { Projection, ProjectionRebuild } from '@ledger/consumers';
 import { withClient } from '@ledger/database';
-import { PostgresEventStore } from '@ledger/event-store';
+import { PostgresEventStore } from '@ledger/event-store/postgres';
 import { accountsProjection } from '../apps/ledger-api/src/accounts/accounts.projection';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
 import { journalProjection } from '../apps/ledger-api/src/journal/journal.projection';

@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import pino, { Logger as PinoLogger } from 'pino';
 import { CONSUMER_MIGRATIONS } from '@ledger/consumers';
-import { POSTGRES_EVENT_STORE_MIGRATIONS } from '@ledger/event-store';
+import { POSTGRES_EVENT_STORE_MIGRATIONS } from '@ledger/event-store/postgres';
 import { loadConfig } from '../apps/ledger-api/src/config/ledger-config';
 import { API_MIGRATIONS } from '../apps/ledger-api/src/infrastructure/migrate';
 import { createLedgerApp } from '../apps/ledger-api/src/ledger-app';
@@ -54,6 +54,19 @@ export async function startTestLedger(
       if (!shared) await database.drop();
     },
   };
+}
+
+/**
+ * A ledger for a describe block: started before its tests, closed after them; `onStarted` hands it
+ * to the block's variables (and whatever the block builds on it: a client, traffic).
+ */
+export function useTestLedger(onStarted: (ledger: TestLedger) => void, env: Record<string, string> = {}): void {
+  let ledger: TestLedger | undefined;
+  beforeAll(async () => {
+    ledger = await startTestLedger(env);
+    onStarted(ledger);
+  });
+  afterAll(() => ledger?.close());
 }
 
 export interface ApiResponse<T = any> {

@@ -42,5 +42,9 @@ export function ledgerTraffic(ledger: Pick<TestLedger, 'baseUrl' | 'adminKey'>) 
   const paymentAction = (owner: TestUser, paymentId: string, action: 'capture' | 'void' | 'refunds', body = {}) =>
     api.post(`/api/v1/payments/${paymentId}/${action}`, owner.apiKey, body, keyed());
 
-  return { api, keyed, user, account, pay, paymentAction };
+  /** A deposit or a withdrawal requested: 202 while the bank works on it. */
+  const requestTransfer = (owner: TestUser, kind: 'deposit' | 'withdrawal', accountId: string, amount: number) =>
+    api.post(`/api/v1/${kind}s`, owner.apiKey, { accountId, amount }, keyed());
+
+  return { api, keyed, user, account, pay, paymentAction, requestTransfer };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { CONSUMER_MIGRATIONS } from '@ledger/consumers';
 import { freePort } from '@ledger/database';
-import { PostgresEventStore } from '@ledger/event-store';
+import { PostgresEventStore } from '@ledger/event-store/postgres';
 import { appendAccountHistories } from '../bench/account-history';
 import { createTestDatabase } from './database';
 import { eventually } from './eventually';

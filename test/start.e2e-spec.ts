@@ -1,4 +1,4 @@
-import { freePort } from '@ledger/database';
+import { freePort, processIsAlive } from '@ledger/database';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,7 +73,7 @@ describe('npm start on a machine without PostgreSQL settings', () => {
       first.child.kill('SIGTERM');
     }
     expect(await first.exited).toBe(0);
-    expect(tree.filter(isAlive)).toEqual([]);
+    expect(tree.filter(processIsAlive)).toEqual([]);
     expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
 
     // Started again on the same data: nothing to seed, so nothing said about it.
@@ -106,13 +106,4 @@ function processTree(pid: number): number[] {
   const below = (parent: number): number[] =>
     table.filter(([, ppid]) => ppid === parent).flatMap(([child]) => [child, ...below(child)]);
   return [pid, ...below(pid)];
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,4 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { Pool } from 'pg';
+import { EventSourcing } from '@ledger/event-sourcing';
+import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
@@ -13,7 +16,7 @@ import { LEDGER_CONFIG, LedgerConfig } from './config/ledger-config';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { MinPositionInterceptor } from './http/min-position.interceptor';
-import { assignRequestId, correlationIdOf } from './http/request-id';
+import { correlationIdOf, requestIdOf } from './http/request-id';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { JournalModule } from './journal/journal.module';
@@ -23,11 +26,10 @@ import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { PaymentsModule } from './payments/payments.module';
 import { OutgoingWebhooksModule } from './outgoing-webhooks/outgoing-webhooks.module';
-import { SnapshotsModule } from './snapshots/snapshots.module';
-import { InfrastructureModule } from './infrastructure/infrastructure.module';
-import { Clock, CLOCK, systemClock } from './shared/clock';
+import { snapshotSource, SnapshotsModule } from './snapshots/snapshots.module';
+import { InfrastructureModule, PG_POOL } from './infrastructure/infrastructure.module';
 import { BatchCommands } from './shared/batch-commands';
-import { KeyedQueue } from './shared/keyed-queue';
+import { Clock, CLOCK, systemClock } from './shared/clock';
 import { resolveWebhookSecret, WEBHOOK_SECRET } from './transfers/bank/webhook-secret';
 import { TransfersModule } from './transfers/transfers.module';
 import { UsersModule } from './users/users.module';
@@ -40,7 +42,7 @@ export interface AppOptions {
   clock?: Clock;
 }
 
-/** Config, clock, authentication and idempotency, shared by every feature module. */
+/** Config, clock, the write path (`EventSourcing`), authentication and idempotency, shared by every feature module. */
 @Module({})
 class CoreModule {
   static forRoot(config: LedgerConfig, clock: Clock): DynamicModule {
@@ -51,7 +53,16 @@ class CoreModule {
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: CLOCK, useValue: clock },
         { provide: WEBHOOK_SECRET, useValue: resolveWebhookSecret(config) },
-        KeyedQueue,
+        {
+          provide: EventSourcing,
+          inject: [EVENT_STORE, PG_POOL],
+          useFactory: (store: EventStore, pool: Pool) =>
+            new EventSourcing(store, {
+              cachedStreams: config.caches.streamStates,
+              snapshots: snapshotSource(pool),
+              clock,
+            }),
+        },
         BatchCommands,
         Authenticator,
         AuthFailureLimiter,
@@ -64,7 +75,7 @@ class CoreModule {
         LEDGER_CONFIG,
         CLOCK,
         WEBHOOK_SECRET,
-        KeyedQueue,
+        EventSourcing,
         BatchCommands,
         Authenticator,
         AuthFailureLimiter,
@@ -83,7 +94,7 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             logger,
-            genReqId: assignRequestId,
+            genReqId: requestIdOf,
             // A request's log lines carry the id that ties it to its events and bank calls.
             customProps: (request) => ({ correlationId: correlationIdOf(request) }),
             // Keys and signatures never reach the logs.
@@ -95,7 +106,6 @@ export class AppModule {
           databaseUrl,
           eventStoreConnectionString: config.eventStoreConnectionString,
           redisUrl: config.redisUrl,
-          cachedStreamStates: config.caches.streamStates,
         }),
         CoreModule.forRoot(config, clock),
         // After CoreModule: limits are per user, so its API-key guard runs first.

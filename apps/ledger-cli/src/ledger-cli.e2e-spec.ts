@@ -128,12 +128,7 @@ describe('the admin CLI against a running ledger', () => {
 
   it('lists the bank work and retries or cancels a parked transfer', async () => {
     const parked = async () => {
-      const response = await traffic.api.post(
-        '/api/v1/withdrawals',
-        customer.apiKey,
-        { accountId, amount: REFUSED_AMOUNT },
-        traffic.keyed(),
-      );
+      const response = await traffic.requestTransfer(customer, 'withdrawal', accountId, REFUSED_AMOUNT);
       const id = response.body.id as string;
       await eventually(
         async () => (await traffic.api.get(`/api/v1/withdrawals/${id}`, customer.apiKey)).body.status === 'parked',
@@ -210,12 +205,7 @@ describe('the admin CLI against a running ledger', () => {
   });
 
   it('shows the work: consumers, the bank work with what is parked, and the series', async () => {
-    const response = await traffic.api.post(
-      '/api/v1/withdrawals',
-      customer.apiKey,
-      { accountId, amount: REFUSED_AMOUNT },
-      traffic.keyed(),
-    );
+    const response = await traffic.requestTransfer(customer, 'withdrawal', accountId, REFUSED_AMOUNT);
     const parked = response.body.id as string;
     await eventually(
       async () => (await traffic.api.get(`/api/v1/withdrawals/${parked}`, customer.apiKey)).body.status === 'parked',

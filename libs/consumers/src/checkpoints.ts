@@ -50,12 +50,28 @@ export async function moveCheckpoint(
   from: Position | undefined,
   to: Position,
 ): Promise<void> {
-  const { rowCount } = await client.query(
+  await moveCheckpoints(client, [{ name, from, to }]);
+}
+
+/** Moves several checkpoints at once, each by compare-and-set; fails unless all of them moved. */
+export async function moveCheckpoints(
+  client: Queryable,
+  moves: readonly { name: string; from: Position | undefined; to: Position }[],
+): Promise<void> {
+  const { rows } = await client.query<{ name: string }>(
     prepared(
-      `UPDATE consumer_checkpoints SET position = $3, updated_at = now()
-        WHERE name = $1 AND position IS NOT DISTINCT FROM $2`,
-      [name, from ? positionToString(from) : null, positionToString(to)],
+      `UPDATE consumer_checkpoints AS checkpoint SET position = move.to_position, updated_at = now()
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS move(name, from_position, to_position)
+        WHERE checkpoint.name = move.name AND checkpoint.position IS NOT DISTINCT FROM move.from_position
+        RETURNING checkpoint.name`,
+      [
+        moves.map((move) => move.name),
+        moves.map((move) => (move.from ? positionToString(move.from) : null)),
+        moves.map((move) => positionToString(move.to)),
+      ],
     ),
   );
-  if (rowCount !== 1) throw new CheckpointMovedError(name);
+  const moved = new Set(rows.map((row) => row.name));
+  const unmoved = moves.find((move) => !moved.has(move.name));
+  if (unmoved) throw new CheckpointMovedError(unmoved.name);
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { PoolClient } from 'pg';
-import { EventStore, POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore, RecordedEvent } from '@ledger/event-store';
+import { EventStore, RecordedEvent } from '@ledger/event-store';
+import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@ledger/event-store/postgres';
 import { createTestDatabase, TestDatabase } from '../../../test/database';
 import { eventually } from '../../../test/eventually';
 import { Projection, Reactor } from './consumer';

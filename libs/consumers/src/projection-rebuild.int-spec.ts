@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PoolClient } from 'pg';
-import { EventStore, POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore, RecordedEvent } from '@ledger/event-store';
+import { EventStore, RecordedEvent } from '@ledger/event-store';
+import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@ledger/event-store/postgres';
 import { createTestDatabase, TestDatabase } from '../../../test/database';
 import { moveCheckpoint, readCheckpoint } from './checkpoints';
 import { Projection } from './consumer';

@@ -2,7 +2,7 @@ import { escapeIdentifier, Pool, PoolClient } from 'pg';
 import { comparePositions, EventStore, matchesFilter, Position, RecordedEvent } from '@ledger/event-store';
 import { moveCheckpoint, readCheckpoint } from './checkpoints';
 import { Projection } from './consumer';
-import { lockProjectionWrites } from './consumer-runner';
+import { lockProjectionWrites } from './projection-commits';
 
 export interface RebuildProgress {
   processed: bigint;

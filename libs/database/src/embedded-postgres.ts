@@ -151,14 +151,15 @@ function stopLeftoverServer(databaseDir: string, log: (line: string) => void): v
   const pidFile = join(databaseDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  if (!Number.isInteger(pid) || pid <= 0 || !processIsAlive(pid)) return;
   log(`stopping a leftover embedded PostgreSQL (pid ${pid})`);
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 30_000;
-  while (isAlive(pid) && Date.now() < deadline) spawnSync('sleep', ['0.1']);
+  while (processIsAlive(pid) && Date.now() < deadline) spawnSync('sleep', ['0.1']);
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this id runs (signal 0 checks without sending). */
+export function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -5,3 +5,4 @@ export * from './migrations';
 export * from './pool';
 export * from './open-database';
 export * from './prepared';
+export * from './group-commit-queue';

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { EventStore } from './event-store.port';
-import { KurrentDbEventStore } from './kurrentdb/kurrentdb-event-store';
-import { PostgresEventStore } from './postgres/postgres-event-store';
+import { KurrentDbEventStore } from './kurrentdb';
+import { PostgresEventStore } from './postgres';
 
 export interface EventStoreConfig {
   /** Set → KurrentDB; unset → the PostgreSQL event store in the ledger's own database. */

@@ -1,5 +1,4 @@
+// The port alone: types, the injection token and the position helpers. The adapters live behind
+// their own entry points (@ledger/event-store/postgres, /kurrentdb, /factory) so that code which only
+// reads or appends through the port never loads `pg` or the KurrentDB client.
 export * from './event-store.port';
-export * from './postgres/postgres-event-store';
-export * from './postgres/postgres-hash-chain';
-export * from './kurrentdb/kurrentdb-event-store';
-export * from './event-store.factory';

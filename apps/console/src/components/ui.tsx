@@ -9,6 +9,7 @@ import {
   Loader,
   Select,
   Stack,
+  Table,
   Text,
   TextInput,
   Title,
@@ -202,5 +203,72 @@ export function StatusAndAccountFilter({
         w={340}
       />
     </Group>
+  );
+}
+
+/** A column of a DataTable: its heading, right-aligned for amounts and counts. */
+export type Column = string | { title: string; right: true };
+
+/** A striped table that scrolls sideways on narrow screens; its rows are the children. */
+export function DataTable({
+  columns,
+  minWidth = 640,
+  children,
+}: {
+  columns: Column[];
+  minWidth?: number;
+  children: ReactNode;
+}) {
+  return (
+    <Table.ScrollContainer minWidth={minWidth}>
+      <Table striped highlightOnHover verticalSpacing="xs">
+        <Table.Thead>
+          <Table.Tr>
+            {columns.map((column, index) =>
+              typeof column === 'string' ? (
+                <Table.Th key={index}>{column}</Table.Th>
+              ) : (
+                <Table.Th key={index} ta="right">
+                  {column.title}
+                </Table.Th>
+              ),
+            )}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>{children}</Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+/** The cells every list of money movements starts with: when, what, its status and the amount. */
+export function MovementCells({
+  at,
+  what,
+  status,
+  amount,
+  currency,
+  signed,
+}: {
+  at: string;
+  what: ReactNode;
+  status: string;
+  amount: Amount;
+  currency: string;
+  signed?: 'credit' | 'debit';
+}) {
+  return (
+    <>
+      <Table.Td>
+        <Time at={at} />
+      </Table.Td>
+      <Table.Td>{what}</Table.Td>
+      <Table.Td>
+        <StatusBadge status={status} />
+      </Table.Td>
+      <Table.Td ta="right">
+        <Money amount={amount} currency={currency} signed={signed} />
+      </Table.Td>
+    </>
   );
 }

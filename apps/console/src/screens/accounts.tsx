@@ -4,7 +4,9 @@ import { Link, useParams } from 'react-router';
 import { answer } from '../api/client';
 import type { Account, Page, Transaction } from '../api/types';
 import {
+  DataTable,
   ErrorNotice,
+  MovementCells,
   Id,
   Loading,
   Money,
@@ -12,7 +14,6 @@ import {
   PagedList,
   QueryState,
   StatusBadge,
-  Time,
 } from '../components/ui';
 import { words } from '../format';
 import { touches, usePagedQuery, useQuery } from '../query';
@@ -131,47 +132,32 @@ export function transactionLink(transaction: Pick<Transaction, 'type' | 'referen
 
 export function TransactionsTable({ rows }: { rows: Transaction[] }) {
   return (
-    <Table.ScrollContainer minWidth={640}>
-      <Table striped highlightOnHover verticalSpacing="xs">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>When</Table.Th>
-            <Table.Th>Type</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th ta="right">Amount</Table.Th>
-            <Table.Th>Reference</Table.Th>
+    <DataTable columns={['When', 'Type', 'Status', { title: 'Amount', right: true }, 'Reference']}>
+      {rows.map((row) => {
+        const link = transactionLink(row);
+        return (
+          <Table.Tr key={`${row.id}-${row.accountId}`} data-transaction={row.referenceId}>
+            <MovementCells
+              at={row.createdAt}
+              what={words(row.type)}
+              status={row.status}
+              amount={row.amount}
+              currency={row.currency}
+              signed={row.direction}
+            />
+            <Table.Td>
+              {link ? (
+                <Anchor component={Link} to={link} size="sm">
+                  {row.description || 'details'}
+                </Anchor>
+              ) : (
+                <Id id={row.referenceId} />
+              )}
+            </Table.Td>
           </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {rows.map((row) => {
-            const link = transactionLink(row);
-            return (
-              <Table.Tr key={`${row.id}-${row.accountId}`} data-transaction={row.referenceId}>
-                <Table.Td>
-                  <Time at={row.createdAt} />
-                </Table.Td>
-                <Table.Td>{words(row.type)}</Table.Td>
-                <Table.Td>
-                  <StatusBadge status={row.status} />
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Money amount={row.amount} currency={row.currency} signed={row.direction} />
-                </Table.Td>
-                <Table.Td>
-                  {link ? (
-                    <Anchor component={Link} to={link} size="sm">
-                      {row.description || 'details'}
-                    </Anchor>
-                  ) : (
-                    <Id id={row.referenceId} />
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+        );
+      })}
+    </DataTable>
   );
 }
 

@@ -26,29 +26,61 @@ function readAmount(text: string, currency: string): { amount?: number; problem?
   return amount === undefined ? { problem: 'That amount is larger than the ledger takes in one request' } : { amount };
 }
 
+/** The account the money moves from or to, and what it has available. */
 function AccountSelect({
   accounts,
-  value,
+  selected,
   onChange,
   label,
   error,
 }: {
   accounts: Account[];
-  value: string;
+  selected: Account;
   onChange(id: string): void;
   label: string;
   error?: string;
 }) {
   return (
-    <NativeSelect
-      label={label}
+    <>
+      <NativeSelect
+        label={label}
+        value={selected.id}
+        onChange={(event) => onChange(event.currentTarget.value)}
+        error={error}
+        data={accounts.map((account) => ({
+          value: account.id,
+          label: `${account.currency} · ${account.id.slice(0, 8)}`,
+        }))}
+      />
+      <Text size="sm" c="dimmed">
+        Available: <Money amount={selected.balance.available} currency={selected.currency} />
+      </Text>
+    </>
+  );
+}
+
+/** An amount typed in major units of `currency` (12.34), as the form keeps it: text. */
+function AmountInput({
+  currency,
+  value,
+  onChange,
+  error,
+}: {
+  currency: string;
+  value: string;
+  onChange(text: string): void;
+  error?: string;
+}) {
+  return (
+    <TextInput
+      label={`Amount (${currency})`}
+      name="amount"
+      inputMode="decimal"
+      autoComplete="off"
+      placeholder={minorDigits(currency) === 0 ? '100' : '12.34'}
       value={value}
       onChange={(event) => onChange(event.currentTarget.value)}
       error={error}
-      data={accounts.map((account) => ({
-        value: account.id,
-        label: `${account.currency} · ${account.id.slice(0, 8)}`,
-      }))}
     />
   );
 }
@@ -134,22 +166,15 @@ export function MoveMoneyScreen({ kind }: { kind: 'deposit' | 'withdrawal' }) {
         <Stack>
           <AccountSelect
             accounts={list}
-            value={selected.id}
+            selected={selected}
             onChange={setAccountId}
             label="Account"
             error={command.error?.fieldMessage('accountId')}
           />
-          <Text size="sm" c="dimmed">
-            Available: <Money amount={selected.balance.available} currency={selected.currency} />
-          </Text>
-          <TextInput
-            label={`Amount (${selected.currency})`}
-            name="amount"
-            inputMode="decimal"
-            autoComplete="off"
-            placeholder={minorDigits(selected.currency) === 0 ? '100' : '12.34'}
+          <AmountInput
+            currency={selected.currency}
             value={amountText}
-            onChange={(event) => setAmountText(event.currentTarget.value)}
+            onChange={setAmountText}
             error={problem ?? command.error?.fieldMessage('amount')}
           />
           <CommandError error={command.error} fields={['accountId', 'amount']} />
@@ -219,14 +244,11 @@ export function PayScreen() {
         <Stack>
           <AccountSelect
             accounts={list}
-            value={selected.id}
+            selected={selected}
             onChange={setAccountId}
             label="From"
             error={command.error?.fieldMessage('payerAccountId')}
           />
-          <Text size="sm" c="dimmed">
-            Available: <Money amount={selected.balance.available} currency={selected.currency} />
-          </Text>
           <TextInput
             label="To account id"
             name="payee"
@@ -237,14 +259,10 @@ export function PayScreen() {
             onChange={(event) => setPayee(event.currentTarget.value)}
             error={command.error?.fieldMessage('payeeAccountId')}
           />
-          <TextInput
-            label={`Amount (${selected.currency})`}
-            name="amount"
-            inputMode="decimal"
-            autoComplete="off"
-            placeholder={minorDigits(selected.currency) === 0 ? '100' : '12.34'}
+          <AmountInput
+            currency={selected.currency}
             value={amountText}
-            onChange={(event) => setAmountText(event.currentTarget.value)}
+            onChange={setAmountText}
             error={problem ?? command.error?.fieldMessage('amount')}
           />
           <TextInput

@@ -5,7 +5,9 @@ import { Link, useParams } from 'react-router';
 import { answer } from '../api/client';
 import type { Page, Payment, Refund } from '../api/types';
 import {
+  DataTable,
   ErrorNotice,
+  MovementCells,
   Id,
   Loading,
   Money,
@@ -13,7 +15,6 @@ import {
   PagedList,
   StatusAndAccountFilter,
   StatusBadge,
-  Time,
 } from '../components/ui';
 import { useCommand } from '../command';
 import { formatMoney, parseAmount, requestAmount } from '../money';
@@ -248,44 +249,28 @@ export function PaymentScreen() {
 
 export function PaymentsTable({ rows }: { rows: Payment[] }) {
   return (
-    <Table.ScrollContainer minWidth={640}>
-      <Table striped highlightOnHover verticalSpacing="xs">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>When</Table.Th>
-            <Table.Th>Payment</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th ta="right">Amount</Table.Th>
-            <Table.Th>From → to</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {rows.map((payment) => (
-            <Table.Tr key={payment.id} data-payment={payment.id}>
-              <Table.Td>
-                <Time at={payment.createdAt} />
-              </Table.Td>
-              <Table.Td>
-                <Anchor component={Link} to={`/payments/${payment.id}`} size="sm">
-                  {payment.description || payment.id.slice(0, 8)}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>
-                <StatusBadge status={payment.status} />
-              </Table.Td>
-              <Table.Td ta="right">
-                <Money amount={payment.amount} currency={payment.currency} />
-              </Table.Td>
-              <Table.Td>
-                <Group gap={4} wrap="nowrap">
-                  <Id id={payment.payerAccountId} />→<Id id={payment.payeeAccountId} />
-                </Group>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable columns={['When', 'Payment', 'Status', { title: 'Amount', right: true }, 'From → to']}>
+      {rows.map((payment) => (
+        <Table.Tr key={payment.id} data-payment={payment.id}>
+          <MovementCells
+            at={payment.createdAt}
+            what={
+              <Anchor component={Link} to={`/payments/${payment.id}`} size="sm">
+                {payment.description || payment.id.slice(0, 8)}
+              </Anchor>
+            }
+            status={payment.status}
+            amount={payment.amount}
+            currency={payment.currency}
+          />
+          <Table.Td>
+            <Group gap={4} wrap="nowrap">
+              <Id id={payment.payerAccountId} />→<Id id={payment.payeeAccountId} />
+            </Group>
+          </Table.Td>
+        </Table.Tr>
+      ))}
+    </DataTable>
   );
 }
 

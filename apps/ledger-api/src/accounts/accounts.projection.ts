@@ -2,7 +2,7 @@ import { PoolClient } from 'pg';
 import { Projection } from '@ledger/consumers';
 import { positionToString, RecordedEvent } from '@ledger/event-store';
 import { ACCOUNT_EVENT_TYPES, AccountEvent, assertNever } from '@ledger/ledger-domain';
-import { toDomainEvent } from '../shared/event-sourcing';
+import { toDomainEvent } from '@ledger/event-sourcing';
 import { projectTable, TableProjection } from '../shared/projection';
 import { AccountRow } from './account.read-model';
 

@@ -1,14 +1,9 @@
-import { apiClient, caughtUpHeaders, startTestLedger, TestLedger } from '../../../../test/ledger-app';
+import { apiClient, caughtUpHeaders, TestLedger, useTestLedger } from '../../../../test/ledger-app';
 
 describe('Admin: streams and projections (over HTTP)', () => {
   let ledger: TestLedger;
   let api: ReturnType<typeof apiClient>;
-
-  beforeAll(async () => {
-    ledger = await startTestLedger();
-    api = apiClient(ledger.baseUrl);
-  });
-  afterAll(() => ledger.close());
+  useTestLedger((started) => ((ledger = started), (api = apiClient(started.baseUrl))));
 
   it("replays an account's stream for admins only, paged by revision", async () => {
     const user = (await api.post('/api/v1/users', ledger.adminKey, { name: 'Jo', role: 'customer' })).body;

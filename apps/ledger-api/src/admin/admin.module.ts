@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { AccountsModule } from '../accounts/accounts.module';
-import { LiveModule } from '../live/live.module';
+import { AccountsModule } from '../accounts';
+import { LiveModule } from '../live';
 import { MetricsModule } from '../metrics/metrics.module';
-import { TransfersModule } from '../transfers/transfers.module';
+import { TransfersModule } from '../transfers';
 import { AdminController } from './admin.controller';
 import { AccountAudit } from './audit/account-audit';
 import { AuditController } from './audit/audit.controller';

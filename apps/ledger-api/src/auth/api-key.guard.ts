@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Role } from '@ledger/ledger-domain';
 import { ApiError } from '../http/api-error';
 import { AuthFailureLimiter } from './auth-failure-limiter';
@@ -19,10 +19,10 @@ export class ApiKeyGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
+    const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
     const { authorization } = request.headers;
     if (authorization === undefined) throw unauthorized();
-    this.failures.assertAllowed(request, context.switchToHttp().getResponse<Response>());
+    this.failures.assertAllowed(request, context.switchToHttp().getResponse<FastifyReply>());
     const match = /^Bearer (\S{1,512})$/.exec(authorization);
     const principal = match ? await this.authenticator.authenticate(match[1]) : undefined;
     if (!principal) {

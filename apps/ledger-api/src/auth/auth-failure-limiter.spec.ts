@@ -1,13 +1,13 @@
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { loadConfig } from '../config/ledger-config';
 import { ApiError } from '../http/api-error';
 import { AuthFailureLimiter, addressBucket } from './auth-failure-limiter';
 
-const from = (ip: string) => ({ ip }) as Request;
+const from = (ip: string) => ({ ip }) as FastifyRequest;
 
-function refusal(limiter: AuthFailureLimiter, request: Request): { error?: ApiError; retryAfter?: string } {
+function refusal(limiter: AuthFailureLimiter, request: FastifyRequest): { error?: ApiError; retryAfter?: string } {
   const headers: Record<string, string> = {};
-  const response = { setHeader: (name: string, value: string) => (headers[name] = value) } as unknown as Response;
+  const response = { header: (name: string, value: string) => (headers[name] = value) } as unknown as FastifyReply;
   try {
     limiter.assertAllowed(request, response);
     return {};

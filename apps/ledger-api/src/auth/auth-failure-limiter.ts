@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isIPv6 } from 'node:net';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { tooManyRequests } from '../http/too-many-requests';
@@ -21,14 +21,14 @@ export class AuthFailureLimiter {
   constructor(@Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {}
 
   /** Throws 429 (with Retry-After) when the caller's address has used up its budget. */
-  assertAllowed(request: Request, response: Response): void {
+  assertAllowed(request: FastifyRequest, reply: FastifyReply): void {
     const budget = this.config.authFailuresPerMin;
     const address = addressBucket(request);
     if (budget === 0 || (this.failures.get(address)?.count ?? 0) < budget) return;
-    throw tooManyRequests(response, Math.max(1, Math.ceil(this.failures.remainingMs(address) / 1_000)));
+    throw tooManyRequests(reply, Math.max(1, Math.ceil(this.failures.remainingMs(address) / 1_000)));
   }
 
-  recordFailure(request: Request): void {
+  recordFailure(request: FastifyRequest): void {
     if (this.config.authFailuresPerMin === 0) return;
     const address = addressBucket(request);
     const window = this.failures.get(address);
@@ -39,12 +39,12 @@ export class AuthFailureLimiter {
 }
 
 /**
- * Whose budget a request spends: Express' client address (the peer's, as no proxy is trusted, so
+ * Whose budget a request spends: Fastify's client address (the peer's, as no proxy is trusted, so
  * X-Forwarded-For cannot pick another), and for IPv6 its /64, since one subscriber usually holds a
  * whole /64 and could otherwise use a fresh address per guess.
  */
-export function addressBucket(request: Pick<Request, 'ip'>): string {
-  const address = request.ip ?? 'unknown';
+export function addressBucket(request: Pick<FastifyRequest, 'ip'>): string {
+  const address = request.ip || 'unknown';
   if (!isIPv6(address)) return address;
   const mappedIPv4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
   if (mappedIPv4) return mappedIPv4;

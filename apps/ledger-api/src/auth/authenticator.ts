@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
-import { apiKeyStreamName, evolveUser, initialUserState, UserEvent, userStreamName } from '@ledger/ledger-domain';
+import { apiKeyStreamName, UserEvent } from '@ledger/ledger-domain';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
-import { loadAggregate, toDomainEvent } from '../shared/event-sourcing';
+import { EventSourcing, LruCache, toDomainEvent } from '@ledger/event-sourcing';
 import { ExpiringMap } from '../shared/expiring-map';
-import { LruCache } from '../shared/lru-cache';
+import { userStream } from '../shared/streams';
 import { hashApiKey } from './api-key';
 import { Principal } from './principal';
 
@@ -29,6 +29,7 @@ export class Authenticator {
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly eventSourcing: EventSourcing,
     @Inject(LEDGER_CONFIG) config: LedgerConfig,
   ) {
     this.principals = new LruCache(config.caches.apiKeys);
@@ -46,7 +47,7 @@ export class Authenticator {
       return undefined;
     }
     const { userId } = toDomainEvent<Extract<UserEvent, { type: 'ApiKeyIssued' }>>(issued).data;
-    const { state } = await loadAggregate(this.store, userStreamName(userId), evolveUser, initialUserState);
+    const { state } = await this.eventSourcing.load(userStream(userId));
     if (state.status !== 'active') return undefined;
     const principal: Principal = { userId, name: state.name, role: state.role };
     this.principals.set(keyHash, principal);

@@ -1,13 +1,13 @@
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { Principal } from './principal';
 import { CommandContext } from '../shared/command-context';
 
 /** The command context of an HTTP request: the caller, its request id and Idempotency-Key. */
-export function commandContext(request: Request, principal: Principal): CommandContext {
+export function commandContext(request: FastifyRequest, principal: Principal): CommandContext {
   const key = request.headers['idempotency-key'];
   return {
     userId: principal.userId,
-    requestId: String(request.id ?? ''),
+    requestId: request.id,
     idempotencyKey: typeof key === 'string' ? key : undefined,
   };
 }

@@ -9,12 +9,12 @@ import {
   transferStreamName,
 } from '@ledger/ledger-domain';
 import { hashApiKey } from '../auth/api-key';
-import { newUserAppends } from '../users/new-user-appends';
+import { newUserAppends } from '../users';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { CLOCK, Clock } from '../shared/clock';
 import { eventIdFor } from '../shared/command-context';
 import { deterministicUuid } from '../shared/deterministic-id';
-import { toEventData } from '../shared/event-sourcing';
+import { toEventData } from '@ledger/event-sourcing';
 
 export interface DemoUser {
   name: string;

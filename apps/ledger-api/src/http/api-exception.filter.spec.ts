@@ -6,16 +6,17 @@ import { ApiExceptionFilter } from './api-exception.filter';
 function answer(exception: unknown): { status: number; body: Record<string, unknown> } {
   const sent: { status: number; body: Record<string, unknown> } = { status: 0, body: {} };
   const response = {
-    headersSent: false,
+    sent: false,
+    raw: { headersSent: false },
     status(code: number) {
       sent.status = code;
       return this;
     },
-    json(body: Record<string, unknown>) {
+    send(body: Record<string, unknown>) {
       sent.body = body;
     },
   };
-  const request = { id: 'req-1', method: 'POST', path: '/api/v1/x' };
+  const request = { id: 'req-1', method: 'POST', url: '/api/v1/x' };
   const host = {
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
   } as unknown as ArgumentsHost;

@@ -1,9 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainRefusal } from '@ledger/ledger-domain';
 import { ApiError } from './api-error';
 import { asError } from '../logging/as-error';
 import { toApiError } from './domain-errors';
+import { pathOf } from './request-body';
 
 const CODES: Record<number, string> = {
   400: 'bad_request',
@@ -19,11 +20,7 @@ const CODES: Record<number, string> = {
   503: 'service_unavailable',
 };
 
-/** Express' body-parser errors, which Nest wraps in an HttpException as its cause. */
-interface BodyParserError {
-  type: string;
-  status: number;
-}
+type RequestLine = Pick<FastifyRequest, 'method' | 'url'>;
 
 /**
  * The one place where every error becomes API.md's error body. Anything unexpected answers 500
@@ -35,17 +32,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();
-    const request = context.getRequest<Request & { id?: string }>();
-    const response = context.getResponse<Response>();
+    const request = context.getRequest<FastifyRequest>();
+    const reply = context.getResponse<FastifyReply>();
     const { status, body } = this.describe(exception, request);
-    if (response.headersSent) return;
-    response.status(status).json(withRequestId(body, request));
+    if (reply.sent || reply.raw.headersSent) return;
+    void reply.status(status).send(withRequestId(body, request));
   }
 
-  private describe(
-    exception: unknown,
-    request: Request & { id?: string },
-  ): { status: number; body: Record<string, unknown> } {
+  private describe(exception: unknown, request: FastifyRequest): { status: number; body: Record<string, unknown> } {
     const described = describeException(exception, request);
     if (described.status >= 500 && !(exception instanceof HttpException)) {
       this.logger.error({ requestId: String(request.id ?? ''), err: asError(exception) }, 'unexpected error');
@@ -62,7 +56,7 @@ export function withRequestId(body: Record<string, unknown>, request: { id?: str
 /** The status and body (without requestId) that an exception answers with. */
 export function describeException(
   exception: unknown,
-  request: Pick<Request, 'method' | 'path'>,
+  request: RequestLine,
 ): { status: number; body: Record<string, unknown> } {
   if (exception instanceof DomainRefusal) return describeException(toApiError(exception.error), request);
   if (exception instanceof ApiError) {
@@ -73,8 +67,7 @@ export function describeException(
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
-    const code = bodyParserErrorType(exception) === 'entity.parse.failed' ? 'validation_failed' : CODES[status];
-    return { status, body: { error: code ?? 'error', message: messageFor(exception, request) } };
+    return { status, body: { error: CODES[status] ?? 'error', message: messageFor(exception, request) } };
   }
   return {
     status: HttpStatus.INTERNAL_SERVER_ERROR,
@@ -82,17 +75,11 @@ export function describeException(
   };
 }
 
-function messageFor(exception: HttpException, request: Pick<Request, 'method' | 'path'>): string {
+function messageFor(exception: HttpException, request: RequestLine): string {
   const status = exception.getStatus();
-  if (status === 404) return `No route ${request.method} ${request.path}.`;
+  if (status === 404) return `No route ${request.method} ${pathOf(request.url)}.`;
   if (status === 413) return 'The request body is larger than 1 MiB.';
-  if (bodyParserErrorType(exception)) return 'The request body could not be read as JSON.';
   return sentence(exception.message);
-}
-
-function bodyParserErrorType(exception: HttpException): string | undefined {
-  const cause = exception.cause as BodyParserError | undefined;
-  return typeof cause?.type === 'string' ? cause.type : undefined;
 }
 
 function sentence(message: string): string {

@@ -1,7 +1,7 @@
 import { DomainRefusal } from '@ledger/ledger-domain';
 import { describeException } from './api-exception.filter';
 
-const request = { method: 'POST', path: '/api/v1/payments' };
+const request = { method: 'POST', url: '/api/v1/payments' };
 
 describe('domain errors over HTTP', () => {
   it.each([

@@ -31,7 +31,7 @@ export const DOMAIN_ERROR_STATUS = {
   reconciliation_not_found: 404,
   exception_not_found: 404,
   exception_not_open: 409,
-} as const satisfies Record<string, number>;
+} as const satisfies Record<DomainErrorCode, 400 | 404 | 409 | 422>;
 
 /**
  * The API's answer to a domain error. API.md names every 404 `not_found` (the caller cannot tell

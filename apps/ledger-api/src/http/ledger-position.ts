@@ -1,10 +1,10 @@
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Position, positionToString } from '@ledger/event-store';
 
 export const LEDGER_POSITION_HEADER = 'X-Ledger-Position';
 export const MIN_POSITION_HEADER = 'x-min-position';
 
 /** Every successful command names the position of the last event it wrote. */
-export function setLedgerPosition(response: Response, position: Position): void {
-  response.setHeader(LEDGER_POSITION_HEADER, positionToString(position));
+export function setLedgerPosition(reply: FastifyReply, position: Position): void {
+  void reply.header(LEDGER_POSITION_HEADER, positionToString(position));
 }

@@ -1,5 +1,5 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Pool } from 'pg';
 import { from, Observable, switchMap } from 'rxjs';
@@ -21,7 +21,7 @@ export class MinPositionInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     const header = request.headers[MIN_POSITION_HEADER];
     if (request.method !== 'GET' || header === undefined) return next.handle();
     const position = typeof header === 'string' ? parsePosition(header) : undefined;

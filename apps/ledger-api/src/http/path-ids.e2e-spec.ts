@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Express } from 'express';
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer } from '@nestjs/core';
 import { startTestLedger, TestLedger } from '../../../../test/ledger-app';
 
 /** Path parameters that name something other than an entity id, and are checked their own way. */
@@ -10,10 +12,6 @@ const NOT_IDS: Record<string, { status: number; error: string }> = {
   streamName: { status: 400, error: 'validation_failed' },
 };
 
-interface RouteLayer {
-  route?: { path: string; methods: Record<string, boolean> };
-}
-
 describe('Path ids (every route of the Nest router)', () => {
   let ledger: TestLedger;
 
@@ -22,18 +20,27 @@ describe('Path ids (every route of the Nest router)', () => {
   });
   afterAll(() => ledger.close());
 
-  /** Every route with a `:param`, as Express (under Nest) routes it. */
+  /** Every route with a `:param`, as the controllers declare them to the Nest router. */
   function parameterizedRoutes(): { method: string; path: string; parameters: string[] }[] {
-    const express = ledger.app.getHttpAdapter().getInstance() as Express;
-    const layers = (express.router as unknown as { stack: RouteLayer[] }).stack;
-    return layers.flatMap(({ route }) => {
-      const parameters = route ? [...route.path.matchAll(/:(\w+)/g)].map(([, name]) => name) : [];
-      if (!route || parameters.length === 0) return [];
-      return Object.keys(route.methods).map((method) => ({
-        method: method.toUpperCase(),
-        path: route.path,
-        parameters,
-      }));
+    const controllers = [...ledger.app.get(ModulesContainer).values()].flatMap((module) => [
+      ...module.controllers.values(),
+    ]);
+    return controllers.flatMap(({ metatype }) => {
+      const prefix = String(Reflect.getMetadata(PATH_METADATA, metatype!) ?? '');
+      const prototype = (metatype as { prototype: Record<string, unknown> }).prototype;
+      return Object.getOwnPropertyNames(prototype).flatMap((name) => {
+        const handler = prototype[name];
+        if (name === 'constructor' || typeof handler !== 'function') return [];
+        const route: unknown = Reflect.getMetadata(PATH_METADATA, handler);
+        const requestMethod: RequestMethod | undefined = Reflect.getMetadata(METHOD_METADATA, handler);
+        if (route === undefined || requestMethod === undefined) return [];
+        const path = `/${[prefix, String(route)]
+          .map((part) => part.replace(/^\/|\/$/g, ''))
+          .filter(Boolean)
+          .join('/')}`;
+        const parameters = [...path.matchAll(/:(\w+)/g)].map(([, parameter]) => parameter);
+        return parameters.length === 0 ? [] : [{ method: RequestMethod[requestMethod], path, parameters }];
+      });
     });
   }
 

@@ -38,8 +38,8 @@ describe('refuseUnacceptableBodies', () => {
     let passed: unknown = 'not called';
     const closing: Record<string, string> = {};
     refuseUnacceptableBodies(
-      { headers, method: 'POST', path } as never,
-      { setHeader: (name: string, value: string) => (closing[name] = value) } as never,
+      { headers, method: 'POST', url: path } as never,
+      { raw: { setHeader: (name: string, value: string) => (closing[name] = value) } } as never,
       (error?: unknown) => (passed = error),
     );
     return passed instanceof ApiError

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { ApiError } from './api-error';
 import type { FieldProblem } from './validation.pipe';
 
@@ -23,17 +23,18 @@ const CHARSET = /^\s*charset\s*=/;
 const UTF8_CHARSET = /^\s*charset\s*=\s*"?utf-?8"?\s*$/;
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
-type HeadersOf = Pick<Request, 'headers'>;
-type BodyRequest = Pick<Request, 'headers' | 'method' | 'path'>;
-type RouteOf = Pick<Request, 'method' | 'path'>;
+type HeadersOf = Pick<FastifyRequest, 'headers'>;
+type BodyRequest = Pick<FastifyRequest, 'headers' | 'method' | 'url'>;
+type RouteOf = Pick<FastifyRequest, 'method' | 'url'>;
 
 const MIB = 1024 * 1024;
-const isPost = (route: RouteOf, path: string) => route.method === 'POST' && route.path.replace(/\/$/, '') === path;
+const isPostTo = ({ method, url }: RouteOf, path: string) =>
+  method === 'POST' && pathOf(url).replace(/\/$/, '') === path;
 
 /** The most a route's body may take. */
 export function bodyLimitBytes(route: RouteOf): number {
-  if (isPost(route, STATEMENT_UPLOAD.path)) return STATEMENT_UPLOAD.limitBytes;
-  if (BATCH_BODY.paths.some((path) => isPost(route, path))) return BATCH_BODY.limitBytes;
+  if (isPostTo(route, STATEMENT_UPLOAD.path)) return STATEMENT_UPLOAD.limitBytes;
+  if (BATCH_BODY.paths.some((path) => isPostTo(route, path))) return BATCH_BODY.limitBytes;
   return BODY_LIMIT_BYTES;
 }
 
@@ -45,19 +46,23 @@ const tooLarge = (limitBytes: number) =>
  * not JSON (another Content-Type, or none) → 415, so that no route ever runs on a body it ignored
  * or parsed some other way. The unread body is left behind, so the connection closes after the answer.
  */
-export function refuseUnacceptableBodies(request: Request, response: Response, next: NextFunction): void {
+export function refuseUnacceptableBodies(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+): void {
   const refusal = carriesBody(request) ? bodyRefusal(request) : undefined;
-  if (refusal) response.setHeader('Connection', 'close');
-  next(refusal);
+  if (refusal) reply.raw.setHeader('Connection', 'close');
+  done(refusal);
 }
 
 function carriesBody({ headers }: HeadersOf): boolean {
   return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
 }
 
-function bodyRefusal({ headers, method, path }: BodyRequest): ApiError | undefined {
-  const upload = isPost({ method, path }, STATEMENT_UPLOAD.path);
-  const limitBytes = bodyLimitBytes({ method, path });
+function bodyRefusal({ headers, method, url }: BodyRequest): ApiError | undefined {
+  const upload = isPostTo({ method, url }, STATEMENT_UPLOAD.path);
+  const limitBytes = bodyLimitBytes({ method, url });
   if (Number(headers['content-length'] ?? 0) > limitBytes) return tooLarge(limitBytes);
   const [mediaType, ...parameters] = (headers['content-type'] ?? '').toLowerCase().split(';');
   if (upload && mediaType.trim() !== STATEMENT_UPLOAD.mediaType) {
@@ -73,14 +78,41 @@ function bodyRefusal({ headers, method, path }: BodyRequest): ApiError | undefin
   return undefined;
 }
 
-/** After the JSON parser: what it accepted but the ledger cannot store or should not walk → 400. */
-export function refuseUnsafeJson(request: Request, _response: Response, next: NextFunction): void {
+/** The path of a request target, without its query. */
+export function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/**
+ * A JSON body as API.md reads it: UTF-8 (a byte order mark is skipped), an object or an array at
+ * the top, plain JSON.parse otherwise; none when empty. Anything else → 400. Async because Nest
+ * takes the parsed body of a two-argument parser from its promise. A body over its route's limit → 413.
+ */
+export async function parseJsonBody(request: FastifyRequest, body: Buffer): Promise<unknown> {
+  if (body.length === 0) return undefined;
   // A body sent without its length (chunked) is measured once read: the parser takes up to the largest limit.
   const limitBytes = bodyLimitBytes(request);
-  const { rawBody } = request as Request & { rawBody?: Buffer };
-  if (rawBody && rawBody.length > limitBytes) return next(tooLarge(limitBytes));
+  if (body.length > limitBytes) throw tooLarge(limitBytes);
+  const text = body.toString('utf8').replace(/^\ufeff/, '');
+  const first = /^[ \t\n\r]*(.)/s.exec(text)?.[1];
+  try {
+    if (first !== '{' && first !== '[') throw new SyntaxError('not an object or an array');
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'validation_failed', 'The request body could not be read as JSON.');
+  }
+}
+
+/** The bank statement as text (UTF-8); none when empty. */
+export async function parseStatementBody(_request: FastifyRequest, body: Buffer): Promise<string | undefined> {
+  return body.length === 0 ? undefined : body.toString('utf8');
+}
+
+/** After the JSON parser: what it accepted but the ledger cannot store or should not walk → 400. */
+export function refuseUnsafeJson(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const problem = findUnsafeJson(request.body);
-  next(problem && new ApiError(400, 'validation_failed', 'The request is invalid.', [problem]));
+  done(problem && new ApiError(400, 'validation_failed', 'The request is invalid.', [problem]));
 }
 
 /**

@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 
 export const REQUEST_ID_HEADER = 'X-Request-ID';
 
 const ACCEPTABLE = /^[\x21-\x7e]{1,200}$/;
 
-type RequestWithId = IncomingMessage & { id?: string };
-
-/** The caller's X-Request-ID when it is sane, else a new UUID; echoed on the response. */
-export function assignRequestId(request: RequestWithId, response: ServerResponse): string {
-  if (request.id) return request.id;
+/**
+ * The caller's X-Request-ID when it is sane, else a new UUID: Fastify's request id, kept on the
+ * Node request too, where the request's log lines (pino-http) find it.
+ */
+export function requestIdOf(request: IncomingMessage): string {
+  if (typeof request.id === 'string') return request.id;
   const given = request.headers['x-request-id'];
   request.id = typeof given === 'string' && ACCEPTABLE.test(given) ? given : randomUUID();
-  response.setHeader(REQUEST_ID_HEADER, request.id);
   return request.id;
 }
 
@@ -20,12 +21,13 @@ export function assignRequestId(request: RequestWithId, response: ServerResponse
  * The correlation id a request continues: the sane X-Correlation-ID it carries (the bank echoes the
  * one the ledger sent with a transfer on the transfer's callbacks), else its own request id.
  */
-export function correlationIdOf(request: IncomingMessage & { id?: unknown }): string {
+export function correlationIdOf(request: IncomingMessage): string {
   const given = request.headers['x-correlation-id'];
   return typeof given === 'string' && ACCEPTABLE.test(given) ? given : String(request.id ?? '');
 }
 
-export function assignRequestIdMiddleware(request: RequestWithId, response: ServerResponse, next: () => void): void {
-  assignRequestId(request, response);
-  next();
+/** Every response names its request's id; on the Node response, so that streams and refusals carry it too. */
+export function echoRequestId(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  reply.raw.setHeader(REQUEST_ID_HEADER, request.id);
+  done();
 }

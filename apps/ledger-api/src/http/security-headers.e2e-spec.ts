@@ -1,4 +1,4 @@
-import { apiClient, caughtUpHeaders, startTestLedger, TestLedger } from '../../../../test/ledger-app';
+import { apiClient, caughtUpHeaders, startTestLedger, TestLedger, useTestLedger } from '../../../../test/ledger-app';
 
 const CONSOLE_ORIGIN = 'https://console.example.com';
 
@@ -33,12 +33,7 @@ function expectNoCors(response: { headers: Headers }) {
 describe('Security headers, caching and CORS (over HTTP)', () => {
   let ledger: TestLedger;
   let api: ReturnType<typeof apiClient>;
-
-  beforeAll(async () => {
-    ledger = await startTestLedger();
-    api = apiClient(ledger.baseUrl);
-  });
-  afterAll(() => ledger.close());
+  useTestLedger((started) => ((ledger = started), (api = apiClient(started.baseUrl))));
 
   it('sends the browser security headers on the API, health and the docs, errors included', async () => {
     expectBrowserHeaders(await api.get('/api/v1/users/me', ledger.adminKey));

@@ -1,5 +1,5 @@
-import { INestApplication } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import helmet from 'helmet';
 import { LedgerConfig } from '../config/ledger-config';
 import { LEDGER_POSITION_HEADER } from './ledger-position';
@@ -38,10 +38,11 @@ const CORS_RESPONSE_HEADERS = [
   'X-RateLimit-Reset',
 ];
 
+const API_PATH = /^\/api\/v1(?:[/?#]|$)/i;
+
 /** Responses under /api/v1 carry API keys, balances and money: no cache, browser or shared, keeps them. */
-function noStore(_request: Request, response: Response, next: NextFunction): void {
-  response.setHeader('Cache-Control', 'no-store');
-  next();
+function noStore(request: FastifyRequest, reply: FastifyReply): void {
+  if (API_PATH.test(request.url)) reply.raw.setHeader('Cache-Control', 'no-store');
 }
 
 /**
@@ -49,15 +50,23 @@ function noStore(_request: Request, response: Response, next: NextFunction): voi
  * the CSP above), `Cache-Control: no-store` on the API, and CORS only for `CORS_ORIGINS`. Applied
  * before the body parser, so that the requests it refuses carry them too.
  */
-export function applySecurityHeaders(app: INestApplication, config: LedgerConfig): void {
-  app.use(helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, frameguard: { action: 'deny' } }));
-  app.use('/api/v1', noStore);
+export function applySecurityHeaders(app: NestFastifyApplication, config: LedgerConfig): void {
+  const browserHeaders = helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, frameguard: { action: 'deny' } });
+  // On the Node response, where Fastify merges them into every answer, streams and refusals included.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      noStore(request, reply);
+      void browserHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined));
+    });
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins,
       methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
-      allowedHeaders: CORS_REQUEST_HEADERS,
-      exposedHeaders: CORS_RESPONSE_HEADERS,
+      // Joined here: as a list, @fastify/cors would join them with ", ".
+      allowedHeaders: CORS_REQUEST_HEADERS.join(','),
+      exposedHeaders: CORS_RESPONSE_HEADERS.join(','),
       maxAge: 600,
     });
   }

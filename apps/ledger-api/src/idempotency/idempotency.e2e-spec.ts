@@ -78,20 +78,16 @@ describe('Idempotency-Key (over HTTP)', () => {
   });
 
   it('replays an error answer too, once the command ran', async () => {
-    const key = { 'Idempotency-Key': 'open-for-someone-else' };
-    const first = await api.post(
-      '/api/v1/accounts',
-      user.apiKey,
-      { currency: 'USD', userId: '00000000-0000-4000-8000-000000000000' },
-      key,
-    );
+    const openForSomeoneElse = () =>
+      api.post(
+        '/api/v1/accounts',
+        user.apiKey,
+        { currency: 'USD', userId: '00000000-0000-4000-8000-000000000000' },
+        { 'Idempotency-Key': 'open-for-someone-else' },
+      );
+    const first = await openForSomeoneElse();
     expect(first.status).toBe(403);
-    const again = await api.post(
-      '/api/v1/accounts',
-      user.apiKey,
-      { currency: 'USD', userId: '00000000-0000-4000-8000-000000000000' },
-      key,
-    );
+    const again = await openForSomeoneElse();
     expect(again.status).toBe(403);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');

@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { Principal } from '../auth/principal';
 import { ApiError } from '../http/api-error';
@@ -39,7 +39,7 @@ export const IdempotencyKeyRequired = () => SetMetadata(IDEMPOTENCY_REQUIRED, tr
  */
 export const ShownOnce = (...fields: string[]) => SetMetadata(SHOWN_ONCE, fields);
 
-type LedgerRequest = Request & { principal?: Principal; id?: string };
+type LedgerRequest = FastifyRequest & { principal?: Principal };
 
 /**
  * The one mechanism behind Idempotency-Key on every POST: the first request with a key runs and
@@ -72,13 +72,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
       ]);
     }
     const shownOnce = this.reflector.get<string[] | undefined>(SHOWN_ONCE, context.getHandler()) ?? [];
-    const response = context.switchToHttp().getResponse<Response>();
-    return from(this.run(request, response, request.principal.userId, key, shownOnce, next));
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    return from(this.run(request, reply, request.principal.userId, key, shownOnce, next));
   }
 
   private async run(
     request: LedgerRequest,
-    response: Response,
+    reply: FastifyReply,
     userId: string,
     key: string,
     shownOnce: readonly string[],
@@ -89,14 +89,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
       case 'reused':
         throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request.');
       case 'in_use':
-        response.setHeader('Retry-After', RETRY_AFTER_SECONDS);
+        void reply.header('Retry-After', RETRY_AFTER_SECONDS);
         throw new ApiError(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still running.');
       case 'replay': {
         const { statusCode, bodyText, headers } = claim.response;
-        response.status(statusCode);
-        for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-        response.setHeader('Idempotent-Replayed', 'true');
-        return asJsonText(response, bodyText);
+        void reply.status(statusCode).headers(headers).header('Idempotent-Replayed', 'true');
+        return asJsonText(reply, bodyText);
       }
       case 'claimed':
         break;
@@ -105,11 +103,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
       const bodyText = serialize(body);
       await this.store.complete(userId, key, {
-        statusCode: response.statusCode,
+        statusCode: reply.statusCode,
         bodyText: shownOnce.length === 0 ? bodyText : serialize(withoutFields(body, shownOnce)),
-        headers: replayedHeaders(response),
+        headers: replayedHeaders(reply),
       });
-      return asJsonText(response, bodyText);
+      return asJsonText(reply, bodyText);
     } catch (error) {
       const { status, body } = describeException(error, request);
       if (status >= 500 || REFUSED_BEFORE_COMMAND.has(String(body.error)))
@@ -119,7 +117,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
           statusCode: status,
           // The exception filter sends this very body: the same serialization gives the same bytes.
           bodyText: serialize(withRequestId(body, request)),
-          headers: replayedHeaders(response),
+          headers: replayedHeaders(reply),
         });
       throw error;
     }
@@ -131,16 +129,16 @@ function serialize(body: unknown): string | null {
 }
 
 /** The body as the text given, which Nest sends as it is (a string is not serialized again). */
-function asJsonText(response: Response, bodyText: string | null): string | undefined {
+function asJsonText(reply: FastifyReply, bodyText: string | null): string | undefined {
   if (bodyText === null) return undefined;
-  response.setHeader('Content-Type', JSON_CONTENT_TYPE);
+  void reply.header('Content-Type', JSON_CONTENT_TYPE);
   return bodyText;
 }
 
-function replayedHeaders(response: Response): Record<string, string> {
+function replayedHeaders(reply: FastifyReply): Record<string, string> {
   return Object.fromEntries(
     REPLAYED_HEADERS.flatMap((name) => {
-      const value = response.getHeader(name);
+      const value = reply.getHeader(name);
       return value === undefined ? [] : [[name, String(value)]];
     }),
   );

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Pool } from 'pg';
-import { prepared } from '@ledger/database';
+import { GroupCommitQueue, prepared } from '@ledger/database';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { PG_POOL } from '../infrastructure/infrastructure.module';
 import { instanceGoneSql, InstanceLiveness } from '../infrastructure/instance-liveness';
@@ -23,11 +23,49 @@ export type Claim =
  */
 const ABANDONED_AFTER = '60 seconds';
 const PURGE_EVERY_MS = 60 * 60 * 1000;
+/** Statements of claims (and of answers) in flight at once; more requests wait and travel together. */
+const CONCURRENT_BATCHES = 2;
+const MOST_PER_BATCH = 500;
+
+interface ClaimRequest {
+  userId: string;
+  key: string;
+  fingerprint: string;
+}
+
+interface Completion {
+  userId: string;
+  key: string;
+  response: StoredResponse;
+}
+
+/** A key's claim in a batch, with the record that kept it when it was not taken. */
+interface ClaimRow {
+  user_id: string;
+  key: string;
+  claimed: boolean;
+  fingerprint: string | null;
+  state: string | null;
+  status_code: number;
+  body_text: string | null;
+  body: unknown;
+  headers: Record<string, string>;
+}
 
 /** Idempotency records in PostgreSQL, scoped by user and key, kept IDEMPOTENCY_TTL_HOURS. */
 @Injectable()
 export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
   private purgeTimer: NodeJS.Timeout | undefined;
+  private readonly claims = new GroupCommitQueue(
+    (batch: ClaimRequest[]) => this.claimBatch(batch),
+    CONCURRENT_BATCHES,
+    MOST_PER_BATCH,
+  );
+  private readonly completions = new GroupCommitQueue(
+    (batch: Completion[]) => this.completeBatch(batch),
+    CONCURRENT_BATCHES,
+    MOST_PER_BATCH,
+  );
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -46,59 +84,86 @@ export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
   /**
    * Takes the key for this request, or says why not. An expired record, or the same request's
    * abandoned claim (its process died mid-request), is taken over: the retry runs the command
-   * again, which recognises what the first attempt already wrote.
+   * again, which recognises what the first attempt already wrote. Claims made at once travel in
+   * one statement (one commit for many requests).
    */
   async claim(userId: string, key: string, fingerprint: string): Promise<Claim> {
-    const { rowCount } = await this.pool.query(
-      prepared(
-        `INSERT INTO idempotency_keys (user_id, key, fingerprint, state, expires_at, owner)
-       VALUES ($1, $2, $3, 'running', now() + make_interval(hours => $4), $5)
-       ON CONFLICT (user_id, key) DO UPDATE
-         SET fingerprint = EXCLUDED.fingerprint, state = 'running', status_code = NULL, body = NULL,
-             body_text = NULL, headers = NULL, created_at = now(), expires_at = EXCLUDED.expires_at, owner = EXCLUDED.owner
-         WHERE idempotency_keys.expires_at < now()
-            OR (idempotency_keys.state = 'running' AND idempotency_keys.fingerprint = EXCLUDED.fingerprint
-                AND (${instanceGoneSql('idempotency_keys.owner')}
-                     OR idempotency_keys.created_at < now() - interval '${ABANDONED_AFTER}'))`,
-        [userId, key, fingerprint, this.config.idempotencyTtlHours, this.liveness.instanceKey],
-      ),
-    );
-    if (rowCount === 1) return { kind: 'claimed' };
-    const { rows } = await this.pool.query<{
-      fingerprint: string;
-      state: string;
-      status_code: number;
-      body_text: string | null;
-      body: unknown;
-      headers: Record<string, string>;
-    }>(
-      `SELECT fingerprint, state, status_code, body_text, body, headers
-         FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
-      [userId, key],
-    );
-    const [record] = rows;
-    if (!record) return this.claim(userId, key, fingerprint);
-    if (record.fingerprint !== fingerprint) return { kind: 'reused' };
-    if (record.state === 'running') return { kind: 'in_use' };
-    return {
-      kind: 'replay',
-      response: {
-        statusCode: record.status_code,
-        // Rows written before body_text existed hold their body as jsonb only.
-        bodyText: record.body_text ?? (record.body === null ? null : JSON.stringify(record.body)),
-        headers: record.headers,
-      },
-    };
+    for (;;) {
+      const outcome = await this.claims.submit({ userId, key, fingerprint });
+      if (outcome !== 'look_again') return outcome;
+    }
   }
 
+  /** Stores the answer; answers completed at once travel in one statement. */
   async complete(userId: string, key: string, response: StoredResponse): Promise<void> {
-    await this.pool.query(
+    await this.completions.submit({ userId, key, response });
+  }
+
+  private async claimBatch(requests: ClaimRequest[]): Promise<(Claim | 'look_again')[]> {
+    // One row may be claimed once per statement: a key repeated within the batch waits for the next.
+    const first = new Map<string, number>();
+    requests.forEach((request, index) => {
+      const scoped = `${request.userId}\n${request.key}`;
+      if (!first.has(scoped)) first.set(scoped, index);
+    });
+    const unique = [...first.values()].map((index) => requests[index]);
+    const { rows } = await this.pool.query<ClaimRow>(
       prepared(
-        `UPDATE idempotency_keys SET state = 'done', status_code = $3, body_text = $4, headers = $5
-          WHERE user_id = $1 AND key = $2`,
-        [userId, key, response.statusCode, response.bodyText, response.headers],
+        `WITH input AS (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS input(user_id, key, fingerprint)
+         ), claimed AS (
+           INSERT INTO idempotency_keys (user_id, key, fingerprint, state, expires_at, owner)
+           SELECT user_id, key, fingerprint, 'running', now() + make_interval(hours => $4), $5 FROM input
+           ON CONFLICT (user_id, key) DO UPDATE
+             SET fingerprint = EXCLUDED.fingerprint, state = 'running', status_code = NULL, body = NULL,
+                 body_text = NULL, headers = NULL, created_at = now(), expires_at = EXCLUDED.expires_at, owner = EXCLUDED.owner
+             WHERE idempotency_keys.expires_at < now()
+                OR (idempotency_keys.state = 'running' AND idempotency_keys.fingerprint = EXCLUDED.fingerprint
+                    AND (${instanceGoneSql('idempotency_keys.owner')}
+                         OR idempotency_keys.created_at < now() - interval '${ABANDONED_AFTER}'))
+           RETURNING user_id, key
+         )
+         -- The record seen is the one as it was before this statement: the one that kept the key.
+         SELECT input.user_id, input.key, claimed.key IS NOT NULL AS claimed, record.fingerprint, record.state,
+                record.status_code, record.body_text, record.body, record.headers
+           FROM input
+           LEFT JOIN claimed USING (user_id, key)
+           LEFT JOIN idempotency_keys AS record USING (user_id, key)`,
+        [
+          unique.map((request) => request.userId),
+          unique.map((request) => request.key),
+          unique.map((request) => request.fingerprint),
+          this.config.idempotencyTtlHours,
+          this.liveness.instanceKey,
+        ],
       ),
     );
+    const outcomes = new Map(rows.map((row) => [`${row.user_id}\n${row.key}`, row]));
+    return requests.map((request, index) => {
+      const scoped = `${request.userId}\n${request.key}`;
+      const row = outcomes.get(scoped);
+      return first.get(scoped) === index && row ? claimOutcome(row, request.fingerprint) : 'look_again';
+    });
+  }
+
+  private async completeBatch(completions: Completion[]): Promise<void[]> {
+    await this.pool.query(
+      prepared(
+        `UPDATE idempotency_keys AS record
+            SET state = 'done', status_code = answer.status_code, body_text = answer.body_text, headers = answer.headers
+           FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::jsonb[])
+                AS answer(user_id, key, status_code, body_text, headers)
+          WHERE record.user_id = answer.user_id AND record.key = answer.key`,
+        [
+          completions.map(({ userId }) => userId),
+          completions.map(({ key }) => key),
+          completions.map(({ response }) => response.statusCode),
+          completions.map(({ response }) => response.bodyText),
+          completions.map(({ response }) => JSON.stringify(response.headers)),
+        ],
+      ),
+    );
+    return completions.map(() => undefined);
   }
 
   /** The request failed before its command ran, or in a way a retry may fix (a 5xx): forget it. */
@@ -113,4 +178,21 @@ export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
     const { rowCount } = await this.pool.query('DELETE FROM idempotency_keys WHERE expires_at < now()');
     return rowCount ?? 0;
   }
+}
+
+/** What a claim came to; `look_again` when the record that kept the key was not yet visible to the statement. */
+function claimOutcome(row: ClaimRow, fingerprint: string): Claim | 'look_again' {
+  if (row.claimed) return { kind: 'claimed' };
+  if (row.state === null) return 'look_again';
+  if (row.fingerprint !== fingerprint) return { kind: 'reused' };
+  if (row.state === 'running') return { kind: 'in_use' };
+  return {
+    kind: 'replay',
+    response: {
+      statusCode: row.status_code,
+      // Rows written before body_text existed hold their body as jsonb only.
+      bodyText: row.body_text ?? (row.body === null ? null : JSON.stringify(row.body)),
+      headers: row.headers,
+    },
+  };
 }

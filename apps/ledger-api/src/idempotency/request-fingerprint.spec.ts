@@ -1,7 +1,7 @@
 import { canonicalJson, requestFingerprint } from './request-fingerprint';
 
 describe('requestFingerprint', () => {
-  const post = (body: unknown, path = '/api/v1/deposits') => requestFingerprint({ method: 'POST', path, body });
+  const post = (body: unknown, path = '/api/v1/deposits') => requestFingerprint({ method: 'POST', url: path, body });
 
   it('ignores key order, at every depth', () => {
     expect(post({ amount: 100, accountId: 'a', meta: { x: 1, y: [{ b: 2, a: 1 }] } })).toBe(

@@ -1,14 +1,15 @@
-import type { Request } from 'express';
 import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { pathOf } from '../http/request-body';
 
 /**
  * What makes two requests under one Idempotency-Key the same request: method, path and the parsed
  * body in canonical form, so key order and whitespace do not matter while values and their types
  * do (`1` is not `"1"`).
  */
-export function requestFingerprint(request: Pick<Request, 'method' | 'path' | 'body'>): string {
+export function requestFingerprint(request: Pick<FastifyRequest, 'method' | 'url' | 'body'>): string {
   return createHash('sha256')
-    .update(`${request.method} ${request.path}\n${canonicalJson(request.body ?? null)}`)
+    .update(`${request.method} ${pathOf(request.url)}\n${canonicalJson(request.body ?? null)}`)
     .digest('hex');
 }
 

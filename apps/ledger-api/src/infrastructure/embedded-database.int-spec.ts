@@ -13,7 +13,7 @@ import {
   OpenDatabase,
   withClient,
 } from '@ledger/database';
-import { PostgresEventStore } from '@ledger/event-store';
+import { PostgresEventStore } from '@ledger/event-store/postgres';
 import { accountsProjection } from '../accounts/accounts.projection';
 import { migrateLedgerDatabase } from './migrate';
 

@@ -12,8 +12,8 @@ import Redis from 'ioredis';
 import { Pool } from 'pg';
 import { ConsumerFailure, ConsumerRunner } from '@ledger/consumers';
 import { createPool } from '@ledger/database';
-import { createEventStore, EVENT_STORE, EventStore } from '@ledger/event-store';
-import { useStateCache } from '../shared/event-sourcing';
+import { createEventStore } from '@ledger/event-store/factory';
+import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { InstanceLiveness } from './instance-liveness';
 import { asError } from '../logging/as-error';
 
@@ -25,8 +25,6 @@ export interface InfrastructureOptions {
   databaseUrl: string;
   eventStoreConnectionString: string | undefined;
   redisUrl: string | undefined;
-  /** Stream states kept in memory between commands (see `useStateCache`). */
-  cachedStreamStates: number;
 }
 
 /**
@@ -75,16 +73,13 @@ export class InfrastructureModule {
         {
           provide: EVENT_STORE,
           inject: [PG_POOL],
-          useFactory: (pool: Pool) => {
-            const store = createEventStore({
+          useFactory: (pool: Pool) =>
+            createEventStore({
               pool,
               databaseUrl: options.databaseUrl,
               eventStoreConnectionString: options.eventStoreConnectionString,
               onError: logError('event store'),
-            });
-            useStateCache(store, options.cachedStreamStates);
-            return store;
-          },
+            }),
         },
         {
           provide: ConsumerRunner,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { CONSUMER_MIGRATIONS } from '@ledger/consumers';
 import { DatabaseUrls, migrateDatabase, MigrationSet } from '@ledger/database';
-import { POSTGRES_EVENT_STORE_MIGRATIONS } from '@ledger/event-store';
+import { POSTGRES_EVENT_STORE_MIGRATIONS } from '@ledger/event-store/postgres';
 
 /** The API's own tables: read models and idempotency records. */
 export const API_MIGRATIONS: MigrationSet = { dir: join(__dirname, '..', 'migrations'), table: 'api_migrations' };

@@ -65,6 +65,11 @@ class JournalBatch {
   }
 }
 
+const INSERT_ACCOUNTS = `INSERT INTO rm_journal_accounts (id, currency)
+  SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (id) DO NOTHING`;
+const INSERT_HOLDS = `INSERT INTO rm_journal_holds (hold_id, reference_type)
+  SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (hold_id) DO NOTHING`;
+
 /**
  * The double-entry journal: credits, debits and settled holds post; holds and releases move no
  * settled money. A batch is gathered in memory and written with one statement per table.
@@ -81,27 +86,16 @@ export const journalProjection: Projection = {
       batch.add({ type: recorded.type, data: recorded.data } as AccountEvent, recorded);
     }
     await resolveCurrencies(client, batch);
-    if (batch.newAccounts.length > 0) {
-      await client.query(
-        prepared(
-          `INSERT INTO rm_journal_accounts (id, currency)
-       SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (id) DO NOTHING`,
-          [batch.newAccounts, batch.newAccounts.map((id) => batch.currencies.get(id))],
-        ),
-      );
-    }
-    if (batch.newHolds.length > 0) {
-      await client.query(
-        prepared(
-          `INSERT INTO rm_journal_holds (hold_id, reference_type)
-       SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (hold_id) DO NOTHING`,
-          [batch.newHolds, batch.newHolds.map((id) => batch.holds.get(id))],
-        ),
-      );
-    }
+    await insertKeyed(client, INSERT_ACCOUNTS, batch.newAccounts, batch.currencies);
+    await insertKeyed(client, INSERT_HOLDS, batch.newHolds, batch.holds);
     await insertPostings(client, batch);
   },
 };
+
+/** The keys new to a batch with what it knows of each, as `sql`'s two arrays ($1 keys, $2 values). */
+async function insertKeyed(client: PoolClient, sql: string, keys: string[], values: ReadonlyMap<string, unknown>) {
+  if (keys.length > 0) await client.query(prepared(sql, [keys, keys.map((key) => values.get(key))]));
+}
 
 /** A hold's id is its withdrawal's or payment's; the hold, placed before its settlement, says which. */
 async function loadEarlierHolds(client: PoolClient, batch: JournalBatch, events: RecordedEvent[]): Promise<void> {

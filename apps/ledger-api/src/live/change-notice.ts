@@ -1,6 +1,6 @@
 import { RecordedEvent } from '@ledger/event-store';
 import { AccountEvent, PaymentEvent, Role, TransferEvent } from '@ledger/ledger-domain';
-import { reviewIdOf } from '../transfers/transfers.projection';
+import { reviewIdOf } from '../transfers';
 import { encodeLiveCursor } from './live-cursor';
 
 export type ChangeKind = 'account' | 'transfer' | 'payment' | 'user' | 'review' | 'other';

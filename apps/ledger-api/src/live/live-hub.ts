@@ -10,7 +10,7 @@ import {
   RecordedEvent,
 } from '@ledger/event-store';
 import { Principal } from '../auth/principal';
-import { LruCache } from '../shared/lru-cache';
+import { LruCache } from '@ledger/event-sourcing';
 import { Audience, audienceOf, Change, changeOf, needsAudience } from './change-notice';
 import { LiveSession } from './live-session';
 

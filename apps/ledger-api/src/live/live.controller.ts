@@ -1,11 +1,12 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOkResponse, ApiPropertyOptional, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Position } from '@ledger/event-store';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { ApiError } from '../http/api-error';
 import { ApiAuthenticated, ApiErrors, Operation } from '../http/api-docs';
+import { takeOverResponse } from '../http/raw-response';
 import { LiveHub } from './live-hub';
 import { decodeLiveCursor } from './live-cursor';
 import { LiveChangeNotice, LiveReady, LiveReset } from './live-notice.response';
@@ -47,11 +48,11 @@ export class LiveController {
     @CurrentPrincipal() viewer: Principal,
     @Query() query: LiveQuery,
     @Headers('last-event-id') lastEventId: string | undefined,
-    @Res() response: Response,
+    @Res() reply: FastifyReply,
   ): Promise<void> {
     const after =
       query.after !== undefined ? resumeFrom(query.after, 'after') : resumeFrom(lastEventId, 'Last-Event-ID');
-    await this.hub.connect(viewer, response, after);
+    await this.hub.connect(viewer, takeOverResponse(reply), after);
   }
 }
 

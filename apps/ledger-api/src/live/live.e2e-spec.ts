@@ -177,12 +177,7 @@ describe('GET /api/v1/live (over HTTP)', () => {
 
     const work = await Promise.all(
       customers.map(async ({ user, account }) => {
-        const deposit = await traffic.api.post(
-          '/api/v1/deposits',
-          user.apiKey,
-          { accountId: account, amount: 50 },
-          traffic.keyed(),
-        );
+        const deposit = await traffic.requestTransfer(user, 'deposit', account, 50);
         expect(deposit.status).toBe(202);
         const payments = [await payOnce(user, account, payee), await payOnce(user, account, payee)];
         return { deposit: deposit.body.id as string, payments };

@@ -28,12 +28,7 @@ describe('Consumer lag (over HTTP)', () => {
     const payee = await traffic.account(merchant);
     const payment = await traffic.pay(customer, { payerAccountId: payer, payeeAccountId: payee, amount: 700 });
     expect(payment.status).toBe(201);
-    const withdrawal = await traffic.api.post(
-      '/api/v1/withdrawals',
-      customer.apiKey,
-      { accountId: payer, amount: 300 },
-      traffic.keyed(),
-    );
+    const withdrawal = await traffic.requestTransfer(customer, 'withdrawal', payer, 300);
     expect(withdrawal.status).toBe(202);
 
     // Idle from here: every consumer catches up, and nothing it does not handle counts as lag.

@@ -1,11 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ConsumerRunner } from '@ledger/consumers';
-import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { Authenticator } from '../auth/authenticator';
-import { stateCacheOf } from '../shared/event-sourcing';
-import { KeyedQueue } from '../shared/keyed-queue';
+import { EventSourcing } from '@ledger/event-sourcing';
 
 /** What a bounded in-memory structure reports: how full it is and how full it may get. */
 interface Bounded {
@@ -34,19 +32,14 @@ export class LedgerMetrics {
     registers: [this.registry],
   });
 
-  constructor(
-    runner: ConsumerRunner,
-    @Inject(EVENT_STORE) store: EventStore,
-    authenticator: Authenticator,
-    queue: KeyedQueue,
-  ) {
+  constructor(runner: ConsumerRunner, eventSourcing: EventSourcing, authenticator: Authenticator) {
     collectDefaultMetrics({ register: this.registry });
     const caches = (): Record<string, Bounded> => ({
-      stream_states: stateCacheOf(store),
+      stream_states: eventSourcing.sizes.streamStates,
       api_keys: authenticator.principals,
       unknown_api_keys: authenticator.unknownKeys,
       // Not a cache: keys with commands in flight, each dropped when its last command is done.
-      account_queues: queue,
+      account_queues: eventSourcing.sizes.queues,
     });
     new Gauge({
       name: 'ledger_cache_entries',
@@ -81,16 +74,12 @@ export class LedgerMetrics {
     });
   }
 
-  /** Express middleware: counts and times each request once it is answered. */
-  readonly middleware = (request: Request, response: Response, next: NextFunction): void => {
-    const stop = this.durations.startTimer();
-    response.on('finish', () => {
-      // The route pattern, not the path: ids would make a series per resource.
-      const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      const path = `${request.baseUrl}${route}`;
-      stop({ method: request.method, route: path });
-      this.requests.inc({ method: request.method, route: path, status: String(response.statusCode) });
-    });
-    next();
+  /** Fastify's onResponse hook: counts and times each request once it is answered. */
+  readonly onResponse = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    // The route pattern, not the path: ids would make a series per resource.
+    const route = request.routeOptions.url ?? 'unmatched';
+    this.durations.observe({ method: request.method, route }, reply.elapsedTime / 1_000);
+    this.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    done();
   };
 }

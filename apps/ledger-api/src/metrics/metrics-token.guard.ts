@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthFailureLimiter } from '../auth/auth-failure-limiter';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
@@ -25,10 +25,10 @@ export class MetricsTokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (!this.expected) return true;
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     const { authorization } = request.headers;
     if (authorization !== undefined) {
-      this.failures.assertAllowed(request, context.switchToHttp().getResponse<Response>());
+      this.failures.assertAllowed(request, context.switchToHttp().getResponse<FastifyReply>());
       const token = /^Bearer (\S+)$/.exec(authorization)?.[1];
       if (token !== undefined && timingSafeEqual(sha256(token), this.expected)) return true;
       this.failures.recordFailure(request);

@@ -7,7 +7,6 @@ import { CreatePaymentBatchHandler } from './create-payment-batch/create-payment
 import { CreatePaymentController } from './create-payment/create-payment.controller';
 import { CreatePaymentHandler } from './create-payment/create-payment.handler';
 import { PaymentExpirySweeper } from './payment-expiry.sweeper';
-import { PaymentWriter } from './payment-writer';
 import { paymentsProjection } from './payments.projection';
 import { PaymentQueriesController } from './queries/payment-queries.controller';
 
@@ -19,13 +18,7 @@ import { PaymentQueriesController } from './queries/payment-queries.controller';
     ChangePaymentController,
     PaymentQueriesController,
   ],
-  providers: [
-    CreatePaymentBatchHandler,
-    CreatePaymentHandler,
-    ChangePaymentHandler,
-    PaymentWriter,
-    PaymentExpirySweeper,
-  ],
+  providers: [CreatePaymentBatchHandler, CreatePaymentHandler, ChangePaymentHandler, PaymentExpirySweeper],
 })
 export class PaymentsModule implements OnModuleInit {
   constructor(private readonly runner: ConsumerRunner) {}

@@ -2,14 +2,9 @@ import { PoolClient } from 'pg';
 import { Projection } from '@ledger/consumers';
 import { RecordedEvent } from '@ledger/event-store';
 import { assertNever, PAYMENT_EVENT_TYPES, PaymentEvent } from '@ledger/ledger-domain';
-import { toDomainEvent } from '../shared/event-sourcing';
+import { toDomainEvent } from '@ledger/event-sourcing';
 import { projectTable, TableBatch, TableProjection } from '../shared/projection';
-import {
-  TransactionChange,
-  transactionIdOf,
-  TransactionRow,
-  transactionsTable,
-} from '../transfers/transactions.projection';
+import { TransactionChange, transactionIdOf, TransactionRow, transactionsTable } from '../transfers';
 
 /** A row of `rm_payments`, as the projection writes it and the queries read it. */
 export interface PaymentRow {

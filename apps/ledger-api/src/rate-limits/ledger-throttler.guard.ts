@@ -1,7 +1,7 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { ThrottlerRequest } from '@nestjs/throttler/dist/throttler.guard.interface';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Principal } from '../auth/principal';
 import { tooManyRequests } from '../http/too-many-requests';
 
@@ -14,7 +14,7 @@ import { tooManyRequests } from '../http/too-many-requests';
 @Injectable()
 export class LedgerThrottlerGuard extends ThrottlerGuard {
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    return !context.switchToHttp().getRequest<Request & { principal?: Principal }>().principal;
+    return !context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>().principal;
   }
 
   protected override async handleRequest({
@@ -25,8 +25,8 @@ export class LedgerThrottlerGuard extends ThrottlerGuard {
     blockDuration,
     generateKey,
   }: ThrottlerRequest): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<Request & { principal: Principal }>();
-    const response = context.switchToHttp().getResponse<Response>();
+    const request = context.switchToHttp().getRequest<FastifyRequest & { principal: Principal }>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
     const name = throttler.name ?? 'user';
     const key = generateKey(context, request.principal.userId, name);
     const { totalHits, timeToExpire, isBlocked, timeToBlockExpire } = await this.storageService.increment(
@@ -36,10 +36,12 @@ export class LedgerThrottlerGuard extends ThrottlerGuard {
       blockDuration,
       name,
     );
-    response.setHeader('X-RateLimit-Limit', String(limit));
-    response.setHeader('X-RateLimit-Remaining', String(Math.max(0, limit - totalHits)));
-    response.setHeader('X-RateLimit-Reset', String(Math.ceil(Date.now() / 1_000) + timeToExpire));
-    if (isBlocked) throw tooManyRequests(response, timeToBlockExpire);
+    void reply.headers({
+      'X-RateLimit-Limit': String(limit),
+      'X-RateLimit-Remaining': String(Math.max(0, limit - totalHits)),
+      'X-RateLimit-Reset': String(Math.ceil(Date.now() / 1_000) + timeToExpire),
+    });
+    if (isBlocked) throw tooManyRequests(reply, timeToBlockExpire);
     return true;
   }
 }

@@ -2,7 +2,7 @@ import { PoolClient } from 'pg';
 import { Projection } from '@ledger/consumers';
 import { RecordedEvent } from '@ledger/event-store';
 import { ReconciliationEvent } from '@ledger/ledger-domain';
-import { toDomainEvent } from '../shared/event-sourcing';
+import { toDomainEvent } from '@ledger/event-sourcing';
 import { projectTable, TableProjection } from '../shared/projection';
 
 /** A row of `rm_reconciliations`: a run with its counts (its lines and exceptions are in its stream). */

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppendRequest, EVENT_STORE, EventMetadata, EventStore, Position } from '@ledger/event-store';
+import { EVENT_STORE, EventMetadata, EventStore, Position } from '@ledger/event-store';
+import { EventSourcing, StreamSpec } from '@ledger/event-sourcing';
 import {
   AccountState,
   accountStreamName,
@@ -8,23 +9,21 @@ import {
   BatchRecorded,
   DomainError,
   DomainErrorCode,
-  DomainRefusal,
   evolveAccount,
   initialAccountState,
 } from '@ledger/ledger-domain';
 import { eventIdFor } from './command-context';
-import { Loaded, loadAggregate, loadSettled, retryOnConflict, toDomainEvent, toEventData } from './event-sourcing';
-import { KeyedQueue } from './keyed-queue';
+import { findOwnEvents } from './own-events';
 
 type DomainEvent = { type: string; data: unknown };
-import { findOwnEvents } from './own-events';
+type Recorded<Code extends DomainErrorCode> = BatchRecorded<string, Code>;
 
 /** A batch command as its handler describes it: its streams, how their states are built, its decider. */
 export interface BatchOfItems<Event extends DomainEvent, State, Code extends DomainErrorCode> {
   batchId: string;
   mode: BatchMode;
-  /** Each item's own stream, and whether the caller chose its id (only such a stream can exist already). */
-  items: readonly { stream: string; idChosen: boolean }[];
+  /** Each item's own stream, which the batch creates. */
+  itemStreams: readonly string[];
   /** The accounts the items name; those in `checked` have their funds checked, so take their queues. */
   accountIds: readonly string[];
   checkedAccountIds: readonly string[];
@@ -34,7 +33,8 @@ export interface BatchOfItems<Event extends DomainEvent, State, Code extends Dom
   decide(
     states: State[],
     accounts: ReadonlyMap<string, AccountState>,
-  ): BatchDecision<Event, Code, BatchRecorded<string, Code>>;
+    now: Date,
+  ): BatchDecision<Event, Code, Recorded<Code>>;
 }
 
 export type BatchItemResult<State, Code extends DomainErrorCode> =
@@ -47,85 +47,92 @@ export interface BatchResult<State, Code extends DomainErrorCode> {
   position: Position;
 }
 
+const itemKey = (index: number) => `item:${index}`;
+const accountKey = (accountId: string) => `account:${accountId}`;
+
 /**
- * Runs a batch of items that each create a stream and move money on accounts: under the queues of
- * the accounts whose funds are checked, the items decided in order on the accounts as settled
- * (no append of another command in flight), then everything written in one append — the items'
- * streams, each account's events, and last the batch's record, whose position is the batch's. A
- * retry that finds the record answers from it.
+ * Carries out a batch of items that each create a stream and move money on accounts, as one
+ * command of the template (`EventSourcing.handle`): queued on the accounts whose funds are
+ * checked, those read settled, the items decided in order, and everything written in one append —
+ * the items' streams, each account's events, and last the batch's record, whose position is the
+ * batch's. A retry that finds the record answers from it, refusals included.
  */
 @Injectable()
 export class BatchCommands {
   constructor(
+    private readonly eventSourcing: EventSourcing,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly queue: KeyedQueue,
   ) {}
 
-  run<Event extends DomainEvent, State, Code extends DomainErrorCode>(
+  async run<Event extends DomainEvent, State, Code extends DomainErrorCode>(
     batch: BatchOfItems<Event, State, Code>,
     metadata: EventMetadata,
   ): Promise<BatchResult<State, Code>> {
-    return this.queue.runAll(batch.checkedAccountIds.map(accountStreamName), () =>
-      retryOnConflict.execute(() => this.attempt(batch, metadata)),
-    );
-  }
-
-  private async attempt<Event extends DomainEvent, State, Code extends DomainErrorCode>(
-    batch: BatchOfItems<Event, State, Code>,
-    metadata: EventMetadata,
-  ): Promise<BatchResult<State, Code>> {
-    const none: Loaded<State> = { state: batch.initialState, revision: 'no_stream', position: undefined };
-    const [recorded, accounts, items] = await Promise.all([
-      this.store.readStream(batch.batchStream),
-      Promise.all(
-        batch.accountIds.map((id) =>
-          loadSettled(this.store, accountStreamName(id), evolveAccount, initialAccountState),
-        ),
-      ),
-      Promise.all(
-        batch.items.map(({ stream, idChosen }) =>
-          idChosen ? loadAggregate(this.store, stream, batch.evolve, batch.initialState) : none,
-        ),
-      ),
-    ]);
-    if (recorded.length > 0) return this.firstAnswer(batch, toDomainEvent(recorded[0]), recorded[0].position);
-    const loaded = new Map(batch.accountIds.map((id, index) => [id, accounts[index]]));
-    const decision = batch.decide(
-      items.map((item) => item.state),
-      new Map(batch.accountIds.map((id, index) => [id, accounts[index].state])),
-    );
-    if (!decision.ok) {
-      const { index, error } = decision;
-      throw new DomainRefusal({
-        ...error,
-        message: `Item ${index}: ${error.message}`,
-        ...(error.field && { field: `items.${index}.${error.field}` }),
-      });
+    const checked = new Set(batch.checkedAccountIds);
+    const batchSpec: StreamSpec<Recorded<Code> | null, Recorded<Code>> = {
+      name: batch.batchStream,
+      evolve: (_, recorded) => recorded,
+      initialState: null,
+    };
+    const streams: Record<string, StreamSpec<any, any>> = {}; // eslint-disable-line @typescript-eslint/no-explicit-any
+    batch.itemStreams.forEach((name, index) => {
+      streams[itemKey(index)] = { name, evolve: batch.evolve, initialState: batch.initialState };
+    });
+    for (const accountId of batch.accountIds) {
+      streams[accountKey(accountId)] = {
+        name: accountStreamName(accountId),
+        evolve: evolveAccount,
+        initialState: initialAccountState,
+        queued: checked.has(accountId),
+        settled: true,
+      };
     }
-    const requests: AppendRequest[] = [
-      ...batch.items.flatMap(({ stream }, index) => {
-        const outcome = decision.items[index];
-        if (!outcome.ok) return [];
-        const events = toEventData(outcome.events, eventIdFor(stream, 'batch'), metadata);
-        return [{ streamName: stream, expectedRevision: items[index].revision, events }];
-      }),
-      ...[...decision.accounts].map(([accountId, writes]) => ({
-        streamName: accountStreamName(accountId),
-        expectedRevision: writes.checked ? loaded.get(accountId)!.revision : ('any' as const),
-        events: toEventData(writes.events, eventIdFor(batch.batchId, `account:${accountId}`), metadata),
-      })),
-      {
-        streamName: batch.batchStream,
-        expectedRevision: 'no_stream',
-        events: toEventData([decision.recorded], eventIdFor(batch.batchId, 'record'), metadata),
+    // Last, so that its event is the append's last: read models that reached it hold every item.
+    streams.batch = batchSpec;
+
+    const { decision, states, position } = await this.eventSourcing.handle({
+      streams,
+      decide: (read, now) => {
+        // Already written: this is the batch's request again, after its answer was lost.
+        if (read.batch !== null) return { ok: true, events: {}, items: undefined };
+        const decided = batch.decide(
+          batch.itemStreams.map((_, index) => read[itemKey(index)] as State),
+          new Map(batch.accountIds.map((id) => [id, read[accountKey(id)] as AccountState])),
+          now,
+        );
+        if (!decided.ok) {
+          const { index, error } = decided;
+          return {
+            ok: false,
+            error: {
+              ...error,
+              message: `Item ${index}: ${error.message}`,
+              ...(error.field && { field: `items.${index}.${error.field}` }),
+            },
+          };
+        }
+        const events: Record<string, readonly unknown[]> = { batch: [decided.recorded] };
+        decided.items.forEach((outcome, index) => {
+          if (outcome.ok) events[itemKey(index)] = outcome.events;
+        });
+        for (const [accountId, writes] of decided.accounts) events[accountKey(accountId)] = writes.events;
+        const anyRevision = [...decided.accounts].flatMap(([id, writes]) => (writes.checked ? [] : [accountKey(id)]));
+        return { ok: true, events, anyRevision, items: decided.items };
       },
-    ];
-    const { position } = await this.store.append(requests);
+      eventIds: (key) => {
+        const name = streams[key].name;
+        if (key === 'batch') return eventIdFor(batch.batchId, 'record');
+        if (key.startsWith('account:')) return eventIdFor(batch.batchId, key);
+        return eventIdFor(name, 'batch');
+      },
+      metadata,
+    });
+    if (!decision.items || !position) return this.firstAnswer(batch, batchSpec);
     return {
       batchId: batch.batchId,
       mode: batch.mode,
-      items: decision.items.map((outcome) =>
-        outcome.ok ? { ok: true, state: outcome.events.reduce(batch.evolve, batch.initialState) } : outcome,
+      items: decision.items.map((outcome, index) =>
+        outcome.ok ? { ok: true, state: states[itemKey(index)] as State } : outcome,
       ),
       position,
     };
@@ -134,9 +141,10 @@ export class BatchCommands {
   /** What the batch answered: each item's stream as its own events left it, each refusal as recorded. */
   private async firstAnswer<Event extends DomainEvent, State, Code extends DomainErrorCode>(
     batch: BatchOfItems<Event, State, Code>,
-    recorded: BatchRecorded<string, Code>,
-    position: Position,
+    batchSpec: StreamSpec<Recorded<Code> | null, Recorded<Code>>,
   ): Promise<BatchResult<State, Code>> {
+    const { state: recorded, position } = await this.eventSourcing.load(batchSpec);
+    if (!recorded || !position) throw new Error(`batch ${batch.batchId} is not recorded`);
     const items = await Promise.all(
       recorded.data.items.map(async ({ stream, refusal }): Promise<BatchItemResult<State, Code>> => {
         if (refusal) return { ok: false, error: refusal };

@@ -1,5 +1,5 @@
 import { EventStore, Position } from '@ledger/event-store';
-import { toDomainEvent } from './event-sourcing';
+import { toDomainEvent } from '@ledger/event-sourcing';
 
 /** A command that already ran, as its stream shows it: its own events and the state right after them. */
 export interface OwnEvents<State, Event> {

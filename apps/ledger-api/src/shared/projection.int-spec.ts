@@ -125,4 +125,16 @@ describe('A table projection: evolve(row | null, event) → row | null, one read
     }
     expect(await stored(original.id)).toEqual([{ ...original, status: 'changed elsewhere' }]);
   });
+
+  it('fails rather than drop a change: a field that is no column, a column left without a value', async () => {
+    const original = item();
+    await project([{ type: 'made', item: original }]);
+    const misnamed = { ...item(), updatedAt: new Date() };
+    await expect(project([{ type: 'made', item: misnamed }])).rejects.toThrow(/updatedAt/);
+    const unset = { ...item(), status: undefined as unknown as string };
+    await expect(project([{ type: 'made', item: unset }])).rejects.toThrow(/no value for status/);
+    const renamed: ItemEvent = { type: 'renamed', id: original.id, status: undefined as unknown as string };
+    await expect(project([renamed])).rejects.toThrow(/no value for status/);
+    expect(await stored(original.id, misnamed.id, unset.id)).toEqual([original]);
+  });
 });

@@ -1,4 +1,4 @@
-import { PoolClient } from 'pg';
+import { escapeIdentifier, PoolClient } from 'pg';
 import { prepared } from '@ledger/database';
 
 /** A read-model row: its columns by their PostgreSQL names, with a uuid `id` primary key. */
@@ -59,7 +59,12 @@ export class TableBatch<Event, TableRow extends Row> {
     return after;
   }
 
-  /** Writes every new or changed row, each column as evolved, in one statement (one more for removals). */
+  /**
+   * Writes every new or changed row, each column as evolved, in one statement (one more for
+   * removals). The columns are named: a row field that is no column of the table fails the
+   * statement, and a row without a value for a column the others have fails here, rather than
+   * either being dropped on the way to the table.
+   */
   async write(client: PoolClient): Promise<void> {
     const changed = [...this.changed].map((id) => [id, this.rows.get(id)!] as const);
     this.changed.clear();
@@ -67,14 +72,17 @@ export class TableBatch<Event, TableRow extends Row> {
     const removed = changed.flatMap(([id, row]) => (row ? [] : [id]));
     const { table } = this.projection;
     if (upserts.length > 0) {
-      const columns = [...new Set(upserts.flatMap((row) => Object.keys(row)))].filter((column) => column !== 'id');
+      const columns = columnsOf(table, upserts);
+      const list = columns.map((column) => escapeIdentifier(column)).join(', ');
+      const updated = columns.filter((column) => column !== 'id').map((column) => escapeIdentifier(column));
       const onConflict =
-        columns.length === 0
+        updated.length === 0
           ? 'DO NOTHING'
-          : `DO UPDATE SET ${columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`;
+          : `DO UPDATE SET ${updated.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`;
       await client.query(
         prepared(
-          `INSERT INTO ${table} SELECT * FROM json_populate_recordset(NULL::${table}, $1::json) ON CONFLICT (id) ${onConflict}`,
+          `INSERT INTO ${table} (${list}) SELECT ${list} FROM json_populate_recordset(NULL::${table}, $1::json)
+           ON CONFLICT (id) ${onConflict}`,
           [JSON.stringify(upserts)],
         ),
       );
@@ -83,6 +91,20 @@ export class TableBatch<Event, TableRow extends Row> {
       await client.query(prepared(`DELETE FROM ${table} WHERE id = ANY($1::uuid[])`, [removed]));
     }
   }
+}
+
+/** The columns the rows set, the same for every row, each with a value (`null` is one). */
+function columnsOf(table: string, rows: readonly Row[]): string[] {
+  const columns = Object.keys(rows[0]).sort();
+  for (const row of rows) {
+    const keys = Object.keys(row).sort();
+    const unset = keys.filter((key) => (row as Record<string, unknown>)[key] === undefined);
+    if (unset.length > 0) throw new Error(`${table}: row ${row.id} has no value for ${unset.join(', ')}`);
+    if (keys.join() !== columns.join()) {
+      throw new Error(`${table}: row ${row.id} sets ${keys.join(', ')}, another ${columns.join(', ')}`);
+    }
+  }
+  return columns;
 }
 
 /** Folds `events` over one table: one read, the evolves in memory, one write. */

@@ -9,7 +9,7 @@ import {
   evolveAccount,
   initialAccountState,
 } from '@ledger/ledger-domain';
-import { toDomainEvent } from '../shared/event-sourcing';
+import { toDomainEvent } from '@ledger/event-sourcing';
 import { decodeState, encodeState } from './snapshot-codec';
 
 const ACCOUNT_STREAM_PREFIX = accountStreamName('');

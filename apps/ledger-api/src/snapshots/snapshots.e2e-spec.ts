@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { EVENT_STORE, EventStore, PostgresEventStore } from '@ledger/event-store';
+import { EVENT_STORE, EventStore } from '@ledger/event-store';
+import { PostgresEventStore } from '@ledger/event-store/postgres';
 import { accountStreamName, evolveAccount, initialAccountState } from '@ledger/ledger-domain';
+import { systemClock } from '../shared/clock';
+import { accountStream } from '../shared/streams';
 import { apiClient, startTestLedger, TestLedger } from '../../../../test/ledger-app';
-import { loadAggregate, useSnapshots } from '../shared/event-sourcing';
+import { EventSourcing } from '@ledger/event-sourcing';
 import { snapshotSource } from './snapshots.module';
 
 describe('account snapshots', () => {
@@ -41,9 +44,13 @@ describe('account snapshots', () => {
 
     // A process that has never loaded the account: a fresh store (empty cache) over the same database.
     const fresh = new PostgresEventStore(ledger.database.pool, ledger.database.url);
-    useSnapshots(fresh, snapshotSource(ledger.database.pool));
+    const eventSourcing = new EventSourcing(fresh, {
+      cachedStreams: 10,
+      snapshots: snapshotSource(ledger.database.pool),
+      clock: systemClock,
+    });
     const read = jest.spyOn(fresh, 'readStream');
-    const fromSnapshot = await loadAggregate(fresh, accountStreamName(payer), evolveAccount, initialAccountState);
+    const fromSnapshot = await eventSourcing.load(accountStream(payer));
     const eventsRead = (await Promise.all(read.mock.results.map((result) => result.value))).flat().length;
     expect(eventsRead).toBe(0);
 

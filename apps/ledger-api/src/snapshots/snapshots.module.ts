@@ -1,28 +1,22 @@
-import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { Pool } from 'pg';
 import { ConsumerRunner } from '@ledger/consumers';
-import { EVENT_STORE, EventStore, parsePosition } from '@ledger/event-store';
-import { PG_POOL } from '../infrastructure/infrastructure.module';
-import { SnapshotSource, useSnapshots } from '../shared/event-sourcing';
+import { SnapshotSource } from '@ledger/event-sourcing';
+import { parsePosition } from '@ledger/event-store';
 import { accountSnapshotsProjection, isSnapshotted } from './account-snapshots.projection';
 import { decodeState } from './snapshot-codec';
 
-/** Account snapshots: kept by a projection, read by every aggregate load that misses its cache. */
+/** Account snapshots: kept by a projection, read by every aggregate load that misses its cache (`snapshotSource`). */
 @Module({})
 export class SnapshotsModule implements OnModuleInit {
-  constructor(
-    private readonly runner: ConsumerRunner,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PG_POOL) private readonly pool: Pool,
-  ) {}
+  constructor(private readonly runner: ConsumerRunner) {}
 
   onModuleInit(): void {
     this.runner.register(accountSnapshotsProjection);
-    useSnapshots(this.store, snapshotSource(this.pool));
   }
 }
 
-/** Reads account snapshots from `aggregate_snapshots`. */
+/** Reads account snapshots from `aggregate_snapshots`: the snapshot source of `EventSourcing`. */
 export function snapshotSource(pool: Pool): SnapshotSource {
   return {
     covers: isSnapshotted,

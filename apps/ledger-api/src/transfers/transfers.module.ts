@@ -1,6 +1,6 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { ConsumerRunner } from '@ledger/consumers';
-import { AccountsModule } from '../accounts/accounts.module';
+import { AccountsModule } from '../accounts';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { BankCallbackController } from './bank/bank-callback.controller';
 import { BankSignatureGuard } from './bank/bank-signature.guard';

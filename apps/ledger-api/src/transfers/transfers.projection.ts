@@ -3,7 +3,7 @@ import { Projection } from '@ledger/consumers';
 import { RecordedEvent } from '@ledger/event-store';
 import { assertNever, TransferEvent } from '@ledger/ledger-domain';
 import { deterministicUuid } from '../shared/deterministic-id';
-import { toDomainEvent } from '../shared/event-sourcing';
+import { toDomainEvent } from '@ledger/event-sourcing';
 import { projectTable, TableBatch, TableProjection } from '../shared/projection';
 import { TransactionChange, transactionIdOf, transactionsTable } from './transactions.projection';
 

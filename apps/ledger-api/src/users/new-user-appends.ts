@@ -1,7 +1,7 @@
 import { AppendRequest, EventMetadata } from '@ledger/event-store';
 import { apiKeyStreamName, decideUser, initialUserState, Role, userStreamName } from '@ledger/ledger-domain';
 import { eventIdFor } from '../shared/command-context';
-import { toEventData } from '../shared/event-sourcing';
+import { toEventData } from '@ledger/event-sourcing';
 
 export interface NewUser {
   userId: string;

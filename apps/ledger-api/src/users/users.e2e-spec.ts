@@ -1,14 +1,9 @@
-import { apiClient, startTestLedger, TestLedger } from '../../../../test/ledger-app';
+import { apiClient, TestLedger, useTestLedger } from '../../../../test/ledger-app';
 
 describe('Users and API keys (over HTTP)', () => {
   let ledger: TestLedger;
   let api: ReturnType<typeof apiClient>;
-
-  beforeAll(async () => {
-    ledger = await startTestLedger();
-    api = apiClient(ledger.baseUrl);
-  });
-  afterAll(() => ledger.close());
+  useTestLedger((started) => ((ledger = started), (api = apiClient(started.baseUrl))));
 
   const createUser = (name: string, role: string) => api.post('/api/v1/users', ledger.adminKey, { name, role });
 

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, CommandRunner, Option } from 'nest-commander';
-import type { ExportedCheckpoint } from '@ledger/event-store';
+import type { ExportedCheckpoint } from '@ledger/event-store/postgres';
 import { LedgerAdminClient } from '../ledger-admin.client';
 import { JSON_OPTION, OutputOptions, print, table } from '../output';
 

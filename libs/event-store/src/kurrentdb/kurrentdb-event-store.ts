@@ -7,6 +7,7 @@ import {
   KurrentDBClient,
   START,
   StreamNotFoundError,
+  WrongExpectedVersionError,
 } from '@kurrent/kurrentdb-client';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
@@ -24,11 +25,20 @@ import {
   RecordedEvent,
   SubscribeOptions,
 } from '../event-store.port';
-import { fromResolvedEvent, mapAppendError, toAppendStreamState, toPosition } from './kurrentdb-mapping';
+import { chainAppend, ChainLink, TailEvent } from './kurrentdb-hash-chain';
+import {
+  fromResolvedChainedEvent,
+  fromResolvedEvent,
+  mapAppendError,
+  toAppendStreamState,
+  toPosition,
+} from './kurrentdb-mapping';
 
 const RESUBSCRIBE_DELAY_MS = 1_000;
 /** A filtered count reads the events it counts: beyond this many it says this many. */
 const FILTERED_COUNT_LIMIT = 1_000;
+/** An append chained on a tail that another writer moved meanwhile is chained again, this many times in all. */
+const CHAIN_ATTEMPTS = 5;
 
 /** The production adapter: KurrentDB ≥ 25.1, whose `multiStreamAppend` makes several streams' writes atomic. */
 export class KurrentDbEventStore implements EventStore {
@@ -41,44 +51,75 @@ export class KurrentDbEventStore implements EventStore {
     this.client = KurrentDBClient.connectionString`${connectionString}`;
   }
 
+  /**
+   * Each stream's events chained on its tail, read just before, and appended at the revision
+   * they chained on: when another writer got in between, KurrentDB refuses the append and it is
+   * chained again on the new tail (see kurrentdb-hash-chain.ts).
+   */
   async append(requests: readonly AppendRequest[]): Promise<AppendResult> {
     const expectedByStream = new Map<string, ExpectedRevision>(
       requests.map((request) => [request.streamName, request.expectedRevision]),
     );
-    try {
-      const result = await this.client.multiStreamAppend(
-        requests.map((request) => ({
-          streamName: request.streamName,
-          expectedState: toAppendStreamState(request.expectedRevision),
-          events: request.events.map((event) =>
-            jsonEvent({ id: event.id, type: event.type, data: event.data as never, metadata: event.metadata ?? {} }),
-          ),
-        })),
+    for (let attempt = 1; ; attempt++) {
+      const tails = await Promise.all(
+        requests.map((request) => this.readTail(request.streamName, request.events.length)),
       );
-      const position = BigInt(result.position);
-      return {
-        streams: result.responses.map((response) => ({
-          streamName: response.streamName,
-          revision: BigInt(response.revision),
-        })),
-        position: { commit: position, prepare: position },
-      };
-    } catch (error) {
-      throw mapAppendError(error, expectedByStream);
+      const timeMicros = BigInt(Date.now()) * 1_000n;
+      const chained = requests.map((request, index) => chainAppend(request, tails[index], timeMicros));
+      try {
+        const result = await this.client.multiStreamAppend(
+          chained.map((append) => ({
+            streamName: append.streamName,
+            expectedState: toAppendStreamState(append.expectedRevision),
+            events: append.events.map((event) =>
+              jsonEvent({
+                id: event.id,
+                type: event.type,
+                data: event.data as never,
+                metadata: event.metadata as never,
+              }),
+            ),
+          })),
+        );
+        const position = BigInt(result.position);
+        return {
+          streams: result.responses.map((response) => ({
+            streamName: response.streamName,
+            revision: BigInt(response.revision),
+          })),
+          position: { commit: position, prepare: position },
+        };
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError && attempt < CHAIN_ATTEMPTS) continue;
+        throw mapAppendError(error, expectedByStream);
+      }
     }
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return (await this.readChainedStream(streamName, options)).map((chained) => chained.event);
+  }
+
+  /** A stream's last `count` events, oldest first, with their links. */
+  private async readTail(streamName: string, count: number): Promise<TailEvent[]> {
+    const tail = await this.readChainedStream(streamName, { direction: 'backwards', maxCount: count });
+    return tail.reverse().map(({ event, link }) => ({ id: event.id, revision: event.revision, link }));
+  }
+
+  private async readChainedStream(
+    streamName: string,
+    options: ReadStreamOptions,
+  ): Promise<{ event: RecordedEvent; link: ChainLink | undefined }[]> {
     const backwards = options.direction === 'backwards';
-    const events: RecordedEvent[] = [];
+    const events = [];
     try {
       for await (const resolved of this.client.readStream(streamName, {
         direction: backwards ? BACKWARDS : FORWARDS,
         fromRevision: options.fromRevision ?? (backwards ? END : START),
         maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
       })) {
-        const event = fromResolvedEvent(resolved as never);
-        if (event) events.push(event);
+        const chained = fromResolvedChainedEvent(resolved as never);
+        if (chained) events.push(chained);
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];

@@ -1,7 +1,9 @@
 import { WrongExpectedVersionError } from '@kurrent/kurrentdb-client';
 import { WrongExpectedRevisionError } from '../event-store.port';
+import { CHAIN_METADATA_KEY } from './kurrentdb-hash-chain';
 import {
   fromCurrentStreamState,
+  fromResolvedChainedEvent,
   fromResolvedEvent,
   mapAppendError,
   toAppendStreamState,
@@ -71,5 +73,25 @@ describe('KurrentDB mapping', () => {
     });
     expect(fromResolvedEvent({ event: { ...event, type: '$metadata' } } as never)).toBeUndefined();
     expect(fromResolvedEvent({} as never)).toBeUndefined();
+  });
+
+  it("gives an event's metadata as its writer gave it, and its hash chain's link beside it", () => {
+    const link = { time: '1', previous: null, hash: 'ab' };
+    const event = {
+      id: 'e-1',
+      type: 'Deposited',
+      streamId: 'account-1',
+      revision: 0,
+      isJson: true,
+      data: {},
+      metadata: { userId: 'u-1', [CHAIN_METADATA_KEY]: link },
+      created: new Date(),
+      position: { commit: 1, prepare: 1 },
+    };
+    expect(fromResolvedChainedEvent({ event } as never)).toMatchObject({
+      event: { metadata: { userId: 'u-1' } },
+      link,
+    });
+    expect(fromResolvedEvent({ event } as never)?.metadata).toEqual({ userId: 'u-1' });
   });
 });

@@ -14,6 +14,7 @@ import {
   RecordedEvent,
   WrongExpectedRevisionError,
 } from '../event-store.port';
+import { ChainLink, splitChainLink } from './kurrentdb-hash-chain';
 
 /**
  * Translation between the port and @kurrent/kurrentdb-client. Some client versions hand out
@@ -50,16 +51,27 @@ export function mapAppendError(error: unknown, expectedByStream: ReadonlyMap<str
 
 /** The port's event from a resolved `$all` event; undefined for system events and unresolved links. */
 export function fromResolvedEvent(resolved: AllStreamResolvedEvent): RecordedEvent | undefined {
+  return fromResolvedChainedEvent(resolved)?.event;
+}
+
+/** The port's event (its metadata without the hash chain's link) and its link, if it was chained. */
+export function fromResolvedChainedEvent(
+  resolved: AllStreamResolvedEvent,
+): { event: RecordedEvent; link: ChainLink | undefined } | undefined {
   const event = resolved.event;
   if (!event || event.type.startsWith('$') || !event.isJson) return undefined;
+  const { metadata, link } = splitChainLink((event.metadata ?? {}) as EventMetadata);
   return {
-    id: event.id,
-    type: event.type,
-    data: event.data,
-    metadata: (event.metadata ?? {}) as EventMetadata,
-    streamName: event.streamId,
-    revision: BigInt(event.revision),
-    position: toPosition(event.position),
-    createdAt: new Date(event.created),
+    event: {
+      id: event.id,
+      type: event.type,
+      data: event.data,
+      metadata,
+      streamName: event.streamId,
+      revision: BigInt(event.revision),
+      position: toPosition(event.position),
+      createdAt: new Date(event.created),
+    },
+    link,
   };
 }

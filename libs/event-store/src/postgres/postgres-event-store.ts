@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { MigrationSet, prepared } from '@ledger/database';
+import { GroupCommitQueue, MigrationSet, prepared } from '@ledger/database';
 import {
   AppendRequest,
   AppendResult,
@@ -19,7 +19,7 @@ import {
   SubscribeOptions,
   WrongExpectedRevisionError,
 } from '../event-store.port';
-import { GroupCommitQueue } from './group-commit-queue';
+
 import { PostgresNotifier } from './postgres-notifier';
 
 export const POSTGRES_EVENT_STORE_MIGRATIONS: MigrationSet = {

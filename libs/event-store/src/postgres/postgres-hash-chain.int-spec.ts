@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../../../../test/database';
+import { chainEvents } from '../kurrentdb/kurrentdb-hash-chain';
 import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore } from './postgres-event-store';
 import { PostgresHashChain } from './postgres-hash-chain';
 
 const deposit = (amount: number) => ({ id: randomUUID(), type: 'FundsDeposited', data: { amount }, metadata: {} });
+
+/** Data whose jsonb text differs from JSON.stringify's: key order, spacing, numbers, escapes, non-ASCII. */
+const awkward = [
+  { zeta: 1, a: { yy: [1.5e-7, 1e21, -0.25], x: null }, 'é-key': 'quote " backslash \\ newline \n ctrl \u0007' },
+  { amount: '1000', currency: 'EUR', nested: { b: true, a: false, '': 'empty key' }, emoji: '😀 ünïcødé' },
+];
 
 /** Tampering is done as the database owner would (the app's role cannot change or delete events). */
 describe('Hash chains: each break of the recorded history is found and named', () => {
@@ -47,6 +54,49 @@ describe('Hash chains: each break of the recorded history is found and named', (
     expect(await chain.writeCheckpoint(1, 60_000)).toBeNull();
     const report = await chain.verify();
     expect(report).toMatchObject({ events: 8, streams: 2, checkpoints: 2, brokenLinks: [], brokenLinkCount: 0 });
+  });
+
+  it('chains streams that several appends of one group commit write to, failed appends among them', async () => {
+    const streams = [stream, `account-${randomUUID()}`, `account-${randomUUID()}`];
+    for (const name of streams.slice(1))
+      await store.append([{ streamName: name, expectedRevision: 'no_stream', events: [deposit(1)] }]);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 120 }, (_, index) =>
+        store.append([
+          { streamName: streams[index % 3], expectedRevision: 'any', events: [deposit(index), deposit(index)] },
+          // Every fourth append expects a stream that exists not to: it fails whole.
+          {
+            streamName: streams[(index + 1) % 3],
+            expectedRevision: index % 4 === 0 ? 'no_stream' : 'any',
+            events: [deposit(index)],
+          },
+        ]),
+      ),
+    );
+    const written = outcomes.filter((outcome) => outcome.status === 'fulfilled').length;
+    expect(written).toBe(90);
+    expect(await chain.verify()).toMatchObject({ events: 9 + written * 3, brokenLinks: [], brokenLinkCount: 0 });
+  });
+
+  it('is computed alike by the KurrentDB adapter: the same events hash to what es_append recorded', async () => {
+    const streamName = `compte-é-${randomUUID()}`;
+    const events = awkward.map((data, index) => ({
+      id: randomUUID().toUpperCase(),
+      type: 'Awkward',
+      data,
+      metadata: { correlationId: `c-${index}`, order: { z: 1, a: 2 } },
+    }));
+    await store.append([{ streamName, expectedRevision: 'no_stream', events: [events[0]] }]);
+    await store.append([{ streamName, expectedRevision: 0n, events: [events[1]] }]);
+
+    const { rows } = await database.pool.query<{ hash: string; micros: string }>(
+      `SELECT encode(hash, 'hex') AS hash, (floor(extract(epoch FROM created_at) * 1000000))::bigint::text AS micros
+         FROM es_events WHERE stream_name = $1 ORDER BY stream_revision`,
+      [streamName],
+    );
+    const [first] = chainEvents(streamName, undefined, [events[0]], BigInt(rows[0].micros));
+    const [second] = chainEvents(streamName, { revision: 0n, hash: first.hash }, [events[1]], BigInt(rows[1].micros));
+    expect([first.hash, second.hash]).toEqual(rows.map((row) => row.hash));
   });
 
   it('names an event whose amount was changed with SQL as edited', async () => {

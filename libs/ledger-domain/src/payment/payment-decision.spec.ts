@@ -1,6 +1,7 @@
 import { AccountEvent, evolveAccount, initialAccountState } from '../account/account';
 import { Currency } from '../money/currency';
 import { AT, decisionSpec, NOW } from '../testing/decider-spec';
+import { paymentAuthorized } from '../testing/fixtures';
 import { evolvePayment, initialPaymentState, PaymentEvent } from './payment';
 import {
   decideNewPayment,
@@ -44,22 +45,7 @@ const request = (captureMethod: 'manual' | 'automatic', amount = 100n): NewPayme
   captureWindowSeconds: 60,
   description: null,
 });
-const authorized = (captureMethod: 'manual' | 'automatic'): PaymentEvent => ({
-  type: 'PaymentAuthorized',
-  data: {
-    paymentId,
-    payerAccountId: 'payer',
-    payeeAccountId: 'payee',
-    payerUserId: 'u-payer',
-    payeeUserId: 'u-payee',
-    amount: '100',
-    currency: 'EUR',
-    captureMethod,
-    captureExpiresAt: captureMethod === 'manual' ? later(60).toISOString() : null,
-    description: null,
-    at: AT,
-  },
-});
+const authorized = (captureMethod: 'manual' | 'automatic') => paymentAuthorized(paymentId, captureMethod);
 const captured = (amount: number): PaymentEvent => ({
   type: 'PaymentCaptured',
   data: { paymentId, amount: String(amount), at: AT },

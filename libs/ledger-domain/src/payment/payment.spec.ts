@@ -1,4 +1,5 @@
 import { AT, deciderSpec, NOW } from '../testing/decider-spec';
+import { paymentAuthorized } from '../testing/fixtures';
 import {
   decidePayment,
   evolvePayment,
@@ -27,22 +28,7 @@ const authorize = (captureMethod: 'manual' | 'automatic'): Extract<PaymentComman
   captureWindowSeconds: 60,
   description: null,
 });
-const authorized: PaymentEvent = {
-  type: 'PaymentAuthorized',
-  data: {
-    paymentId,
-    payerAccountId: 'payer',
-    payeeAccountId: 'payee',
-    payerUserId: 'u-payer',
-    payeeUserId: 'u-payee',
-    amount: '100',
-    currency: 'EUR',
-    captureMethod: 'manual',
-    captureExpiresAt: later(60),
-    description: null,
-    at: AT,
-  },
-};
+const authorized = paymentAuthorized(paymentId, 'manual');
 const captured = (amount: number): PaymentEvent => ({
   type: 'PaymentCaptured',
   data: { paymentId, amount: String(amount), at: AT },
@@ -69,10 +55,7 @@ describe('Payment', () => {
   it('captures an automatic payment at once', () =>
     spec([])
       .when(authorize('automatic'))
-      .then([
-        { ...authorized, data: { ...authorized.data, captureMethod: 'automatic', captureExpiresAt: null } },
-        captured(100),
-      ]));
+      .then([paymentAuthorized(paymentId, 'automatic'), captured(100)]));
 
   describe('every (state, command) cell of the transition table', () => {
     const commands: PaymentCommand[] = [

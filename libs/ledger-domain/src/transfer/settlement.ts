@@ -1,6 +1,15 @@
 import { AccountCommand, AccountErrorCode, AccountEvent, AccountState, decideAccount } from '../account/account';
 import { assertNever, DomainError } from '../shared/result';
-import { TransferEvent, TransferKind } from './transfer';
+import { CallbackOutcome } from './bank-callback-classification';
+import {
+  classifyCallback,
+  decideTransfer,
+  TransferCommand,
+  TransferErrorCode,
+  TransferEvent,
+  TransferKind,
+  TransferState,
+} from './transfer';
 
 /**
  * What a transfer's outcome does to its account: a deposit that succeeded is credited; a
@@ -65,4 +74,61 @@ export function settleTransfer(
     events.push(...decision.events);
   }
   return { ok: true, events, checked: settlements.some((command) => command.type === 'DebitFunds') };
+}
+
+/**
+ * What a change to a transfer writes, per stream: the transfer's events and the money they move on
+ * its account. `checked`: the account's funds were checked, so it is appended at the exact
+ * revision it was read at.
+ */
+export interface TransferChangeWrites {
+  transfer: TransferEvent[];
+  account: AccountEvent[];
+  checked: boolean;
+}
+
+export type TransferChangeDecision =
+  { ok: true; writes: TransferChangeWrites } | { ok: false; error: DomainError<TransferErrorCode | AccountErrorCode> };
+
+/** Everything a change to a transfer is decided on: the transfer and its account. */
+export interface TransferStates {
+  transfer: TransferState;
+  account: AccountState;
+}
+
+/** A change the dispatcher or an operator makes to a transfer (park, retry, cancel, resolve a review), with the money it moves. */
+export function decideTransferChange(
+  command: Exclude<TransferCommand, { type: 'RequestTransfer' | 'HandleBankCallback' }>,
+  states: TransferStates,
+  now: Date,
+): TransferChangeDecision {
+  const decided = decideTransfer(command, states.transfer, now);
+  if (!decided.ok) return decided;
+  return withSettlement(decided.events, states, now);
+}
+
+/** A bank callback classified against its transfer (`outcome`, the bank's answer), with the money it moves. */
+export function decideBankCallback(
+  command: Extract<TransferCommand, { type: 'HandleBankCallback' }>,
+  states: TransferStates,
+  now: Date,
+):
+  | ({ outcome: CallbackOutcome } & Extract<TransferChangeDecision, { ok: true }>)
+  | Extract<TransferChangeDecision, { ok: false }> {
+  const { outcome, events } = classifyCallback(states.transfer, command, now);
+  const decision = withSettlement(events, states, now);
+  return decision.ok ? { ...decision, outcome } : decision;
+}
+
+/** A transfer's new events and the account events they settle, decided on the account as read. */
+function withSettlement(
+  events: TransferEvent[],
+  { transfer, account }: TransferStates,
+  now: Date,
+): TransferChangeDecision {
+  const settlements = transfer.status === 'none' ? [] : settlementsOf(transfer, events);
+  if (settlements.length === 0) return { ok: true, writes: { transfer: events, account: [], checked: false } };
+  const settled = settleTransfer(settlements, account, now);
+  if (!settled.ok) return settled;
+  return { ok: true, writes: { transfer: events, account: settled.events, checked: settled.checked } };
 }

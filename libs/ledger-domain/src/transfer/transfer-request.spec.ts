@@ -1,14 +1,12 @@
 import { AccountEvent, evolveAccount, initialAccountState } from '../account/account';
 import { AT, decisionSpec } from '../testing/decider-spec';
+import { accountOpened } from '../testing/fixtures';
 import { evolveTransfer, initialTransferState, TransferEvent } from './transfer';
 import { decideTransferRequest, TransferRequest } from './transfer-request';
 
 const transferId = 'tr-1';
 const accountId = 'acc-1';
-const opened: AccountEvent = {
-  type: 'AccountOpened',
-  data: { accountId, userId: 'u-1', currency: 'EUR', openedAt: AT },
-};
+const opened = accountOpened(accountId);
 const credited: AccountEvent = {
   type: 'FundsCredited',
   data: { accountId, amount: '50', reference: { type: 'deposit', id: 'dep-0' }, at: AT },

@@ -6,6 +6,7 @@ import {
   decideTransfer,
   evolveTransfer,
   initialTransferState,
+  TransferCommand,
   TransferEvent,
   TransferState,
 } from './transfer';
@@ -59,28 +60,17 @@ describe('Transfer', () => {
   const spec = deciderSpec(expect, decideTransfer, evolveTransfer, initialTransferState);
 
   it('is requested once', () => {
-    spec([])
-      .when({
-        type: 'RequestTransfer',
-        transferId,
-        kind: 'withdrawal',
-        accountId: 'acc-1',
-        userId: 'u-1',
-        amount: 10n,
-        currency: 'EUR',
-      })
-      .then([requested]);
-    spec([requested])
-      .when({
-        type: 'RequestTransfer',
-        transferId,
-        kind: 'withdrawal',
-        accountId: 'acc-1',
-        userId: 'u-1',
-        amount: 10n,
-        currency: 'EUR',
-      })
-      .thenFails('transfer_exists');
+    const request: TransferCommand = {
+      type: 'RequestTransfer',
+      transferId,
+      kind: 'withdrawal',
+      accountId: 'acc-1',
+      userId: 'u-1',
+      amount: 10n,
+      currency: 'EUR',
+    };
+    spec([]).when(request).then([requested]);
+    spec([requested]).when(request).thenFails('transfer_exists');
   });
 
   it('is marked sent to the bank once', () => {

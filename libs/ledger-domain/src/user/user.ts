@@ -37,6 +37,20 @@ export function decideUser(command: UserCommand, state: UserState, now: Date): D
   );
 }
 
+/**
+ * A user and its first key. A user already there with this very name and role is the same
+ * creation, retried after its answer (and so its key) was lost: it gets another key. Any other is
+ * refused (`user_exists`).
+ */
+export function decideUserCreation(
+  command: Extract<UserCommand, { type: 'CreateUser' }>,
+  state: UserState,
+  now: Date,
+): Decision<UserEvent, UserErrorCode> {
+  const retried = state.status === 'active' && state.name === command.name && state.role === command.role;
+  return decideUser(retried ? { type: 'IssueApiKey', keyHash: command.keyHash } : command, state, now);
+}
+
 export function evolveUser(state: UserState, event: UserEvent): UserState {
   if (event.type !== 'UserCreated') return state;
   const { userId, name, role, createdAt } = event.data;

@@ -2,7 +2,7 @@ import { Button, Group, Progress, Table, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { answer, ApiFailure } from '../../api/client';
 import type { ProjectionState, RebuildProgress } from '../../api/types';
-import { ErrorNotice, PageHeader, QueryState, StatusBadge, Time } from '../../components/ui';
+import { DataTable, ErrorNotice, PageHeader, QueryState, StatusBadge, Time } from '../../components/ui';
 import { useQuery } from '../../query';
 import { useSession } from '../../session';
 
@@ -70,42 +70,31 @@ export function ProjectionsScreen() {
       <PageHeader title="Projections" />
       <QueryState query={projections} empty="No projections.">
         {(rows) => (
-          <Table.ScrollContainer minWidth={720}>
-            <Table striped verticalSpacing="xs">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Position</Table.Th>
-                  <Table.Th ta="right">Lag</Table.Th>
-                  <Table.Th>Updated</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.map((projection) => (
-                  <Table.Tr key={projection.name} data-projection={projection.name}>
-                    <Table.Td fw={500}>{projection.name}</Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={projection.status} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="xs" ff="monospace">
-                        {projection.position}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td ta="right">{String(projection.lag)}</Table.Td>
-                    <Table.Td>
-                      <Time at={projection.updatedAt} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Rebuild name={projection.name} onChange={projections.reload} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable
+            minWidth={720}
+            columns={['Name', 'Status', 'Position', { title: 'Lag', right: true }, 'Updated', '']}
+          >
+            {rows.map((projection) => (
+              <Table.Tr key={projection.name} data-projection={projection.name}>
+                <Table.Td fw={500}>{projection.name}</Table.Td>
+                <Table.Td>
+                  <StatusBadge status={projection.status} />
+                </Table.Td>
+                <Table.Td>
+                  <Text size="xs" ff="monospace">
+                    {projection.position}
+                  </Text>
+                </Table.Td>
+                <Table.Td ta="right">{String(projection.lag)}</Table.Td>
+                <Table.Td>
+                  <Time at={projection.updatedAt} />
+                </Table.Td>
+                <Table.Td>
+                  <Rebuild name={projection.name} onChange={projections.reload} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </DataTable>
         )}
       </QueryState>
     </>

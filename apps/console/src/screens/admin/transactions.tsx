@@ -3,7 +3,16 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { answer, ApiFailure } from '../../api/client';
 import type { Page, Payment, Transfer } from '../../api/types';
-import { Id, Money, PageHeader, PagedList, StatusAndAccountFilter, StatusBadge, Time } from '../../components/ui';
+import {
+  DataTable,
+  Id,
+  Money,
+  MovementCells,
+  PageHeader,
+  PagedList,
+  StatusAndAccountFilter,
+  StatusBadge,
+} from '../../components/ui';
 import { usePagedQuery, useQuery } from '../../query';
 import { useSession } from '../../session';
 import { PaymentsTable } from '../payments';
@@ -44,44 +53,36 @@ function useFindById(id: string | undefined) {
 
 function TransfersTable({ kind, rows }: { kind: TransferKind; rows: Transfer[] }) {
   return (
-    <Table.ScrollContainer minWidth={640}>
-      <Table striped highlightOnHover verticalSpacing="xs">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>When</Table.Th>
-            <Table.Th>{kind === 'deposit' ? 'Deposit' : 'Withdrawal'}</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th ta="right">Amount</Table.Th>
-            <Table.Th>Account</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {rows.map((transfer) => (
-            <Table.Tr key={transfer.id} data-transfer={transfer.id}>
-              <Table.Td>
-                <Time at={transfer.createdAt} />
-              </Table.Td>
-              <Table.Td>
-                <Anchor component={Link} to={`/transfers/${kind}/${transfer.id}`} size="sm">
-                  {transfer.id.slice(0, 8)}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>
-                <StatusBadge status={transfer.status} />
-              </Table.Td>
-              <Table.Td ta="right">
-                <Money amount={transfer.amount} currency={transfer.currency} />
-              </Table.Td>
-              <Table.Td>
-                <Anchor component={Link} to={`/accounts/${transfer.accountId}`}>
-                  <Id id={transfer.accountId} />
-                </Anchor>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      columns={[
+        'When',
+        kind === 'deposit' ? 'Deposit' : 'Withdrawal',
+        'Status',
+        { title: 'Amount', right: true },
+        'Account',
+      ]}
+    >
+      {rows.map((transfer) => (
+        <Table.Tr key={transfer.id} data-transfer={transfer.id}>
+          <MovementCells
+            at={transfer.createdAt}
+            what={
+              <Anchor component={Link} to={`/transfers/${kind}/${transfer.id}`} size="sm">
+                {transfer.id.slice(0, 8)}
+              </Anchor>
+            }
+            status={transfer.status}
+            amount={transfer.amount}
+            currency={transfer.currency}
+          />
+          <Table.Td>
+            <Anchor component={Link} to={`/accounts/${transfer.accountId}`}>
+              <Id id={transfer.accountId} />
+            </Anchor>
+          </Table.Td>
+        </Table.Tr>
+      ))}
+    </DataTable>
   );
 }
 

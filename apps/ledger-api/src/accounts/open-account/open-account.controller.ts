@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { ApiError } from '../../http/api-error';
 import { commandContext } from '../../auth/command-context.http';
@@ -27,8 +27,8 @@ export class OpenAccountController {
   async open(
     @Body() body: OpenAccountDto,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<AccountResponse> {
     if (body.userId && body.userId !== principal.userId && principal.role !== 'admin') {
       throw new ApiError(403, 'forbidden', 'Only admins open accounts for other users.');

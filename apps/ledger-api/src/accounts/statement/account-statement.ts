@@ -9,7 +9,7 @@ import {
   initialAccountState,
   MovementReference,
 } from '@ledger/ledger-domain';
-import { toDomainEvent } from '../../shared/event-sourcing';
+import { toDomainEvent } from '@ledger/event-sourcing';
 import { accountStream, streamEvents } from '../account-replay';
 
 /** The statement's period: entries recorded after `from`, up to and including `to`. */

@@ -1,10 +1,12 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { canSee, CurrentPrincipal, Principal } from '../../auth/principal';
 import { ApiError } from '../../http/api-error';
 import { ApiAuthenticated, ApiErrors, Operation } from '../../http/api-docs';
 import { jsonAmount } from '../../http/json-amount';
+import { preferredMediaType } from '../../http/preferred-media-type';
+import { takeOverResponse } from '../../http/raw-response';
 import { IsRfc3339Time } from '../../http/rfc3339';
 import { uuidParam } from '../../http/validation.pipe';
 import { AccountReadModel } from '../account.read-model';
@@ -51,8 +53,8 @@ export class StatementController {
     @Param('accountId', uuidParam('accountId')) accountId: string,
     @Query() query: StatementQuery,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: Request,
-    @Res() response: Response,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
   ): Promise<void> {
     const period = { from: new Date(query.from), to: new Date(query.to) };
     if (period.from >= period.to) {
@@ -62,12 +64,12 @@ export class StatementController {
     }
     const account = await this.accounts.find(accountId);
     if (!account || !canSee(principal, account.user_id)) throw new ApiError(404, 'not_found', 'No such account.');
-    if (request.accepts(['application/json', 'text/csv']) === 'text/csv') {
-      return this.csv(accountId, period, response);
+    if (preferredMediaType(request.headers.accept, ['application/json', 'text/csv']) === 'text/csv') {
+      return this.csv(accountId, period, reply);
     }
     const collected: StatementEntry[] = [];
     const summary = await walkThrough(this.statements.walk(accountId, period), (entry) => collected.push(entry));
-    response.json({
+    void reply.send({
       accountId,
       currency: account.currency,
       from: period.from.toISOString(),
@@ -83,10 +85,11 @@ export class StatementController {
    * The opening must lead the file, and only a full read settles it (see `walk`): a first read
    * sums, a second streams the entries. Memory stays flat whatever the period.
    */
-  private async csv(accountId: string, period: StatementPeriod, response: Response): Promise<void> {
+  private async csv(accountId: string, period: StatementPeriod, reply: FastifyReply): Promise<void> {
     const summary = await walkThrough(this.statements.walk(accountId, period), () => undefined);
     const file = `statement-${accountId}-${compact(period.from)}-${compact(period.to)}.csv`;
-    response.status(200);
+    const response = takeOverResponse(reply);
+    response.statusCode = 200;
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="${file}"`);
     const writer = new StatementCsvWriter(response);

@@ -8,11 +8,10 @@ import {
   heldAmount,
   initialAccountState,
 } from '@ledger/ledger-domain';
-import { AccountReadModel } from '../../accounts/account.read-model';
+import { accountDiscrepancies, AccountReadModel, accountStream, amountOf, streamEvents } from '../../accounts';
 import { ApiError } from '../../http/api-error';
 import { jsonAmount } from '../../http/json-amount';
-import { toDomainEvent } from '../../shared/event-sourcing';
-import { accountDiscrepancies, accountStream, amountOf, streamEvents } from '../../accounts/account-replay';
+import { toDomainEvent } from '@ledger/event-sourcing';
 
 const balanceOf = (state: AccountState) => ({
   available: jsonAmount(availableAmount(state)),

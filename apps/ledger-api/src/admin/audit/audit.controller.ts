@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { ExportedCheckpoint, PostgresHashChain } from '@ledger/event-store';
+import { ExportedCheckpoint, PostgresHashChain } from '@ledger/event-store/postgres';
 import { ApiError } from '../../http/api-error';
 import { Roles } from '../../auth/principal';
 import { IsRfc3339Time } from '../../http/rfc3339';

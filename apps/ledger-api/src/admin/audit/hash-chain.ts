@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Provider } from '@nestjs/common';
 import { Pool } from 'pg';
-import { EVENT_STORE, EventStore, PostgresEventStore, PostgresHashChain } from '@ledger/event-store';
+import { EVENT_STORE, EventStore } from '@ledger/event-store';
+import { PostgresEventStore, PostgresHashChain } from '@ledger/event-store/postgres';
 import { LEDGER_CONFIG, LedgerConfig } from '../../config/ledger-config';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 

@@ -1,21 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { readCheckpoint } from '@ledger/consumers';
-import {
-  ChainReport,
-  comparePositions,
-  EVENT_STORE,
-  EventStore,
-  parsePosition,
-  Position,
-  PostgresHashChain,
-} from '@ledger/event-store';
+import { ChainReport, PostgresHashChain } from '@ledger/event-store/postgres';
+import { comparePositions, EVENT_STORE, EventStore, parsePosition, Position } from '@ledger/event-store';
 import { AccountEvent, AccountState, evolveAccount, initialAccountState } from '@ledger/ledger-domain';
-import { AccountRow } from '../../accounts/account.read-model';
-import { accountsProjection } from '../../accounts/accounts.projection';
+import {
+  accountDiscrepancies,
+  AccountRow,
+  accountsProjection,
+  accountStream,
+  Discrepancy,
+  streamEvents,
+} from '../../accounts';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
-import { toDomainEvent } from '../../shared/event-sourcing';
-import { accountDiscrepancies, accountStream, Discrepancy, streamEvents } from '../../accounts/account-replay';
+import { toDomainEvent } from '@ledger/event-sourcing';
 import { HASH_CHAIN } from './hash-chain';
 
 /** Accounts taken per round: their openings, their read-model rows and their replays. */

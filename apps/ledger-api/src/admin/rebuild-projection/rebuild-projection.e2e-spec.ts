@@ -2,7 +2,7 @@ import { CONSUMER_MIGRATIONS, ConsumerRunner } from '@ledger/consumers';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { createTestDatabase } from '../../../../../test/database';
 import { eventually } from '../../../../../test/eventually';
-import { caughtUpHeaders, startTestLedger, TestLedger } from '../../../../../test/ledger-app';
+import { caughtUpHeaders, TestLedger, useTestLedger } from '../../../../../test/ledger-app';
 import { FAST_BANK_ENV, ledgerTraffic } from '../../../../../test/ledger-traffic';
 import { projectFromScratch, tableRows } from '../../../../../test/read-model-tables';
 import { API_MIGRATIONS } from '../../infrastructure/migrate';
@@ -10,12 +10,7 @@ import { API_MIGRATIONS } from '../../infrastructure/migrate';
 describe('Rebuilding read models without downtime (over HTTP)', () => {
   let ledger: TestLedger;
   let traffic: ReturnType<typeof ledgerTraffic>;
-
-  beforeAll(async () => {
-    ledger = await startTestLedger(FAST_BANK_ENV);
-    traffic = ledgerTraffic(ledger);
-  });
-  afterAll(() => ledger.close());
+  useTestLedger((started) => ((ledger = started), (traffic = ledgerTraffic(started))), FAST_BANK_ENV);
 
   const rebuildOf = (name: string) => traffic.api.get(`/api/v1/admin/projections/${name}/rebuild`, ledger.adminKey);
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ConsumerRunner } from '@ledger/consumers';
-import { LiveHub } from '../../live/live-hub';
+import { LiveHub } from '../../live';
 import { LedgerMetrics } from '../../metrics/ledger-metrics';
 
 export const SAMPLE_EVERY_MS = 5_000;

@@ -5,7 +5,7 @@ import { ConsumerRunner, ConsumerStatus } from '@ledger/consumers';
 import { Roles } from '../../auth/principal';
 import { ApiAdminOnly, Operation } from '../../http/api-docs';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
-import { BANK_GATEWAY, BankGateway } from '../../transfers/bank/bank-gateway';
+import { BANK_GATEWAY, BankGateway } from '../../transfers';
 import { ProjectionRebuilds } from '../rebuild-projection/projection-rebuilds';
 import { WorkSeries } from './work-series';
 import { BankWorkResponse, ConsumerWorkResponse, WorkResponse } from './work.response';

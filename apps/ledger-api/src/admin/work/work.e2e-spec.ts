@@ -1,5 +1,5 @@
 import { eventually } from '../../../../../test/eventually';
-import { startTestLedger, TestLedger } from '../../../../../test/ledger-app';
+import { TestLedger, useTestLedger } from '../../../../../test/ledger-app';
 import { FAST_BANK_ENV, ledgerTraffic } from '../../../../../test/ledger-traffic';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -7,12 +7,7 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 describe('GET /api/v1/admin/work (over HTTP)', () => {
   let ledger: TestLedger;
   let traffic: ReturnType<typeof ledgerTraffic>;
-
-  beforeAll(async () => {
-    ledger = await startTestLedger(FAST_BANK_ENV);
-    traffic = ledgerTraffic(ledger);
-  });
-  afterAll(() => ledger.close());
+  useTestLedger((started) => ((ledger = started), (traffic = ledgerTraffic(started))), FAST_BANK_ENV);
 
   it('is for admins only', async () => {
     const customer = await traffic.user('Curious Customer', 'customer');

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { commandContext } from '../../auth/command-context.http';
@@ -60,7 +60,7 @@ export class WebhookEndpointsController {
   async create(
     @Body() body: CreateWebhookEndpointDto,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: Request,
+    @Req() request: FastifyRequest,
   ): Promise<WebhookEndpointWithSecretResponse> {
     await this.assertSafeTarget(body.url);
     const secret = newSecret();

@@ -1,7 +1,6 @@
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
-import { PaymentResponse, RefundResponse } from '../../payments/payment.response';
-import { ReviewItemResponse } from '../../transfers/review-item.response';
-import { TransferResponse } from '../../transfers/transfer.response';
+import { PaymentResponse, RefundResponse } from '../../payments';
+import { ReviewItemResponse, TransferResponse } from '../../transfers';
 import { PUBLIC_EVENT_TYPES, PublicEventType } from './public-event-types';
 
 /** The models an event's `data` may be: register them with `@ApiExtraModels` where this is used. */

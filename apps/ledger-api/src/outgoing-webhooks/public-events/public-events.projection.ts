@@ -3,7 +3,7 @@ import { Projection } from '@ledger/consumers';
 import { prepared } from '@ledger/database';
 import { RecordedEvent } from '@ledger/event-store';
 import { deterministicUuid } from '../../shared/deterministic-id';
-import { decodeState, encodeState } from '../../snapshots/snapshot-codec';
+import { decodeState, encodeState } from '../../snapshots';
 import { isPublicResourceStream, publicFactsOf, Resource } from './public-facts';
 
 /** Committed with every batch that adds public events: the webhook fan-out listens. */

@@ -11,9 +11,8 @@ import {
   TransferKind,
   TransferState,
 } from '@ledger/ledger-domain';
-import { toPaymentResponse, toRefundResponse } from '../../payments/payment.view';
-import { toTransferResponse } from '../../transfers/transfer.view';
-import { reviewIdOf } from '../../transfers/transfers.projection';
+import { toPaymentResponse, toRefundResponse } from '../../payments';
+import { reviewIdOf, toTransferResponse } from '../../transfers';
 import { PublicEventType } from './public-event-types';
 
 /** A resource the public events show, folded from its stream: what its next event is applied to. */

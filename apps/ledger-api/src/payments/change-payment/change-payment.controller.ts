@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/commo
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsPositive, IsString, Max, MaxLength } from 'class-validator';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { commandContext } from '../../auth/command-context.http';
 import { OptionalButNotNull } from '../../http/optional';
@@ -46,8 +46,8 @@ export class ChangePaymentController {
     @Param('paymentId', uuidParam('paymentId')) paymentId: string,
     @Body() body: CaptureDto,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<PaymentResponse> {
     const change: PaymentChange = { type: 'capture', amount: optionalAmount(body.amount) };
     return (await this.change(paymentId, change, principal, request, response)).payment;
@@ -65,8 +65,8 @@ export class ChangePaymentController {
     @Param('paymentId', uuidParam('paymentId')) paymentId: string,
     @Body() _body: EmptyDto,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<PaymentResponse> {
     return (await this.change(paymentId, { type: 'void' }, principal, request, response)).payment;
   }
@@ -83,8 +83,8 @@ export class ChangePaymentController {
     @Param('paymentId', uuidParam('paymentId')) paymentId: string,
     @Body() body: RefundDto,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<RefundResponse> {
     const change: PaymentChange = { type: 'refund', amount: optionalAmount(body.amount), reason: body.reason ?? null };
     return (await this.change(paymentId, change, principal, request, response)).refund!;
@@ -94,8 +94,8 @@ export class ChangePaymentController {
     paymentId: string,
     change: PaymentChange,
     principal: Principal,
-    request: Request,
-    response: Response,
+    request: FastifyRequest,
+    response: FastifyReply,
   ) {
     const result = await this.commands.execute(
       new ChangePaymentCommand(paymentId, change, principal, commandContext(request, principal)),

@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { EventSourcing } from '@ledger/event-sourcing';
 import { EVENT_STORE, EventStore, Position } from '@ledger/event-store';
 import {
-  accountStreamName,
   decidePaymentChange,
   DomainRefusal,
   evolvePayment,
@@ -14,12 +14,10 @@ import {
   paymentStreamName,
 } from '@ledger/ledger-domain';
 import { Principal } from '../../auth/principal';
-import { CLOCK, Clock } from '../../shared/clock';
 import { CommandContext, eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
-import { loadAggregate, retryOnConflict } from '../../shared/event-sourcing';
-import { KeyedQueue } from '../../shared/keyed-queue';
 import { findOwnEvents } from '../../shared/own-events';
-import { PaymentWriter } from '../payment-writer';
+import { paymentStream } from '../../shared/streams';
+import { paymentAppends, paymentEventIds, paymentStreams } from '../payment-streams';
 import { PaymentResponse, RefundResponse } from '../payment.response';
 import { toPaymentResponse, toRefundResponse } from '../payment.view';
 
@@ -52,63 +50,37 @@ const NOT_FOUND = { code: 'payment_not_found', message: 'No such payment.' } as 
 @CommandHandler(ChangePaymentCommand)
 export class ChangePaymentHandler implements ICommandHandler<ChangePaymentCommand> {
   constructor(
+    private readonly eventSourcing: EventSourcing,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
-    private readonly queue: KeyedQueue,
-    private readonly writer: PaymentWriter,
   ) {}
 
-  async execute(command: ChangePaymentCommand) {
-    const { paymentId, change, principal, context } = command;
+  async execute({ paymentId, change, principal, context }: ChangePaymentCommand) {
     const refundId = change.type === 'refund' ? newEntityId('refund', context) : undefined;
-    const domainCommand = toDomainCommand(change, refundId);
+    const command = toDomainCommand(change, refundId);
     const requester = principal ? { userId: principal.userId, admin: principal.role === 'admin' } : 'ledger';
-    const stream = paymentStreamName(paymentId);
-    const { state } = await loadAggregate(this.store, stream, evolvePayment, initialPaymentState);
-    if (!mayChangePayment(requester, domainCommand, state)) throw new DomainRefusal(NOT_FOUND);
-    // The streams written at an exact revision: the payment, and the payee when a refund debits it.
-    const streams = change.type === 'refund' ? [stream, accountStreamName(state.payeeAccountId)] : [stream];
+    const { state } = await this.eventSourcing.load(paymentStream(paymentId));
+    if (!mayChangePayment(requester, command, state)) throw new DomainRefusal(NOT_FOUND);
     const step = stepOf(change, refundId, context);
-    return this.queue.runAll(streams, () =>
-      retryOnConflict.execute(() => this.attempt(paymentId, change, domainCommand, step, context)),
-    );
-  }
-
-  private async attempt(
-    paymentId: string,
-    change: PaymentChange,
-    command: PaymentChangeCommand,
-    step: string,
-    context: CommandContext,
-  ) {
-    const now = this.clock.now();
-    const stream = paymentStreamName(paymentId);
-    const payment = await loadAggregate(this.store, stream, evolvePayment, initialPaymentState);
-    if (payment.state.status === 'none') throw new DomainRefusal(NOT_FOUND);
-
     // A retry of a command that already ran answers what it answered then, and writes nothing.
-    if (mayHoldOwnEvents(change, payment.state)) {
-      const own = await findOwnEvents(
-        this.store,
-        stream,
-        eventIdFor(paymentId, step),
-        evolvePayment,
-        initialPaymentState,
-      );
-      if (own) return answer(own.state, own.events, own.position);
-    }
-
-    const ids = { payer: payment.state.payerAccountId, payee: payment.state.payeeAccountId };
-    const accounts = await this.writer.loadAccounts(ids.payer, ids.payee);
-    const metadata = eventMetadata(context);
-    const decision = decidePaymentChange(
-      command,
-      { payment: payment.state, payer: accounts.payer.state, payee: accounts.payee.state },
-      now,
-    );
-    if (!decision.ok) return this.writer.refuse(decision, payment, accounts, ids, metadata);
-    const { state, result } = await this.writer.write(payment, decision.writes, accounts, ids, step, metadata);
-    return answer(state, decision.writes.payment, result.position);
+    const own = mayHoldOwnEvents(change, state)
+      ? await findOwnEvents(
+          this.store,
+          paymentStreamName(paymentId),
+          eventIdFor(paymentId, step),
+          evolvePayment,
+          initialPaymentState,
+        )
+      : undefined;
+    if (own) return answer(own.state, own.events, own.position);
+    const { decision, states, position } = await this.eventSourcing.handle({
+      // Queued on the streams written at an exact revision: the payment, and the payee when a refund debits it.
+      streams: paymentStreams(state, { payment: true, payee: change.type === 'refund' }),
+      decide: (states, now) => paymentAppends(decidePaymentChange(command, states, now)),
+      // A capture refused for coming too late writes the payment's expiry, named as the sweeper's.
+      eventIds: (stream, { decision }) => paymentEventIds(paymentId, decision.ok ? step : 'expire')(stream),
+      metadata: eventMetadata(context),
+    });
+    return answer(states.payment, decision.events.payment ?? [], position!);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { commandContext } from '../../auth/command-context.http';
 import { ApiAuthenticated, ApiErrors, ApiIdempotencyKey, ApiJsonBody, Operation } from '../../http/api-docs';
@@ -33,8 +33,8 @@ export class CreatePaymentBatchController {
   async create(
     @Body() body: CreatePaymentBatchDto,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<PaymentBatchResponse> {
     const batch = await this.commands.execute(
       new CreatePaymentBatchCommand(body, principal, commandContext(request, principal)),

@@ -1,4 +1,3 @@
-import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   AccountState,
@@ -13,7 +12,6 @@ import {
 } from '@ledger/ledger-domain';
 import { canSee, Principal } from '../../auth/principal';
 import { BatchCommands, BatchResult } from '../../shared/batch-commands';
-import { CLOCK, Clock } from '../../shared/clock';
 import { CommandContext, eventMetadata, newEntityId } from '../../shared/command-context';
 import { deterministicUuid } from '../../shared/deterministic-id';
 import { CreatePaymentBatchDto } from './create-payment-batch.dto';
@@ -31,10 +29,7 @@ export class CreatePaymentBatchCommand extends Command<BatchResult<PaymentState,
 /** Many new payments in one command, decided in order and written in one append (see BatchCommands). */
 @CommandHandler(CreatePaymentBatchCommand)
 export class CreatePaymentBatchHandler implements ICommandHandler<CreatePaymentBatchCommand> {
-  constructor(
-    @Inject(CLOCK) private readonly clock: Clock,
-    private readonly batches: BatchCommands,
-  ) {}
+  constructor(private readonly batches: BatchCommands) {}
 
   execute({ request, principal, context }: CreatePaymentBatchCommand) {
     const batchId = newEntityId('payment-batch', context);
@@ -52,17 +47,14 @@ export class CreatePaymentBatchHandler implements ICommandHandler<CreatePaymentB
       {
         batchId,
         mode: request.mode,
-        items: items.map((item, index) => ({
-          stream: paymentStreamName(item.paymentId),
-          idChosen: request.items[index].id !== undefined,
-        })),
+        itemStreams: items.map((item) => paymentStreamName(item.paymentId)),
         accountIds: [...new Set([...payers, ...items.map((item) => item.payeeAccountId)])],
         // Payers' funds are checked, as a single payment's are.
         checkedAccountIds: payers,
         batchStream: paymentBatchStreamName(batchId),
         evolve: evolvePayment,
         initialState: initialPaymentState,
-        decide: (payments, accounts) =>
+        decide: (payments, accounts, now) =>
           decidePaymentBatch(
             { batchId, mode: request.mode, items },
             {
@@ -70,7 +62,7 @@ export class CreatePaymentBatchHandler implements ICommandHandler<CreatePaymentB
               accounts,
               mayPayFrom: (account: AccountState) => account.status === 'open' && canSee(principal, account.userId),
             },
-            this.clock.now(),
+            now,
           ),
       },
       eventMetadata(context),

@@ -1,15 +1,14 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Pool } from 'pg';
-import { EVENT_STORE, EventStore } from '@ledger/event-store';
-import { evolveReconciliation, initialReconciliationState, reconciliationStreamName } from '@ledger/ledger-domain';
 import { Roles } from '../../auth/principal';
 import { ApiError } from '../../http/api-error';
 import { ApiAdminOnly, ApiErrors, ApiPage, Operation } from '../../http/api-docs';
 import { decodeCursor, Page, PageQuery, toPage } from '../../http/pagination';
 import { uuidParam } from '../../http/validation.pipe';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
-import { loadAggregate } from '../../shared/event-sourcing';
+import { EventSourcing } from '@ledger/event-sourcing';
+import { reconciliationStream } from '../../shared/streams';
 import { ReconciliationListItem, ReconciliationResponse } from '../reconciliation.response';
 import { toReconciliationView } from '../reconciliation.view';
 import { ReconciliationRow } from '../reconciliations.projection';
@@ -22,7 +21,7 @@ import { ReconciliationRow } from '../reconciliations.projection';
 export class ReconciliationQueriesController {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly eventSourcing: EventSourcing,
   ) {}
 
   @Get()
@@ -56,12 +55,7 @@ export class ReconciliationQueriesController {
   @ApiOkResponse({ type: ReconciliationResponse })
   @ApiErrors('not_found')
   async get(@Param('reconciliationId', uuidParam('reconciliationId')) reconciliationId: string) {
-    const { state } = await loadAggregate(
-      this.store,
-      reconciliationStreamName(reconciliationId),
-      evolveReconciliation,
-      initialReconciliationState,
-    );
+    const { state } = await this.eventSourcing.load(reconciliationStream(reconciliationId));
     if (state.status !== 'recorded') throw new ApiError(404, 'not_found', 'No such reconciliation.');
     return toReconciliationView(state);
   }

@@ -1,14 +1,14 @@
 import { Body, Controller, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import { ApiAdminOnly, ApiErrors, ApiIdempotencyKey, Operation } from '../../http/api-docs';
 import { commandContext } from '../../auth/command-context.http';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { ReconciliationResponse } from '../reconciliation.response';
 import { toReconciliationView } from '../reconciliation.view';
-import { BANK_STATEMENT_COLUMNS } from './bank-statement-parser';
+import { BANK_STATEMENT_COLUMNS, parseBankStatement } from './bank-statement-parser';
 import { RecordReconciliationCommand } from './record-reconciliation.handler';
 
 /** An admin hands in the bank's statement; the ledger reconciles it with its settled transfers. */
@@ -41,11 +41,13 @@ export class RecordReconciliationController {
   async record(
     @Body() csv: unknown,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
+    // Refuses a malformed file with 400 before anything is decided; the command gets its lines.
+    const lines = parseBankStatement(csv);
     const { state, created, position } = await this.commands.execute(
-      new RecordReconciliationCommand(csv, commandContext(request, principal)),
+      new RecordReconciliationCommand(csv as string, lines, commandContext(request, principal)),
     );
     response.status(created ? 201 : 200);
     if (position) setLedgerPosition(response, position);

@@ -2,26 +2,20 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
 import { Pool } from 'pg';
-import { EVENT_STORE, EventStore, Position } from '@ledger/event-store';
+import { appendingTo, EventSourcing } from '@ledger/event-sourcing';
+import { Position } from '@ledger/event-store';
 import {
-  DomainRefusal,
   BankStatementLine,
   decideReconciliation,
-  evolveReconciliation,
-  initialReconciliationState,
   matchStatement,
-  reconciliationStreamName,
   ReconciliationState,
   SettledTransfer,
   statementDates,
 } from '@ledger/ledger-domain';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
-import { CLOCK, Clock } from '../../shared/clock';
 import { CommandContext, eventIdFor, eventMetadata } from '../../shared/command-context';
 import { deterministicUuid } from '../../shared/deterministic-id';
-import { loadAggregate, retryOnConflict, toEventData } from '../../shared/event-sourcing';
-import { KeyedQueue } from '../../shared/keyed-queue';
-import { parseBankStatement } from './bank-statement-parser';
+import { reconciliationStream } from '../../shared/streams';
 
 type RecordedState = Extract<ReconciliationState, { status: 'recorded' }>;
 
@@ -35,7 +29,9 @@ export interface RecordedRun {
 export class RecordReconciliationCommand extends Command<RecordedRun> {
   constructor(
     /** The statement file as sent. */
-    readonly csv: unknown,
+    readonly csv: string,
+    /** Its lines, parsed. */
+    readonly lines: BankStatementLine[],
     readonly context: CommandContext,
   ) {
     super();
@@ -57,34 +53,13 @@ interface SettledRow {
 @CommandHandler(RecordReconciliationCommand)
 export class RecordReconciliationHandler implements ICommandHandler<RecordReconciliationCommand> {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly eventSourcing: EventSourcing,
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(CLOCK) private readonly clock: Clock,
-    private readonly queue: KeyedQueue,
   ) {}
 
-  execute({ csv, context }: RecordReconciliationCommand) {
-    const lines = parseBankStatement(csv);
-    const fileSha256 = createHash('sha256')
-      .update(csv as string)
-      .digest('hex');
+  async execute({ csv, lines, context }: RecordReconciliationCommand): Promise<RecordedRun> {
+    const fileSha256 = createHash('sha256').update(csv).digest('hex');
     const reconciliationId = deterministicUuid('reconciliation', fileSha256);
-    // Uploads of one file queue in this process, so the second finds the first's run (200). Across
-    // processes the store drops the repeated event ids, and each answers the run as stored.
-    return this.queue.run(reconciliationStreamName(reconciliationId), () =>
-      retryOnConflict.execute(() => this.attempt(reconciliationId, fileSha256, lines, context)),
-    );
-  }
-
-  private async attempt(
-    reconciliationId: string,
-    fileSha256: string,
-    lines: BankStatementLine[],
-    context: CommandContext,
-  ): Promise<RecordedRun> {
-    const stream = reconciliationStreamName(reconciliationId);
-    const loaded = await loadAggregate(this.store, stream, evolveReconciliation, initialReconciliationState);
-    if (loaded.state.status === 'recorded') return { state: loaded.state, created: false, position: undefined };
     const [statementFrom, statementTo] = statementDates(lines);
     const { matched, exceptions } = matchStatement(
       lines,
@@ -101,17 +76,18 @@ export class RecordReconciliationHandler implements ICommandHandler<RecordReconc
       exceptions,
       recordedBy: context.userId,
     };
-    const decision = decideReconciliation({ type: 'RecordReconciliation', run }, loaded.state, this.clock.now());
-    if (!decision.ok) throw new DomainRefusal(decision.error);
-    const result = await this.store.append([
-      {
-        streamName: stream,
-        expectedRevision: 'no_stream',
-        events: toEventData(decision.events, eventIdFor(reconciliationId, 'record'), eventMetadata(context)),
-      },
-    ]);
-    const stored = await loadAggregate(this.store, stream, evolveReconciliation, initialReconciliationState);
-    return { state: stored.state as RecordedState, created: true, position: result.position };
+    const { states, position } = await this.eventSourcing.handle({
+      // Uploads of one file queue in this process, so the second finds the first's run (200).
+      // Across processes the store drops the repeated event ids, and each answers the run as stored.
+      streams: { run: reconciliationStream(reconciliationId, { queued: true }) },
+      decide: (states, now) =>
+        states.run.status === 'recorded'
+          ? { ok: true, events: {} }
+          : appendingTo('run', decideReconciliation({ type: 'RecordReconciliation', run }, states.run, now)),
+      eventIds: () => eventIdFor(reconciliationId, 'record'),
+      metadata: eventMetadata(context),
+    });
+    return { state: states.run as RecordedState, created: position !== undefined, position };
   }
 
   /**

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/commo
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RECONCILIATION_RESOLUTIONS, ReconciliationResolution } from '@ledger/ledger-domain';
 import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import { ApiAdminOnly, ApiErrors, ApiIdempotencyKey, ApiJsonBody, Operation } from '../../http/api-docs';
@@ -48,8 +48,8 @@ export class ResolveExceptionController {
     @Param('exceptionId', uuidParam('exceptionId')) exceptionId: string,
     @Body() body: ResolveExceptionDto,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     const { state, position } = await this.commands.execute(
       new ResolveExceptionCommand(

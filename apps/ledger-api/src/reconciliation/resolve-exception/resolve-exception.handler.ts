@@ -1,18 +1,9 @@
-import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, EventStore, Position } from '@ledger/event-store';
-import {
-  DomainRefusal,
-  decideReconciliation,
-  evolveReconciliation,
-  initialReconciliationState,
-  reconciliationStreamName,
-  ReconciliationResolution,
-  ReconciliationState,
-} from '@ledger/ledger-domain';
-import { CLOCK, Clock } from '../../shared/clock';
+import { appendingTo, EventSourcing } from '@ledger/event-sourcing';
+import { Position } from '@ledger/event-store';
+import { decideReconciliation, ReconciliationResolution, ReconciliationState } from '@ledger/ledger-domain';
 import { CommandContext, eventIdFor, eventMetadata } from '../../shared/command-context';
-import { loadAggregate, retryOnConflict, toEventData } from '../../shared/event-sourcing';
+import { reconciliationStream } from '../../shared/streams';
 
 export class ResolveExceptionCommand extends Command<{
   state: Extract<ReconciliationState, { status: 'recorded' }>;
@@ -32,36 +23,22 @@ export class ResolveExceptionCommand extends Command<{
 /** An admin settles one exception of a run: who, when, how and why, as an event on the run's stream. */
 @CommandHandler(ResolveExceptionCommand)
 export class ResolveExceptionHandler implements ICommandHandler<ResolveExceptionCommand> {
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(private readonly eventSourcing: EventSourcing) {}
 
-  execute(command: ResolveExceptionCommand) {
-    return retryOnConflict.execute(() => this.attempt(command));
-  }
-
-  private async attempt({ reconciliationId, exceptionId, resolution, note, context }: ResolveExceptionCommand) {
-    const stream = reconciliationStreamName(reconciliationId);
-    const loaded = await loadAggregate(this.store, stream, evolveReconciliation, initialReconciliationState);
-    const decision = decideReconciliation(
-      { type: 'ResolveReconciliationException', exceptionId, resolution, note, resolvedBy: context.userId },
-      loaded.state,
-      this.clock.now(),
-    );
-    if (!decision.ok) throw new DomainRefusal(decision.error);
-    const result = await this.store.append([
-      {
-        streamName: stream,
-        expectedRevision: loaded.revision,
-        events: toEventData(
-          decision.events,
-          eventIdFor(reconciliationId, `resolve:${exceptionId}`),
-          eventMetadata(context),
-        ),
-      },
-    ]);
-    const state = decision.events.reduce(evolveReconciliation, loaded.state);
-    return { state: state as Extract<ReconciliationState, { status: 'recorded' }>, position: result.position };
+  async execute({ reconciliationId, exceptionId, resolution, note, context }: ResolveExceptionCommand) {
+    const resolve = {
+      type: 'ResolveReconciliationException',
+      exceptionId,
+      resolution,
+      note,
+      resolvedBy: context.userId,
+    } as const;
+    const { states, position } = await this.eventSourcing.handle({
+      streams: { run: reconciliationStream(reconciliationId) },
+      decide: ({ run }, now) => appendingTo('run', decideReconciliation(resolve, run, now)),
+      eventIds: () => eventIdFor(reconciliationId, `resolve:${exceptionId}`),
+      metadata: eventMetadata(context),
+    });
+    return { state: states.run as Extract<ReconciliationState, { status: 'recorded' }>, position: position! };
   }
 }

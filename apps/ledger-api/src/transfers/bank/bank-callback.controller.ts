@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { Public } from '../../auth/principal';
 import { correlationIdOf } from '../../http/request-id';
 import { BankCallbackDto, BankCallbackResponse } from './bank-callback.dto';
@@ -31,11 +31,11 @@ export class BankCallbackController {
   @ApiOkResponse({ type: BankCallbackResponse })
   @ApiJsonBody()
   @ApiErrors('invalid_signature')
-  receive(@Body() body: BankCallbackDto, @Req() request: Request): Promise<BankCallbackResponse> {
+  receive(@Body() body: BankCallbackDto, @Req() request: FastifyRequest): Promise<BankCallbackResponse> {
     return this.commands.execute(
       new HandleBankCallbackCommand(body, {
-        requestId: String(request.id ?? ''),
-        correlationId: correlationIdOf(request),
+        requestId: request.id,
+        correlationId: correlationIdOf(request.raw),
       }),
     );
   }

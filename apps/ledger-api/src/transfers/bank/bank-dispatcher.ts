@@ -2,14 +2,14 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { CommandBus } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import { prepared } from '@ledger/database';
-import { EVENT_STORE, EventStore } from '@ledger/event-store';
-import { decideTransfer, evolveTransfer, initialTransferState, transferStreamName } from '@ledger/ledger-domain';
+import { EventSourcing } from '@ledger/event-sourcing';
+import { decideTransfer } from '@ledger/ledger-domain';
 import { LEDGER_CONFIG, LedgerConfig } from '../../config/ledger-config';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { CLOCK, Clock } from '../../shared/clock';
 import { eventIdFor } from '../../shared/command-context';
 import { deterministicUuid } from '../../shared/deterministic-id';
-import { loadAggregate, retryOnConflict, toEventData } from '../../shared/event-sourcing';
+import { transferStream } from '../../shared/streams';
 import { HandleBankCallbackCommand } from './handle-bank-callback.handler';
 import { ChangeTransferCommand } from '../change-transfer/change-transfer.handler';
 import { asError } from '../../logging/as-error';
@@ -51,7 +51,7 @@ export class BankDispatcher implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly eventSourcing: EventSourcing,
     @Inject(BANK_GATEWAY) private readonly bank: BankGateway,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
@@ -147,21 +147,16 @@ export class BankDispatcher implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async recordSent(row: BankWorkRow): Promise<void> {
-    const stream = transferStreamName(row.kind, row.id);
-    await retryOnConflict.execute(async () => {
-      const current = await loadAggregate(this.store, stream, evolveTransfer, initialTransferState);
-      const decision = decideTransfer({ type: 'MarkSentToBank' }, current.state, this.clock.now());
-      if (!decision.ok || decision.events.length === 0) return;
-      await this.store.append([
-        {
-          streamName: stream,
-          expectedRevision: current.revision,
-          events: toEventData(decision.events, eventIdFor(row.id, 'sent'), {
-            causationId: row.id,
-            ...(row.correlation_id ? { correlationId: row.correlation_id } : {}),
-          }),
-        },
-      ]);
+    await this.eventSourcing.handle({
+      // Queued with the transfer's callbacks and operator actions.
+      streams: { transfer: transferStream(row.kind, row.id, { queued: true }) },
+      decide: ({ transfer }, now) => {
+        // A transfer that has moved on (its outcome already known) records nothing.
+        const decision = decideTransfer({ type: 'MarkSentToBank' }, transfer, now);
+        return { ok: true, events: { transfer: decision.ok ? decision.events : [] } };
+      },
+      eventIds: () => eventIdFor(row.id, 'sent'),
+      metadata: { causationId: row.id, ...(row.correlation_id ? { correlationId: row.correlation_id } : {}) },
     });
   }
 

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { verifyWebhook } from '@ledger/bank-protocol';
 import { ApiError } from '../../http/api-error';
 import { CLOCK, Clock } from '../../shared/clock';
@@ -14,7 +14,7 @@ export class BankSignatureGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<Request & { rawBody?: Buffer }>();
+    const request = context.switchToHttp().getRequest<FastifyRequest & { rawBody?: Buffer }>();
     const header = request.headers['x-bank-signature'];
     const now = Math.floor(this.clock.now().getTime() / 1000);
     const valid =

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/commo
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import { uuidParam } from '../../http/validation.pipe';
 import { commandContext } from '../../auth/command-context.http';
@@ -46,8 +46,8 @@ export class ChangeTransferController {
     @Param('transferId', uuidParam('transferId')) transferId: string,
     @Body() body: RetryTransferDto,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     return this.change(transferId, { type: 'retry', reason: body.reason ?? null }, principal, request, response);
   }
@@ -63,8 +63,8 @@ export class ChangeTransferController {
     @Param('transferId', uuidParam('transferId')) transferId: string,
     @Body() body: CancelTransferDto,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     return this.change(transferId, { type: 'cancel', reason: body.reason }, principal, request, response);
   }
@@ -73,8 +73,8 @@ export class ChangeTransferController {
     transferId: string,
     change: TransferChange,
     principal: Principal,
-    request: Request,
-    response: Response,
+    request: FastifyRequest,
+    response: FastifyReply,
   ): Promise<TransferResponse> {
     const { transfer, position } = await this.commands.execute(
       new ChangeTransferCommand(transferId, change, commandContext(request, principal)),

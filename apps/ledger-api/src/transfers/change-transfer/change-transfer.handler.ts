@@ -1,24 +1,19 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { AppendRequest, EVENT_STORE, EventStore, Position } from '@ledger/event-store';
+import { EventSourcing } from '@ledger/event-sourcing';
+import { EVENT_STORE, EventStore, Position } from '@ledger/event-store';
 import {
-  accountStreamName,
-  decideTransfer,
+  decideTransferChange,
   DomainRefusal,
-  eventsOf,
   evolveTransfer,
   initialTransferState,
   ReviewDecision,
   TransferCommand,
   TransferEvent,
 } from '@ledger/ledger-domain';
-import { CLOCK, Clock } from '../../shared/clock';
 import { CommandContext, eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
-import { retryOnConflict, toEventData } from '../../shared/event-sourcing';
-import { KeyedQueue } from '../../shared/keyed-queue';
 import { findOwnEvents } from '../../shared/own-events';
-import { loadTransfer } from '../load-transfer';
-import { settlementAppend } from '../transfer-settlement';
+import { findTransfer, transferChangeAppends, transferChangeStreams } from '../transfer-streams';
 import { TransferResponse } from '../transfer.response';
 import { toTransferResponse } from '../transfer.view';
 
@@ -56,66 +51,49 @@ export class ChangeTransferCommand extends Command<{
 @CommandHandler(ChangeTransferCommand)
 export class ChangeTransferHandler implements ICommandHandler<ChangeTransferCommand> {
   constructor(
+    private readonly eventSourcing: EventSourcing,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
-    private readonly queue: KeyedQueue,
   ) {}
 
-  execute(command: ChangeTransferCommand) {
-    // The key the bank callbacks of this transfer queue under too.
-    return this.queue.run(`transfer-${command.transferId}`, () => retryOnConflict.execute(() => this.attempt(command)));
-  }
-
-  private async attempt({ transferId, change, context }: ChangeTransferCommand) {
-    const transfer = await loadTransfer(this.store, transferId);
-    if (transfer.state.status === 'none') {
-      throw new DomainRefusal({ code: 'transfer_not_found', message: 'No such transfer.' });
-    }
-    const step = stepOf(change, transfer.revision, context);
-    if (change.type !== 'park') {
+  async execute({ transferId, change, context }: ChangeTransferCommand) {
+    const transfer = await findTransfer(this.eventSourcing, transferId);
+    if (!transfer) throw new DomainRefusal({ code: 'transfer_not_found', message: 'No such transfer.' });
+    const streams = transferChangeStreams(transfer);
+    // An operator's action is named by its request (its key), so that its retry finds its own events.
+    const asked =
+      change.type === 'park' ? undefined : `${change.type}:${newEntityId(`transfer-${change.type}`, context)}`;
+    if (asked) {
       const own = await findOwnEvents(
         this.store,
-        transfer.stream,
-        eventIdFor(transferId, step),
+        streams.transfer.name,
+        eventIdFor(transferId, asked),
         evolveTransfer,
         initialTransferState,
       );
       if (own) return { transfer: toTransferResponse(own.state), events: own.events, position: own.position };
     }
-    const now = this.clock.now();
-    const events = eventsOf(decideTransfer(toDomainCommand(change, context.userId), transfer.state, now));
-    if (events.length === 0) {
-      return { transfer: toTransferResponse(transfer.state), events: [], position: undefined };
-    }
-    const metadata = eventMetadata(context);
-    const requests: AppendRequest[] = [
-      {
-        streamName: transfer.stream,
-        expectedRevision: transfer.revision,
-        events: toEventData(events, eventIdFor(transferId, step), metadata),
+    const command = toDomainCommand(change, context.userId);
+    const { decision, states, position } = await this.eventSourcing.handle({
+      streams,
+      decide: (states, now) => {
+        const decision = decideTransferChange(command, states, now);
+        return decision.ok ? transferChangeAppends(decision.writes) : decision;
       },
-    ];
-    const current = transfer.state;
-    const result = await this.queue.run(accountStreamName(current.accountId), async () => {
-      const settlement = await settlementAppend(this.store, current, events, now, `${step}:settle`, metadata);
-      return this.store.append(settlement ? [...requests, settlement] : requests);
+      eventIds: (stream, { revisions }) => {
+        // Parking is named by the state it was decided on.
+        const step = asked ?? `park:${String(revisions.transfer)}`;
+        return eventIdFor(transferId, stream === 'transfer' ? step : `${step}:settle`);
+      },
+      metadata: eventMetadata(context),
     });
-    const after = events.reduce(evolveTransfer, current);
-    return { transfer: toTransferResponse(after), events: events, position: result.position };
+    return { transfer: toTransferResponse(states.transfer), events: decision.events.transfer ?? [], position };
   }
-}
-
-/** Parking is named by the state it was decided on; an operator's action by its request (its key). */
-function stepOf(change: TransferChange, revision: bigint | 'no_stream', context: CommandContext): string {
-  return change.type === 'park'
-    ? `park:${String(revision)}`
-    : `${change.type}:${newEntityId(`transfer-${change.type}`, context)}`;
 }
 
 function toDomainCommand(
   change: TransferChange,
   userId: string,
-): Exclude<TransferCommand, { type: 'HandleBankCallback' }> {
+): Exclude<TransferCommand, { type: 'RequestTransfer' | 'HandleBankCallback' }> {
   switch (change.type) {
     case 'park':
       return { type: 'ParkTransfer', reason: change.reason, attempts: change.attempts };

@@ -8,7 +8,7 @@ import { jsonAmount } from '../../http/json-amount';
 import { decodeCursor, Page, PageQuery, toPage } from '../../http/pagination';
 import { IsRfc3339Time, toIsoInstant } from '../../http/rfc3339';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
-import { AccountReadModel } from '../../accounts/account.read-model';
+import { AccountReadModel } from '../../accounts';
 import { TransferResponse } from '../transfer.response';
 import { TransactionRow } from '../transactions.projection';
 import { TransferRow } from '../transfers.projection';

@@ -1,4 +1,3 @@
-import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   AccountState,
@@ -13,7 +12,6 @@ import {
 } from '@ledger/ledger-domain';
 import { canSee, Principal } from '../../auth/principal';
 import { BatchCommands, BatchResult } from '../../shared/batch-commands';
-import { CLOCK, Clock } from '../../shared/clock';
 import { CommandContext, eventMetadata, newEntityId } from '../../shared/command-context';
 import { deterministicUuid } from '../../shared/deterministic-id';
 import { RequestTransferBatchDto } from './request-transfer-batch.dto';
@@ -34,10 +32,7 @@ export class RequestTransferBatchCommand extends Command<BatchResult<TransferSta
  */
 @CommandHandler(RequestTransferBatchCommand)
 export class RequestTransferBatchHandler implements ICommandHandler<RequestTransferBatchCommand> {
-  constructor(
-    @Inject(CLOCK) private readonly clock: Clock,
-    private readonly batches: BatchCommands,
-  ) {}
+  constructor(private readonly batches: BatchCommands) {}
 
   execute({ request, principal, context }: RequestTransferBatchCommand) {
     const batchId = newEntityId('transfer-batch', context);
@@ -52,17 +47,14 @@ export class RequestTransferBatchHandler implements ICommandHandler<RequestTrans
       {
         batchId,
         mode: request.mode,
-        items: items.map((item, index) => ({
-          stream: transferStreamName(item.kind, item.transferId),
-          idChosen: request.items[index].id !== undefined,
-        })),
+        itemStreams: items.map((item) => transferStreamName(item.kind, item.transferId)),
         accountIds,
         // Withdrawals hold funds, checked; a batch of deposits only would need no queue, but is rare.
         checkedAccountIds: accountIds,
         batchStream: transferBatchStreamName(batchId),
         evolve: evolveTransfer,
         initialState: initialTransferState,
-        decide: (transfers, accounts) =>
+        decide: (transfers, accounts, now) =>
           decideTransferBatch(
             { batchId, mode: request.mode, items },
             {
@@ -70,7 +62,7 @@ export class RequestTransferBatchHandler implements ICommandHandler<RequestTrans
               accounts,
               mayUse: (account: AccountState) => account.status === 'open' && canSee(principal, account.userId),
             },
-            this.clock.now(),
+            now,
           ),
       },
       eventMetadata(context),

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TransferKind } from '@ledger/ledger-domain';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { commandContext } from '../../auth/command-context.http';
@@ -29,8 +29,8 @@ export class RequestTransferController {
   deposit(
     @Body() body: RequestTransferDto,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     return this.request('deposit', body, principal, request, response);
   }
@@ -46,8 +46,8 @@ export class RequestTransferController {
   withdraw(
     @Body() body: RequestTransferDto,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     return this.request('withdrawal', body, principal, request, response);
   }
@@ -56,8 +56,8 @@ export class RequestTransferController {
     kind: TransferKind,
     body: RequestTransferDto,
     principal: Principal,
-    request: Request,
-    response: Response,
+    request: FastifyRequest,
+    response: FastifyReply,
   ): Promise<TransferResponse> {
     const { transfer, position } = await this.commands.execute(
       new RequestTransferCommand(

@@ -1,104 +1,62 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { AppendRequest, EVENT_STORE, EventStore, Position } from '@ledger/event-store';
+import { EventSourcing } from '@ledger/event-sourcing';
+import { EVENT_STORE, EventStore, Position } from '@ledger/event-store';
 import {
-  accountStreamName,
   decideTransferRequest,
-  DomainRefusal,
-  evolveAccount,
   evolveTransfer,
-  initialAccountState,
   initialTransferState,
+  TransferKind,
   transferStreamName,
 } from '@ledger/ledger-domain';
 import { accountSeenBy } from '../../auth/principal';
 import { TransferResponse } from '../transfer.response';
-import { CLOCK, Clock } from '../../shared/clock';
 import { eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
-import {
-  appendAhead,
-  AppendedAhead,
-  appendedAhead,
-  decideInQueue,
-  loadAggregate,
-  refuseOnlyWhenSettled,
-  toEventData,
-} from '../../shared/event-sourcing';
-import { KeyedQueue } from '../../shared/keyed-queue';
 import { findOwnEvents } from '../../shared/own-events';
+import { accountStream, transferStream } from '../../shared/streams';
 import { toTransferResponse } from '../transfer.view';
 import { RequestTransferCommand } from './request-transfer.command';
 
 @CommandHandler(RequestTransferCommand)
 export class RequestTransferHandler implements ICommandHandler<RequestTransferCommand> {
   constructor(
+    private readonly eventSourcing: EventSourcing,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
-    private readonly queue: KeyedQueue,
   ) {}
 
-  execute(command: RequestTransferCommand) {
-    const transferId = newEntityId(command.kind, command.context);
-    // One account's commands queue here, each deciding while the one before commits; other
-    // processes are met by retries on conflict.
-    return decideInQueue(this.queue, accountStreamName(command.accountId), () => this.attempt(command, transferId));
-  }
-
-  private async attempt(
-    { kind, accountId, amount, principal, context }: RequestTransferCommand,
-    transferId: string,
-  ): Promise<{ committed: Promise<{ transfer: TransferResponse; position: Position }> }> {
-    const transferStream = transferStreamName(kind, transferId);
-    const [account, existing] = await Promise.all([
-      loadAggregate(this.store, accountStreamName(accountId), evolveAccount, initialAccountState),
-      loadAggregate(this.store, transferStream, evolveTransfer, initialTransferState),
-    ]);
-    // The transfer id is the caller's and its key's: a transfer already there is this request's
-    // own, retried after its answer was lost. It answers what the first attempt answered.
-    if (existing.state.status !== 'none') return { committed: this.firstAnswer(transferStream, transferId) };
-    const decision = decideTransferRequest(
-      { transferId, kind, accountId, amount },
-      // An account the caller may not see does not exist for them.
-      { transfer: existing.state, account: accountSeenBy(principal, account.state) },
-      this.clock.now(),
-    );
-    if (!decision.ok) {
-      await refuseOnlyWhenSettled([account]);
-      throw new DomainRefusal(decision.error);
-    }
-    const { writes } = decision;
-    const metadata = eventMetadata(context);
-    const requests: AppendRequest[] = [
-      {
-        streamName: transferStream,
-        expectedRevision: 'no_stream',
-        events: toEventData(writes.transfer, eventIdFor(transferId, 'request'), metadata),
+  async execute({ kind, accountId, amount, principal, context }: RequestTransferCommand) {
+    const transferId = newEntityId(kind, context);
+    const { states, position } = await this.eventSourcing.handle({
+      // One account's commands queue, each deciding while the one before commits; a withdrawal's
+      // hold is appended at the revision its funds were checked on.
+      streams: { transfer: transferStream(kind, transferId), account: accountStream(accountId, { queued: true }) },
+      decide: ({ transfer, account }, now) => {
+        // The transfer id is the caller's and its key's: a transfer already there is this
+        // request's own, retried after its answer was lost (answered below).
+        if (transfer.status !== 'none') return { ok: true, events: {} };
+        const decision = decideTransferRequest(
+          { transferId, kind, accountId, amount },
+          // An account the caller may not see does not exist for them.
+          { transfer, account: accountSeenBy(principal, account) },
+          now,
+        );
+        return decision.ok ? { ok: true, events: decision.writes } : decision;
       },
-    ];
-    const ahead: AppendedAhead[] = [];
-    if (writes.account.length > 0) {
-      // At the revision the funds were checked on: the whole overdraft guarantee.
-      requests.push({
-        streamName: accountStreamName(accountId),
-        expectedRevision: account.revision,
-        events: toEventData(writes.account, eventIdFor(transferId, 'hold'), metadata),
-      });
-      ahead.push(appendedAhead(accountStreamName(accountId), account, writes.account, evolveAccount));
-    }
-    const state = writes.transfer.reduce(evolveTransfer, initialTransferState);
-    const committed = appendAhead(this.store, requests, ahead);
-    return {
-      committed: committed.then((result) => ({ transfer: toTransferResponse(state), position: result.position })),
-    };
+      eventIds: (stream) => eventIdFor(transferId, stream === 'transfer' ? 'request' : 'hold'),
+      metadata: eventMetadata(context),
+    });
+    if (!position) return this.firstAnswer(kind, transferId);
+    return { transfer: toTransferResponse(states.transfer), position };
   }
 
+  /** What the first attempt of this request answered. */
   private async firstAnswer(
-    transferStream: string,
+    kind: TransferKind,
     transferId: string,
   ): Promise<{ transfer: TransferResponse; position: Position }> {
     const own = await findOwnEvents(
       this.store,
-      transferStream,
+      transferStreamName(kind, transferId),
       eventIdFor(transferId, 'request'),
       evolveTransfer,
       initialTransferState,

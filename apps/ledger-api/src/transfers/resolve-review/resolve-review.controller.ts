@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nest
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'pg';
 import { ReviewDecision, TransferEvent } from '@ledger/ledger-domain';
 import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
@@ -57,8 +57,8 @@ export class ResolveReviewController {
     @Param('reviewId', uuidParam('reviewId')) reviewId: string,
     @Body() body: ResolveReviewDto,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     // The review item names the transfer and the callback; the transfer's stream decides.
     const { rows } = await this.pool.query<ReviewRow>('SELECT * FROM rm_reviews WHERE id = $1', [reviewId]);

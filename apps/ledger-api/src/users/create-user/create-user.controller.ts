@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import { setLedgerPosition } from '../../http/ledger-position';
 import { commandContext } from '../../auth/command-context.http';
@@ -28,8 +28,8 @@ export class CreateUserController {
   async create(
     @Body() body: CreateUserDto,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<UserResponse> {
     const { user, position } = await this.commands.execute(
       new CreateUserCommand(body.name, body.role, commandContext(request, principal)),

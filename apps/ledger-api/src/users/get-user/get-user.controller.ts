@@ -1,12 +1,11 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Pool } from 'pg';
-import { EVENT_STORE, EventStore } from '@ledger/event-store';
-import { evolveUser, initialUserState, userStreamName } from '@ledger/ledger-domain';
 import { canSee, CurrentPrincipal, Principal } from '../../auth/principal';
 import { ApiError } from '../../http/api-error';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
-import { loadAggregate } from '../../shared/event-sourcing';
+import { EventSourcing } from '@ledger/event-sourcing';
+import { userStream } from '../../shared/streams';
 import { UserResponse } from '../user.response';
 import { UserRow } from '../users.projection';
 import { uuidParam } from '../../http/validation.pipe';
@@ -18,7 +17,7 @@ import { ApiAuthenticated, ApiErrors, ApiReadYourWrites, Operation } from '../..
 export class GetUserController {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly eventSourcing: EventSourcing,
   ) {}
 
   @Get('me')
@@ -47,7 +46,7 @@ export class GetUserController {
     if (user) return { id: user.id, name: user.name, role: user.role, createdAt: user.created_at.toISOString() };
     // Not projected yet (a user created a moment ago, the bootstrap admin at start): its own
     // stream says, so an existing user is never answered 404.
-    const { state } = await loadAggregate(this.store, userStreamName(userId), evolveUser, initialUserState);
+    const { state } = await this.eventSourcing.load(userStream(userId));
     if (state.status !== 'active') throw notFound();
     return { id: state.userId, name: state.name, role: state.role, createdAt: state.createdAt };
   }

@@ -1,10 +1,7 @@
-import { Injectable } from '@nestjs/common';
-
 /**
  * Runs tasks one at a time per key, in arrival order. Commands on one hot account then wait for
  * each other in this process instead of failing on each other's expected revisions.
  */
-@Injectable()
 export class KeyedQueue {
   private readonly tails = new Map<string, Promise<unknown>>();
 

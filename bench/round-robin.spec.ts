@@ -1,0 +1,57 @@
+import { comparisonTable, Round, runRoundRobin, Scenario } from './round-robin';
+
+const round = (payments: number, p50 = 1): Round => ({ payments, seconds: 1, p50, p99: p50 * 2, failures: 0 });
+
+describe('runRoundRobin', () => {
+  it('runs every available scenario once a round, each round starting one further along', async () => {
+    const order: string[] = [];
+    const scenario = (label: string, unavailable?: string): Scenario => ({
+      group: 'g',
+      contender: 'hand-rolled',
+      label,
+      unavailable,
+      run: async () => {
+        order.push(label);
+        return round(1);
+      },
+    });
+
+    const summaries = await runRoundRobin(
+      [scenario('a'), scenario('b'), scenario('absent', 'no route'), scenario('c')],
+      3,
+      1,
+    );
+
+    expect(order).toEqual(['a', 'b', 'c', 'b', 'c', 'a', 'c', 'a', 'b']);
+    expect(summaries.map((summary) => summary.rounds.length)).toEqual([3, 3, 0, 3]);
+  });
+});
+
+describe('comparisonTable', () => {
+  const summary = (
+    group: string,
+    contender: Scenario['contender'],
+    label: string,
+    rounds: Round[],
+    unavailable?: string,
+  ) => ({
+    scenario: { group, contender, label, unavailable, run: async () => round(0) },
+    rounds,
+  });
+
+  it('divides the ledger by the best hand-rolled variant of its own group, and says what was not run', () => {
+    const lines = comparisonTable([
+      summary('spread', 'ledger', 'ledger', [round(100), round(300)]),
+      summary('spread', 'hand-rolled', 'statements', [round(400), round(400)]),
+      summary('spread', 'hand-rolled', 'one call', [round(800), round(800)]),
+      summary('hot', 'hand-rolled', 'one call', [round(50_000)]),
+      summary('batches', 'ledger', 'ledger', [], 'route absent'),
+      summary('floor', 'floor', 'INSERT', [round(6_000, 3), round(5_000, 5), round(7_000, 4)]),
+    ]);
+
+    expect(lines[2]).toBe('| spread | ledger | 200 | 100 / 300 | 1.0 ms | 2.0 ms | 0 | **0.25×** |');
+    expect(lines[5]).toContain('| 50,000 |');
+    expect(lines[6]).toBe('| batches | ledger | n/a (route absent) | | | | | |');
+    expect(lines[7]).toBe('| floor | INSERT | 6,000 | 6,000 / 5,000 / 7,000 | 4.0 ms | 8.0 ms | 0 |  |');
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * Contenders measured in one run, alternating: every round runs every scenario once, each round
+ * starting one scenario further along, so that drift in the machine's load (other work, a vacuum, a
+ * warming cache) falls on all of them alike instead of on whichever ran last.
+ */
+export interface Round {
+  /** Payments (or rows) that succeeded. */
+  payments: number;
+  seconds: number;
+  /** Per request (a batch is one request), ms. */
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+export type Contender = 'ledger' | 'hand-rolled' | 'floor';
+
+export interface Scenario {
+  /** What is compared: the contenders of one group share their load (connections, payers, batch size). */
+  group: string;
+  contender: Contender;
+  label: string;
+  /** Why the scenario is not run at all (a route the ledger lacks), shown instead of figures. */
+  unavailable?: string;
+  run(seconds: number): Promise<Round>;
+}
+
+export interface Summary {
+  scenario: Scenario;
+  rounds: Round[];
+}
+
+export async function runRoundRobin(
+  scenarios: readonly Scenario[],
+  rounds: number,
+  seconds: number,
+  afterEach: (scenario: Scenario, round: Round) => void = () => undefined,
+): Promise<Summary[]> {
+  const summaries = scenarios.map((scenario) => ({ scenario, rounds: [] as Round[] }));
+  const runnable = summaries.filter((summary) => !summary.scenario.unavailable);
+  for (let round = 0; round < rounds; round++) {
+    const start = runnable.length === 0 ? 0 : round % runnable.length;
+    for (const summary of [...runnable.slice(start), ...runnable.slice(0, start)]) {
+      const result = await summary.scenario.run(seconds);
+      summary.rounds.push(result);
+      afterEach(summary.scenario, result);
+    }
+  }
+  return summaries;
+}
+
+/** Payments per second over all rounds together. */
+export function rateOf({ rounds }: Summary): number {
+  const seconds = rounds.reduce((sum, round) => sum + round.seconds, 0);
+  return seconds === 0 ? 0 : rounds.reduce((sum, round) => sum + round.payments, 0) / seconds;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const whole = (value: number) => Math.round(value).toLocaleString('en-US');
+const ms = (value: number) => `${value < 10 ? value.toFixed(1) : whole(value)} ms`;
+
+/**
+ * The comparison as a markdown table, in the scenarios' order: rate over all rounds (and each
+ * round's), the median of the rounds' p50 and p99, failures, and on the ledger's rows its rate
+ * divided by the best hand-rolled variant's in the same group.
+ */
+export function comparisonTable(summaries: readonly Summary[]): string[] {
+  const bestHandRolled = (group: string) =>
+    Math.max(
+      0,
+      ...summaries
+        .filter((summary) => summary.scenario.group === group && summary.scenario.contender === 'hand-rolled')
+        .filter((summary) => summary.rounds.length > 0)
+        .map(rateOf),
+    );
+  const lines = [
+    '| scenario | contender | payments/s | each round | p50 | p99 | failures | ledger ÷ best hand-rolled |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const summary of summaries) {
+    const { group, contender, label, unavailable } = summary.scenario;
+    if (unavailable || summary.rounds.length === 0) {
+      lines.push(`| ${group} | ${label} | n/a (${unavailable ?? 'not run'}) | | | | | |`);
+      continue;
+    }
+    const rate = rateOf(summary);
+    const best = bestHandRolled(group);
+    const ratio = contender === 'ledger' && best > 0 ? `**${(rate / best).toFixed(2)}×**` : '';
+    const rounds = summary.rounds.map((round) => whole(round.payments / round.seconds)).join(' / ');
+    const failures = summary.rounds.reduce((sum, round) => sum + round.failures, 0);
+    lines.push(
+      `| ${group} | ${label} | ${whole(rate)} | ${rounds} | ${ms(median(summary.rounds.map((round) => round.p50)))} | ${ms(median(summary.rounds.map((round) => round.p99)))} | ${failures} | ${ratio} |`,
+    );
+  }
+  return lines;
+}

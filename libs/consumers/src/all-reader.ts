@@ -1,0 +1,152 @@
+import { comparePositions, EventStore, Position, RecordedEvent } from '@ledger/event-store';
+import { untilAborted } from './until-aborted';
+
+const START: Position = { commit: 0n, prepare: 0n };
+
+export interface AllReaderOptions {
+  /** Most events kept in memory for consumers behind the head; one further behind reads on its own. */
+  bufferedEvents?: number;
+  /** Most events read from `$all` at once. */
+  pageSize?: number;
+}
+
+/**
+ * The one reader of `$all` for every consumer of a process: each page is read from the store
+ * once, kept in a window of recent events, and handed to every consumer that asks for the events
+ * after a position inside that window. Consumers at different positions each get exactly the
+ * events after their own, in order; nobody waits for anybody else:
+ *
+ * - consumers at the head (usually all of them) wait for the next page, which is read once for
+ *   all of them, as soon as one asks; a slow consumer neither delays that read nor is waited for;
+ * - a consumer behind the head takes its events from the window, without a read;
+ * - the window is bounded: once a consumer falls behind its start (a slow reactor, a rebuilt or
+ *   failing projection) it reads `$all` on its own, until it is back inside the window.
+ *
+ * This is sound because `$all` below a position the store has returned never changes: the window
+ * holds every event between its start and its head, so the events after any position in it are
+ * exactly the window's events after that position.
+ */
+export class AllReader {
+  /** Every event of `$all` after `start` (exclusive) up to the head, oldest first. */
+  private window: RecordedEvent[] = [];
+  private start = START;
+  private opened: Promise<void> | undefined;
+  private pages: AsyncGenerator<RecordedEvent[]> | undefined;
+  private reading: Promise<void> | undefined;
+  private readonly bufferedEvents: number;
+  private readonly pageSize: number;
+
+  constructor(
+    private readonly store: EventStore,
+    /** Stops the reading for good (the runner stopping). */
+    private readonly signal: AbortSignal,
+    options: AllReaderOptions = {},
+  ) {
+    this.bufferedEvents = options.bufferedEvents ?? 5_000;
+    this.pageSize = options.pageSize ?? 1_000;
+  }
+
+  /**
+   * The next events of `$all` after `after` (up to `max`, at least one), waiting for them at the
+   * head; an empty list once `signal` aborts.
+   */
+  async next(after: Position | undefined, max: number, signal: AbortSignal): Promise<readonly RecordedEvent[]> {
+    const position = after ?? START;
+    await (this.opened ??= this.open());
+    while (!signal.aborted) {
+      // Behind the window: never empty, as the event at its start, at least, comes after `position`.
+      if (comparePositions(position, this.start) < 0) return this.store.readAll({ after, maxCount: max });
+      const first = this.firstAfter(position);
+      if (first < this.window.length) return this.window.slice(first, first + max);
+      await untilAborted(this.readNextPage(), signal);
+    }
+    return [];
+  }
+
+  /** Opens the window at the head of `$all`, so that every consumer starts at or behind it. */
+  private async open(): Promise<void> {
+    try {
+      this.start = (await this.store.headPosition()) ?? START;
+    } catch (error) {
+      this.opened = undefined;
+      throw error;
+    }
+  }
+
+  /** Index of the first event in the window after `position` (the window's length if none). */
+  private firstAfter(position: Position): number {
+    let low = 0;
+    let high = this.window.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (comparePositions(this.window[middle].position, position) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /** Reads the page after the head once, however many consumers wait for it. */
+  private readNextPage(): Promise<void> {
+    this.reading ??= this.readPage().finally(() => (this.reading = undefined));
+    return this.reading;
+  }
+
+  private async readPage(): Promise<void> {
+    const head = this.window.at(-1)?.position ?? this.start;
+    this.pages ??= pagesOf(this.store.subscribeToAll({ after: head }), this.pageSize, this.signal);
+    try {
+      const page = await this.pages.next();
+      if (page.done) {
+        if (this.signal.aborted) return;
+        throw new Error('The subscription to $all ended');
+      }
+      this.window.push(...page.value);
+    } catch (error) {
+      // The subscription ended with the failure (a dropped connection): the next read opens another.
+      this.pages = undefined;
+      throw error;
+    }
+    const excess = this.window.length - this.bufferedEvents;
+    if (excess > 0) {
+      this.start = this.window[excess - 1].position;
+      this.window = this.window.slice(excess);
+    }
+  }
+}
+
+/**
+ * Groups a catch-up subscription into pages: everything already available, up to `size`, so a
+ * consumer catching up takes many events at once and a live one takes each as it comes.
+ */
+async function* pagesOf(
+  subscription: AsyncIterable<RecordedEvent> & { close(): Promise<void> },
+  size: number,
+  signal: AbortSignal,
+): AsyncGenerator<RecordedEvent[]> {
+  const events = subscription[Symbol.asyncIterator]();
+  const nextTick = () => new Promise<'empty'>((resolve) => setImmediate(() => resolve('empty')));
+  let pending = events.next();
+  let page: RecordedEvent[] = [];
+  try {
+    while (!signal.aborted) {
+      const next = await untilAborted(page.length > 0 ? Promise.race([pending, nextTick()]) : pending, signal);
+      if (next === 'stopped') return;
+      if (next === 'empty') {
+        yield page;
+        page = [];
+        continue;
+      }
+      if (next.done) return;
+      page.push(next.value);
+      pending = events.next();
+      if (page.length >= size) {
+        yield page;
+        page = [];
+      }
+    }
+  } finally {
+    // The pending read may still fail (say, on a dropped connection); nobody awaits it now.
+    pending.catch(() => undefined);
+    await subscription.close();
+  }
+}

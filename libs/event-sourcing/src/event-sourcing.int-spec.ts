@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@ledger/event-store/postgres';
+import { DomainRefusal } from '@ledger/ledger-domain';
+import { createTestDatabase, TestDatabase } from '../../../test/database';
+import { EventSourcing, StreamSpec } from './event-sourcing';
+
+/** A counter: each event records the count it was decided on, so a stream shows what every write saw. */
+type Counted = { type: 'Counted'; data: { seen: number } };
+const counter = (name: string): StreamSpec<number, Counted> => ({
+  name,
+  evolve: (count) => count + 1,
+  initialState: 0,
+  queued: true,
+});
+const counted = (seen: number, events = 1) =>
+  Array.from({ length: events }, () => ({ id: randomUUID(), type: 'Counted', data: { seen } }));
+
+describe('EventSourcing: one command at a time per stream, deciding while the one before commits', () => {
+  let database: TestDatabase;
+  let store: PostgresEventStore;
+  let eventSourcing: EventSourcing;
+
+  beforeAll(async () => {
+    database = await createTestDatabase([POSTGRES_EVENT_STORE_MIGRATIONS]);
+    store = new PostgresEventStore(database.pool, database.url);
+  });
+  beforeEach(() => {
+    eventSourcing = new EventSourcing(store, { cachedStreams: 100, clock: { now: () => new Date() } });
+  });
+  afterAll(async () => {
+    await store.close();
+    await database.drop();
+  });
+
+  /** Given a stream with `events` events, a command that counts once; `during` runs as it decides. */
+  const count = (name: string, decided: number[] = [], during: (seen: number) => void = () => undefined) =>
+    eventSourcing.handle({
+      streams: { counter: counter(name) },
+      decide: ({ counter: seen }) => {
+        decided.push(seen);
+        during(seen);
+        return { ok: true, events: { counter: [{ type: 'Counted' as const, data: { seen } }] } };
+      },
+      eventIds: () => () => randomUUID(),
+      metadata: {},
+    });
+
+  const given = async (events: number) => {
+    const name = `counter-${randomUUID()}`;
+    if (events > 0)
+      await store.append([{ streamName: name, expectedRevision: 'no_stream', events: counted(0, events) }]);
+    return name;
+  };
+
+  /** Every event was decided on the count of the events before it: nothing written on a state never committed. */
+  const expectEveryWriteOnCommittedState = async (name: string) => {
+    const events = await store.readStream(name);
+    events.slice(1).forEach((event, index) => {
+      if ((event.data as { seen: number }).seen > 0) expect(event.data).toEqual({ seen: index + 1 });
+    });
+    return events.length;
+  };
+
+  it('runs a stream’s commands in arrival order, each deciding on the one before', async () => {
+    const name = await given(1);
+    const decided: number[] = [];
+    const results = await Promise.all(Array.from({ length: 20 }, () => count(name, decided)));
+    expect(decided).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
+    expect(results.map(({ states }) => states.counter)).toEqual(decided.map((seen) => seen + 1));
+    expect(await expectEveryWriteOnCommittedState(name)).toBe(21);
+  });
+
+  it('decides again, on what was committed, when another writer got there first', async () => {
+    const name = await given(1);
+    const decided: number[] = [];
+    // Another process appends two events at the revision this command read, just before its append.
+    let foreign = true;
+    const handled = await count(name, decided, () => {
+      if (foreign) void store.append([{ streamName: name, expectedRevision: 0n, events: counted(0, 2) }]);
+      foreign = false;
+    });
+    expect(decided).toEqual([1, 3]);
+    expect(handled.states.counter).toBe(4);
+    expect(await expectEveryWriteOnCommittedState(name)).toBe(4);
+    // The cache holds what was committed: a fresh instance reads the same.
+    const fresh = new EventSourcing(store, { cachedStreams: 1, clock: { now: () => new Date() } });
+    expect((await eventSourcing.load(counter(name))).state).toBe(4);
+    expect((await fresh.load(counter(name))).state).toBe(4);
+  });
+
+  it('has the command decided on a failed append decided again, and writes nothing on it', async () => {
+    const name = await given(1);
+    const first: number[] = [];
+    const second: number[] = [];
+    let foreign = true;
+    // The first command's append fails (another writer got there first, with two events); the
+    // second, queued behind it, has meanwhile decided on the first one's outcome.
+    const firstDone = count(name, first, () => {
+      if (foreign) void store.append([{ streamName: name, expectedRevision: 0n, events: counted(0, 2) }]);
+      foreign = false;
+    });
+    const secondDone = count(name, second);
+    await Promise.all([firstDone, secondDone]);
+    expect(first).toHaveLength(2);
+    expect(first[0]).toBe(1);
+    expect(second[0]).toBe(2); // decided on the first command's append while it was in flight
+    expect(second.length).toBeGreaterThan(1); // ... so decided again once it failed
+    expect(await expectEveryWriteOnCommittedState(name)).toBe(5);
+    expect((await eventSourcing.load(counter(name))).state).toBe(5);
+  });
+
+  it('refuses only on committed states: a refusal decided on an append in flight is decided again', async () => {
+    const name = await given(1);
+    const refusals: number[] = [];
+    const appending = count(name);
+    const refusing = eventSourcing.handle({
+      streams: { counter: counter(name) },
+      decide: ({ counter: seen }) => {
+        refusals.push(seen);
+        return { ok: false, error: { code: 'insufficient_funds', message: 'No.' } };
+      },
+      eventIds: () => () => randomUUID(),
+      metadata: {},
+    });
+    await appending;
+    await expect(refusing).rejects.toBeInstanceOf(DomainRefusal);
+    expect(refusals).toEqual([2, 2]); // on the append in flight, then on it committed
+  });
+
+  it('loadSettled answers a committed state, waiting for the appends in flight', async () => {
+    const name = await given(1);
+    const settled = new Promise<{ state: number; revision: bigint | 'no_stream' }>((resolve) => {
+      void count(name, [], () => {
+        // Runs as the command decides: its append starts right after, so the read meets it in flight.
+        setImmediate(() => void eventSourcing.loadSettled(counter(name)).then(resolve));
+      });
+    });
+    const { state, revision } = await settled;
+    expect(state).toBe(2);
+    expect(revision).toBe(1n);
+    expect(await store.readStream(name)).toHaveLength(2);
+  });
+
+  it('a load meets the append in flight at once: the next command decides on it', async () => {
+    const name = await given(1);
+    const seen: number[] = [];
+    await new Promise<void>((resolve) => {
+      void count(name, [], () => {
+        setImmediate(() => {
+          void eventSourcing.load(counter(name)).then(({ state }) => seen.push(state));
+          resolve();
+        });
+      });
+    });
+    await count(name);
+    expect(seen).toEqual([2]);
+    expect((await eventSourcing.load(counter(name))).state).toBe(3);
+  });
+});

@@ -1,0 +1,361 @@
+import { ExponentialBackoff, handleType, retry } from 'cockatiel';
+import {
+  AppendRequest,
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  Position,
+  WrongExpectedRevisionError,
+} from '@ledger/event-store';
+import { DomainError, DomainErrorCode, DomainRefusal } from '@ledger/ledger-domain';
+import { KeyedQueue } from './keyed-queue';
+import { LruCache } from './lru-cache';
+import { toDomainEvent, toEventData } from './recorded-events';
+
+export type Revision = bigint | 'no_stream';
+
+/** A stream's state as read: a fold of its events up to `revision`. */
+export interface Loaded<State> {
+  state: State;
+  /** Last revision read, or `no_stream`: the expected revision for the next append. */
+  revision: Revision;
+  /** Position of the last event read. */
+  position: Position | undefined;
+}
+
+/** A stream a command reads, and may write. */
+export interface StreamSpec<State = unknown, Event = unknown> {
+  name: string;
+  evolve: (state: State, event: Event) => State;
+  initialState: State;
+  /** Commands naming this stream queued wait for each other in this process (see `handle`). */
+  queued?: boolean;
+  /**
+   * Read with no append in flight: for a stream this command may write at any revision while
+   * another command's append on it may still fail (see `loadSettled`).
+   */
+  settled?: boolean;
+}
+
+type AnySpec = StreamSpec<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type StreamSpecs = Record<string, AnySpec>;
+type StateOf<Spec> = Spec extends StreamSpec<infer State, infer _Event> ? State : never;
+type EventOf<Spec> = Spec extends StreamSpec<infer _State, infer Event> ? Event : never;
+export type StatesOf<Streams extends StreamSpecs> = { [Key in keyof Streams]: StateOf<Streams[Key]> };
+/** Events to append, per stream. */
+export type EventsOf<Streams extends StreamSpecs> = { [Key in keyof Streams]?: readonly EventOf<Streams[Key]>[] };
+
+/**
+ * What a command's `decide` answers: the events to append per stream, each at the exact revision
+ * read unless named in `anyRevision` (a credit, a release: nothing was checked), or a refusal,
+ * possibly with events recorded anyway (a late capture expires the payment, then fails).
+ */
+export type Decision<Streams extends StreamSpecs> =
+  | { ok: true; events: EventsOf<Streams>; anyRevision?: readonly (keyof Streams)[] }
+  | {
+      ok: false;
+      error: DomainError<DomainErrorCode>;
+      events?: EventsOf<Streams>;
+      anyRevision?: readonly (keyof Streams)[];
+    };
+
+/** One command, as every handler gives it to `handle`. */
+export interface CommandSpec<Streams extends StreamSpecs, D extends Decision<Streams>> {
+  streams: Streams;
+  /** Pure: the command's outcome on the states read, at `now` (the service's clock). */
+  decide(states: StatesOf<Streams>, now: Date): D;
+  /**
+   * The ids of the events a decision appends to a stream, derived from the command (and, if need
+   * be, the revisions it was decided on) so that a retry writes nothing twice.
+   */
+  eventIds(
+    stream: keyof Streams,
+    decided: { decision: D | Decision<Streams>; revisions: { [Key in keyof Streams]: Revision } },
+  ): (index: number) => string;
+  metadata: EventMetadata;
+}
+
+/** A command carried out: its decision, the states it left, and where its append landed (none if it wrote nothing). */
+export interface Handled<Streams extends StreamSpecs, D> {
+  decision: Extract<D, { ok: true }>;
+  states: StatesOf<Streams>;
+  position: Position | undefined;
+}
+
+/** States of the streams it covers as of a revision, kept outside the write path. */
+export interface SnapshotSource {
+  /** Whether such streams are snapshotted at all; others are read from their start without asking. */
+  covers(streamName: string): boolean;
+  read(streamName: string): Promise<{ revision: bigint; state: unknown; position: Position } | undefined>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface EventSourcingOptions {
+  /** Streams whose last state read stays in memory (the least recently used go first). */
+  cachedStreams: number;
+  snapshots?: SnapshotSource;
+  clock: Clock;
+}
+
+/** A state the cache holds, named by its generation. */
+interface CachedState extends Loaded<unknown> {
+  /**
+   * New for every state recorded: a writer over a state records its own only while the cache
+   * still holds that generation, else something changed underneath (a failed append, newer events).
+   */
+  generation: number;
+  /** The append whose events this state counts while it has not committed (see `handle`). */
+  pending?: Promise<unknown>;
+}
+
+/**
+ * What a load answers inside the service: the cache's entry when it kept one (`generation`
+ * undefined: there was none, for a stream with no events), `STALE` when the cache changed while
+ * it read, so nothing may be recorded over it.
+ */
+type Read<State> = Loaded<State> & { generation?: number; pending?: Promise<unknown> };
+const STALE = -1;
+
+/** A decision was made on state that has since changed; decide again. */
+export class StaleDecisionError extends Error {
+  constructor() {
+    super('Decided on state that counted appends then in flight');
+    this.name = 'StaleDecisionError';
+  }
+}
+
+/**
+ * Someone else wrote first, or an append decided upon failed: decide again on fresh state.
+ * Bounded, with jittered exponential backoff.
+ */
+const retryOnConflict = retry(handleType(WrongExpectedRevisionError).orType(StaleDecisionError), {
+  maxAttempts: 20,
+  backoff: new ExponentialBackoff({ initialDelay: 5, maxDelay: 200 }),
+});
+
+/**
+ * The write path's one way of carrying out a command (`handle`), and of reading an aggregate
+ * (`load`). The last state read of each stream stays in memory, so a later load reads only the
+ * events appended since: a busy account costs what a new one does. States are pure folds of
+ * events, so a cached state plus newer events is exact.
+ *
+ * Loads started together leave together: with no snapshot to ask for first, a load's stream read
+ * is started synchronously, and the event store sends the reads of one tick in one query.
+ */
+export class EventSourcing {
+  private readonly cache: LruCache<string, CachedState>;
+  private readonly queue = new KeyedQueue();
+  private lastGeneration = 0;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: EventSourcingOptions,
+  ) {
+    this.cache = new LruCache(options.cachedStreams);
+  }
+
+  /** Sizes for the metrics: the states kept, and the keys with commands queued. */
+  get sizes(): { streamStates: { size: number; capacity: number }; queues: { size: number } } {
+    return { streamStates: this.cache, queues: this.queue };
+  }
+
+  /** A stream's state as stored, or counting an append still in flight (see `handle`). */
+  async load<State, Event>(spec: StreamSpec<State, Event>): Promise<Loaded<State>> {
+    const { state, revision, position } = await this.read(spec);
+    return { state, revision, position };
+  }
+
+  /**
+   * The state with no append in flight: for writers outside the stream's queue at any revision,
+   * whose append landing between a pending append and the next one decided on it would make the
+   * first fail and could let the next pass at a revision it did not mean.
+   */
+  async loadSettled<State, Event>(spec: StreamSpec<State, Event>): Promise<Loaded<State>> {
+    const { state, revision, position } = await this.readSettled(spec);
+    return { state, revision, position };
+  }
+
+  /**
+   * Carries out a command: in the queues of its queued streams, loads its streams, decides, and
+   * starts the append. The queues are held while deciding and starting the append, not while it
+   * commits: each stream appended at its exact revision is recorded at once as its state after
+   * the append, so the next command on it decides on this one's outcome meanwhile, and their
+   * appends share a group commit. Should this append fail, those states are dropped and every
+   * append decided on them fails its expected revision: nothing is ever written on a state that
+   * was not committed. Conflicts are decided again; a refusal decided on states counting appends
+   * in flight waits for them and is decided again.
+   */
+  handle<Streams extends StreamSpecs, D extends Decision<Streams>>(
+    command: CommandSpec<Streams, D>,
+  ): Promise<Handled<Streams, D>> {
+    const keys = Object.values(command.streams)
+      .filter((spec) => spec.queued)
+      .map((spec) => spec.name);
+    return retryOnConflict.execute(async () => (await this.queue.runAll(keys, () => this.attempt(command))).committed);
+  }
+
+  private async attempt<Streams extends StreamSpecs, D extends Decision<Streams>>(
+    command: CommandSpec<Streams, D>,
+  ): Promise<{ committed: Promise<Handled<Streams, D>> }> {
+    const keys = Object.keys(command.streams) as (keyof Streams)[];
+    const reads = await Promise.all(
+      keys.map((key) => {
+        const spec = command.streams[key];
+        return spec.settled ? this.readSettled(spec) : this.read(spec);
+      }),
+    );
+    const read = Object.fromEntries(keys.map((key, index) => [key, reads[index]])) as {
+      [Key in keyof Streams]: Read<StateOf<Streams[Key]>>;
+    };
+    const states = mapStreams(keys, (key) => read[key].state) as StatesOf<Streams>;
+    const decision: Decision<Streams> = command.decide(states, this.options.clock.now());
+    if (decision.ok) return { committed: this.submit(command, read, decision as Extract<D, { ok: true }>) };
+    // What a refusal records anyway is written first; a refusal with nothing to write, decided on
+    // states counting appends in flight, may be wrong if one fails: it waits, and is decided again.
+    if (decision.events) await this.submit(command, read, decision);
+    else await refuseOnlyWhenSettled(reads);
+    throw new DomainRefusal(decision.error);
+  }
+
+  /** Starts the append of a decision's events, recording ahead the states it leaves. */
+  private submit<Streams extends StreamSpecs, D extends Decision<Streams>>(
+    command: CommandSpec<Streams, D>,
+    read: { [Key in keyof Streams]: Read<StateOf<Streams[Key]>> },
+    decision: Extract<D, { ok: true }> | Extract<Decision<Streams>, { ok: false }>,
+  ): Promise<Handled<Streams, D>> {
+    const keys = Object.keys(command.streams) as (keyof Streams)[];
+    const revisions = mapStreams(keys, (key) => read[key].revision) as { [Key in keyof Streams]: Revision };
+    const requests: AppendRequest[] = [];
+    const ahead: { streamName: string; base: Read<unknown>; after: Loaded<unknown> }[] = [];
+    const states = mapStreams(keys, (key) => {
+      const spec = command.streams[key];
+      const base = read[key];
+      const events = decision.events?.[key] ?? [];
+      if (events.length === 0) return base.state;
+      const exact = !decision.anyRevision?.includes(key);
+      requests.push({
+        streamName: spec.name,
+        expectedRevision: exact ? base.revision : 'any',
+        events: toEventData(events, command.eventIds(key, { decision, revisions }), command.metadata),
+      });
+      const state = events.reduce(spec.evolve, base.state);
+      // Recorded ahead over a state the cache holds, or for the next command in the stream's queue.
+      if (exact && (base.generation !== undefined || spec.queued)) {
+        const revision = (base.revision === 'no_stream' ? -1n : base.revision) + BigInt(events.length);
+        ahead.push({ streamName: spec.name, base, after: { state, revision, position: undefined } });
+      }
+      return state;
+    }) as StatesOf<Streams>;
+    const answer = (position: Position | undefined) => ({
+      decision: decision as Extract<D, { ok: true }>,
+      states,
+      position,
+    });
+    if (requests.length === 0) return Promise.resolve(answer(undefined));
+    return this.appendAhead(requests, ahead).then((result) => answer(result.position));
+  }
+
+  /**
+   * Appends, and before the commit records each `ahead` stream's state after the append as its
+   * latest, over the very state decided on (had that been dropped or replaced meanwhile, the
+   * append fails its expected revision anyway). Once committed, the states are marked so; should
+   * the append fail, they are dropped.
+   */
+  private appendAhead(
+    requests: readonly AppendRequest[],
+    ahead: readonly { streamName: string; base: Read<unknown>; after: Loaded<unknown> }[],
+  ): Promise<AppendResult> {
+    const committed = this.store.append(requests);
+    for (const { streamName, base, after } of ahead) {
+      if (this.cache.peek(streamName)?.generation === base.generation) {
+        this.record(streamName, after, committed);
+      }
+    }
+    committed.then(
+      () =>
+        ahead.forEach(({ streamName }) => {
+          const latest = this.cache.peek(streamName);
+          if (latest?.pending === committed) this.cache.set(streamName, { ...latest, pending: undefined });
+        }),
+      () => ahead.forEach(({ streamName }) => this.cache.delete(streamName)),
+    );
+    return committed;
+  }
+
+  private record<State>(streamName: string, loaded: Loaded<State>, pending?: Promise<unknown>): Read<State> {
+    const entry = { ...loaded, generation: ++this.lastGeneration, pending };
+    this.cache.set(streamName, entry);
+    return entry;
+  }
+
+  private async read<State, Event>({ name, evolve, initialState }: StreamSpec<State, Event>): Promise<Read<State>> {
+    for (;;) {
+      const cached = this.cache.get(name) as (CachedState & Read<State>) | undefined;
+      // Only a stream with a snapshot to ask for waits before its read (see the class comment).
+      const known: Read<State> | undefined =
+        cached ?? (this.options.snapshots?.covers(name) ? await this.fromSnapshot<State>(name) : undefined);
+      const from = known && known.revision !== 'no_stream' ? known.revision + 1n : 0n;
+      const events = await this.store.readStream(name, { fromRevision: from });
+      // Recorded only over the entry this read started from: had it been dropped meanwhile (an
+      // append it counted failed) or replaced, this read may count events never committed.
+      const unchanged = this.cache.peek(name)?.generation === cached?.generation;
+      const last = events[events.length - 1];
+      if (!last) {
+        if (known && !cached) return unchanged ? this.record(name, known) : { ...known, generation: STALE };
+        return known ?? { state: initialState, revision: 'no_stream', position: undefined };
+      }
+      if (known?.pending) {
+        // Events beyond a state that counts an append in flight: that state cannot be built upon.
+        if (unchanged) this.cache.delete(name);
+        continue;
+      }
+      const state = events.reduce(
+        (current, recorded) => evolve(current, toDomainEvent<Event>(recorded)),
+        known ? known.state : initialState,
+      );
+      const loaded = { state, revision: last.revision, position: last.position };
+      return unchanged ? this.record(name, loaded) : { ...loaded, generation: STALE };
+    }
+  }
+
+  private async readSettled<State, Event>(spec: StreamSpec<State, Event>): Promise<Read<State>> {
+    for (;;) {
+      const read = await this.read(spec);
+      if (!read.pending) return read;
+      await Promise.allSettled([read.pending]);
+    }
+  }
+
+  private async fromSnapshot<State>(streamName: string): Promise<Loaded<State> | undefined> {
+    const snapshot = await this.options.snapshots!.read(streamName);
+    return snapshot && { state: snapshot.state as State, revision: snapshot.revision, position: snapshot.position };
+  }
+}
+
+/**
+ * A refusal decided on states that count appends still in flight may be wrong if one of them
+ * fails: wait for them, and have the command decided again on what was committed.
+ */
+async function refuseOnlyWhenSettled(reads: readonly Read<unknown>[]): Promise<void> {
+  const pending = reads.flatMap((read) => (read.pending ? [read.pending] : []));
+  if (pending.length === 0) return;
+  await Promise.allSettled(pending);
+  throw new StaleDecisionError();
+}
+
+function mapStreams<Key extends PropertyKey>(keys: readonly Key[], value: (key: Key) => unknown): Record<Key, unknown> {
+  return Object.fromEntries(keys.map((key) => [key, value(key)])) as Record<Key, unknown>;
+}
+
+/** A decision on one stream (its events, or a refusal) as a command's decision, appending to `stream`. */
+export function appendingTo<Key extends string, Event>(
+  stream: Key,
+  decision: { ok: true; events: readonly Event[] } | { ok: false; error: DomainError<DomainErrorCode> },
+): { ok: true; events: { [K in Key]: readonly Event[] } } | { ok: false; error: DomainError<DomainErrorCode> } {
+  return decision.ok
+    ? { ok: true, events: { [stream]: decision.events } as { [K in Key]: readonly Event[] } }
+    : decision;
+}

@@ -1,0 +1,4 @@
+export * from './event-sourcing';
+export * from './keyed-queue';
+export * from './lru-cache';
+export * from './recorded-events';
