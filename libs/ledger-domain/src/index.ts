@@ -12,7 +12,7 @@ export * from './payment/payment';
 export * from './payment/payment-movements';
 export * from './reconciliation/reconciliation';
 export * from './payment/payment-decision';
-export * from './shared/batch';
+export * from './account/batch';
 export * from './payment/payment-batch';
 export * from './transfer/transfer-batch';
 export * from './errors';

@@ -1,7 +1,7 @@
 import { AccountEvent, AccountState, evolveAccount, initialAccountState } from '../account/account';
 import { AT, decisionSpec } from '../testing/decider-spec';
 import { initialPaymentState } from './payment';
-import { BatchMode } from '../shared/batch';
+import { BatchMode } from '../account/batch';
 import { decidePaymentBatch, PaymentBatchStates } from './payment-batch';
 import { NewPayment } from './payment-decision';
 

@@ -1,6 +1,6 @@
 import { AccountEvent, AccountState, evolveAccount, initialAccountState } from '../account/account';
 import { AT, NOW } from '../testing/decider-spec';
-import { BatchMode } from '../shared/batch';
+import { BatchMode } from '../account/batch';
 import { initialTransferState } from './transfer';
 import { TransferRequest } from './transfer-request';
 import { decideTransferBatch } from './transfer-batch';

@@ -1,5 +1,5 @@
 import { AccountState, initialAccountState } from '../account/account';
-import { BatchCommand, BatchDecision, BatchRecorded, decideInOrder } from '../shared/batch';
+import { BatchCommand, BatchDecision, BatchRecorded, decideInOrder } from '../account/batch';
 import { TransferEvent, TransferState, transferStreamName } from './transfer';
 import { decideTransferRequest, TransferRequest, TransferRequestRefusalCode } from './transfer-request';
 

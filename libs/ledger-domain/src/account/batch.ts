@@ -1,5 +1,5 @@
-import { AccountEvent, AccountState, evolveAccount, initialAccountState } from '../account/account';
-import { DomainError } from './result';
+import { AccountEvent, AccountState, evolveAccount, initialAccountState } from './account';
+import { DomainError } from '../shared/result';
 
 /**
  * `atomic`: all items or none (TigerBeetle's linked chain); `independent`: each item on its own,
