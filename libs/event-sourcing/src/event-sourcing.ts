@@ -35,6 +35,11 @@ export interface StreamSpec<State = unknown, Event = unknown> {
    * another command's append on it may still fail (see `loadSettled`).
    */
   settled?: boolean;
+  /**
+   * A stream this command creates and that cannot exist yet (its id is derived from a record written
+   * in the same append, which this command reads): not read, appended at `no_stream`.
+   */
+  unwritten?: boolean;
 }
 
 type AnySpec = StreamSpec<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -204,6 +209,7 @@ export class EventSourcing {
     const reads = await Promise.all(
       keys.map((key) => {
         const spec = command.streams[key];
+        if (spec.unwritten) return { state: spec.initialState, revision: 'no_stream' as const, position: undefined };
         return spec.settled ? this.readSettled(spec) : this.read(spec);
       }),
     );

@@ -24,6 +24,8 @@ export interface BatchOfItems<Event extends DomainEvent, State, Code extends Dom
   mode: BatchMode;
   /** Each item's own stream, which the batch creates. */
   itemStreams: readonly string[];
+  /** Whether the caller chose each item's id: only such a stream may exist already, the others are not read. */
+  idsChosen: readonly boolean[];
   /** The accounts the items name; those in `checked` have their funds checked, so take their queues. */
   accountIds: readonly string[];
   checkedAccountIds: readonly string[];
@@ -76,7 +78,9 @@ export class BatchCommands {
     };
     const streams: Record<string, StreamSpec<any, any>> = {}; // eslint-disable-line @typescript-eslint/no-explicit-any
     batch.itemStreams.forEach((name, index) => {
-      streams[itemKey(index)] = { name, evolve: batch.evolve, initialState: batch.initialState };
+      // An id derived from the batch's is written only with the batch's record, read below.
+      const unwritten = !batch.idsChosen[index];
+      streams[itemKey(index)] = { name, evolve: batch.evolve, initialState: batch.initialState, unwritten };
     });
     for (const accountId of batch.accountIds) {
       streams[accountKey(accountId)] = {

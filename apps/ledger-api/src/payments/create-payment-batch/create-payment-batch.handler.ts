@@ -48,6 +48,7 @@ export class CreatePaymentBatchHandler implements ICommandHandler<CreatePaymentB
         batchId,
         mode: request.mode,
         itemStreams: items.map((item) => paymentStreamName(item.paymentId)),
+        idsChosen: request.items.map((item) => item.id !== undefined),
         accountIds: [...new Set([...payers, ...items.map((item) => item.payeeAccountId)])],
         // Payers' funds are checked, as a single payment's are.
         checkedAccountIds: payers,

@@ -48,6 +48,7 @@ export class RequestTransferBatchHandler implements ICommandHandler<RequestTrans
         batchId,
         mode: request.mode,
         itemStreams: items.map((item) => transferStreamName(item.kind, item.transferId)),
+        idsChosen: request.items.map((item) => item.id !== undefined),
         accountIds,
         // Withdrawals hold funds, checked; a batch of deposits only would need no queue, but is rare.
         checkedAccountIds: accountIds,
