@@ -65,8 +65,9 @@ function dueForDispatch(at: Date) {
 }
 
 /**
- * Events decide every column but `attempts` and `last_error` between them, which are the
- * dispatcher's; the row read at the start of a batch carries the dispatcher's latest values.
+ * Events decide every column but `attempts` and `last_error` between retries, which are the
+ * dispatcher's (a parking event carries them); the row read at the start of a batch carries the
+ * dispatcher's latest values.
  */
 function bankWorkTable(statusQueryAfterMs: number): TableProjection<RecordedEvent, BankWorkRow> {
   return {
@@ -103,7 +104,15 @@ function bankWorkTable(statusQueryAfterMs: number): TableProjection<RecordedEven
             updated_at: at,
           };
         case 'TransferParked':
-          return { ...work, status: 'parked', parked_reason: event.data.reason, updated_at: at };
+          // The event carries the attempts made: the dispatcher's own update may come after it.
+          return {
+            ...work,
+            status: 'parked',
+            attempts: event.data.attempts,
+            last_error: event.data.reason,
+            parked_reason: event.data.reason,
+            updated_at: at,
+          };
         case 'TransferRetryRequested':
           return { ...work, ...dueForDispatch(at) };
         case 'TransferSucceeded':
