@@ -118,7 +118,6 @@ describe('One reader of $all for the consumers of a process', () => {
     };
     const names = ['from-start', 'behind-10', 'behind-20', 'at-head'];
     const runner = new ConsumerRunner(store, database.url, [...names.map((name) => recording(name)), reactor], {
-      projectionsTogether: true,
     });
     runner.start();
     try {
@@ -158,7 +157,6 @@ describe('One reader of $all for the consumers of a process', () => {
     const events = await append(20);
     const failing = recording('failing', 'one', (event) => broken && event.id === events[12].id);
     const runner = new ConsumerRunner(store, database.url, [failing, recording('steady-a'), recording('steady-b')], {
-      projectionsTogether: true,
     });
     runner.start();
     try {

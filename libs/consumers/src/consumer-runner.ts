@@ -23,12 +23,6 @@ export interface ConsumerRunnerOptions {
   instanceId?: string;
   /** How much of `$all` the process keeps in memory for its consumers (see `AllReader`). */
   reader?: AllReaderOptions;
-  /**
-   * Write the projections woken by one page in one transaction (see `ProjectionCommits`). Off by
-   * default: under a burst of 2,000 transfers at once (bank-work.e2e-spec.ts) the API stopped
-   * accepting connections in time with it on, and not with it off; why is not known yet.
-   */
-  projectionsTogether?: boolean;
 }
 
 /** What a consumer failed with last, kept for the operators' dashboard. */
@@ -117,7 +111,7 @@ export class ConsumerRunner {
       (error) => this.options.onError?.('pool', error),
     );
     this.reader = new AllReader(this.store, this.abort.signal, this.options.reader);
-    this.commits = new ProjectionCommits(this.pool, this.options.projectionsTogether ?? false);
+    this.commits = new ProjectionCommits(this.pool);
     this.running = this.consumers.map((consumer) => this.keepRunning(consumer));
   }
 

@@ -22,18 +22,13 @@ interface Submitted {
 export class ProjectionCommits {
   private waiting: Submitted[] = [];
 
-  constructor(
-    private readonly pool: Pool,
-    /** Off: each batch in a transaction of its own, as soon as it is handed over. */
-    private readonly together: boolean,
-  ) {}
+  constructor(private readonly pool: Pool) {}
 
   /** Applies `events` to `projection` and moves its checkpoint from `from` to the last of them. */
   commit(projection: Projection, from: Position | undefined, events: readonly RecordedEvent[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (this.waiting.length === 0 && this.together) setImmediate(() => void this.flush());
+      if (this.waiting.length === 0) setImmediate(() => void this.flush());
       this.waiting.push({ projection, from, events, done: { resolve, reject } });
-      if (!this.together) void this.flush();
     });
   }
 
