@@ -1,0 +1,153 @@
+-- Up Migration
+
+-- Appends cost what their events do, not their streams times their events (same rows and hashes).
+--
+-- As in 1700000002000_hash-chains-cheaper-appends.sql, except that each stream's events are found
+-- where they are: the adapter sends an append's events stream by stream, in the order of its
+-- streams, so stream i's are the p_counts[i] that follow the previous stream's (v_first). Before,
+-- every stream scanned all of its append's events for its own: a batch of 1,000 payments (about
+-- 1,600 streams and 3,000 events in one append) made nearly 5 million loop steps.
+CREATE OR REPLACE FUNCTION es_append(
+  p_stream_from int[],
+  p_stream_to int[],
+  p_event_from int[],
+  p_event_to int[],
+  p_streams text[],
+  p_expected bigint[],
+  p_counts int[],
+  p_event_stream int[],
+  p_event_offset int[],
+  p_ids uuid[],
+  p_types text[],
+  p_data jsonb[],
+  p_metadata jsonb[]
+) RETURNS TABLE (
+  append_index int,
+  error_code text,
+  error_detail text,
+  transaction_id xid8,
+  last_position bigint,
+  revisions bigint[]
+)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_lock bigint;
+  v_stream_revisions bigint[] := array_fill(NULL::bigint, ARRAY[array_length(p_streams, 1)]);
+  v_hashes bytea[] := array_fill(NULL::bytea, ARRAY[array_length(p_ids, 1)]);
+  v_revisions bigint[];
+  v_current bigint;
+  v_head bigint;
+  v_hash bytea;
+  v_first int;
+  v_written boolean := false;
+  v_now timestamptz := now();
+BEGIN
+  -- Lock every stream of the batch before the first write, in one global order: the transaction
+  -- id (assigned at the first write) then follows lock order, so $all orders each stream's
+  -- events by revision, and batches cannot deadlock. Advisory locks assign no transaction id.
+  FOR v_lock IN SELECT DISTINCT hashtextextended(name, 0) FROM unnest(p_streams) AS name ORDER BY 1 LOOP
+    PERFORM pg_advisory_xact_lock(v_lock);
+  END LOOP;
+
+  FOR a IN 1 .. array_length(p_stream_from, 1) LOOP
+    append_index := a;
+    BEGIN
+      v_revisions := '{}';
+      v_first := p_event_from[a];
+      FOR i IN p_stream_from[a] .. p_stream_to[a] LOOP
+        v_current := NULL;
+        v_hash := NULL;
+        IF p_counts[i] = 1 AND p_expected[i] <> -2 THEN
+          -- One event: chained in the statement that moves the stream's head (s.hash is the old head there).
+          FOR e IN v_first .. v_first LOOP
+            UPDATE es_streams AS s SET revision = s.revision + 1,
+                   hash = es_event_hash(s.hash, es_event_content(p_streams[i], s.revision + 1,
+                     p_ids[e], p_types[e], p_data[e], p_metadata[e], v_now))
+             WHERE s.stream_name = p_streams[i] AND (p_expected[i] < 0 OR s.revision = p_expected[i])
+            RETURNING s.revision, s.hash INTO v_current, v_hash;
+            IF v_current IS NULL AND p_expected[i] = -1 THEN
+              v_hash := es_event_hash(NULL, es_event_content(p_streams[i], 0,
+                p_ids[e], p_types[e], p_data[e], p_metadata[e], v_now));
+              INSERT INTO es_streams AS s VALUES (p_streams[i], 0, v_hash) RETURNING s.revision INTO v_current;
+            END IF;
+            v_hashes[e] := v_hash;
+          END LOOP;
+        ELSE
+          v_head := NULL;
+          IF p_expected[i] <> -2 THEN
+            SELECT s.revision, s.hash INTO v_head, v_hash FROM es_streams AS s WHERE s.stream_name = p_streams[i];
+          END IF;
+          FOR e IN v_first .. v_first + p_counts[i] - 1 LOOP
+            v_hash := es_event_hash(v_hash, es_event_content(p_streams[i], coalesce(v_head, -1) + 1 + p_event_offset[e],
+              p_ids[e], p_types[e], p_data[e], p_metadata[e], v_now));
+            v_hashes[e] := v_hash;
+          END LOOP;
+          IF p_expected[i] = -2 THEN
+            INSERT INTO es_streams AS s VALUES (p_streams[i], p_counts[i] - 1, v_hash)
+              ON CONFLICT DO NOTHING RETURNING s.revision INTO v_current;
+          ELSIF p_expected[i] = -1 THEN
+            INSERT INTO es_streams AS s VALUES (p_streams[i], p_counts[i] - 1, v_hash)
+              ON CONFLICT (stream_name) DO UPDATE SET revision = s.revision + p_counts[i], hash = v_hash
+              RETURNING s.revision INTO v_current;
+          ELSE
+            UPDATE es_streams AS s SET revision = s.revision + p_counts[i], hash = v_hash
+              WHERE s.stream_name = p_streams[i] AND (p_expected[i] = -3 OR s.revision = p_expected[i])
+              RETURNING s.revision INTO v_current;
+          END IF;
+        END IF;
+        IF v_current IS NULL THEN
+          SELECT s.revision INTO v_current FROM es_streams AS s WHERE s.stream_name = p_streams[i];
+          RAISE EXCEPTION 'wrong expected revision' USING ERRCODE = 'ES409',
+            DETAIL = json_build_object('index', i - p_stream_from[a] + 1, 'actual', v_current)::text;
+        END IF;
+        v_stream_revisions[i] := v_current;
+        v_revisions := v_revisions || v_current;
+        v_first := v_first + p_counts[i];
+      END LOOP;
+
+      WITH inserted AS (
+        INSERT INTO es_events (stream_name, stream_revision, event_id, event_type, data, metadata, created_at, hash)
+        SELECT p_streams[e.stream], v_stream_revisions[e.stream] - p_counts[e.stream] + 1 + e.offset_in_stream,
+               e.id, e.type, e.data, e.metadata, v_now, e.hash
+          FROM unnest(
+                 p_event_stream[p_event_from[a]:p_event_to[a]],
+                 p_event_offset[p_event_from[a]:p_event_to[a]],
+                 p_ids[p_event_from[a]:p_event_to[a]],
+                 p_types[p_event_from[a]:p_event_to[a]],
+                 p_data[p_event_from[a]:p_event_to[a]],
+                 p_metadata[p_event_from[a]:p_event_to[a]],
+                 v_hashes[p_event_from[a]:p_event_to[a]]
+               ) WITH ORDINALITY AS e(stream, offset_in_stream, id, type, data, metadata, hash, ordinal)
+         ORDER BY e.ordinal
+        RETURNING global_position
+      )
+      SELECT max(inserted.global_position) INTO last_position FROM inserted;
+
+      error_code := NULL;
+      error_detail := NULL;
+      transaction_id := pg_current_xact_id();
+      revisions := v_revisions;
+      v_written := true;
+      RETURN NEXT;
+    EXCEPTION
+      WHEN SQLSTATE 'ES409' THEN
+        error_code := 'ES409';
+        GET STACKED DIAGNOSTICS error_detail = PG_EXCEPTION_DETAIL;
+        transaction_id := NULL; last_position := NULL; revisions := NULL;
+        RETURN NEXT;
+      WHEN unique_violation THEN
+        error_code := '23505';
+        GET STACKED DIAGNOSTICS error_detail = CONSTRAINT_NAME;
+        transaction_id := NULL; last_position := NULL; revisions := NULL;
+        RETURN NEXT;
+    END;
+  END LOOP;
+
+  IF v_written THEN
+    PERFORM pg_notify('es_events', '');
+  END IF;
+END;
+$$;
+
+-- Down Migration
+-- es_append stays as it is: it writes the same rows and hashes as the one it replaced.
