@@ -5,7 +5,6 @@ import { assertNever, TransferEvent } from '@ledger/ledger-domain';
 import { deterministicUuid } from '../shared/deterministic-id';
 import { toDomainEvent } from '@ledger/event-sourcing';
 import { projectTable, TableBatch, TableProjection } from '../shared/projection';
-import { TransactionChange, transactionIdOf, transactionsTable } from './transactions.projection';
 
 /** A row of `rm_transfers`: a deposit or a withdrawal. */
 export interface TransferRow {
@@ -37,7 +36,7 @@ export interface ReviewRow {
   created_at: Date;
 }
 
-/** A transfer event with its transfer's row after it: what review and transaction rows are made from. */
+/** A transfer event with its transfer's row after it: what review rows are made from. */
 interface TransferFact {
   event: TransferEvent;
   transfer: TransferRow | null;
@@ -57,14 +56,14 @@ const PROJECTED = new Set<string>([
 ] satisfies TransferEvent['type'][]);
 
 /**
- * Deposits, withdrawals, their transaction rows and the review items of contradictory callbacks.
- * A batch folds its events over the transfer rows first, then over the review and transaction
- * rows they imply: one read and one write per table.
+ * Deposits, withdrawals and the review items of contradictory callbacks (their transaction rows
+ * are the transactions projection's). A batch folds its events over the transfer rows first,
+ * then over the review rows they imply: one read and one write per table.
  */
 export const transfersProjection: Projection = {
   kind: 'projection',
   name: 'transfers',
-  tables: ['rm_transfers', 'rm_transactions', 'rm_reviews'],
+  tables: ['rm_transfers', 'rm_reviews'],
   async apply(events: readonly RecordedEvent[], client: PoolClient) {
     const transfers = events
       .filter((event) => PROJECTED.has(event.type))
@@ -72,7 +71,6 @@ export const transfersProjection: Projection = {
     if (transfers.length === 0) return;
     const transferRows = await TableBatch.read(client, transfersTable, transfers);
     const facts = transfers.map((event): TransferFact => ({ event, transfer: transferRows.apply(event) }));
-    await projectTable(client, transactionsTable, facts.flatMap(transactionChanges));
     await projectTable(client, reviewsTable, facts);
     await transferRows.write(client);
   },
@@ -159,43 +157,3 @@ const reviewsTable: TableProjection<TransferFact, ReviewRow> = {
     return { ...review, status: 'resolved', decision, note, resolved_by: resolvedBy, resolved_at: new Date(at) };
   },
 };
-
-/** The transaction row a transfer event starts or settles, on its account. */
-function transactionChanges({ event, transfer }: TransferFact): TransactionChange[] {
-  if (!transfer) return [];
-  const at = new Date(event.data.at);
-  switch (event.type) {
-    case 'TransferRequested': {
-      const { transferId, kind, accountId, userId, amount, currency } = event.data;
-      const row = {
-        id: transactionIdOf(transferId, accountId),
-        account_id: accountId,
-        user_id: userId,
-        type: kind,
-        direction: kind === 'deposit' ? 'credit' : 'debit',
-        amount,
-        currency,
-        status: 'pending',
-        reference_id: transferId,
-        description: kind === 'deposit' ? 'Deposit from bank' : 'Withdrawal to bank',
-        created_at: at,
-        updated_at: at,
-      } as const;
-      return [{ kind: 'started', row }];
-    }
-    case 'TransferSucceeded':
-    case 'TransferFailed':
-    case 'TransferCorrected':
-      return [{ kind: 'settled', id: transactionIdOf(transfer.id, transfer.account_id), status: transfer.status, at }];
-    case 'TransferSentToBank':
-    case 'BankCallbackReceived':
-    case 'TransferProcessing':
-    case 'TransferParked':
-    case 'TransferRetryRequested':
-    case 'TransferFlaggedForReview':
-    case 'ReviewResolved':
-      return [];
-    default:
-      return assertNever(event);
-  }
-}
