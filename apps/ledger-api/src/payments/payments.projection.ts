@@ -1,9 +1,6 @@
-import { PoolClient } from 'pg';
 import { Projection } from '@ledger/consumers';
-import { RecordedEvent } from '@ledger/event-store';
 import { assertNever, PAYMENT_EVENT_TYPES, PaymentEvent } from '@ledger/ledger-domain';
-import { toDomainEvent } from '@ledger/event-sourcing';
-import { projectTable, TableBatch, TableProjection } from '../shared/projection';
+import { domainEventsOf, Fact, projectTable, projectWithFacts, TableProjection } from '../shared/projection';
 
 /** A row of `rm_payments`, as the projection writes it and the queries read it. */
 export interface PaymentRow {
@@ -35,10 +32,7 @@ export interface RefundRow {
 }
 
 /** A payment event with its payment's row after it: what refund rows are made from. */
-interface PaymentFact {
-  event: PaymentEvent;
-  payment: PaymentRow | null;
-}
+type PaymentFact = Fact<PaymentEvent, PaymentRow>;
 
 /**
  * Payments and their refunds (their transaction rows are the transactions projection's). A batch
@@ -49,16 +43,10 @@ export const paymentsProjection: Projection = {
   kind: 'projection',
   name: 'payments',
   tables: ['rm_payments', 'rm_refunds'],
-  async apply(events: readonly RecordedEvent[], client: PoolClient) {
-    const payments = events
-      .filter((event) => PAYMENT_EVENT_TYPES.has(event.type))
-      .map((event) => toDomainEvent<PaymentEvent>(event));
-    if (payments.length === 0) return;
-    const paymentRows = await TableBatch.read(client, paymentsTable, payments);
-    const facts = payments.map((event): PaymentFact => ({ event, payment: paymentRows.apply(event) }));
-    await projectTable(client, refundsTable, facts);
-    await paymentRows.write(client);
-  },
+  apply: (events, client) =>
+    projectWithFacts(client, paymentsTable, domainEventsOf<PaymentEvent>(events, PAYMENT_EVENT_TYPES), (facts) =>
+      projectTable(client, refundsTable, facts),
+    ),
 };
 
 const paymentsTable: TableProjection<PaymentEvent, PaymentRow> = {
@@ -111,7 +99,7 @@ const paymentsTable: TableProjection<PaymentEvent, PaymentRow> = {
 const refundsTable: TableProjection<PaymentFact, RefundRow> = {
   table: 'rm_refunds',
   rowOf: ({ event }) => (event.type === 'PaymentRefunded' ? event.data.refundId : undefined),
-  evolve(refund, { event, payment }) {
+  evolve(refund, { event, row: payment }) {
     if (refund || !payment || event.type !== 'PaymentRefunded') return refund;
     return {
       id: event.data.refundId,

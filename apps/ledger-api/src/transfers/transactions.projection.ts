@@ -1,10 +1,7 @@
-import { PoolClient } from 'pg';
 import { Projection } from '@ledger/consumers';
-import { RecordedEvent } from '@ledger/event-store';
 import { assertNever, PAYMENT_EVENT_TYPES, PaymentEvent, TransferEvent } from '@ledger/ledger-domain';
-import { toDomainEvent } from '@ledger/event-sourcing';
 import { deterministicUuid } from '../shared/deterministic-id';
-import { projectTable, TableBatch, TableProjection } from '../shared/projection';
+import { domainEventsOf, Fact, projectTable, projectWithFacts, TableProjection } from '../shared/projection';
 
 /** The transaction row of a transfer or payment movement on one account. */
 export const transactionIdOf = (referenceId: string, accountId: string) =>
@@ -40,26 +37,26 @@ interface PartiesRow {
   currency: string;
 }
 
-/** The events that start or settle a transaction row. */
+/** A payment's or a transfer's event. */
 type MovementEvent = PaymentEvent | TransferEvent;
 
 /** A movement's event with its parties: what its transaction rows are made from. */
-interface MovementFact {
-  event: MovementEvent;
-  parties: PartiesRow | null;
-}
+type MovementFact = Fact<MovementEvent, PartiesRow>;
 
 /** What a movement does to one account's transaction row: it starts (the row as first shown), or its outcome is known. */
 type TransactionChange =
   { kind: 'started'; row: TransactionRow } | { kind: 'settled'; id: string; status: string; amount?: string; at: Date };
 
-/** The transfer events that start or settle a transaction row; the others of a transfer change none. */
-const TRANSFER_MOVEMENTS = new Set<string>([
-  'TransferRequested',
-  'TransferSucceeded',
-  'TransferFailed',
-  'TransferCorrected',
-] satisfies TransferEvent['type'][]);
+/** The events that start or settle a transaction row: every payment's, and these of a transfer. */
+const MOVEMENT_TYPES = new Set<string>([
+  ...PAYMENT_EVENT_TYPES,
+  ...([
+    'TransferRequested',
+    'TransferSucceeded',
+    'TransferFailed',
+    'TransferCorrected',
+  ] satisfies TransferEvent['type'][]),
+]);
 
 /**
  * Every account's transactions (deposits, withdrawals, payments, refunds): the only writer of
@@ -70,16 +67,10 @@ export const transactionsProjection: Projection = {
   kind: 'projection',
   name: 'transactions',
   tables: ['rm_transactions', 'rm_transaction_parties'],
-  async apply(events: readonly RecordedEvent[], client: PoolClient) {
-    const movements = events
-      .filter((event) => PAYMENT_EVENT_TYPES.has(event.type) || TRANSFER_MOVEMENTS.has(event.type))
-      .map((event) => toDomainEvent<MovementEvent>(event));
-    if (movements.length === 0) return;
-    const partiesRows = await TableBatch.read(client, partiesTable, movements);
-    const facts = movements.map((event): MovementFact => ({ event, parties: partiesRows.apply(event) }));
-    await projectTable(client, transactionsTable, facts.flatMap(transactionChanges));
-    await partiesRows.write(client);
-  },
+  apply: (events, client) =>
+    projectWithFacts(client, partiesTable, domainEventsOf<MovementEvent>(events, MOVEMENT_TYPES), (facts) =>
+      projectTable(client, transactionsTable, facts.flatMap(transactionChanges)),
+    ),
 };
 
 const partiesTable: TableProjection<MovementEvent, PartiesRow> = {
@@ -122,7 +113,7 @@ const transactionsTable: TableProjection<TransactionChange, TransactionRow> = {
 };
 
 /** The transaction rows a payment or transfer event starts or settles. */
-function transactionChanges({ event, parties }: MovementFact): TransactionChange[] {
+function transactionChanges({ event, row: parties }: MovementFact): TransactionChange[] {
   if (!parties) return [];
   const at = new Date(event.data.at);
   const settled = (status: string, amount?: string): TransactionChange[] => [

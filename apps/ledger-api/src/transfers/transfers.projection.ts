@@ -1,10 +1,7 @@
-import { PoolClient } from 'pg';
 import { Projection } from '@ledger/consumers';
-import { RecordedEvent } from '@ledger/event-store';
 import { assertNever, TransferEvent } from '@ledger/ledger-domain';
 import { deterministicUuid } from '../shared/deterministic-id';
-import { toDomainEvent } from '@ledger/event-sourcing';
-import { projectTable, TableBatch, TableProjection } from '../shared/projection';
+import { domainEventsOf, Fact, projectTable, projectWithFacts, TableProjection } from '../shared/projection';
 
 /** A row of `rm_transfers`: a deposit or a withdrawal. */
 export interface TransferRow {
@@ -37,10 +34,7 @@ export interface ReviewRow {
 }
 
 /** A transfer event with its transfer's row after it: what review rows are made from. */
-interface TransferFact {
-  event: TransferEvent;
-  transfer: TransferRow | null;
-}
+type TransferFact = Fact<TransferEvent, TransferRow>;
 
 /** The event types this projection writes from; the others of a transfer change no row. */
 const PROJECTED = new Set<string>([
@@ -64,16 +58,10 @@ export const transfersProjection: Projection = {
   kind: 'projection',
   name: 'transfers',
   tables: ['rm_transfers', 'rm_reviews'],
-  async apply(events: readonly RecordedEvent[], client: PoolClient) {
-    const transfers = events
-      .filter((event) => PROJECTED.has(event.type))
-      .map((event) => toDomainEvent<TransferEvent>(event));
-    if (transfers.length === 0) return;
-    const transferRows = await TableBatch.read(client, transfersTable, transfers);
-    const facts = transfers.map((event): TransferFact => ({ event, transfer: transferRows.apply(event) }));
-    await projectTable(client, reviewsTable, facts);
-    await transferRows.write(client);
-  },
+  apply: (events, client) =>
+    projectWithFacts(client, transfersTable, domainEventsOf<TransferEvent>(events, PROJECTED), (facts) =>
+      projectTable(client, reviewsTable, facts),
+    ),
 };
 
 /** A review item's id, from the callback that opened it. */
@@ -133,7 +121,7 @@ const reviewsTable: TableProjection<TransferFact, ReviewRow> = {
     event.type === 'TransferFlaggedForReview' || event.type === 'ReviewResolved'
       ? reviewIdOf(event.data.transferId, event.data.eventId)
       : undefined,
-  evolve(review, { event, transfer }) {
+  evolve(review, { event, row: transfer }) {
     if (event.type === 'TransferFlaggedForReview') {
       if (review || !transfer) return review;
       const flagged = event.data;
