@@ -96,6 +96,17 @@ module.exports = {
       to: { path: `${API}[^/]+/`, pathNot: `${API}(${[...FEATURES, ...PLATFORM].join('|')})/` },
     },
     {
+      name: 'api-error-at-the-edge',
+      severity: 'error',
+      comment:
+        'ApiError is an HTTP answer, raised at the edge only (controllers, guards, pipes, interceptors, filters, http/); the code below raises domain or application errors, which http/domain-errors.ts maps.',
+      from: {
+        path: API,
+        pathNot: `[.](controller|guard|pipe|interceptor|filter)[.]ts$|${API}(http/|ledger-app[.]ts$)|[.](spec|int-spec|e2e-spec)[.]ts$`,
+      },
+      to: { path: `${API}http/api-error[.]ts$` },
+    },
+    {
       name: 'libs-not-apps',
       severity: 'error',
       comment: 'Libraries serve the apps; they never reach into one.',

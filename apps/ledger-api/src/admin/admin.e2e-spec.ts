@@ -43,6 +43,7 @@ describe('Admin: streams and projections (over HTTP)', () => {
       'payments',
       'public-events',
       'reconciliations',
+      'transactions',
       'transfers',
       'users',
     ]);

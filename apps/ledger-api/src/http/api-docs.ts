@@ -9,14 +9,14 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { ErrorResponse } from './api-error';
-import { DOMAIN_ERROR_STATUS } from './domain-errors';
+import { ERROR_STATUS as REFUSAL_STATUS } from './domain-errors';
 
 /**
  * The OpenAPI side of the contract, one decorator per convention of docs/api.md, so that every
  * operation documents its errors the same way (test/openapi.e2e-spec.ts lints the result).
  */
 
-/** Codes the HTTP layer answers with; the domain's own are in DOMAIN_ERROR_STATUS. */
+/** Codes the HTTP layer answers with; the domain's and the application's are in domain-errors.ts. */
 const HTTP_ERROR_STATUS = {
   validation_failed: 400,
   invalid_cursor: 400,
@@ -26,7 +26,6 @@ const HTTP_ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   idempotency_key_in_use: 409,
-  rebuild_in_progress: 409,
   webhook_endpoint_exists: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -36,12 +35,12 @@ const HTTP_ERROR_STATUS = {
   projection_lagging: 503,
 } as const;
 
-type DomainCode = keyof typeof DOMAIN_ERROR_STATUS;
-/** Domain "not found" codes reach clients as `not_found`, so they are not documented by name. */
-type DomainNotFound = { [K in DomainCode]: (typeof DOMAIN_ERROR_STATUS)[K] extends 404 ? K : never }[DomainCode];
-export type ErrorCode = keyof typeof HTTP_ERROR_STATUS | Exclude<DomainCode, DomainNotFound>;
+type RefusalCode = keyof typeof REFUSAL_STATUS;
+/** "Not found" refusals reach clients as `not_found`, so they are not documented by name. */
+type NotFound = { [K in RefusalCode]: (typeof REFUSAL_STATUS)[K] extends 404 ? K : never }[RefusalCode];
+export type ErrorCode = keyof typeof HTTP_ERROR_STATUS | Exclude<RefusalCode, NotFound>;
 
-const ERROR_STATUS: Record<ErrorCode, number> = { ...DOMAIN_ERROR_STATUS, ...HTTP_ERROR_STATUS };
+const ERROR_STATUS: Record<ErrorCode, number> = { ...REFUSAL_STATUS, ...HTTP_ERROR_STATUS };
 
 /** Headers an error status always carries. */
 const ERROR_HEADERS: Record<number, Record<string, { description: string; schema: { type: 'integer' } }>> = {

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainRefusal } from '@ledger/ledger-domain';
 import { ApiError } from './api-error';
 import { asError } from '../logging/as-error';
+import { ApplicationError } from '../shared/application-error';
 import { toApiError } from './domain-errors';
 import { pathOf } from './request-body';
 
@@ -59,6 +60,7 @@ export function describeException(
   request: RequestLine,
 ): { status: number; body: Record<string, unknown> } {
   if (exception instanceof DomainRefusal) return describeException(toApiError(exception.error), request);
+  if (exception instanceof ApplicationError) return describeException(toApiError(exception), request);
   if (exception instanceof ApiError) {
     const body: Record<string, unknown> = { error: exception.code, message: exception.message };
     if (exception.details !== undefined) body.details = exception.details;

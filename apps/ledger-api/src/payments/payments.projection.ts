@@ -1,10 +1,6 @@
-import { PoolClient } from 'pg';
 import { Projection } from '@ledger/consumers';
-import { RecordedEvent } from '@ledger/event-store';
 import { assertNever, PAYMENT_EVENT_TYPES, PaymentEvent } from '@ledger/ledger-domain';
-import { toDomainEvent } from '@ledger/event-sourcing';
-import { projectTable, TableBatch, TableProjection } from '../shared/projection';
-import { TransactionChange, transactionIdOf, TransactionRow, transactionsTable } from '../transfers';
+import { domainEventsOf, Fact, projectTable, projectWithFacts, TableProjection } from '../shared/projection';
 
 /** A row of `rm_payments`, as the projection writes it and the queries read it. */
 export interface PaymentRow {
@@ -35,32 +31,22 @@ export interface RefundRow {
   created_at: Date;
 }
 
-/** A payment event with its payment's row after it: what refund and transaction rows are made from. */
-interface PaymentFact {
-  event: PaymentEvent;
-  payment: PaymentRow | null;
-}
+/** A payment event with its payment's row after it: what refund rows are made from. */
+type PaymentFact = Fact<PaymentEvent, PaymentRow>;
 
 /**
- * Payments, refunds, and the transaction rows of both sides (the payer's `pending` row of an
- * authorization takes its outcome). A batch folds its events over the payment rows first, then
- * over the refund and transaction rows they imply: one read and one write per table.
+ * Payments and their refunds (their transaction rows are the transactions projection's). A batch
+ * folds its events over the payment rows first, then over the refund rows they imply: one read
+ * and one write per table.
  */
 export const paymentsProjection: Projection = {
   kind: 'projection',
   name: 'payments',
-  tables: ['rm_payments', 'rm_refunds', 'rm_transactions'],
-  async apply(events: readonly RecordedEvent[], client: PoolClient) {
-    const payments = events
-      .filter((event) => PAYMENT_EVENT_TYPES.has(event.type))
-      .map((event) => toDomainEvent<PaymentEvent>(event));
-    if (payments.length === 0) return;
-    const paymentRows = await TableBatch.read(client, paymentsTable, payments);
-    const facts = payments.map((event): PaymentFact => ({ event, payment: paymentRows.apply(event) }));
-    await projectTable(client, transactionsTable, facts.flatMap(transactionChanges));
-    await projectTable(client, refundsTable, facts);
-    await paymentRows.write(client);
-  },
+  tables: ['rm_payments', 'rm_refunds'],
+  apply: (events, client) =>
+    projectWithFacts(client, paymentsTable, domainEventsOf<PaymentEvent>(events, PAYMENT_EVENT_TYPES), (facts) =>
+      projectTable(client, refundsTable, facts),
+    ),
 };
 
 const paymentsTable: TableProjection<PaymentEvent, PaymentRow> = {
@@ -113,7 +99,7 @@ const paymentsTable: TableProjection<PaymentEvent, PaymentRow> = {
 const refundsTable: TableProjection<PaymentFact, RefundRow> = {
   table: 'rm_refunds',
   rowOf: ({ event }) => (event.type === 'PaymentRefunded' ? event.data.refundId : undefined),
-  evolve(refund, { event, payment }) {
+  evolve(refund, { event, row: payment }) {
     if (refund || !payment || event.type !== 'PaymentRefunded') return refund;
     return {
       id: event.data.refundId,
@@ -125,63 +111,3 @@ const refundsTable: TableProjection<PaymentFact, RefundRow> = {
     };
   },
 };
-
-/** The transaction rows a payment event starts or settles, on the payer's side and the payee's. */
-function transactionChanges({ event, payment }: PaymentFact): TransactionChange[] {
-  if (!payment) return [];
-  const at = new Date(event.data.at);
-  const payerRow = transactionIdOf(payment.id, payment.payer_account_id);
-  switch (event.type) {
-    case 'PaymentAuthorized': {
-      const { amount, description } = event.data;
-      const movement = { type: 'payment', amount, status: 'pending', description, at } as const;
-      return [{ kind: 'started', row: transactionRow(payment.id, 'payer', payment, movement) }];
-    }
-    case 'PaymentCaptured': {
-      const { amount } = event.data;
-      const movement = { type: 'payment', amount, status: 'succeeded', description: null, at } as const;
-      return [
-        { kind: 'settled', id: payerRow, status: 'succeeded', amount, at },
-        { kind: 'started', row: transactionRow(payment.id, 'payee', payment, movement) },
-      ];
-    }
-    case 'PaymentVoided':
-    case 'PaymentExpired':
-      return [{ kind: 'settled', id: payerRow, status: payment.status, at }];
-    case 'PaymentRefunded': {
-      const { refundId, amount, reason } = event.data;
-      const movement = { type: 'refund', amount, status: 'succeeded', description: reason, at } as const;
-      return (['payee', 'payer'] as const).map((side) => ({
-        kind: 'started',
-        row: transactionRow(refundId, side, payment, movement),
-      }));
-    }
-    default:
-      return assertNever(event);
-  }
-}
-
-/** A movement's row on one side: a payment debits the payer and credits the payee, a refund the reverse. */
-function transactionRow(
-  referenceId: string,
-  side: 'payer' | 'payee',
-  payment: PaymentRow,
-  movement: { type: 'payment' | 'refund'; amount: string; status: string; description: string | null; at: Date },
-): TransactionRow {
-  const accountId = side === 'payer' ? payment.payer_account_id : payment.payee_account_id;
-  const debits = (side === 'payer') === (movement.type === 'payment');
-  return {
-    id: transactionIdOf(referenceId, accountId),
-    account_id: accountId,
-    user_id: side === 'payer' ? payment.payer_user_id : payment.payee_user_id,
-    type: movement.type,
-    direction: debits ? 'debit' : 'credit',
-    amount: movement.amount,
-    currency: payment.currency,
-    status: movement.status,
-    reference_id: referenceId,
-    description: movement.description,
-    created_at: movement.at,
-    updated_at: movement.at,
-  };
-}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, TestDatabase } from '../../../../test/database';
-import { projectTable, TableBatch, TableProjection } from './projection';
+import { Fact, projectTable, projectWithFacts, TableBatch, TableProjection } from './projection';
 
 interface ItemRow {
   id: string;
@@ -136,5 +136,29 @@ describe('A table projection: evolve(row | null, event) → row | null, one read
     const renamed: ItemEvent = { type: 'renamed', id: original.id, status: undefined as unknown as string };
     await expect(project([renamed])).rejects.toThrow(/no value for status/);
     expect(await stored(original.id, misnamed.id, unset.id)).toEqual([original]);
+  });
+
+  it('hands the tables that follow each event with its row after it, then writes the first table', async () => {
+    const original = item();
+    const made: ItemEvent = { type: 'made', item: original };
+    const paid: ItemEvent = { type: 'paid', id: original.id, amount: '2' };
+    const unknown: ItemEvent = { type: 'paid', id: randomUUID(), amount: '1' };
+    let handed: Fact<ItemEvent, ItemRow>[] = [];
+    const client = await database.pool.connect();
+    try {
+      await projectWithFacts(client, items, [made, paid, unknown], async (facts) => {
+        handed = facts;
+        // The first table is written only after the tables that follow it.
+        expect(await stored(original.id)).toEqual([]);
+      });
+    } finally {
+      client.release();
+    }
+    expect(handed).toEqual([
+      { event: made, row: original },
+      { event: paid, row: { ...original, amount: '9007199254740995' } },
+      { event: unknown, row: null },
+    ]);
+    expect(await stored(original.id)).toEqual([{ ...original, amount: '9007199254740995' }]);
   });
 });

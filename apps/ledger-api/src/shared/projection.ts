@@ -1,5 +1,7 @@
 import { escapeIdentifier, PoolClient } from 'pg';
 import { prepared } from '@ledger/database';
+import { RecordedEvent } from '@ledger/event-store';
+import { toDomainEvent } from '@ledger/event-sourcing';
 
 /** A read-model row: its columns by their PostgreSQL names, with a uuid `id` primary key. */
 export type Row = { id: string };
@@ -117,3 +119,30 @@ export async function projectTable<Event, TableRow extends Row>(
   for (const event of events) batch.apply(event);
   await batch.write(client);
 }
+
+/** An event of a batch with the row of the batch's first table after it. */
+export interface Fact<Event, TableRow extends Row> {
+  event: Event;
+  row: TableRow | null;
+}
+
+/**
+ * Folds a batch over `table` first, then `follow` folds the facts (each event with that row after
+ * it) over the tables whose rows are made from them: a refund's currency is its payment's. Still
+ * one read and one write per table.
+ */
+export async function projectWithFacts<Event, TableRow extends Row>(
+  client: PoolClient,
+  table: TableProjection<Event, TableRow>,
+  events: readonly Event[],
+  follow: (facts: Fact<Event, TableRow>[]) => Promise<void>,
+): Promise<void> {
+  if (events.length === 0) return;
+  const batch = await TableBatch.read(client, table, events);
+  await follow(events.map((event) => ({ event, row: batch.apply(event) })));
+  await batch.write(client);
+}
+
+/** The batch's events of the given types, as the domain declares them. */
+export const domainEventsOf = <Event>(events: readonly RecordedEvent[], types: ReadonlySet<string>): Event[] =>
+  events.filter((event) => types.has(event.type)).map((event) => toDomainEvent<Event>(event));

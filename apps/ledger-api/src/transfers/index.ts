@@ -2,7 +2,6 @@
 export { TransfersModule } from './transfers.module';
 export { BANK_GATEWAY, BankGateway } from './bank/bank-gateway';
 export { reviewIdOf } from './transfers.projection';
-export { TransactionChange, transactionIdOf, TransactionRow, transactionsTable } from './transactions.projection';
 export { ReviewItemResponse } from './review-item.response';
 export { TransferResponse } from './transfer.response';
 export { toTransferResponse } from './transfer.view';

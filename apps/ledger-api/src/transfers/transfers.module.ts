@@ -18,6 +18,7 @@ import { RequestTransferBatchHandler } from './request-transfer-batch/request-tr
 import { RequestTransferController } from './request-transfer/request-transfer.controller';
 import { RequestTransferHandler } from './request-transfer/request-transfer.handler';
 import { ResolveReviewController } from './resolve-review/resolve-review.controller';
+import { transactionsProjection } from './transactions.projection';
 import { transfersProjection } from './transfers.projection';
 
 /** Deposits and withdrawals through the bank: requests, bank work, callbacks, operator actions and read models. */
@@ -56,6 +57,7 @@ export class TransfersModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.runner.register(transfersProjection);
+    this.runner.register(transactionsProjection);
     this.runner.register(bankWorkProjection(this.config.bank.statusQueryAfterMs));
   }
 }

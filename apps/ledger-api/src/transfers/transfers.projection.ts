@@ -1,11 +1,7 @@
-import { PoolClient } from 'pg';
 import { Projection } from '@ledger/consumers';
-import { RecordedEvent } from '@ledger/event-store';
 import { assertNever, TransferEvent } from '@ledger/ledger-domain';
 import { deterministicUuid } from '../shared/deterministic-id';
-import { toDomainEvent } from '@ledger/event-sourcing';
-import { projectTable, TableBatch, TableProjection } from '../shared/projection';
-import { TransactionChange, transactionIdOf, transactionsTable } from './transactions.projection';
+import { domainEventsOf, Fact, projectTable, projectWithFacts, TableProjection } from '../shared/projection';
 
 /** A row of `rm_transfers`: a deposit or a withdrawal. */
 export interface TransferRow {
@@ -37,11 +33,8 @@ export interface ReviewRow {
   created_at: Date;
 }
 
-/** A transfer event with its transfer's row after it: what review and transaction rows are made from. */
-interface TransferFact {
-  event: TransferEvent;
-  transfer: TransferRow | null;
-}
+/** A transfer event with its transfer's row after it: what review rows are made from. */
+type TransferFact = Fact<TransferEvent, TransferRow>;
 
 /** The event types this projection writes from; the others of a transfer change no row. */
 const PROJECTED = new Set<string>([
@@ -57,25 +50,18 @@ const PROJECTED = new Set<string>([
 ] satisfies TransferEvent['type'][]);
 
 /**
- * Deposits, withdrawals, their transaction rows and the review items of contradictory callbacks.
- * A batch folds its events over the transfer rows first, then over the review and transaction
- * rows they imply: one read and one write per table.
+ * Deposits, withdrawals and the review items of contradictory callbacks (their transaction rows
+ * are the transactions projection's). A batch folds its events over the transfer rows first,
+ * then over the review rows they imply: one read and one write per table.
  */
 export const transfersProjection: Projection = {
   kind: 'projection',
   name: 'transfers',
-  tables: ['rm_transfers', 'rm_transactions', 'rm_reviews'],
-  async apply(events: readonly RecordedEvent[], client: PoolClient) {
-    const transfers = events
-      .filter((event) => PROJECTED.has(event.type))
-      .map((event) => toDomainEvent<TransferEvent>(event));
-    if (transfers.length === 0) return;
-    const transferRows = await TableBatch.read(client, transfersTable, transfers);
-    const facts = transfers.map((event): TransferFact => ({ event, transfer: transferRows.apply(event) }));
-    await projectTable(client, transactionsTable, facts.flatMap(transactionChanges));
-    await projectTable(client, reviewsTable, facts);
-    await transferRows.write(client);
-  },
+  tables: ['rm_transfers', 'rm_reviews'],
+  apply: (events, client) =>
+    projectWithFacts(client, transfersTable, domainEventsOf<TransferEvent>(events, PROJECTED), (facts) =>
+      projectTable(client, reviewsTable, facts),
+    ),
 };
 
 /** A review item's id, from the callback that opened it. */
@@ -135,7 +121,7 @@ const reviewsTable: TableProjection<TransferFact, ReviewRow> = {
     event.type === 'TransferFlaggedForReview' || event.type === 'ReviewResolved'
       ? reviewIdOf(event.data.transferId, event.data.eventId)
       : undefined,
-  evolve(review, { event, transfer }) {
+  evolve(review, { event, row: transfer }) {
     if (event.type === 'TransferFlaggedForReview') {
       if (review || !transfer) return review;
       const flagged = event.data;
@@ -159,43 +145,3 @@ const reviewsTable: TableProjection<TransferFact, ReviewRow> = {
     return { ...review, status: 'resolved', decision, note, resolved_by: resolvedBy, resolved_at: new Date(at) };
   },
 };
-
-/** The transaction row a transfer event starts or settles, on its account. */
-function transactionChanges({ event, transfer }: TransferFact): TransactionChange[] {
-  if (!transfer) return [];
-  const at = new Date(event.data.at);
-  switch (event.type) {
-    case 'TransferRequested': {
-      const { transferId, kind, accountId, userId, amount, currency } = event.data;
-      const row = {
-        id: transactionIdOf(transferId, accountId),
-        account_id: accountId,
-        user_id: userId,
-        type: kind,
-        direction: kind === 'deposit' ? 'credit' : 'debit',
-        amount,
-        currency,
-        status: 'pending',
-        reference_id: transferId,
-        description: kind === 'deposit' ? 'Deposit from bank' : 'Withdrawal to bank',
-        created_at: at,
-        updated_at: at,
-      } as const;
-      return [{ kind: 'started', row }];
-    }
-    case 'TransferSucceeded':
-    case 'TransferFailed':
-    case 'TransferCorrected':
-      return [{ kind: 'settled', id: transactionIdOf(transfer.id, transfer.account_id), status: transfer.status, at }];
-    case 'TransferSentToBank':
-    case 'BankCallbackReceived':
-    case 'TransferProcessing':
-    case 'TransferParked':
-    case 'TransferRetryRequested':
-    case 'TransferFlaggedForReview':
-    case 'ReviewResolved':
-      return [];
-    default:
-      return assertNever(event);
-  }
-}

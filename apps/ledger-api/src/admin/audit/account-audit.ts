@@ -4,12 +4,12 @@ import {
   AccountEvent,
   AccountState,
   availableAmount,
+  DomainRefusal,
   evolveAccount,
   heldAmount,
   initialAccountState,
 } from '@ledger/ledger-domain';
 import { accountDiscrepancies, AccountReadModel, accountStream, amountOf, streamEvents } from '../../accounts';
-import { ApiError } from '../../http/api-error';
 import { jsonAmount } from '../../http/json-amount';
 import { toDomainEvent } from '@ledger/event-sourcing';
 
@@ -56,7 +56,7 @@ export class AccountAudit {
         createdAt: recorded.createdAt.toISOString(),
       });
     }
-    if (!seen) throw new ApiError(404, 'not_found', 'The account does not exist.');
+    if (!seen) throw new DomainRefusal({ code: 'account_not_found', message: 'The account does not exist.' });
     return {
       accountId,
       at: at.toISOString(),

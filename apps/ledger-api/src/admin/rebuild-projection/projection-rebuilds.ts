@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { ConsumerRunner, Projection, ProjectionRebuild, rebuildSetOf } from '@ledger/consumers';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
-import { ApiError } from '../../http/api-error';
 import { jsonAmount } from '../../http/json-amount';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
+import { ApplicationError } from '../../shared/application-error';
 import { Clock, CLOCK } from '../../shared/clock';
 import { asError } from '../../logging/as-error';
 
@@ -48,7 +48,7 @@ export class ProjectionRebuilds implements OnModuleDestroy {
     const id = randomUUID();
     try {
       if (!(await tryLocks(lock, names))) {
-        throw new ApiError(409, 'rebuild_in_progress', `A rebuild of ${name} is already running.`);
+        throw new ApplicationError('rebuild_in_progress', `A rebuild of ${name} is already running.`);
       }
       // Holding every lock, any rebuild of these still marked running died with its process.
       await this.pool.query(
@@ -78,7 +78,7 @@ export class ProjectionRebuilds implements OnModuleDestroy {
       [name],
     );
     const row = rows[0];
-    if (!row) throw new ApiError(404, 'not_found', `No rebuild of ${name} has been started.`);
+    if (!row) throw new ApplicationError('rebuild_not_found', `No rebuild of ${name} has been started.`);
     const status = row.status === 'running' && !(await this.isRunning(row)) ? 'failed' : row.status;
     const seconds = ((row.finished_at ?? this.clock.now()).getTime() - row.started_at.getTime()) / 1_000;
     return {
@@ -110,7 +110,7 @@ export class ProjectionRebuilds implements OnModuleDestroy {
 
   private projectionsToRebuild(name: string): Projection[] {
     const projections = rebuildSetOf(this.runner.projections(), name);
-    if (!projections) throw new ApiError(404, 'not_found', `There is no projection named ${name}.`);
+    if (!projections) throw new ApplicationError('projection_not_found', `There is no projection named ${name}.`);
     return projections;
   }
 

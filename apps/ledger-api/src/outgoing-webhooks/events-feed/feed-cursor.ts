@@ -1,5 +1,5 @@
 import { parsePosition, positionToString } from '@ledger/event-store';
-import { ApiError } from '../../http/api-error';
+import { ApplicationError } from '../../shared/application-error';
 
 /** A place in the events feed: after the `ordinal`-th fact of the ledger event at `position`. */
 export interface FeedCursor {
@@ -23,7 +23,7 @@ export function decodeFeedCursor(text: string): FeedCursor {
   const position = match ? parsePosition(match[1]) : undefined;
   const ordinal = match ? Number(match[2]) : NaN;
   if (!position || !(ordinal <= MAX_ORDINAL)) {
-    throw new ApiError(400, 'invalid_cursor', 'The cursor is not one this API issued.');
+    throw new ApplicationError('invalid_cursor', 'The cursor is not one this API issued.');
   }
   return { commit: position.commit.toString(), prepare: position.prepare.toString(), ordinal };
 }

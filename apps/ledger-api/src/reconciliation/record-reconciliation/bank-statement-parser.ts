@@ -1,6 +1,6 @@
 import { BankStatementLine } from '@ledger/ledger-domain';
-import { ApiError } from '../../http/api-error';
 import { FieldProblem } from '../../http/validation.pipe';
+import { ApplicationError } from '../../shared/application-error';
 import { isRfc3339Time } from '../../http/rfc3339';
 
 export const BANK_STATEMENT_COLUMNS = [
@@ -68,5 +68,5 @@ function parseLine(row: string): BankStatementLine | string {
   return { bankReference, transferId: transferId.toLowerCase(), amount, currency, direction, valueDate };
 }
 
-const invalid = (details: FieldProblem[]) =>
-  new ApiError(400, 'validation_failed', 'The bank statement is invalid.', details);
+const invalid = (problems: FieldProblem[]) =>
+  new ApplicationError('invalid_bank_statement', 'The bank statement is invalid.', problems);
