@@ -117,8 +117,7 @@ describe('One reader of $all for the consumers of a process', () => {
       },
     };
     const names = ['from-start', 'behind-10', 'behind-20', 'at-head'];
-    const runner = new ConsumerRunner(store, database.url, [...names.map((name) => recording(name)), reactor], {
-    });
+    const runner = new ConsumerRunner(store, database.url, [...names.map((name) => recording(name)), reactor], {});
     runner.start();
     try {
       await eventually(async () => (await handledBy('from-start')).length === 30 && reacted.length === 30);
@@ -156,8 +155,7 @@ describe('One reader of $all for the consumers of a process', () => {
     let broken = true;
     const events = await append(20);
     const failing = recording('failing', 'one', (event) => broken && event.id === events[12].id);
-    const runner = new ConsumerRunner(store, database.url, [failing, recording('steady-a'), recording('steady-b')], {
-    });
+    const runner = new ConsumerRunner(store, database.url, [failing, recording('steady-a'), recording('steady-b')], {});
     runner.start();
     try {
       const more = await append(40);
