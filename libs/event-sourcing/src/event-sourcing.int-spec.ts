@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Pool } from 'pg';
 import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@ledger/event-store/postgres';
 import { DomainRefusal } from '@ledger/ledger-domain';
 import { createTestDatabase, TestDatabase } from '../../../test/database';
@@ -9,6 +11,14 @@ type Counted = { type: 'Counted'; data: { seen: number } };
 const counter = (name: string): StreamSpec<number, Counted> => ({
   name,
   evolve: (count) => count + 1,
+  initialState: 0,
+  queued: true,
+});
+/** A sum: each event records the sum it was decided on, so a write on a state never committed shows. */
+type Added = { type: 'Added'; data: { seen: number; add: number } };
+const sum = (name: string): StreamSpec<number, Added> => ({
+  name,
+  evolve: (total, { data }) => total + data.add,
   initialState: 0,
   queued: true,
 });
@@ -174,5 +184,77 @@ describe('EventSourcing: one command at a time per stream, deciding while the on
     await count(name);
     expect(seen).toEqual([2]);
     expect((await eventSourcing.load(counter(name))).state).toBe(3);
+  });
+  describe('when another process appends as many events at the revision of an append in flight', () => {
+    /** A command adding 1 to a sum; `decided` collects the sums it decided on. */
+    const addOne = (name: string, decided: number[], during: () => void = () => undefined) =>
+      eventSourcing.handle({
+        streams: { total: sum(name) },
+        decide: ({ total: seen }) => {
+          decided.push(seen);
+          during();
+          return { ok: true, events: { total: [{ type: 'Added' as const, data: { seen, add: 1 } }] } };
+        },
+        eventIds: () => () => randomUUID(),
+        metadata: {},
+      });
+    const added = (seen: number, add: number) => [{ id: randomUUID(), type: 'Added', data: { seen, add } }];
+    const givenSum = async () => {
+      const name = `sum-${randomUUID()}`;
+      await store.append([{ streamName: name, expectedRevision: 'no_stream', events: added(0, 0) }]);
+      return name;
+    };
+    /** Every event was decided on the sum of the events before it. */
+    const expectEveryWriteOnCommittedSums = async (name: string) => {
+      const events = (await store.readStream(name)).map((event) => event.data as Added['data']);
+      let total = 0;
+      for (const { seen, add } of events) {
+        expect(seen).toBe(total);
+        total += add;
+      }
+      return total;
+    };
+
+    it('fails the command decided on it that travels in the same batch, which is decided again', async () => {
+      const name = await givenSum();
+      const [first, second]: number[][] = [[], []];
+      // Appended first through the same queue: the two commands' appends then leave together.
+      let foreign = true;
+      const firstDone = addOne(name, first, () => {
+        if (foreign) void store.append([{ streamName: name, expectedRevision: 0n, events: added(0, 100) }]);
+        foreign = false;
+      });
+      const secondDone = addOne(name, second);
+      await Promise.all([firstDone, secondDone]);
+      expect(second[0]).toBe(1); // decided on the first command's append in flight
+      expect(await expectEveryWriteOnCommittedSums(name)).toBe(102);
+    });
+
+    it('fails the command decided on it that waits for the next batch, which is decided again', async () => {
+      const name = await givenSum();
+      // The other process holds the stream's lock: the first command's append waits in flight.
+      const foreignPool = new Pool({ connectionString: database.url, max: 1 });
+      const foreignStore = new PostgresEventStore(foreignPool, database.url);
+      try {
+        await foreignPool.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [name]);
+        const [first, second]: number[][] = [[], []];
+        const firstDone = addOne(name, first);
+        while (
+          (await database.pool.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rowCount ===
+          0
+        )
+          await delay(10);
+        const secondDone = addOne(name, second);
+        while (second.length === 0) await delay(10);
+        await foreignStore.append([{ streamName: name, expectedRevision: 0n, events: added(0, 100) }]);
+        await foreignPool.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name]);
+        await Promise.all([firstDone, secondDone]);
+        expect(second[0]).toBe(1); // decided on the first command's append in flight
+        expect(await expectEveryWriteOnCommittedSums(name)).toBe(102);
+      } finally {
+        await foreignStore.close();
+        await foreignPool.end();
+      }
+    });
   });
 });

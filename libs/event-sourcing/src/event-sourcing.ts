@@ -216,6 +216,14 @@ export class EventSourcing {
     const read = Object.fromEntries(keys.map((key, index) => [key, reads[index]])) as {
       [Key in keyof Streams]: Read<StateOf<Streams[Key]>>;
     };
+    // A state counting an append that has failed since it was read (the cache dropped it): the
+    // store may no longer know that this decision followed that append.
+    if (
+      keys.some(
+        (key) => read[key].pending && this.cache.peek(command.streams[key].name)?.generation !== read[key].generation,
+      )
+    )
+      throw new StaleDecisionError();
     const states = mapStreams(keys, (key) => read[key].state) as StatesOf<Streams>;
     const decision: Decision<Streams> = command.decide(states, this.options.clock.now());
     if (decision.ok) return { committed: this.submit(command, read, decision as Extract<D, { ok: true }>) };

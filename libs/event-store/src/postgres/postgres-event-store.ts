@@ -62,6 +62,22 @@ interface AppendOutcome {
   transaction_id: string | null;
   last_position: string | null;
   revisions: string[] | null;
+  /** Added here for a failed append (see `failedHeads`). */
+  failedHeads: FailedHead[];
+}
+
+/** An append as queued: its requests, and its place among all appends made. */
+interface QueuedAppend {
+  requests: readonly AppendRequest[];
+  sequence: number;
+}
+
+/** A revision a failed append would have left its stream at. */
+interface FailedHead {
+  streamName: string;
+  revision: bigint;
+  /** The last append made before its caller learnt of the failure; unset until then. */
+  seenAfter?: number;
 }
 
 interface EventRow {
@@ -100,9 +116,19 @@ export interface PostgresEventStoreOptions {
 export class PostgresEventStore implements EventStore {
   private readonly notifier: PostgresNotifier;
   private readonly subscriptions = new Set<EventSubscription>();
-  private readonly appends: GroupCommitQueue<readonly AppendRequest[], AppendOutcome>;
+  private readonly appends: GroupCommitQueue<QueuedAppend, AppendOutcome>;
   /** Forward stream reads made at once (a command loads several streams; many commands run) share one query. */
   private readonly forwardReads: GroupCommitQueue<ForwardRead, RecordedEvent[]>;
+  /**
+   * A writer may decide its next command on an append in flight, and append it at the revision
+   * that one leads to. Should that one fail, the next must fail too, even if another writer has
+   * since put as many events there: es_append sees to it within a batch, and these heads in later
+   * batches, for every append made before the failure reached its caller.
+   */
+  private readonly failedHeads = new Set<FailedHead>();
+  private appendsMade = 0;
+  /** Appends made and not yet answered, by sequence. */
+  private readonly unanswered = new Set<number>();
 
   constructor(
     private readonly pool: Pool,
@@ -116,7 +142,7 @@ export class PostgresEventStore implements EventStore {
       options.maxAppendsPerBatch ?? DEFAULT_APPENDS_PER_BATCH,
       {
         // Appends at an exact revision of one stream must reach the database in the order made.
-        orderingKeysOf: (requests) =>
+        orderingKeysOf: ({ requests }) =>
           requests
             .filter((request) => typeof request.expectedRevision === 'bigint')
             .map((request) => request.streamName),
@@ -136,16 +162,31 @@ export class PostgresEventStore implements EventStore {
     if (requests.length === 0 || requests.some((request) => request.events.length === 0)) {
       throw new Error('An append needs at least one event for every stream it names');
     }
-    const outcome = await this.appends.submit(requests);
-    if (outcome.error_code === null) {
-      return {
-        streams: requests.map((request, index) => ({
-          streamName: request.streamName,
-          revision: BigInt(outcome.revisions![index]),
-        })),
-        position: { commit: BigInt(outcome.transaction_id!), prepare: BigInt(outcome.last_position!) },
-      };
+    const sequence = ++this.appendsMade;
+    this.unanswered.add(sequence);
+    try {
+      const outcome = await this.appends.submit({ requests, sequence });
+      if (outcome.error_code === null) {
+        return {
+          streams: requests.map((request, index) => ({
+            streamName: request.streamName,
+            revision: BigInt(outcome.revisions![index]),
+          })),
+          position: { commit: BigInt(outcome.transaction_id!), prepare: BigInt(outcome.last_position!) },
+        };
+      }
+      try {
+        return await this.failedAppend(requests, outcome);
+      } finally {
+        outcome.failedHeads.forEach((head) => (head.seenAfter = this.appendsMade));
+      }
+    } finally {
+      this.unanswered.delete(sequence);
     }
+  }
+
+  /** What an append that es_append refused comes to: written after all (a retry), or why not. */
+  private async failedAppend(requests: readonly AppendRequest[], outcome: AppendOutcome): Promise<AppendResult> {
     const alreadyWritten = await this.findWritten(requests);
     if (alreadyWritten) return alreadyWritten;
     if (outcome.error_code === 'ES409') {
@@ -163,8 +204,78 @@ export class PostgresEventStore implements EventStore {
     throw new Error(`Append violated ${outcome.error_detail}`);
   }
 
-  /** Writes several independent appends in one call of es_append; one outcome per append. */
-  private async writeBatch(batch: (readonly AppendRequest[])[]): Promise<AppendOutcome[]> {
+  /**
+   * Writes several independent appends in one call of es_append; one outcome per append. One
+   * decided on a failed append's outcome (see `failedHeads`) fails without being sent.
+   */
+  private async writeBatch(batch: QueuedAppend[]): Promise<AppendOutcome[]> {
+    this.forgetFailuresSeenByAll();
+    const decidedOnFailure = batch.map((append) => this.requestDecidedOnFailure(append));
+    const sent = batch.filter((_, index) => decidedOnFailure[index] === undefined).map(({ requests }) => requests);
+    const [rows, actual] = await Promise.all([
+      this.callAppend(sent),
+      this.revisionsOf(
+        batch.flatMap(({ requests }, index) => {
+          const refused = decidedOnFailure[index];
+          return refused === undefined ? [] : [requests[refused]];
+        }),
+      ),
+    ]);
+    let next = 0;
+    return batch.map(({ requests }, index) => {
+      const refused = decidedOnFailure[index];
+      const row =
+        refused === undefined
+          ? rows[next++]
+          : {
+              error_code: 'ES409' as const,
+              error_detail: JSON.stringify({
+                index: refused + 1,
+                actual: actual.get(requests[refused].streamName) ?? null,
+              }),
+              transaction_id: null,
+              last_position: null,
+              revisions: null,
+            };
+      const failedHeads = row.error_code === null ? [] : failedHeadsOf(requests);
+      failedHeads.forEach((head) => this.failedHeads.add(head));
+      return { ...row, append_index: index + 1, failedHeads };
+    });
+  }
+
+  /** The index of the first request of an append that was decided on a failed append's outcome. */
+  private requestDecidedOnFailure({ requests, sequence }: QueuedAppend): number | undefined {
+    if (this.failedHeads.size === 0) return undefined;
+    const index = requests.findIndex(({ streamName, expectedRevision }) =>
+      [...this.failedHeads].some(
+        (head) =>
+          head.streamName === streamName &&
+          head.revision === expectedRevision &&
+          (head.seenAfter === undefined || sequence <= head.seenAfter),
+      ),
+    );
+    return index < 0 ? undefined : index;
+  }
+
+  /** Drops the failures whose callers knew of them before every append still unanswered was made. */
+  private forgetFailuresSeenByAll(): void {
+    const oldest = Math.min(...this.unanswered);
+    for (const head of this.failedHeads) {
+      if (head.seenAfter !== undefined && head.seenAfter < oldest) this.failedHeads.delete(head);
+    }
+  }
+
+  private async revisionsOf(requests: readonly AppendRequest[]): Promise<Map<string, string>> {
+    if (requests.length === 0) return new Map();
+    const { rows } = await this.pool.query<{ stream_name: string; revision: string }>(
+      'SELECT stream_name, revision FROM es_streams WHERE stream_name = ANY($1)',
+      [requests.map((request) => request.streamName)],
+    );
+    return new Map(rows.map((row) => [row.stream_name, row.revision]));
+  }
+
+  private async callAppend(batch: (readonly AppendRequest[])[]): Promise<Omit<AppendOutcome, 'failedHeads'>[]> {
+    if (batch.length === 0) return [];
     const streams = batch.flat();
     const events = streams.flatMap((request, streamIndex) =>
       request.events.map((event, offset) => ({ event, stream: streamIndex + 1, offset })),
@@ -182,7 +293,7 @@ export class PostgresEventStore implements EventStore {
     };
     const [streamFrom, streamTo] = slices(batch.map((append) => append.length));
     const [eventFrom, eventTo] = slices(batch.map((append) => append.reduce((sum, r) => sum + r.events.length, 0)));
-    const { rows } = await this.pool.query<AppendOutcome>(
+    const { rows } = await this.pool.query<Omit<AppendOutcome, 'failedHeads'>>(
       prepared(
         'SELECT * FROM es_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ORDER BY append_index',
         [
@@ -363,6 +474,15 @@ export class PostgresEventStore implements EventStore {
       position: last.position,
     };
   }
+}
+
+/** Where an append would have left the streams it names at an exact revision (or as new). */
+function failedHeadsOf(requests: readonly AppendRequest[]): FailedHead[] {
+  return requests.flatMap(({ streamName, expectedRevision, events }) => {
+    if (expectedRevision === 'no_stream') return [{ streamName, revision: BigInt(events.length) - 1n }];
+    if (typeof expectedRevision !== 'bigint') return [];
+    return [{ streamName, revision: expectedRevision + BigInt(events.length) }];
+  });
 }
 
 function expectedCode(expected: ExpectedRevision): bigint {

@@ -1,12 +1,19 @@
 -- Up Migration
 
--- Appends cost what their events do, not their streams times their events (same rows and hashes).
+-- Appends cost what their events do, and none is written on the outcome of an append that failed
+-- (same rows and hashes as before).
 --
--- As in 1700000002000_hash-chains-cheaper-appends.sql, except that each stream's events are found
--- where they are: the adapter sends an append's events stream by stream, in the order of its
--- streams, so stream i's are the p_counts[i] that follow the previous stream's (v_first). Before,
--- every stream scanned all of its append's events for its own: a batch of 1,000 payments (about
--- 1,600 streams and 3,000 events in one append) made nearly 5 million loop steps.
+-- As in 1700000002000_hash-chains-cheaper-appends.sql, except:
+--
+-- - Each stream's events are found where they are: the adapter sends an append's events stream by
+--   stream, in the order of its streams, so stream i's are the p_counts[i] that follow the
+--   previous stream's (v_first). Before, every stream scanned all of its append's events for its
+--   own: a batch of 1,000 payments (about 1,600 streams, 3,000 events) made ~5 million loop steps.
+-- - An append that fails leaves, for each stream it named at an exact revision (or no_stream), the
+--   revision it would have produced in v_failed_*; a later append expecting that very revision was
+--   decided on the failed one's outcome (the writer pipelines its commands) and fails too, even
+--   if another writer has since put as many events there (across calls, the adapter sees to it).
+
 CREATE OR REPLACE FUNCTION es_append(
   p_stream_from int[],
   p_stream_to int[],
@@ -39,6 +46,8 @@ DECLARE
   v_head bigint;
   v_hash bytea;
   v_first int;
+  v_failed_streams text[] := '{}';
+  v_failed_revisions bigint[] := '{}';
   v_written boolean := false;
   v_now timestamptz := now();
 BEGIN
@@ -57,21 +66,28 @@ BEGIN
       FOR i IN p_stream_from[a] .. p_stream_to[a] LOOP
         v_current := NULL;
         v_hash := NULL;
+        -- Decided on the outcome of an append that failed: whatever the stream holds there now,
+        -- it is not what this append was decided on.
+        IF p_expected[i] >= 0 AND cardinality(v_failed_streams) > 0 AND EXISTS (
+             SELECT 1 FROM unnest(v_failed_streams, v_failed_revisions) AS failed(stream_name, revision)
+              WHERE failed.stream_name = p_streams[i] AND failed.revision = p_expected[i]) THEN
+          SELECT s.revision INTO v_current FROM es_streams AS s WHERE s.stream_name = p_streams[i];
+          RAISE EXCEPTION 'decided on a failed append' USING ERRCODE = 'ES409',
+            DETAIL = json_build_object('index', i - p_stream_from[a] + 1, 'actual', v_current)::text;
+        END IF;
         IF p_counts[i] = 1 AND p_expected[i] <> -2 THEN
           -- One event: chained in the statement that moves the stream's head (s.hash is the old head there).
-          FOR e IN v_first .. v_first LOOP
-            UPDATE es_streams AS s SET revision = s.revision + 1,
-                   hash = es_event_hash(s.hash, es_event_content(p_streams[i], s.revision + 1,
-                     p_ids[e], p_types[e], p_data[e], p_metadata[e], v_now))
-             WHERE s.stream_name = p_streams[i] AND (p_expected[i] < 0 OR s.revision = p_expected[i])
-            RETURNING s.revision, s.hash INTO v_current, v_hash;
-            IF v_current IS NULL AND p_expected[i] = -1 THEN
-              v_hash := es_event_hash(NULL, es_event_content(p_streams[i], 0,
-                p_ids[e], p_types[e], p_data[e], p_metadata[e], v_now));
-              INSERT INTO es_streams AS s VALUES (p_streams[i], 0, v_hash) RETURNING s.revision INTO v_current;
-            END IF;
-            v_hashes[e] := v_hash;
-          END LOOP;
+          UPDATE es_streams AS s SET revision = s.revision + 1,
+                 hash = es_event_hash(s.hash, es_event_content(p_streams[i], s.revision + 1,
+                   p_ids[v_first], p_types[v_first], p_data[v_first], p_metadata[v_first], v_now))
+           WHERE s.stream_name = p_streams[i] AND (p_expected[i] < 0 OR s.revision = p_expected[i])
+          RETURNING s.revision, s.hash INTO v_current, v_hash;
+          IF v_current IS NULL AND p_expected[i] = -1 THEN
+            v_hash := es_event_hash(NULL, es_event_content(p_streams[i], 0,
+              p_ids[v_first], p_types[v_first], p_data[v_first], p_metadata[v_first], v_now));
+            INSERT INTO es_streams AS s VALUES (p_streams[i], 0, v_hash) RETURNING s.revision INTO v_current;
+          END IF;
+          v_hashes[v_first] := v_hash;
         ELSE
           v_head := NULL;
           IF p_expected[i] <> -2 THEN
@@ -130,14 +146,20 @@ BEGIN
       v_written := true;
       RETURN NEXT;
     EXCEPTION
-      WHEN SQLSTATE 'ES409' THEN
-        error_code := 'ES409';
-        GET STACKED DIAGNOSTICS error_detail = PG_EXCEPTION_DETAIL;
-        transaction_id := NULL; last_position := NULL; revisions := NULL;
-        RETURN NEXT;
-      WHEN unique_violation THEN
-        error_code := '23505';
-        GET STACKED DIAGNOSTICS error_detail = CONSTRAINT_NAME;
+      WHEN SQLSTATE 'ES409' OR unique_violation THEN
+        -- What this append would have left its streams at: appends decided on it fail too.
+        SELECT v_failed_streams || array_agg(p_streams[i]),
+               v_failed_revisions || array_agg(greatest(p_expected[i], -1) + p_counts[i])
+          INTO v_failed_streams, v_failed_revisions
+          FROM generate_series(p_stream_from[a], p_stream_to[a]) AS i
+         WHERE p_expected[i] >= 0 OR p_expected[i] = -2;
+        IF SQLSTATE = 'ES409' THEN
+          error_code := 'ES409';
+          GET STACKED DIAGNOSTICS error_detail = PG_EXCEPTION_DETAIL;
+        ELSE
+          error_code := '23505';
+          GET STACKED DIAGNOSTICS error_detail = CONSTRAINT_NAME;
+        END IF;
         transaction_id := NULL; last_position := NULL; revisions := NULL;
         RETURN NEXT;
     END;
