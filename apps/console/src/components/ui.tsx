@@ -116,13 +116,27 @@ export function Loading() {
   );
 }
 
-export function PageHeader({ title, children }: { title: ReactNode; children?: ReactNode }) {
+/** A screen's title (with the id of what it shows, if it shows one thing) and its actions. */
+export function PageHeader({ title, id, children }: { title: ReactNode; id?: string; children?: ReactNode }) {
   return (
     <Group justify="space-between" align="center" mb="md" wrap="wrap">
-      <Title order={2}>{title}</Title>
+      <Title order={2}>
+        {title}
+        {id && (
+          <>
+            {' '}
+            <Id id={id} />
+          </>
+        )}
+      </Title>
       {children && <Group gap="xs">{children}</Group>}
     </Group>
   );
+}
+
+/** What stands in for a query's data until it first arrives: a loader, or why it failed. */
+export function NotLoaded({ error }: { error: ApiFailure | undefined }) {
+  return error ? <ErrorNotice error={error} /> : <Loading />;
 }
 
 /** Loading, error and empty states around what a query found. */
@@ -137,7 +151,7 @@ export function QueryState<T>({
   isEmpty?: (data: T) => boolean;
   children: (data: T) => ReactNode;
 }) {
-  if (query.data === undefined) return query.error ? <ErrorNotice error={query.error} /> : <Loading />;
+  if (query.data === undefined) return <NotLoaded error={query.error} />;
   return (
     <Stack gap="sm">
       {query.error && <ErrorNotice error={query.error} title="Could not refresh" />}

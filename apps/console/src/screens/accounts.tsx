@@ -5,11 +5,10 @@ import { answer } from '../api/client';
 import type { Account, Page, Transaction } from '../api/types';
 import {
   DataTable,
-  ErrorNotice,
   MovementCells,
   Id,
-  Loading,
   Money,
+  NotLoaded,
   PageHeader,
   PagedList,
   QueryState,
@@ -234,17 +233,11 @@ export function AccountDetailScreen() {
     [accountId],
     touches(accountId),
   );
-  if (!account.data) return account.error ? <ErrorNotice error={account.error} /> : <Loading />;
+  if (!account.data) return <NotLoaded error={account.error} />;
   const { data } = account;
   return (
     <>
-      <PageHeader
-        title={
-          <>
-            {data.currency} account <Id id={data.id} />
-          </>
-        }
-      >
+      <PageHeader title={`${data.currency} account`} id={data.id}>
         {user.role !== 'admin' && (
           <>
             <Button component={Link} to={`/deposit?account=${data.id}`} variant="light">
