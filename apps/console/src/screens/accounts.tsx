@@ -14,7 +14,7 @@ import {
   QueryState,
   StatusBadge,
 } from '../components/ui';
-import { words } from '../format';
+import { typedId, words } from '../format';
 import { touches, usePagedQuery, useQuery } from '../query';
 import { useSession } from '../session';
 
@@ -41,7 +41,7 @@ export function AccountsScreen() {
   const { client, user } = useSession();
   const admin = user.role === 'admin';
   const [userId, setUserId] = useState('');
-  const filter = /^[0-9a-f-]{36}$/i.test(userId.trim()) ? userId.trim() : undefined;
+  const filter = typedId(userId);
   const accounts = useQuery(
     () => answer<Page<Account>>(client.GET('/api/v1/accounts', { params: { query: { limit: 100, userId: filter } } })),
     [filter],

@@ -19,6 +19,7 @@ import { formatMoney, parseAmount, requestAmount } from '../money';
 import { touches, usePagedQuery, useQuery } from '../query';
 import { useSession } from '../session';
 import { LifecyclePage, type Step } from './timeline';
+import { typedId } from '../format';
 
 const PAYMENT_STATUSES = ['authorized', 'captured', 'partially_refunded', 'refunded', 'voided', 'expired'];
 
@@ -254,7 +255,7 @@ export function PaymentsScreen() {
   const { client, user } = useSession();
   const [status, setStatus] = useState<string | null>(null);
   const [accountId, setAccountId] = useState('');
-  const account = /^[0-9a-f-]{36}$/i.test(accountId.trim()) ? accountId.trim() : undefined;
+  const account = typedId(accountId);
   const payments = usePagedQuery(
     (cursor) =>
       answer<Page<Payment>>(

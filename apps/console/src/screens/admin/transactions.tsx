@@ -13,6 +13,7 @@ import {
   StatusAndAccountFilter,
   StatusBadge,
 } from '../../components/ui';
+import { typedId } from '../../format';
 import { usePagedQuery, useQuery } from '../../query';
 import { useSession } from '../../session';
 import { PaymentsTable } from '../payments';
@@ -134,8 +135,8 @@ export function TransactionsScreen() {
   const [tab, setTab] = useState<string | null>('payments');
   const [status, setStatus] = useState<string | null>(null);
   const [account, setAccount] = useState('');
-  const id = /^[0-9a-f-]{36}$/i.test(text.trim()) ? text.trim() : undefined;
-  const accountId = /^[0-9a-f-]{36}$/i.test(account.trim()) ? account.trim() : undefined;
+  const id = typedId(text);
+  const accountId = typedId(account);
   const found = useFindById(id);
   const statuses = tab === 'payments' ? PAYMENT_STATUSES : TRANSFER_STATUSES;
   return (
