@@ -13,13 +13,13 @@ import {
   PageHeader,
   PagedList,
   StatusAndAccountFilter,
+  useStatusAndAccountFilter,
 } from '../components/ui';
 import { useCommand } from '../command';
 import { formatMoney, parseAmount, requestAmount } from '../money';
 import { touches, usePagedQuery, useQuery } from '../query';
 import { useSession } from '../session';
 import { LifecyclePage, type Step } from './timeline';
-import { typedId } from '../format';
 
 const PAYMENT_STATUSES = ['authorized', 'captured', 'partially_refunded', 'refunded', 'voided', 'expired'];
 
@@ -253,9 +253,8 @@ export function PaymentsTable({ rows }: { rows: Payment[] }) {
 /** Payments the caller made or received (an admin: all), newest first, with status filter and paging. */
 export function PaymentsScreen() {
   const { client, user } = useSession();
-  const [status, setStatus] = useState<string | null>(null);
-  const [accountId, setAccountId] = useState('');
-  const account = typedId(accountId);
+  const filter = useStatusAndAccountFilter();
+  const { status, accountId } = filter.asked;
   const payments = usePagedQuery(
     (cursor) =>
       answer<Page<Payment>>(
@@ -264,27 +263,19 @@ export function PaymentsScreen() {
             query: {
               limit: 20,
               cursor,
-              accountId: account,
-              status: (status ?? undefined) as Payment['status'] | undefined,
+              accountId,
+              status: status as Payment['status'] | undefined,
             },
           },
         }),
       ),
-    [status, account],
+    [status, accountId],
     (change) => change.kind === 'payment',
   );
   return (
     <>
       <PageHeader title={user.role === 'merchant' ? 'Payments received' : 'Payments'} />
-      <StatusAndAccountFilter
-        mb="md"
-        statuses={PAYMENT_STATUSES}
-        status={status}
-        onStatus={setStatus}
-        accountId={accountId}
-        onAccountId={setAccountId}
-        accountPlaceholder="any of yours"
-      />
+      <StatusAndAccountFilter mb="md" statuses={PAYMENT_STATUSES} filter={filter} accountPlaceholder="any of yours" />
       <PagedList paged={payments} empty="No payments yet.">
         {(rows) => <PaymentsTable rows={rows} />}
       </PagedList>
