@@ -9,3 +9,6 @@ export const shortId = (id: string) => id.slice(0, 8);
 
 /** "partially_refunded" → "partially refunded". */
 export const words = (code: string) => code.replace(/_/g, ' ');
+
+/** The id in what was typed, once it is a whole one: no request is made for half an id. */
+export const typedId = (text: string) => (/^[0-9a-f-]{36}$/i.test(text.trim()) ? text.trim() : undefined);

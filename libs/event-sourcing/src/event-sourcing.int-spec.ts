@@ -71,6 +71,20 @@ describe('EventSourcing: one command at a time per stream, deciding while the on
     return events.length;
   };
 
+  it('finds a command’s own events by their ids, with the state right after them; none when it never ran', async () => {
+    const name = await given(2);
+    const ids = [randomUUID(), randomUUID()];
+    const idFor = (index: number) => ids[index];
+    const own = [0, 1].map((index) => ({ id: idFor(index), type: 'Counted', data: { seen: 2 + index } }));
+    await store.append([{ streamName: name, expectedRevision: 1n, events: own }]);
+    await store.append([{ streamName: name, expectedRevision: 3n, events: counted(4) }]);
+    const found = await eventSourcing.findOwnEvents(counter(name), idFor);
+    expect(found?.state).toBe(4);
+    expect(found?.events.map((event) => event.data)).toEqual([{ seen: 2 }, { seen: 3 }]);
+    expect(found?.position).toEqual((await store.readStream(name))[3].position);
+    expect(await eventSourcing.findOwnEvents(counter(name), () => randomUUID())).toBeUndefined();
+  });
+
   it('creates a stream named unwritten without reading it, at no_stream', async () => {
     const name = `counter-${randomUUID()}`;
     const reads = jest.spyOn(store, 'readStream');

@@ -23,6 +23,14 @@ export interface Loaded<State> {
   position: Position | undefined;
 }
 
+/** A command that already ran, as its stream shows it: its own events and the state right after them. */
+export interface OwnEvents<State, Event> {
+  state: State;
+  events: Event[];
+  /** Position of the last of its events on this stream. */
+  position: Position;
+}
+
 /** A stream a command reads, and may write. */
 export interface StreamSpec<State = unknown, Event = unknown> {
   name: string;
@@ -181,6 +189,28 @@ export class EventSourcing {
   async loadSettled<State, Event>(spec: StreamSpec<State, Event>): Promise<Loaded<State>> {
     const { state, revision, position } = await this.readSettled(spec);
     return { state, revision, position };
+  }
+
+  /**
+   * Finds a command's own events on a stream by their deterministic ids (`idFor`), so that a
+   * retry of a command that already ran (its process died, or its answer was lost) answers what
+   * the first attempt answered, from the stream as it stood right after them, and writes nothing.
+   */
+  async findOwnEvents<State, Event>(
+    { name, evolve, initialState }: StreamSpec<State, Event>,
+    idFor: (index: number) => string,
+  ): Promise<OwnEvents<State, Event> | undefined> {
+    const history = await this.store.readStream(name);
+    const first = history.findIndex((event) => event.id === idFor(0));
+    if (first < 0) return undefined;
+    let last = first;
+    while (history[last + 1]?.id === idFor(last + 1 - first)) last += 1;
+    const upToOwn = history.slice(0, last + 1).map((event) => toDomainEvent<Event>(event));
+    return {
+      state: upToOwn.reduce(evolve, initialState),
+      events: upToOwn.slice(first),
+      position: history[last].position,
+    };
   }
 
   /**

@@ -16,11 +16,11 @@ import {
   Tooltip,
   UnstyledButton,
 } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ApiFailure } from '../api/client';
 import type { PagedQuery } from '../query';
 import type { Amount } from '../api/types';
-import { formatTime, shortId, words } from '../format';
+import { formatTime, shortId, typedId, words } from '../format';
 import { formatMoney } from '../money';
 
 export function Money({ amount, currency, signed }: { amount: Amount; currency: string; signed?: 'credit' | 'debit' }) {
@@ -116,13 +116,27 @@ export function Loading() {
   );
 }
 
-export function PageHeader({ title, children }: { title: ReactNode; children?: ReactNode }) {
+/** A screen's title (with the id of what it shows, if it shows one thing) and its actions. */
+export function PageHeader({ title, id, children }: { title: ReactNode; id?: string; children?: ReactNode }) {
   return (
     <Group justify="space-between" align="center" mb="md" wrap="wrap">
-      <Title order={2}>{title}</Title>
+      <Title order={2}>
+        {title}
+        {id && (
+          <>
+            {' '}
+            <Id id={id} />
+          </>
+        )}
+      </Title>
       {children && <Group gap="xs">{children}</Group>}
     </Group>
   );
+}
+
+/** What stands in for a query's data until it first arrives: a loader, or why it failed. */
+export function NotLoaded({ error }: { error: ApiFailure | undefined }) {
+  return error ? <ErrorNotice error={error} /> : <Loading />;
 }
 
 /** Loading, error and empty states around what a query found. */
@@ -137,7 +151,7 @@ export function QueryState<T>({
   isEmpty?: (data: T) => boolean;
   children: (data: T) => ReactNode;
 }) {
-  if (query.data === undefined) return query.error ? <ErrorNotice error={query.error} /> : <Loading />;
+  if (query.data === undefined) return <NotLoaded error={query.error} />;
   return (
     <Stack gap="sm">
       {query.error && <ErrorNotice error={query.error} title="Could not refresh" />}
@@ -173,33 +187,51 @@ export function PagedList<T>({
   );
 }
 
+/**
+ * What a StatusAndAccountFilter shows, and what its list asks for: the status picked, and the
+ * account once a whole id is typed.
+ */
+export function useStatusAndAccountFilter() {
+  const [status, setStatus] = useState<string | null>(null);
+  const [accountText, setAccountText] = useState('');
+  return {
+    status,
+    setStatus,
+    accountText,
+    setAccountText,
+    asked: { status: status ?? undefined, accountId: typedId(accountText) },
+  };
+}
+
 /** The filters every list of transfers or payments has: a status and an account id. */
 export function StatusAndAccountFilter({
   statuses,
-  status,
-  onStatus,
-  accountId,
-  onAccountId,
+  filter,
   accountPlaceholder,
   ...group
 }: {
   statuses: string[];
-  status: string | null;
-  onStatus: (status: string | null) => void;
-  accountId: string;
-  onAccountId: (accountId: string) => void;
+  filter: ReturnType<typeof useStatusAndAccountFilter>;
   accountPlaceholder: string;
   mb?: string;
   my?: string;
 }) {
   return (
     <Group align="end" {...group}>
-      <Select label="Status" placeholder="any" clearable data={statuses} value={status} onChange={onStatus} w={200} />
+      <Select
+        label="Status"
+        placeholder="any"
+        clearable
+        data={statuses}
+        value={filter.status}
+        onChange={filter.setStatus}
+        w={200}
+      />
       <TextInput
         label="Account id"
         placeholder={accountPlaceholder}
-        value={accountId}
-        onChange={(event) => onAccountId(event.currentTarget.value)}
+        value={filter.accountText}
+        onChange={(event) => filter.setAccountText(event.currentTarget.value)}
         w={340}
       />
     </Group>

@@ -5,17 +5,16 @@ import { answer } from '../api/client';
 import type { Account, Page, Transaction } from '../api/types';
 import {
   DataTable,
-  ErrorNotice,
   MovementCells,
   Id,
-  Loading,
   Money,
+  NotLoaded,
   PageHeader,
   PagedList,
   QueryState,
   StatusBadge,
 } from '../components/ui';
-import { words } from '../format';
+import { typedId, words } from '../format';
 import { touches, usePagedQuery, useQuery } from '../query';
 import { useSession } from '../session';
 
@@ -42,7 +41,7 @@ export function AccountsScreen() {
   const { client, user } = useSession();
   const admin = user.role === 'admin';
   const [userId, setUserId] = useState('');
-  const filter = /^[0-9a-f-]{36}$/i.test(userId.trim()) ? userId.trim() : undefined;
+  const filter = typedId(userId);
   const accounts = useQuery(
     () => answer<Page<Account>>(client.GET('/api/v1/accounts', { params: { query: { limit: 100, userId: filter } } })),
     [filter],
@@ -234,17 +233,11 @@ export function AccountDetailScreen() {
     [accountId],
     touches(accountId),
   );
-  if (!account.data) return account.error ? <ErrorNotice error={account.error} /> : <Loading />;
+  if (!account.data) return <NotLoaded error={account.error} />;
   const { data } = account;
   return (
     <>
-      <PageHeader
-        title={
-          <>
-            {data.currency} account <Id id={data.id} />
-          </>
-        }
-      >
+      <PageHeader title={`${data.currency} account`} id={data.id}>
         {user.role !== 'admin' && (
           <>
             <Button component={Link} to={`/deposit?account=${data.id}`} variant="light">

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Card, Grid, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useCallback, useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -6,21 +6,20 @@ import { answer } from '../api/client';
 import type { Page, Payment, Refund } from '../api/types';
 import {
   DataTable,
-  ErrorNotice,
   MovementCells,
   Id,
-  Loading,
   Money,
+  NotLoaded,
   PageHeader,
   PagedList,
   StatusAndAccountFilter,
-  StatusBadge,
+  useStatusAndAccountFilter,
 } from '../components/ui';
 import { useCommand } from '../command';
 import { formatMoney, parseAmount, requestAmount } from '../money';
 import { touches, usePagedQuery, useQuery } from '../query';
 import { useSession } from '../session';
-import { StatusTimeline, StreamEvents, type Step } from './timeline';
+import { LifecyclePage, type Step } from './timeline';
 
 const PAYMENT_STATUSES = ['authorized', 'captured', 'partially_refunded', 'refunded', 'voided', 'expired'];
 
@@ -177,73 +176,50 @@ function PaymentActions({ payment, onDone }: { payment: Payment; onDone(): void 
 
 export function PaymentScreen() {
   const { paymentId = '' } = useParams();
-  const { client, user } = useSession();
+  const { client } = useSession();
   const payment = useQuery(
     () => answer<Payment>(client.GET('/api/v1/payments/{paymentId}', { params: { path: { paymentId } } })),
     [paymentId],
     touches(paymentId),
   );
-  if (!payment.data) return payment.error ? <ErrorNotice error={payment.error} /> : <Loading />;
+  if (!payment.data) return <NotLoaded error={payment.error} />;
   const data = payment.data;
   return (
-    <>
-      <PageHeader
-        title={
-          <>
-            Payment <Id id={data.id} />
-          </>
-        }
-      >
-        <StatusBadge status={data.status} />
-      </PageHeader>
-      <Grid>
-        <Grid.Col span={{ base: 12, md: 5 }}>
-          <Stack>
-            <Card withBorder>
-              <Stack gap={6}>
-                <Text size="xl" fw={700}>
-                  <Money amount={data.amount} currency={data.currency} />
-                </Text>
-                {data.description && <Text>{data.description}</Text>}
-                <Group gap={6}>
-                  <Text size="sm" c="dimmed" w={60}>
-                    From
-                  </Text>
-                  <Id id={data.payerAccountId} />
-                </Group>
-                <Group gap={6}>
-                  <Text size="sm" c="dimmed" w={60}>
-                    To
-                  </Text>
-                  <Id id={data.payeeAccountId} />
-                </Group>
-                <Text size="sm" c="dimmed">
-                  Captured <Money amount={data.capturedAmount} currency={data.currency} /> · refunded{' '}
-                  <Money amount={data.refundedAmount} currency={data.currency} />
-                </Text>
-              </Stack>
-            </Card>
-            <PaymentActions payment={data} onDone={payment.reload} />
+    <LifecyclePage
+      title="Payment"
+      id={data.id}
+      status={data.status}
+      steps={paymentSteps(data)}
+      stream={`payment-${data.id}`}
+    >
+      <Stack>
+        <Card withBorder>
+          <Stack gap={6}>
+            <Text size="xl" fw={700}>
+              <Money amount={data.amount} currency={data.currency} />
+            </Text>
+            {data.description && <Text>{data.description}</Text>}
+            <Group gap={6}>
+              <Text size="sm" c="dimmed" w={60}>
+                From
+              </Text>
+              <Id id={data.payerAccountId} />
+            </Group>
+            <Group gap={6}>
+              <Text size="sm" c="dimmed" w={60}>
+                To
+              </Text>
+              <Id id={data.payeeAccountId} />
+            </Group>
+            <Text size="sm" c="dimmed">
+              Captured <Money amount={data.capturedAmount} currency={data.currency} /> · refunded{' '}
+              <Money amount={data.refundedAmount} currency={data.currency} />
+            </Text>
           </Stack>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 7 }}>
-          <Card withBorder>
-            <Title order={4} mb="sm">
-              Status
-            </Title>
-            <StatusTimeline steps={paymentSteps(data)} />
-          </Card>
-        </Grid.Col>
-      </Grid>
-      {user.role === 'admin' && (
-        <Card withBorder mt="md">
-          <Title order={4} mb="sm">
-            Events
-          </Title>
-          <StreamEvents stream={`payment-${data.id}`} entityId={data.id} />
         </Card>
-      )}
-    </>
+        <PaymentActions payment={data} onDone={payment.reload} />
+      </Stack>
+    </LifecyclePage>
   );
 }
 
@@ -277,9 +253,8 @@ export function PaymentsTable({ rows }: { rows: Payment[] }) {
 /** Payments the caller made or received (an admin: all), newest first, with status filter and paging. */
 export function PaymentsScreen() {
   const { client, user } = useSession();
-  const [status, setStatus] = useState<string | null>(null);
-  const [accountId, setAccountId] = useState('');
-  const account = /^[0-9a-f-]{36}$/i.test(accountId.trim()) ? accountId.trim() : undefined;
+  const filter = useStatusAndAccountFilter();
+  const { status, accountId } = filter.asked;
   const payments = usePagedQuery(
     (cursor) =>
       answer<Page<Payment>>(
@@ -288,27 +263,19 @@ export function PaymentsScreen() {
             query: {
               limit: 20,
               cursor,
-              accountId: account,
-              status: (status ?? undefined) as Payment['status'] | undefined,
+              accountId,
+              status: status as Payment['status'] | undefined,
             },
           },
         }),
       ),
-    [status, account],
+    [status, accountId],
     (change) => change.kind === 'payment',
   );
   return (
     <>
       <PageHeader title={user.role === 'merchant' ? 'Payments received' : 'Payments'} />
-      <StatusAndAccountFilter
-        mb="md"
-        statuses={PAYMENT_STATUSES}
-        status={status}
-        onStatus={setStatus}
-        accountId={accountId}
-        onAccountId={setAccountId}
-        accountPlaceholder="any of yours"
-      />
+      <StatusAndAccountFilter mb="md" statuses={PAYMENT_STATUSES} filter={filter} accountPlaceholder="any of yours" />
       <PagedList paged={payments} empty="No payments yet.">
         {(rows) => <PaymentsTable rows={rows} />}
       </PagedList>

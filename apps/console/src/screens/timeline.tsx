@@ -1,8 +1,9 @@
-import { Code, Text, Timeline } from '@mantine/core';
+import { Card, Code, Grid, Text, Timeline, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
 import { answer } from '../api/client';
 import type { StoredEvent } from '../api/types';
 import { formatTime } from '../format';
-import { QueryState } from '../components/ui';
+import { PageHeader, QueryState, StatusBadge } from '../components/ui';
 import { touches, useQuery } from '../query';
 import { useSession } from '../session';
 
@@ -29,6 +30,54 @@ export function StatusTimeline({ steps }: { steps: Step[] }) {
         </Timeline.Item>
       ))}
     </Timeline>
+  );
+}
+
+/**
+ * The page of one payment or transfer: its title and status, what it is (the children) beside the
+ * steps it has been through, and for an admin the events of its stream.
+ */
+export function LifecyclePage({
+  title,
+  id,
+  status,
+  steps,
+  stream,
+  children,
+}: {
+  title: string;
+  id: string;
+  status: string;
+  steps: Step[];
+  stream: string;
+  children: ReactNode;
+}) {
+  const { user } = useSession();
+  return (
+    <>
+      <PageHeader title={title} id={id}>
+        <StatusBadge status={status} />
+      </PageHeader>
+      <Grid>
+        <Grid.Col span={{ base: 12, md: 5 }}>{children}</Grid.Col>
+        <Grid.Col span={{ base: 12, md: 7 }}>
+          <Card withBorder>
+            <Title order={4} mb="sm">
+              Status
+            </Title>
+            <StatusTimeline steps={steps} />
+          </Card>
+        </Grid.Col>
+      </Grid>
+      {user.role === 'admin' && (
+        <Card withBorder mt="md">
+          <Title order={4} mb="sm">
+            Events
+          </Title>
+          <StreamEvents stream={stream} entityId={id} />
+        </Card>
+      )}
+    </>
   );
 }
 

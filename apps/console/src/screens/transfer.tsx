@@ -1,11 +1,11 @@
-import { Card, Grid, Group, Stack, Text, Title } from '@mantine/core';
+import { Card, Group, Stack, Text } from '@mantine/core';
 import { useParams } from 'react-router';
 import { answer } from '../api/client';
 import type { Transfer } from '../api/types';
-import { ErrorNotice, Id, Loading, Money, PageHeader, StatusBadge, Time } from '../components/ui';
+import { Id, Money, NotLoaded, Time } from '../components/ui';
 import { touches, useQuery } from '../query';
 import { useSession } from '../session';
-import { StatusTimeline, StreamEvents, type Step } from './timeline';
+import { LifecyclePage, type Step } from './timeline';
 
 function transferSteps(transfer: Transfer, kind: string): Step[] {
   const finished = transfer.status === 'succeeded' || transfer.status === 'failed';
@@ -35,62 +35,39 @@ function transferSteps(transfer: Transfer, kind: string): Step[] {
 
 export function TransferScreen() {
   const { kind = 'deposit', transferId = '' } = useParams();
-  const { client, user } = useSession();
+  const { client } = useSession();
   const path = kind === 'withdrawal' ? '/api/v1/withdrawals/{id}' : '/api/v1/deposits/{id}';
   const transfer = useQuery(
     () => answer<Transfer>(client.GET(path, { params: { path: { id: transferId } } })),
     [path, transferId],
     touches(transferId),
   );
-  if (!transfer.data) return transfer.error ? <ErrorNotice error={transfer.error} /> : <Loading />;
+  if (!transfer.data) return <NotLoaded error={transfer.error} />;
   const data = transfer.data;
   return (
-    <>
-      <PageHeader
-        title={
-          <>
-            {kind === 'withdrawal' ? 'Withdrawal' : 'Deposit'} <Id id={data.id} />
-          </>
-        }
-      >
-        <StatusBadge status={data.status} />
-      </PageHeader>
-      <Grid>
-        <Grid.Col span={{ base: 12, md: 5 }}>
-          <Card withBorder>
-            <Stack gap="xs">
-              <Text size="xl" fw={700}>
-                <Money amount={data.amount} currency={data.currency} />
-              </Text>
-              <Group gap={6}>
-                <Text size="sm" c="dimmed">
-                  Account
-                </Text>
-                <Id id={data.accountId} />
-              </Group>
-              <Text size="sm" c="dimmed">
-                Requested <Time at={data.createdAt} />
-              </Text>
-            </Stack>
-          </Card>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 7 }}>
-          <Card withBorder>
-            <Title order={4} mb="sm">
-              Status
-            </Title>
-            <StatusTimeline steps={transferSteps(data, kind)} />
-          </Card>
-        </Grid.Col>
-      </Grid>
-      {user.role === 'admin' && (
-        <Card withBorder mt="md">
-          <Title order={4} mb="sm">
-            Events
-          </Title>
-          <StreamEvents stream={`${kind}-${data.id}`} entityId={data.id} />
-        </Card>
-      )}
-    </>
+    <LifecyclePage
+      title={kind === 'withdrawal' ? 'Withdrawal' : 'Deposit'}
+      id={data.id}
+      status={data.status}
+      steps={transferSteps(data, kind)}
+      stream={`${kind}-${data.id}`}
+    >
+      <Card withBorder>
+        <Stack gap="xs">
+          <Text size="xl" fw={700}>
+            <Money amount={data.amount} currency={data.currency} />
+          </Text>
+          <Group gap={6}>
+            <Text size="sm" c="dimmed">
+              Account
+            </Text>
+            <Id id={data.accountId} />
+          </Group>
+          <Text size="sm" c="dimmed">
+            Requested <Time at={data.createdAt} />
+          </Text>
+        </Stack>
+      </Card>
+    </LifecyclePage>
   );
 }

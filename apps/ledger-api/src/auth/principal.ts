@@ -27,7 +27,12 @@ export function canSee(principal: Principal, ownerId: string): boolean {
   return principal.role === 'admin' || principal.userId === ownerId;
 }
 
+/** Whether the caller may move money on the account: an open one they may see. */
+export function mayUseAccount(principal: Principal, account: AccountState): boolean {
+  return account.status === 'open' && canSee(principal, account.userId);
+}
+
 /** An account as the caller may know it: one they may not see is, for them, one never opened. */
 export function accountSeenBy(principal: Principal, account: AccountState): AccountState {
-  return account.status === 'open' && canSee(principal, account.userId) ? account : initialAccountState;
+  return mayUseAccount(principal, account) ? account : initialAccountState;
 }

@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, EventMetadata, EventStore, Position } from '@ledger/event-store';
+import { Injectable } from '@nestjs/common';
+import { EventMetadata, Position } from '@ledger/event-store';
 import { EventSourcing, StreamSpec } from '@ledger/event-sourcing';
 import {
   AccountState,
@@ -13,7 +13,6 @@ import {
   initialAccountState,
 } from '@ledger/ledger-domain';
 import { eventIdFor } from './command-context';
-import { findOwnEvents } from './own-events';
 
 type DomainEvent = { type: string; data: unknown };
 type Recorded<Code extends DomainErrorCode> = BatchRecorded<string, Code>;
@@ -61,10 +60,7 @@ const accountKey = (accountId: string) => `account:${accountId}`;
  */
 @Injectable()
 export class BatchCommands {
-  constructor(
-    private readonly eventSourcing: EventSourcing,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+  constructor(private readonly eventSourcing: EventSourcing) {}
 
   async run<Event extends DomainEvent, State, Code extends DomainErrorCode>(
     batch: BatchOfItems<Event, State, Code>,
@@ -152,12 +148,9 @@ export class BatchCommands {
     const items = await Promise.all(
       recorded.data.items.map(async ({ stream, refusal }): Promise<BatchItemResult<State, Code>> => {
         if (refusal) return { ok: false, error: refusal };
-        const own = await findOwnEvents(
-          this.store,
-          stream,
+        const own = await this.eventSourcing.findOwnEvents(
+          { name: stream, evolve: batch.evolve, initialState: batch.initialState },
           eventIdFor(stream, 'batch'),
-          batch.evolve,
-          batch.initialState,
         );
         if (!own) throw new Error(`${stream} of batch ${recorded.data.batchId} is missing`);
         return { ok: true, state: own.state };

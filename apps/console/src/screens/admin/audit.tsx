@@ -17,7 +17,7 @@ import { useSearchParams } from 'react-router';
 import { answer } from '../../api/client';
 import type { AccountAudit, Verification } from '../../api/types';
 import { Money, PageHeader, QueryState, Time } from '../../components/ui';
-import { formatTime } from '../../format';
+import { formatTime, typedId } from '../../format';
 import { useQuery } from '../../query';
 import { useSession } from '../../session';
 import { StreamEvents } from '../timeline';
@@ -109,7 +109,7 @@ export function AuditScreen() {
   const [at, setAt] = useState('');
   const [stream, setStream] = useState(search.get('account') ? `account-${search.get('account')}` : '');
   const [shownStream, setShownStream] = useState<string>();
-  const accountId = /^[0-9a-f-]{36}$/i.test(account.trim()) ? account.trim() : undefined;
+  const accountId = typedId(account);
   return (
     <>
       <PageHeader title="Audit" />

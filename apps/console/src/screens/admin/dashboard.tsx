@@ -5,7 +5,7 @@ import { Link } from 'react-router';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { answer, type ApiClient } from '../../api/client';
 import type { WorkReport } from '../../api/types';
-import { ErrorNotice, Id, Loading, PageHeader, StatusBadge, Time } from '../../components/ui';
+import { ErrorNotice, Id, NotLoaded, PageHeader, StatusBadge, Time } from '../../components/ui';
 import { useQuery } from '../../query';
 import { useSession } from '../../session';
 
@@ -121,7 +121,7 @@ export function DashboardScreen() {
     return () => clearInterval(timer);
   }, [reload]);
   const [filter, setFilter] = useState('');
-  if (!work.data) return work.error ? <ErrorNotice error={work.error} /> : <Loading />;
+  if (!work.data) return <NotLoaded error={work.error} />;
   const { consumers, bank, series } = work.data;
   const totalLag = consumers.reduce((sum, consumer) => sum + consumer.lag, 0);
   const shown = consumers.filter((consumer) => consumer.name.includes(filter.trim()));

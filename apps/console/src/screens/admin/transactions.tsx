@@ -11,8 +11,10 @@ import {
   PageHeader,
   PagedList,
   StatusAndAccountFilter,
+  useStatusAndAccountFilter,
   StatusBadge,
 } from '../../components/ui';
+import { typedId } from '../../format';
 import { usePagedQuery, useQuery } from '../../query';
 import { useSession } from '../../session';
 import { PaymentsTable } from '../payments';
@@ -132,10 +134,9 @@ export function TransactionsScreen() {
   const [search, setSearch] = useSearchParams();
   const [text, setText] = useState(search.get('id') ?? '');
   const [tab, setTab] = useState<string | null>('payments');
-  const [status, setStatus] = useState<string | null>(null);
-  const [account, setAccount] = useState('');
-  const id = /^[0-9a-f-]{36}$/i.test(text.trim()) ? text.trim() : undefined;
-  const accountId = /^[0-9a-f-]{36}$/i.test(account.trim()) ? account.trim() : undefined;
+  const filter = useStatusAndAccountFilter();
+  const { status, accountId } = filter.asked;
+  const id = typedId(text);
   const found = useFindById(id);
   const statuses = tab === 'payments' ? PAYMENT_STATUSES : TRANSFER_STATUSES;
   return (
@@ -180,7 +181,7 @@ export function TransactionsScreen() {
         value={tab}
         onChange={(value) => {
           setTab(value);
-          setStatus(null);
+          filter.setStatus(null);
         }}
         mt="md"
       >
@@ -189,18 +190,10 @@ export function TransactionsScreen() {
           <Tabs.Tab value="deposits">Deposits</Tabs.Tab>
           <Tabs.Tab value="withdrawals">Withdrawals</Tabs.Tab>
         </Tabs.List>
-        <StatusAndAccountFilter
-          my="sm"
-          statuses={statuses}
-          status={status}
-          onStatus={setStatus}
-          accountId={account}
-          onAccountId={setAccount}
-          accountPlaceholder="any"
-        />
-        {tab === 'payments' && <PaymentList status={status ?? undefined} accountId={accountId} />}
-        {tab === 'deposits' && <TransferList kind="deposit" status={status ?? undefined} accountId={accountId} />}
-        {tab === 'withdrawals' && <TransferList kind="withdrawal" status={status ?? undefined} accountId={accountId} />}
+        <StatusAndAccountFilter my="sm" statuses={statuses} filter={filter} accountPlaceholder="any" />
+        {tab === 'payments' && <PaymentList status={status} accountId={accountId} />}
+        {tab === 'deposits' && <TransferList kind="deposit" status={status} accountId={accountId} />}
+        {tab === 'withdrawals' && <TransferList kind="withdrawal" status={status} accountId={accountId} />}
       </Tabs>
     </>
   );

@@ -17,6 +17,7 @@ import { useState, type FormEvent } from 'react';
 import { answer, ApiFailure } from '../../api/client';
 import type { Account, Currency, Page, Role, User } from '../../api/types';
 import { ErrorNotice, Id, Money, PageHeader, QueryState, StatusBadge, Time } from '../../components/ui';
+import { typedId } from '../../format';
 import { touches, useQuery } from '../../query';
 import { useSession } from '../../session';
 import { Link } from 'react-router';
@@ -163,7 +164,7 @@ function UserAccounts({ userId }: { userId: string }) {
 
 export function UsersScreen() {
   const [lookup, setLookup] = useState('');
-  const userId = /^[0-9a-f-]{36}$/i.test(lookup.trim()) ? lookup.trim() : undefined;
+  const userId = typedId(lookup);
   return (
     <>
       <PageHeader title="Users" />

@@ -1,16 +1,8 @@
-import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { appendingTo, EventSourcing } from '@ledger/event-sourcing';
-import { EVENT_STORE, EventStore, Position } from '@ledger/event-store';
-import {
-  AccountEvent,
-  accountStreamName,
-  decideOpenAccount,
-  evolveAccount,
-  initialAccountState,
-} from '@ledger/ledger-domain';
+import { Position } from '@ledger/event-store';
+import { AccountEvent, decideOpenAccount } from '@ledger/ledger-domain';
 import { eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
-import { findOwnEvents } from '../../shared/own-events';
 import { accountStream, userStream } from '../../shared/streams';
 import { OpenAccountCommand } from './open-account.command';
 
@@ -18,10 +10,7 @@ type AccountOpened = Extract<AccountEvent, { type: 'AccountOpened' }>;
 
 @CommandHandler(OpenAccountCommand)
 export class OpenAccountHandler implements ICommandHandler<OpenAccountCommand> {
-  constructor(
-    private readonly eventSourcing: EventSourcing,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+  constructor(private readonly eventSourcing: EventSourcing) {}
 
   async execute({ ownerId, currency, context }: OpenAccountCommand) {
     const accountId = newEntityId('account', context);
@@ -38,13 +27,7 @@ export class OpenAccountHandler implements ICommandHandler<OpenAccountCommand> {
       metadata: eventMetadata(context),
     });
     if (position) return opened(decision.events.account[0] as AccountOpened, position);
-    const own = await findOwnEvents(
-      this.store,
-      accountStreamName(accountId),
-      idFor,
-      evolveAccount,
-      initialAccountState,
-    );
+    const own = await this.eventSourcing.findOwnEvents(accountStream(accountId), idFor);
     if (!own) throw new Error(`account ${accountId} exists without its opening`);
     return opened(own.events[0] as AccountOpened, own.position);
   }

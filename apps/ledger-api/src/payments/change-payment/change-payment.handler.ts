@@ -1,21 +1,16 @@
-import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { EventSourcing } from '@ledger/event-sourcing';
-import { EVENT_STORE, EventStore, Position } from '@ledger/event-store';
+import { Position } from '@ledger/event-store';
 import {
   decidePaymentChange,
   DomainRefusal,
-  evolvePayment,
-  initialPaymentState,
   mayChangePayment,
   PaymentChangeCommand,
   PaymentEvent,
   PaymentState,
-  paymentStreamName,
 } from '@ledger/ledger-domain';
 import { Principal } from '../../auth/principal';
 import { CommandContext, eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
-import { findOwnEvents } from '../../shared/own-events';
 import { paymentStream } from '../../shared/streams';
 import { paymentAppends, paymentEventIds, paymentStreams } from '../payment-streams';
 import { PaymentResponse, RefundResponse } from '../payment.response';
@@ -49,10 +44,7 @@ const NOT_FOUND = { code: 'payment_not_found', message: 'No such payment.' } as 
 /** Capture, void, refund and expiry: the payment and the money they move, in one append. */
 @CommandHandler(ChangePaymentCommand)
 export class ChangePaymentHandler implements ICommandHandler<ChangePaymentCommand> {
-  constructor(
-    private readonly eventSourcing: EventSourcing,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+  constructor(private readonly eventSourcing: EventSourcing) {}
 
   async execute({ paymentId, change, principal, context }: ChangePaymentCommand) {
     const refundId = change.type === 'refund' ? newEntityId('refund', context) : undefined;
@@ -63,13 +55,7 @@ export class ChangePaymentHandler implements ICommandHandler<ChangePaymentComman
     const step = stepOf(change, refundId, context);
     // A retry of a command that already ran answers what it answered then, and writes nothing.
     const own = mayHoldOwnEvents(change, state)
-      ? await findOwnEvents(
-          this.store,
-          paymentStreamName(paymentId),
-          eventIdFor(paymentId, step),
-          evolvePayment,
-          initialPaymentState,
-        )
+      ? await this.eventSourcing.findOwnEvents(paymentStream(paymentId), eventIdFor(paymentId, step))
       : undefined;
     if (own) return answer(own.state, own.events, own.position);
     const { decision, states, position } = await this.eventSourcing.handle({

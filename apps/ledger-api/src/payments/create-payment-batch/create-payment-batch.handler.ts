@@ -1,6 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
-  AccountState,
   decidePaymentBatch,
   evolvePayment,
   initialPaymentState,
@@ -10,7 +9,7 @@ import {
   PaymentState,
   paymentStreamName,
 } from '@ledger/ledger-domain';
-import { canSee, Principal } from '../../auth/principal';
+import { mayUseAccount, Principal } from '../../auth/principal';
 import { BatchCommands, BatchResult } from '../../shared/batch-commands';
 import { CommandContext, eventMetadata, newEntityId } from '../../shared/command-context';
 import { deterministicUuid } from '../../shared/deterministic-id';
@@ -61,7 +60,7 @@ export class CreatePaymentBatchHandler implements ICommandHandler<CreatePaymentB
             {
               payments,
               accounts,
-              mayPayFrom: (account: AccountState) => account.status === 'open' && canSee(principal, account.userId),
+              mayPayFrom: (account) => mayUseAccount(principal, account),
             },
             now,
           ),

@@ -1,11 +1,10 @@
-import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { EventSourcing } from '@ledger/event-sourcing';
-import { EVENT_STORE, EventStore, Position } from '@ledger/event-store';
-import { decideNewPayment, evolvePayment, initialPaymentState, paymentStreamName } from '@ledger/ledger-domain';
+import { Position } from '@ledger/event-store';
+import { decideNewPayment } from '@ledger/ledger-domain';
 import { accountSeenBy, Principal } from '../../auth/principal';
 import { CommandContext, eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
-import { findOwnEvents } from '../../shared/own-events';
+import { paymentStream } from '../../shared/streams';
 import { paymentAppends, paymentEventIds, paymentStreams } from '../payment-streams';
 import { PaymentResponse } from '../payment.response';
 import { toPaymentResponse } from '../payment.view';
@@ -23,10 +22,7 @@ export class CreatePaymentCommand extends Command<{ payment: PaymentResponse; po
 
 @CommandHandler(CreatePaymentCommand)
 export class CreatePaymentHandler implements ICommandHandler<CreatePaymentCommand> {
-  constructor(
-    private readonly eventSourcing: EventSourcing,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+  constructor(private readonly eventSourcing: EventSourcing) {}
 
   async execute({ request, principal, context }: CreatePaymentCommand) {
     const paymentId = newEntityId('payment', context);
@@ -61,13 +57,7 @@ export class CreatePaymentHandler implements ICommandHandler<CreatePaymentComman
 
   /** What the first attempt of this request answered. */
   private async firstAnswer(paymentId: string): Promise<{ payment: PaymentResponse; position: Position }> {
-    const own = await findOwnEvents(
-      this.store,
-      paymentStreamName(paymentId),
-      eventIdFor(paymentId, 'create'),
-      evolvePayment,
-      initialPaymentState,
-    );
+    const own = await this.eventSourcing.findOwnEvents(paymentStream(paymentId), eventIdFor(paymentId, 'create'));
     if (!own) throw new Error(`payment ${paymentId} exists without its authorization`);
     return { payment: toPaymentResponse(own.state), position: own.position };
   }

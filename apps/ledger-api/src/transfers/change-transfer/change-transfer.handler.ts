@@ -1,18 +1,14 @@
-import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { EventSourcing } from '@ledger/event-sourcing';
-import { EVENT_STORE, EventStore, Position } from '@ledger/event-store';
+import { Position } from '@ledger/event-store';
 import {
   decideTransferChange,
   DomainRefusal,
-  evolveTransfer,
-  initialTransferState,
   ReviewDecision,
   TransferCommand,
   TransferEvent,
 } from '@ledger/ledger-domain';
 import { CommandContext, eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
-import { findOwnEvents } from '../../shared/own-events';
 import { findTransfer, transferChangeAppends, transferChangeStreams } from '../transfer-streams';
 import { TransferResponse } from '../transfer.response';
 import { toTransferResponse } from '../transfer.view';
@@ -50,10 +46,7 @@ export class ChangeTransferCommand extends Command<{
  */
 @CommandHandler(ChangeTransferCommand)
 export class ChangeTransferHandler implements ICommandHandler<ChangeTransferCommand> {
-  constructor(
-    private readonly eventSourcing: EventSourcing,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+  constructor(private readonly eventSourcing: EventSourcing) {}
 
   async execute({ transferId, change, context }: ChangeTransferCommand) {
     const transfer = await findTransfer(this.eventSourcing, transferId);
@@ -63,13 +56,7 @@ export class ChangeTransferHandler implements ICommandHandler<ChangeTransferComm
     const asked =
       change.type === 'park' ? undefined : `${change.type}:${newEntityId(`transfer-${change.type}`, context)}`;
     if (asked) {
-      const own = await findOwnEvents(
-        this.store,
-        streams.transfer.name,
-        eventIdFor(transferId, asked),
-        evolveTransfer,
-        initialTransferState,
-      );
+      const own = await this.eventSourcing.findOwnEvents(streams.transfer, eventIdFor(transferId, asked));
       if (own) return { transfer: toTransferResponse(own.state), events: own.events, position: own.position };
     }
     const command = toDomainCommand(change, context.userId);

@@ -1,6 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
-  AccountState,
   decideTransferBatch,
   evolveTransfer,
   initialTransferState,
@@ -10,7 +9,7 @@ import {
   TransferState,
   transferStreamName,
 } from '@ledger/ledger-domain';
-import { canSee, Principal } from '../../auth/principal';
+import { mayUseAccount, Principal } from '../../auth/principal';
 import { BatchCommands, BatchResult } from '../../shared/batch-commands';
 import { CommandContext, eventMetadata, newEntityId } from '../../shared/command-context';
 import { deterministicUuid } from '../../shared/deterministic-id';
@@ -61,7 +60,7 @@ export class RequestTransferBatchHandler implements ICommandHandler<RequestTrans
             {
               transfers,
               accounts,
-              mayUse: (account: AccountState) => account.status === 'open' && canSee(principal, account.userId),
+              mayUse: (account) => mayUseAccount(principal, account),
             },
             now,
           ),

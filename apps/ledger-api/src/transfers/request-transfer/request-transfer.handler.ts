@@ -1,28 +1,17 @@
-import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { EventSourcing } from '@ledger/event-sourcing';
-import { EVENT_STORE, EventStore, Position } from '@ledger/event-store';
-import {
-  decideTransferRequest,
-  evolveTransfer,
-  initialTransferState,
-  TransferKind,
-  transferStreamName,
-} from '@ledger/ledger-domain';
+import { Position } from '@ledger/event-store';
+import { decideTransferRequest, TransferKind } from '@ledger/ledger-domain';
 import { accountSeenBy } from '../../auth/principal';
 import { TransferResponse } from '../transfer.response';
 import { eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
-import { findOwnEvents } from '../../shared/own-events';
 import { accountStream, transferStream } from '../../shared/streams';
 import { toTransferResponse } from '../transfer.view';
 import { RequestTransferCommand } from './request-transfer.command';
 
 @CommandHandler(RequestTransferCommand)
 export class RequestTransferHandler implements ICommandHandler<RequestTransferCommand> {
-  constructor(
-    private readonly eventSourcing: EventSourcing,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+  constructor(private readonly eventSourcing: EventSourcing) {}
 
   async execute({ kind, accountId, amount, principal, context }: RequestTransferCommand) {
     const transferId = newEntityId(kind, context);
@@ -54,12 +43,9 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
     kind: TransferKind,
     transferId: string,
   ): Promise<{ transfer: TransferResponse; position: Position }> {
-    const own = await findOwnEvents(
-      this.store,
-      transferStreamName(kind, transferId),
+    const own = await this.eventSourcing.findOwnEvents(
+      transferStream(kind, transferId),
       eventIdFor(transferId, 'request'),
-      evolveTransfer,
-      initialTransferState,
     );
     if (!own) throw new Error(`transfer ${transferId} exists without its request`);
     return { transfer: toTransferResponse(own.state), position: own.position };
