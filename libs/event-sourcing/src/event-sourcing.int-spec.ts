@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Pool } from 'pg';
+import { EventData } from '@ledger/event-store';
 import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@ledger/event-store/postgres';
 import { DomainRefusal } from '@ledger/ledger-domain';
 import { createTestDatabase, TestDatabase } from '../../../test/database';
@@ -60,6 +61,33 @@ describe('EventSourcing: one command at a time per stream, deciding while the on
     if (events > 0)
       await store.append([{ streamName: name, expectedRevision: 'no_stream', events: counted(0, events) }]);
     return name;
+  };
+
+  /**
+   * Another process: it holds the streams' locks, so this process's appends to them wait in
+   * flight, until it appends to the first at revision 0 itself and lets go of them all.
+   */
+  const anotherProcessHolding = async (name: string, ...others: string[]) => {
+    const pool = new Pool({ connectionString: database.url, max: 1 });
+    const other = new PostgresEventStore(pool, database.url);
+    const locks = (lock: string) =>
+      pool.query(`SELECT ${lock}(hashtextextended(name, 0)) FROM unnest($1::text[]) AS name`, [[name, ...others]]);
+    await locks('pg_advisory_lock');
+    return {
+      appendsWait: async (appends = 1) => {
+        const waiting = `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`;
+        while (((await database.pool.query(waiting)).rowCount ?? 0) < appends) await delay(10);
+      },
+      appendsFirstAndLetsGo: async (events: EventData[]) => {
+        try {
+          await other.append([{ streamName: name, expectedRevision: 0n, events }]);
+          await locks('pg_advisory_unlock');
+        } finally {
+          await other.close();
+          await pool.end();
+        }
+      },
+    };
   };
 
   /** Every event was decided on the count of the events before it: nothing written on a state never committed. */
@@ -135,14 +163,14 @@ describe('EventSourcing: one command at a time per stream, deciding while the on
     const name = await given(1);
     const first: number[] = [];
     const second: number[] = [];
-    let foreign = true;
-    // The first command's append fails (another writer got there first, with two events); the
-    // second, queued behind it, has meanwhile decided on the first one's outcome.
-    const firstDone = count(name, first, () => {
-      if (foreign) void store.append([{ streamName: name, expectedRevision: 0n, events: counted(0, 2) }]);
-      foreign = false;
-    });
+    // The first command's append waits in flight, the second, queued behind it, decides on its
+    // outcome; then another writer gets there first, with two events, and the first fails.
+    const other = await anotherProcessHolding(name);
+    const firstDone = count(name, first);
+    await other.appendsWait();
     const secondDone = count(name, second);
+    while (second.length === 0) await delay(10);
+    await other.appendsFirstAndLetsGo(counted(0, 2));
     await Promise.all([firstDone, secondDone]);
     expect(first).toHaveLength(2);
     expect(first[0]).toBe(1);
@@ -201,12 +229,11 @@ describe('EventSourcing: one command at a time per stream, deciding while the on
   });
   describe('when another process appends as many events at the revision of an append in flight', () => {
     /** A command adding 1 to a sum; `decided` collects the sums it decided on. */
-    const addOne = (name: string, decided: number[], during: () => void = () => undefined) =>
+    const addOne = (name: string, decided: number[]) =>
       eventSourcing.handle({
         streams: { total: sum(name) },
         decide: ({ total: seen }) => {
           decided.push(seen);
-          during();
           return { ok: true, events: { total: [{ type: 'Added' as const, data: { seen, add: 1 } }] } };
         },
         eventIds: () => () => randomUUID(),
@@ -232,43 +259,35 @@ describe('EventSourcing: one command at a time per stream, deciding while the on
     it('fails the command decided on it that travels in the same batch, which is decided again', async () => {
       const name = await givenSum();
       const [first, second]: number[][] = [[], []];
-      // Appended first through the same queue: the two commands' appends then leave together.
-      let foreign = true;
-      const firstDone = addOne(name, first, () => {
-        if (foreign) void store.append([{ streamName: name, expectedRevision: 0n, events: added(0, 100) }]);
-        foreign = false;
-      });
+      // Two appends to other streams wait in flight, taking both of the group commit's batches:
+      // the two commands' appends wait, and leave together in the next.
+      const blocking = [`sum-${randomUUID()}`, `sum-${randomUUID()}`];
+      const other = await anotherProcessHolding(name, ...blocking);
+      const blocked = blocking.map((stream) =>
+        store.append([{ streamName: stream, expectedRevision: 'any', events: added(0, 0) }]),
+      );
+      await other.appendsWait(2);
+      const firstDone = addOne(name, first);
       const secondDone = addOne(name, second);
-      await Promise.all([firstDone, secondDone]);
+      while (second.length === 0) await delay(10);
+      await other.appendsFirstAndLetsGo(added(0, 100));
+      await Promise.all([firstDone, secondDone, ...blocked]);
       expect(second[0]).toBe(1); // decided on the first command's append in flight
       expect(await expectEveryWriteOnCommittedSums(name)).toBe(102);
     });
 
     it('fails the command decided on it that waits for the next batch, which is decided again', async () => {
       const name = await givenSum();
-      // The other process holds the stream's lock: the first command's append waits in flight.
-      const foreignPool = new Pool({ connectionString: database.url, max: 1 });
-      const foreignStore = new PostgresEventStore(foreignPool, database.url);
-      try {
-        await foreignPool.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [name]);
-        const [first, second]: number[][] = [[], []];
-        const firstDone = addOne(name, first);
-        while (
-          (await database.pool.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rowCount ===
-          0
-        )
-          await delay(10);
-        const secondDone = addOne(name, second);
-        while (second.length === 0) await delay(10);
-        await foreignStore.append([{ streamName: name, expectedRevision: 0n, events: added(0, 100) }]);
-        await foreignPool.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name]);
-        await Promise.all([firstDone, secondDone]);
-        expect(second[0]).toBe(1); // decided on the first command's append in flight
-        expect(await expectEveryWriteOnCommittedSums(name)).toBe(102);
-      } finally {
-        await foreignStore.close();
-        await foreignPool.end();
-      }
+      const [first, second]: number[][] = [[], []];
+      const other = await anotherProcessHolding(name);
+      const firstDone = addOne(name, first);
+      await other.appendsWait();
+      const secondDone = addOne(name, second);
+      while (second.length === 0) await delay(10);
+      await other.appendsFirstAndLetsGo(added(0, 100));
+      await Promise.all([firstDone, secondDone]);
+      expect(second[0]).toBe(1); // decided on the first command's append in flight
+      expect(await expectEveryWriteOnCommittedSums(name)).toBe(102);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { ExponentialBackoff, handleType, retry } from 'cockatiel';
 import {
   AppendRequest,
+  DecidedOnFailedAppendError,
   AppendResult,
   EventMetadata,
   EventStore,
@@ -144,10 +145,13 @@ export class StaleDecisionError extends Error {
  * Someone else wrote first, or an append decided upon failed: decide again on fresh state.
  * Bounded, with jittered exponential backoff.
  */
-const retryOnConflict = retry(handleType(WrongExpectedRevisionError).orType(StaleDecisionError), {
-  maxAttempts: 20,
-  backoff: new ExponentialBackoff({ initialDelay: 5, maxDelay: 200 }),
-});
+const retryOnConflict = retry(
+  handleType(WrongExpectedRevisionError).orType(StaleDecisionError).orType(DecidedOnFailedAppendError),
+  {
+    maxAttempts: 20,
+    backoff: new ExponentialBackoff({ initialDelay: 5, maxDelay: 200 }),
+  },
+);
 
 /**
  * The write path's one way of carrying out a command (`handle`), and of reading an aggregate
@@ -246,14 +250,6 @@ export class EventSourcing {
     const read = Object.fromEntries(keys.map((key, index) => [key, reads[index]])) as {
       [Key in keyof Streams]: Read<StateOf<Streams[Key]>>;
     };
-    // A state counting an append that has failed since it was read (the cache dropped it): the
-    // store may no longer know that this decision followed that append.
-    if (
-      keys.some(
-        (key) => read[key].pending && this.cache.peek(command.streams[key].name)?.generation !== read[key].generation,
-      )
-    )
-      throw new StaleDecisionError();
     const states = mapStreams(keys, (key) => read[key].state) as StatesOf<Streams>;
     const decision: Decision<Streams> = command.decide(states, this.options.clock.now());
     if (decision.ok) return { committed: this.submit(command, read, decision as Extract<D, { ok: true }>) };
@@ -299,7 +295,9 @@ export class EventSourcing {
       position,
     });
     if (requests.length === 0) return Promise.resolve(answer(undefined));
-    return this.appendAhead(requests, ahead).then((result) => answer(result.position));
+    // The appends in flight this decision counts: should one fail, so does this one.
+    const after = keys.flatMap((key) => (read[key].pending ? [read[key].pending] : []));
+    return this.appendAhead(requests, after, ahead).then((result) => answer(result.position));
   }
 
   /**
@@ -310,9 +308,10 @@ export class EventSourcing {
    */
   private appendAhead(
     requests: readonly AppendRequest[],
+    after: readonly Promise<unknown>[],
     ahead: readonly { streamName: string; base: Read<unknown>; after: Loaded<unknown> }[],
   ): Promise<AppendResult> {
-    const committed = this.store.append(requests);
+    const committed = this.store.append(requests, { after });
     for (const { streamName, base, after } of ahead) {
       if (this.cache.peek(streamName)?.generation === base.generation) {
         this.record(streamName, after, committed);

@@ -48,6 +48,15 @@ export interface AppendRequest {
   events: EventData[];
 }
 
+export interface AppendOptions {
+  /**
+   * Appends made earlier through this store, still in flight, that this one was decided on:
+   * should one of them fail, this one is not written and fails with DecidedOnFailedAppendError,
+   * even if its expected revisions hold (another writer put as many events there meanwhile).
+   */
+  after?: readonly Promise<unknown>[];
+}
+
 export interface AppendResult {
   /** Each stream's last revision after the append. */
   streams: { streamName: string; revision: bigint }[];
@@ -87,7 +96,7 @@ export interface EventSubscription extends AsyncIterable<RecordedEvent> {
 
 export interface EventStore {
   /** All requests in one atomic write: every stream's expected revision holds and all are written, or nothing is. */
-  append(requests: readonly AppendRequest[]): Promise<AppendResult>;
+  append(requests: readonly AppendRequest[], options?: AppendOptions): Promise<AppendResult>;
   /** A stream's events; an empty list when the stream does not exist. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
@@ -116,6 +125,14 @@ export class WrongExpectedRevisionError extends Error {
   ) {
     super(`Wrong expected revision on ${streamName}: expected ${String(expected)}, actual ${String(actual)}`);
     this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** An append was decided on the outcome of an earlier one (`AppendOptions.after`) that failed. */
+export class DecidedOnFailedAppendError extends Error {
+  constructor() {
+    super('Decided on an append that failed');
+    this.name = 'DecidedOnFailedAppendError';
   }
 }
 

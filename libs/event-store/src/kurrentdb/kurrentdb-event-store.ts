@@ -11,9 +11,11 @@ import {
 } from '@kurrent/kurrentdb-client';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
+  AppendOptions,
   AppendRequest,
   AppendResult,
   comparePositions,
+  DecidedOnFailedAppendError,
   EventFilter,
   EventStore,
   EventSubscription,
@@ -56,7 +58,10 @@ export class KurrentDbEventStore implements EventStore {
    * they chained on: when another writer got in between, KurrentDB refuses the append and it is
    * chained again on the new tail (see kurrentdb-hash-chain.ts).
    */
-  async append(requests: readonly AppendRequest[]): Promise<AppendResult> {
+  async append(requests: readonly AppendRequest[], options: AppendOptions = {}): Promise<AppendResult> {
+    // Sent once those it was decided on are written: KurrentDB cannot be told to refuse it after.
+    const earlier = await Promise.allSettled(options.after ?? []);
+    if (earlier.some((outcome) => outcome.status === 'rejected')) throw new DecidedOnFailedAppendError();
     const expectedByStream = new Map<string, ExpectedRevision>(
       requests.map((request) => [request.streamName, request.expectedRevision]),
     );

@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { GroupCommitQueue, MigrationSet, prepared } from '@ledger/database';
 import {
+  AppendOptions,
   AppendRequest,
   AppendResult,
   comparePositions,
+  DecidedOnFailedAppendError,
   DuplicateEventIdError,
   EventFilter,
   EventStore,
@@ -62,22 +64,18 @@ interface AppendOutcome {
   transaction_id: string | null;
   last_position: string | null;
   revisions: string[] | null;
-  /** Added here for a failed append (see `failedHeads`). */
-  failedHeads: FailedHead[];
 }
 
-/** An append as queued: its requests, and its place among all appends made. */
+/** Whether an append was written, as soon as its batch answers (before its caller hears). */
+interface AppendState {
+  failed?: boolean;
+}
+
+/** An append as queued: its requests, what becomes of it, and what becomes of those it follows. */
 interface QueuedAppend {
   requests: readonly AppendRequest[];
-  sequence: number;
-}
-
-/** A revision a failed append would have left its stream at. */
-interface FailedHead {
-  streamName: string;
-  revision: bigint;
-  /** The last append made before its caller learnt of the failure; unset until then. */
-  seenAfter?: number;
+  state: AppendState;
+  after: readonly (AppendState | undefined)[];
 }
 
 interface EventRow {
@@ -116,19 +114,11 @@ export interface PostgresEventStoreOptions {
 export class PostgresEventStore implements EventStore {
   private readonly notifier: PostgresNotifier;
   private readonly subscriptions = new Set<EventSubscription>();
-  private readonly appends: GroupCommitQueue<QueuedAppend, AppendOutcome>;
+  private readonly appends: GroupCommitQueue<QueuedAppend, AppendOutcome | 'decided_on_failure'>;
   /** Forward stream reads made at once (a command loads several streams; many commands run) share one query. */
   private readonly forwardReads: GroupCommitQueue<ForwardRead, RecordedEvent[]>;
-  /**
-   * A writer may decide its next command on an append in flight, and append it at the revision
-   * that one leads to. Should that one fail, the next must fail too, even if another writer has
-   * since put as many events there: es_append sees to it within a batch, and these heads in later
-   * batches, for every append made before the failure reached its caller.
-   */
-  private readonly failedHeads = new Set<FailedHead>();
-  private appendsMade = 0;
-  /** Appends made and not yet answered, by sequence. */
-  private readonly unanswered = new Set<number>();
+  /** The state of each append in flight, by the promise `append` answered it with (see `AppendOptions.after`). */
+  private readonly appendStates = new WeakMap<Promise<unknown>, AppendState>();
 
   constructor(
     private readonly pool: Pool,
@@ -158,31 +148,32 @@ export class PostgresEventStore implements EventStore {
     );
   }
 
-  async append(requests: readonly AppendRequest[]): Promise<AppendResult> {
+  append(requests: readonly AppendRequest[], options: AppendOptions = {}): Promise<AppendResult> {
+    const state: AppendState = {};
+    const appended = this.appendQueued({
+      requests,
+      state,
+      after: (options.after ?? []).map((earlier) => this.appendStates.get(earlier)),
+    });
+    this.appendStates.set(appended, state);
+    return appended;
+  }
+
+  private async appendQueued(append: QueuedAppend): Promise<AppendResult> {
+    const { requests } = append;
     if (requests.length === 0 || requests.some((request) => request.events.length === 0)) {
       throw new Error('An append needs at least one event for every stream it names');
     }
-    const sequence = ++this.appendsMade;
-    this.unanswered.add(sequence);
-    try {
-      const outcome = await this.appends.submit({ requests, sequence });
-      if (outcome.error_code === null) {
-        return {
-          streams: requests.map((request, index) => ({
-            streamName: request.streamName,
-            revision: BigInt(outcome.revisions![index]),
-          })),
-          position: { commit: BigInt(outcome.transaction_id!), prepare: BigInt(outcome.last_position!) },
-        };
-      }
-      try {
-        return await this.failedAppend(requests, outcome);
-      } finally {
-        outcome.failedHeads.forEach((head) => (head.seenAfter = this.appendsMade));
-      }
-    } finally {
-      this.unanswered.delete(sequence);
-    }
+    const outcome = await this.appends.submit(append);
+    if (outcome === 'decided_on_failure') throw new DecidedOnFailedAppendError();
+    if (outcome.error_code !== null) return this.failedAppend(requests, outcome);
+    return {
+      streams: requests.map((request, index) => ({
+        streamName: request.streamName,
+        revision: BigInt(outcome.revisions![index]),
+      })),
+      position: { commit: BigInt(outcome.transaction_id!), prepare: BigInt(outcome.last_position!) },
+    };
   }
 
   /** What an append that es_append refused comes to: written after all (a retry), or why not. */
@@ -206,75 +197,23 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * Writes several independent appends in one call of es_append; one outcome per append. One
-   * decided on a failed append's outcome (see `failedHeads`) fails without being sent.
+   * that follows a failed append is not sent; one that follows an append in this very batch
+   * expects the revision that append leads to, and es_append fails it if that one fails.
    */
-  private async writeBatch(batch: QueuedAppend[]): Promise<AppendOutcome[]> {
-    this.forgetFailuresSeenByAll();
-    const decidedOnFailure = batch.map((append) => this.requestDecidedOnFailure(append));
-    const sent = batch.filter((_, index) => decidedOnFailure[index] === undefined).map(({ requests }) => requests);
-    const [rows, actual] = await Promise.all([
-      this.callAppend(sent),
-      this.revisionsOf(
-        batch.flatMap(({ requests }, index) => {
-          const refused = decidedOnFailure[index];
-          return refused === undefined ? [] : [requests[refused]];
-        }),
-      ),
-    ]);
+  private async writeBatch(batch: QueuedAppend[]): Promise<(AppendOutcome | 'decided_on_failure')[]> {
+    const decidedOnFailure = batch.map(({ after }) => after.some((earlier) => earlier?.failed));
+    const rows = await this.callAppend(
+      batch.filter((_, index) => !decidedOnFailure[index]).map(({ requests }) => requests),
+    );
     let next = 0;
-    return batch.map(({ requests }, index) => {
-      const refused = decidedOnFailure[index];
-      const row =
-        refused === undefined
-          ? rows[next++]
-          : {
-              error_code: 'ES409' as const,
-              error_detail: JSON.stringify({
-                index: refused + 1,
-                actual: actual.get(requests[refused].streamName) ?? null,
-              }),
-              transaction_id: null,
-              last_position: null,
-              revisions: null,
-            };
-      const failedHeads = row.error_code === null ? [] : failedHeadsOf(requests);
-      failedHeads.forEach((head) => this.failedHeads.add(head));
-      return { ...row, append_index: index + 1, failedHeads };
+    return batch.map(({ state }, index) => {
+      const outcome = decidedOnFailure[index] ? ('decided_on_failure' as const) : rows[next++];
+      state.failed = outcome === 'decided_on_failure' || outcome.error_code !== null;
+      return outcome;
     });
   }
 
-  /** The index of the first request of an append that was decided on a failed append's outcome. */
-  private requestDecidedOnFailure({ requests, sequence }: QueuedAppend): number | undefined {
-    if (this.failedHeads.size === 0) return undefined;
-    const index = requests.findIndex(({ streamName, expectedRevision }) =>
-      [...this.failedHeads].some(
-        (head) =>
-          head.streamName === streamName &&
-          head.revision === expectedRevision &&
-          (head.seenAfter === undefined || sequence <= head.seenAfter),
-      ),
-    );
-    return index < 0 ? undefined : index;
-  }
-
-  /** Drops the failures whose callers knew of them before every append still unanswered was made. */
-  private forgetFailuresSeenByAll(): void {
-    const oldest = Math.min(...this.unanswered);
-    for (const head of this.failedHeads) {
-      if (head.seenAfter !== undefined && head.seenAfter < oldest) this.failedHeads.delete(head);
-    }
-  }
-
-  private async revisionsOf(requests: readonly AppendRequest[]): Promise<Map<string, string>> {
-    if (requests.length === 0) return new Map();
-    const { rows } = await this.pool.query<{ stream_name: string; revision: string }>(
-      'SELECT stream_name, revision FROM es_streams WHERE stream_name = ANY($1)',
-      [requests.map((request) => request.streamName)],
-    );
-    return new Map(rows.map((row) => [row.stream_name, row.revision]));
-  }
-
-  private async callAppend(batch: (readonly AppendRequest[])[]): Promise<Omit<AppendOutcome, 'failedHeads'>[]> {
+  private async callAppend(batch: (readonly AppendRequest[])[]): Promise<AppendOutcome[]> {
     if (batch.length === 0) return [];
     const streams = batch.flat();
     const events = streams.flatMap((request, streamIndex) =>
@@ -293,7 +232,7 @@ export class PostgresEventStore implements EventStore {
     };
     const [streamFrom, streamTo] = slices(batch.map((append) => append.length));
     const [eventFrom, eventTo] = slices(batch.map((append) => append.reduce((sum, r) => sum + r.events.length, 0)));
-    const { rows } = await this.pool.query<Omit<AppendOutcome, 'failedHeads'>>(
+    const { rows } = await this.pool.query<AppendOutcome>(
       prepared(
         'SELECT * FROM es_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ORDER BY append_index',
         [
@@ -474,15 +413,6 @@ export class PostgresEventStore implements EventStore {
       position: last.position,
     };
   }
-}
-
-/** Where an append would have left the streams it names at an exact revision (or as new). */
-function failedHeadsOf(requests: readonly AppendRequest[]): FailedHead[] {
-  return requests.flatMap(({ streamName, expectedRevision, events }) => {
-    if (expectedRevision === 'no_stream') return [{ streamName, revision: BigInt(events.length) - 1n }];
-    if (typeof expectedRevision !== 'bigint') return [];
-    return [{ streamName, revision: expectedRevision + BigInt(events.length) }];
-  });
 }
 
 function expectedCode(expected: ExpectedRevision): bigint {
