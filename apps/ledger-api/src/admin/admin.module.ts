@@ -6,7 +6,7 @@ import { TransfersModule } from '../transfers';
 import { AdminController } from './admin.controller';
 import { AccountAudit } from './audit/account-audit';
 import { AuditController } from './audit/audit.controller';
-import { ChainCheckpointWriter, hashChainProvider } from './audit/hash-chain';
+import { chainVerifierProvider, ChainCheckpointWriter, hashChainProvider } from './audit/hash-chain';
 import { LedgerVerification } from './audit/ledger-verification';
 import { ProjectionRebuilds } from './rebuild-projection/projection-rebuilds';
 import { RebuildProjectionController } from './rebuild-projection/rebuild-projection.controller';
@@ -23,6 +23,7 @@ import { WorkSeries } from './work/work-series';
     ProjectionRebuilds,
     WorkSeries,
     hashChainProvider,
+    chainVerifierProvider,
     ChainCheckpointWriter,
   ],
 })

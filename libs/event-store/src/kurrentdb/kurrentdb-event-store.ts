@@ -27,7 +27,8 @@ import {
   RecordedEvent,
   SubscribeOptions,
 } from '../event-store.port';
-import { chainAppend, ChainLink, TailEvent } from './kurrentdb-hash-chain';
+import { ChainedEvent, ChainedStreamSource } from '../hash-chain';
+import { chainAppend, chainedEvent, ChainLink, TailEvent } from './kurrentdb-hash-chain';
 import {
   fromResolvedChainedEvent,
   fromResolvedEvent,
@@ -43,7 +44,7 @@ const FILTERED_COUNT_LIMIT = 1_000;
 const CHAIN_ATTEMPTS = 5;
 
 /** The production adapter: KurrentDB ≥ 25.1, whose `multiStreamAppend` makes several streams' writes atomic. */
-export class KurrentDbEventStore implements EventStore {
+export class KurrentDbEventStore implements EventStore, ChainedStreamSource {
   private readonly client: KurrentDBClient;
 
   constructor(
@@ -102,16 +103,37 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    return (await this.readChainedStream(streamName, options)).map((chained) => chained.event);
+    return (await this.readLinkedStream(streamName, options)).map((linked) => linked.event);
+  }
+
+  /** For verifyChains (../hash-chain.ts): a stream's events with the hashes the adapter chained them with. */
+  async readChainedStream(streamName: string, fromRevision: bigint, maxCount: number): Promise<ChainedEvent[]> {
+    return (await this.readLinkedStream(streamName, { fromRevision, maxCount })).map(({ event, link }) =>
+      chainedEvent(event, link),
+    );
+  }
+
+  /**
+   * For verifyChains: every stream that has events, in the order of its first in `$all`. The names
+   * seen are kept (to give each once): memory grows with the number of streams, not of events.
+   */
+  async *streamNames(): AsyncGenerator<string> {
+    const seen = new Set<string>();
+    for await (const resolved of this.client.readAll({ fromPosition: START, filter: excludeSystemEvents() })) {
+      const event = fromResolvedEvent(resolved);
+      if (!event || seen.has(event.streamName)) continue;
+      seen.add(event.streamName);
+      yield event.streamName;
+    }
   }
 
   /** A stream's last `count` events, oldest first, with their links. */
   private async readTail(streamName: string, count: number): Promise<TailEvent[]> {
-    const tail = await this.readChainedStream(streamName, { direction: 'backwards', maxCount: count });
+    const tail = await this.readLinkedStream(streamName, { direction: 'backwards', maxCount: count });
     return tail.reverse().map(({ event, link }) => ({ id: event.id, revision: event.revision, link }));
   }
 
-  private async readChainedStream(
+  private async readLinkedStream(
     streamName: string,
     options: ReadStreamOptions,
   ): Promise<{ event: RecordedEvent; link: ChainLink | undefined }[]> {

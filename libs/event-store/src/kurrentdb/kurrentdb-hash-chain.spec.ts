@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import { WrongExpectedRevisionError } from '../event-store.port';
+import { eventContent, eventHash, jsonbText } from '../hash-chain';
 import {
   CHAIN_METADATA_KEY,
   chainAppend,
   chainEvents,
   ChainLink,
-  eventContent,
-  eventHash,
-  jsonbText,
   splitChainLink,
   TailEvent,
 } from './kurrentdb-hash-chain';

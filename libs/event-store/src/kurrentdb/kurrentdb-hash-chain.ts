@@ -1,16 +1,17 @@
-import { createHash } from 'node:crypto';
 import {
   AppendRequest,
   EventData,
   EventMetadata,
   ExpectedRevision,
+  RecordedEvent,
   WrongExpectedRevisionError,
 } from '../event-store.port';
+import { ChainedEvent, eventContent, eventHash } from '../hash-chain';
 
 /**
  * Hash chains computed by the KurrentDB adapter before it appends, over the same content as
- * PostgreSQL's es_event_content (migrations/1700000001000_hash-chains.sql), so that one event
- * hashes alike in both stores. KurrentDB assigns an event's time on the server, after the hash is
+ * PostgreSQL's es_event_content (see ../hash-chain.ts), so that one event hashes alike in both
+ * stores. KurrentDB assigns an event's time on the server, after the hash is
  * made: the time hashed is the writer's clock, recorded with the chain in the event's metadata.
  */
 
@@ -29,39 +30,6 @@ export interface ChainLink {
 export interface ChainHead {
   revision: bigint;
   hash: string | null;
-}
-
-export interface HashedEvent {
-  streamName: string;
-  revision: bigint;
-  id: string;
-  type: string;
-  data: unknown;
-  metadata: EventMetadata;
-  timeMicros: bigint;
-}
-
-/** The bytes an event's hash covers: each field length-prefixed (in characters), as es_event_content. */
-export function eventContent(event: HashedEvent): Buffer {
-  const field = (text: string) => `${[...text].length}:${text}`;
-  return Buffer.from(
-    field(event.streamName) +
-      field(event.revision.toString()) +
-      field(event.id.toLowerCase()) +
-      field(event.type) +
-      field(jsonbText(event.data)) +
-      field(jsonbText(event.metadata)) +
-      event.timeMicros.toString(),
-    'utf8',
-  );
-}
-
-/** sha256 over the previous hash (none for a stream's first event) and the event's content, as es_event_hash. */
-export function eventHash(previous: string | null, content: Buffer): string {
-  return createHash('sha256')
-    .update(Buffer.from(previous ?? '', 'hex'))
-    .update(content)
-    .digest('hex');
 }
 
 /** The links of events appended after `head` (undefined: a new stream), chained one onto the next. */
@@ -89,39 +57,6 @@ export function chainEvents(
     previous = hash;
     return link;
   });
-}
-
-/**
- * A JSON value as PostgreSQL renders it as jsonb text: object keys shortest first, then by their
- * UTF-8 bytes; ", " and ": " between items; numbers in exponent form written out. The value is
- * taken as JSON.stringify sends it (a Date as its ISO string, undefined members left out).
- */
-export function jsonbText(value: unknown): string {
-  return render(JSON.parse(JSON.stringify(value) ?? 'null') as unknown);
-}
-
-function render(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(render).join(', ')}]`;
-  if (typeof value === 'number') return numericText(JSON.stringify(value));
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  const members = value as Record<string, unknown>;
-  const keys = Object.keys(members).sort((a, b) => {
-    const [x, y] = [Buffer.from(a), Buffer.from(b)];
-    return x.length - y.length || Buffer.compare(x, y);
-  });
-  return `{${keys.map((key) => `${JSON.stringify(key)}: ${render(members[key])}`).join(', ')}}`;
-}
-
-/** A JSON number as PostgreSQL's numeric prints it: 1e+21 as 1000000000000000000000, 1.5e-7 as 0.00000015. */
-function numericText(text: string): string {
-  const match = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
-  if (!match) return text;
-  const [, sign, whole, fraction = '', exponent] = match;
-  const digits = whole + fraction;
-  const point = whole.length + Number(exponent);
-  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
-  if (point >= digits.length) return sign + digits + '0'.repeat(point - digits.length);
-  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 /** The last events of a stream as an append reads them before it chains on: oldest first. */
@@ -179,4 +114,18 @@ function expectationHolds(expected: ExpectedRevision, revision: bigint | undefin
 export function splitChainLink(metadata: EventMetadata): { metadata: EventMetadata; link: ChainLink | undefined } {
   const { [CHAIN_METADATA_KEY]: link, ...rest } = metadata;
   return { metadata: rest, link: link as ChainLink | undefined };
+}
+
+/** An event as read back, for the check of its stream's chain: hashed at its link's time; no hash when it has no link. */
+export function chainedEvent(event: RecordedEvent, link: ChainLink | undefined): ChainedEvent {
+  return {
+    streamName: event.streamName,
+    revision: event.revision,
+    id: event.id,
+    type: event.type,
+    data: event.data,
+    metadata: event.metadata,
+    timeMicros: link ? BigInt(link.time) : 0n,
+    hash: link?.hash ?? null,
+  };
 }

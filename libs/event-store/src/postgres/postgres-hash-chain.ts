@@ -1,25 +1,5 @@
 import { Pool } from 'pg';
-
-/** How a link of a stream's chain (or of the checkpoints) is broken. */
-export type BrokenLinkKind = 'edited' | 'missing' | 'reordered' | 'inserted';
-
-export interface BrokenLink {
-  kind: BrokenLinkKind;
-  /** The stream, or `$checkpoints` for the checkpoints' own chain. */
-  stream: string;
-  /** The revision (or checkpoint id) where the chain breaks. */
-  revision: string;
-  eventId: string | null;
-  detail: string;
-}
-
-export interface ChainReport {
-  events: number;
-  streams: number;
-  checkpoints: number;
-  brokenLinks: BrokenLink[];
-  brokenLinkCount: number;
-}
+import { BrokenLink, BrokenLinkKind, ChainReport, describeEventLink, MAX_LISTED_BROKEN_LINKS } from '../hash-chain';
 
 /** What an auditor keeps outside the system: enough to prove later that history up to it is unchanged. */
 export interface ExportedCheckpoint {
@@ -38,9 +18,6 @@ export interface Proof {
   chain: ChainReport;
 }
 
-/** Broken links listed in full; beyond these only counted. */
-const MAX_LISTED = 1_000;
-
 /** The content an event's hash covers, as if it were at `revision` (see es_event_content). */
 const content = (revision: string) =>
   `es_event_content(stream_name, ${revision}, event_id, event_type, data, metadata, created_at)`;
@@ -49,7 +26,9 @@ const content = (revision: string) =>
  * Each event's stream chain checked in the database, in one pass over the events in stream order
  * (an index scan: flat memory here and there); only the rows that fail come back. A row is
  * checked against its neighbours so that a failure can be named: a swap of two events chains
- * each onto the other's place, an inserted event is skipped over by the one after it.
+ * each onto the other's place, an inserted event is skipped over by the one after it. The rules
+ * are brokenLinksOfStream's (../hash-chain.ts, which checks chains other stores read back), plus
+ * one only this store can apply: an event past its stream's recorded head was inserted.
  */
 const BROKEN_EVENT_LINKS = `
   WITH chained AS (
@@ -74,6 +53,7 @@ const BROKEN_EVENT_LINKS = `
         WHEN hash IS NULL OR head IS NULL OR stream_revision > head THEN 'inserted'
         WHEN hash = es_event_hash(next_hash, ${content('stream_revision + 1')}) THEN 'reordered'
         WHEN hash = es_event_hash(second_previous_hash, ${content('stream_revision - 1')}) THEN 'reordered'
+        WHEN hash = es_event_hash(previous_hash, ${content('stream_revision - 1')}) THEN 'reordered'
         WHEN hash = es_event_hash(second_previous_hash, ${content('stream_revision')}) THEN NULL
         WHEN next_hash = es_event_hash(previous_hash,
           es_event_content(stream_name, stream_revision, next_id, next_type, next_data, next_metadata, next_created_at)) THEN 'inserted'
@@ -84,7 +64,7 @@ const BROKEN_EVENT_LINKS = `
   SELECT stream_name, stream_revision::text, event_id::text, previous_revision::text, kind, count(*) OVER ()::int AS total
     FROM judged WHERE kind IS NOT NULL
    ORDER BY stream_name, stream_revision
-   LIMIT ${MAX_LISTED}`;
+   LIMIT ${MAX_LISTED_BROKEN_LINKS}`;
 
 /** Streams whose recorded head is past their last event (a deleted tail) or whose head hash differs (events past the head are found one by one). */
 const BROKEN_HEADS = `
@@ -98,7 +78,7 @@ const BROKEN_HEADS = `
    WHERE last.stream_revision IS NULL OR last.stream_revision < s.revision
       OR (last.stream_revision = s.revision AND s.hash IS DISTINCT FROM last.hash)
    ORDER BY s.stream_name
-   LIMIT ${MAX_LISTED}`;
+   LIMIT ${MAX_LISTED_BROKEN_LINKS}`;
 
 /** Checkpoints whose chain, digest or heads do not hold. */
 const BROKEN_CHECKPOINTS = `
@@ -174,7 +154,11 @@ export class PostgresHashChain {
         stream: row.stream_name,
         revision: row.stream_revision,
         eventId: row.event_id,
-        detail: describeEventLink(row.kind, row.stream_revision, row.previous_revision),
+        detail: describeEventLink(
+          row.kind,
+          BigInt(row.stream_revision),
+          row.previous_revision === null ? undefined : BigInt(row.previous_revision),
+        ),
       }));
       for (const row of heads.rows) {
         const tailGone = row.last_revision === null || BigInt(row.last_revision) < BigInt(row.head);
@@ -210,7 +194,7 @@ export class PostgresHashChain {
         events: Number(counts.rows[0].events),
         streams: Number(counts.rows[0].streams),
         checkpoints: checkpoints.rows.length,
-        brokenLinks: brokenLinks.slice(0, MAX_LISTED),
+        brokenLinks: brokenLinks.slice(0, MAX_LISTED_BROKEN_LINKS),
         brokenLinkCount,
       };
     } catch (error) {
@@ -262,18 +246,5 @@ export class PostgresHashChain {
       previousDigest: row.previous_digest,
       digest: row.digest,
     }));
-  }
-}
-
-function describeEventLink(kind: BrokenLinkKind, revision: string, previous: string | null): string {
-  switch (kind) {
-    case 'missing':
-      return `revisions ${previous === null ? 0n : BigInt(previous) + 1n} to ${BigInt(revision) - 1n} are missing`;
-    case 'edited':
-      return 'its content does not match its hash';
-    case 'reordered':
-      return 'it was recorded at another revision';
-    case 'inserted':
-      return 'it was not appended through the event store';
   }
 }

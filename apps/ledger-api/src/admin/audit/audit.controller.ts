@@ -77,7 +77,7 @@ export class AuditController {
   }
 
   private hashChain(): PostgresHashChain {
-    if (!this.chain) throw new ApiError(404, 'not_found', 'This event store keeps no hash chain (KurrentDB).');
+    if (!this.chain) throw new ApiError(404, 'not_found', 'This event store keeps no checkpoints (KurrentDB).');
     return this.chain;
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Matches, Min, ValidateIf } from 'class-validator';
-import { BrokenLink, BrokenLinkKind, ChainReport, ExportedCheckpoint } from '@ledger/event-store/postgres';
+import { BrokenLink, BrokenLinkKind, ChainReport } from '@ledger/event-store';
+import { ExportedCheckpoint } from '@ledger/event-store/postgres';
 import { BalanceView } from '../../accounts';
 
 export class AuditEventView {

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Provider } from '@nestjs/common';
 import { Pool } from 'pg';
-import { EVENT_STORE, EventStore } from '@ledger/event-store';
+import { ChainReport, EVENT_STORE, EventStore, verifyChains } from '@ledger/event-store';
+import { KurrentDbEventStore } from '@ledger/event-store/kurrentdb';
 import { PostgresEventStore, PostgresHashChain } from '@ledger/event-store/postgres';
 import { LEDGER_CONFIG, LedgerConfig } from '../../config/ledger-config';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 
-/** The event store's hash chain, or null where the event store keeps none (KurrentDB). */
+/** The event store's hash chain with its checkpoints, or null where the event store keeps none (KurrentDB). */
 export const HASH_CHAIN = Symbol('HASH_CHAIN');
 
 export const hashChainProvider: Provider = {
@@ -13,6 +14,23 @@ export const hashChainProvider: Provider = {
   inject: [EVENT_STORE, PG_POOL],
   useFactory: (store: EventStore, pool: Pool) =>
     store instanceof PostgresEventStore ? new PostgresHashChain(pool) : null,
+};
+
+export interface ChainVerifier {
+  verify(): Promise<ChainReport>;
+}
+
+/**
+ * What checks the events' hash chains: PostgreSQL's checks chains, stream heads and checkpoints in
+ * the database; with KurrentDB, every stream's chain is read back and checked here (no checkpoints).
+ */
+export const CHAIN_VERIFIER = Symbol('CHAIN_VERIFIER');
+
+export const chainVerifierProvider: Provider = {
+  provide: CHAIN_VERIFIER,
+  inject: [EVENT_STORE, HASH_CHAIN],
+  useFactory: (store: EventStore, chain: PostgresHashChain | null): ChainVerifier | null =>
+    chain ?? (store instanceof KurrentDbEventStore ? { verify: () => verifyChains(store) } : null),
 };
 
 /** How often the writer asks whether a checkpoint is due (the database decides, see es_write_checkpoint). */

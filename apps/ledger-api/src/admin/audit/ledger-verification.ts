@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { readCheckpoint } from '@ledger/consumers';
-import { ChainReport, PostgresHashChain } from '@ledger/event-store/postgres';
-import { comparePositions, EVENT_STORE, EventStore, parsePosition, Position } from '@ledger/event-store';
+import { ChainReport, comparePositions, EVENT_STORE, EventStore, parsePosition, Position } from '@ledger/event-store';
 import { AccountEvent, AccountState, evolveAccount, initialAccountState } from '@ledger/ledger-domain';
 import {
   accountDiscrepancies,
@@ -14,7 +13,7 @@ import {
 } from '../../accounts';
 import { PG_POOL } from '../../infrastructure/infrastructure.module';
 import { toDomainEvent } from '@ledger/event-sourcing';
-import { HASH_CHAIN } from './hash-chain';
+import { CHAIN_VERIFIER, ChainVerifier } from './hash-chain';
 
 /** Accounts taken per round: their openings, their read-model rows and their replays. */
 const ACCOUNTS_PER_ROUND = 200;
@@ -29,7 +28,7 @@ export interface VerificationReport {
   discrepancies: Discrepancy[];
   discrepancyCount: number;
   journalBalanced: boolean;
-  /** The events' own integrity (hash chains and checkpoints); null where the event store keeps no chain. */
+  /** The events' own integrity: hash chains, and with PostgreSQL stream heads and checkpoints too. */
   chain: ChainReport | null;
   durationMs: number;
 }
@@ -44,7 +43,7 @@ export class LedgerVerification {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(HASH_CHAIN) private readonly chain: PostgresHashChain | null,
+    @Inject(CHAIN_VERIFIER) private readonly chain: ChainVerifier | null,
   ) {}
 
   async verify(): Promise<VerificationReport> {
