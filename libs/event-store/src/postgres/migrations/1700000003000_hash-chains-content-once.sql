@@ -39,7 +39,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     es_event_content_rest(p_id, p_type, p_data::text, p_metadata::text, p_time)
 $$;
 
--- As in 1700000002000_hash-chains-cheaper-appends.sql, except that each event's content from its id
+-- As in 1700000002500_appends-linear-in-streams.sql, except that each event's content from its id
 -- on is computed before the statement that needs its stream's head.
 CREATE OR REPLACE FUNCTION es_append(
   p_stream_from int[],
@@ -72,6 +72,7 @@ DECLARE
   v_current bigint;
   v_head bigint;
   v_hash bytea;
+  v_first int;
   v_written boolean := false;
   v_now timestamptz := now();
   v_rest bytea;
@@ -87,13 +88,13 @@ BEGIN
     append_index := a;
     BEGIN
       v_revisions := '{}';
+      v_first := p_event_from[a];
       FOR i IN p_stream_from[a] .. p_stream_to[a] LOOP
         v_current := NULL;
         v_hash := NULL;
         IF p_counts[i] = 1 AND p_expected[i] <> -2 THEN
           -- One event: chained in the statement that moves the stream's head (s.hash is the old head there).
-          FOR e IN p_event_from[a] .. p_event_to[a] LOOP
-            CONTINUE WHEN p_event_stream[e] <> i;
+          FOR e IN v_first .. v_first LOOP
             v_rest := es_event_content_rest(p_ids[e], p_types[e], p_data[e]::text, p_metadata[e]::text, v_now);
             UPDATE es_streams AS s SET revision = s.revision + 1,
                    hash = es_event_hash(s.hash, es_event_content_head(p_streams[i], s.revision + 1) || v_rest)
@@ -110,8 +111,7 @@ BEGIN
           IF p_expected[i] <> -2 THEN
             SELECT s.revision, s.hash INTO v_head, v_hash FROM es_streams AS s WHERE s.stream_name = p_streams[i];
           END IF;
-          FOR e IN p_event_from[a] .. p_event_to[a] LOOP
-            CONTINUE WHEN p_event_stream[e] <> i;
+          FOR e IN v_first .. v_first + p_counts[i] - 1 LOOP
             v_rest := es_event_content_rest(p_ids[e], p_types[e], p_data[e]::text, p_metadata[e]::text, v_now);
             v_hash := es_event_hash(v_hash,
               es_event_content_head(p_streams[i], coalesce(v_head, -1) + 1 + p_event_offset[e]) || v_rest);
@@ -137,6 +137,7 @@ BEGIN
         END IF;
         v_stream_revisions[i] := v_current;
         v_revisions := v_revisions || v_current;
+        v_first := v_first + p_counts[i];
       END LOOP;
 
       WITH inserted AS (
