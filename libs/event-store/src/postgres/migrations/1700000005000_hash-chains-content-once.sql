@@ -1,13 +1,13 @@
 -- Up Migration
 
--- Hash chains cost appends less again (same content, same hashes: every recorded chain verifies as
--- before). Measured with perf on PostgreSQL 18: what the chains still cost was mostly not hashing but
--- setting up the content's expression (some sixty steps) each time the UPDATE that moves a stream's
--- head ran, once per event, since a statement's expressions are set up anew at every execution. A
--- PL/pgSQL assignment without a table is set up once per transaction instead. So the part of the
--- content that needs no stream head (from the event's id on: type, data, metadata, time) is now
--- computed by such an assignment, and the UPDATE adds only the stream, the revision and SHA-256
--- (figures in BENCHMARKS.md).
+-- Hash chains cost appends less again (same content, same hashes: every recorded chain verifies
+-- as before). Measured with perf on PostgreSQL 18: what the chains still cost was mostly not
+-- hashing but setting up the content's expression (some sixty steps) each time the UPDATE that
+-- moves a stream's head ran, once per event, since a statement's expressions are set up anew at
+-- every execution. A PL/pgSQL assignment without a table is set up once per transaction instead.
+-- So the part of the content that needs no stream head (from the event's id on: type, data,
+-- metadata, time) is now computed by such an assignment, and the UPDATE adds only the stream, the
+-- revision and SHA-256 (figures in BENCHMARKS.md).
 
 -- An event's content (see 1700000001000_hash-chains.sql) in its two parts: what goes before its id
 -- (stream and revision) and the rest. The bytes are those of the whole: UTF-8 is encoded character
@@ -39,8 +39,8 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     es_event_content_rest(p_id, p_type, p_data::text, p_metadata::text, p_time)
 $$;
 
--- As in 1700000002500_appends-linear-in-streams.sql, except that each event's content from its id
--- on is computed before the statement that needs its stream's head.
+-- As in 1700000004000_appends-linear-and-chained-failures.sql, except that each event's content
+-- from its id on is computed before the statement that needs its stream's head.
 CREATE OR REPLACE FUNCTION es_append(
   p_stream_from int[],
   p_stream_to int[],
@@ -73,6 +73,8 @@ DECLARE
   v_head bigint;
   v_hash bytea;
   v_first int;
+  v_failed_streams text[] := '{}';
+  v_failed_revisions bigint[] := '{}';
   v_written boolean := false;
   v_now timestamptz := now();
   v_rest bytea;
@@ -92,20 +94,28 @@ BEGIN
       FOR i IN p_stream_from[a] .. p_stream_to[a] LOOP
         v_current := NULL;
         v_hash := NULL;
+        -- Decided on the outcome of an append that failed: whatever the stream holds there now,
+        -- it is not what this append was decided on.
+        IF p_expected[i] >= 0 AND cardinality(v_failed_streams) > 0 AND EXISTS (
+             SELECT 1 FROM unnest(v_failed_streams, v_failed_revisions) AS failed(stream_name, revision)
+              WHERE failed.stream_name = p_streams[i] AND failed.revision = p_expected[i]) THEN
+          SELECT s.revision INTO v_current FROM es_streams AS s WHERE s.stream_name = p_streams[i];
+          RAISE EXCEPTION 'decided on a failed append' USING ERRCODE = 'ES409',
+            DETAIL = json_build_object('index', i - p_stream_from[a] + 1, 'actual', v_current)::text;
+        END IF;
         IF p_counts[i] = 1 AND p_expected[i] <> -2 THEN
           -- One event: chained in the statement that moves the stream's head (s.hash is the old head there).
-          FOR e IN v_first .. v_first LOOP
-            v_rest := es_event_content_rest(p_ids[e], p_types[e], p_data[e]::text, p_metadata[e]::text, v_now);
-            UPDATE es_streams AS s SET revision = s.revision + 1,
-                   hash = es_event_hash(s.hash, es_event_content_head(p_streams[i], s.revision + 1) || v_rest)
-             WHERE s.stream_name = p_streams[i] AND (p_expected[i] < 0 OR s.revision = p_expected[i])
-            RETURNING s.revision, s.hash INTO v_current, v_hash;
-            IF v_current IS NULL AND p_expected[i] = -1 THEN
-              v_hash := es_event_hash(NULL, es_event_content_head(p_streams[i], 0) || v_rest);
-              INSERT INTO es_streams AS s VALUES (p_streams[i], 0, v_hash) RETURNING s.revision INTO v_current;
-            END IF;
-            v_hashes[e] := v_hash;
-          END LOOP;
+          v_rest := es_event_content_rest(p_ids[v_first], p_types[v_first], p_data[v_first]::text,
+            p_metadata[v_first]::text, v_now);
+          UPDATE es_streams AS s SET revision = s.revision + 1,
+                 hash = es_event_hash(s.hash, es_event_content_head(p_streams[i], s.revision + 1) || v_rest)
+           WHERE s.stream_name = p_streams[i] AND (p_expected[i] < 0 OR s.revision = p_expected[i])
+          RETURNING s.revision, s.hash INTO v_current, v_hash;
+          IF v_current IS NULL AND p_expected[i] = -1 THEN
+            v_hash := es_event_hash(NULL, es_event_content_head(p_streams[i], 0) || v_rest);
+            INSERT INTO es_streams AS s VALUES (p_streams[i], 0, v_hash) RETURNING s.revision INTO v_current;
+          END IF;
+          v_hashes[v_first] := v_hash;
         ELSE
           v_head := NULL;
           IF p_expected[i] <> -2 THEN
@@ -165,14 +175,20 @@ BEGIN
       v_written := true;
       RETURN NEXT;
     EXCEPTION
-      WHEN SQLSTATE 'ES409' THEN
-        error_code := 'ES409';
-        GET STACKED DIAGNOSTICS error_detail = PG_EXCEPTION_DETAIL;
-        transaction_id := NULL; last_position := NULL; revisions := NULL;
-        RETURN NEXT;
-      WHEN unique_violation THEN
-        error_code := '23505';
-        GET STACKED DIAGNOSTICS error_detail = CONSTRAINT_NAME;
+      WHEN SQLSTATE 'ES409' OR unique_violation THEN
+        -- What this append would have left its streams at: appends decided on it fail too.
+        SELECT v_failed_streams || array_agg(p_streams[i]),
+               v_failed_revisions || array_agg(greatest(p_expected[i], -1) + p_counts[i])
+          INTO v_failed_streams, v_failed_revisions
+          FROM generate_series(p_stream_from[a], p_stream_to[a]) AS i
+         WHERE p_expected[i] >= 0 OR p_expected[i] = -2;
+        IF SQLSTATE = 'ES409' THEN
+          error_code := 'ES409';
+          GET STACKED DIAGNOSTICS error_detail = PG_EXCEPTION_DETAIL;
+        ELSE
+          error_code := '23505';
+          GET STACKED DIAGNOSTICS error_detail = CONSTRAINT_NAME;
+        END IF;
         transaction_id := NULL; last_position := NULL; revisions := NULL;
         RETURN NEXT;
     END;
