@@ -2,12 +2,12 @@
 
 -- Hash chains cost appends less again (same content, same hashes: every recorded chain verifies
 -- as before). Measured with perf on PostgreSQL 18: what the chains still cost was mostly not
--- hashing but setting up the content's expression (some sixty steps) each time the UPDATE that
--- moves a stream's head ran, once per event, since a statement's expressions are set up anew at
--- every execution. A PL/pgSQL assignment without a table is set up once per transaction instead.
--- So the part of the content that needs no stream head (from the event's id on: type, data,
--- metadata, time) is now computed by such an assignment, and the UPDATE adds only the stream, the
--- revision and SHA-256 (figures in BENCHMARKS.md).
+-- hashing but setting up the content's expression (some sixty steps) for every event: a
+-- statement's expressions are set up anew at every execution, and so is a PL/pgSQL assignment's
+-- inside each append's exception block (its subtransaction). So the part of the content that needs
+-- no stream head (from the event's id on: type, data, metadata, time) is now computed for all
+-- events of the call first, by an assignment outside those blocks (set up once), and the UPDATE
+-- that moves a stream's head adds only the stream, the revision and SHA-256 (BENCHMARKS.md).
 
 -- An event's content (see 1700000001000_hash-chains.sql) in its two parts: what goes before its id
 -- (stream and revision) and the rest. The bytes are those of the whole: UTF-8 is encoded character
@@ -40,7 +40,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 $$;
 
 -- As in 1700000004000_appends-linear-and-chained-failures.sql, except that each event's content
--- from its id on is computed before the statement that needs its stream's head.
+-- from its id on is computed for all events before the first append's block.
 CREATE OR REPLACE FUNCTION es_append(
   p_stream_from int[],
   p_stream_to int[],
@@ -77,8 +77,14 @@ DECLARE
   v_failed_revisions bigint[] := '{}';
   v_written boolean := false;
   v_now timestamptz := now();
-  v_rest bytea;
+  v_rests bytea[] := array_fill(NULL::bytea, ARRAY[array_length(p_ids, 1)]);
 BEGIN
+  -- Each event's content from its id on, before any append's block: an assignment outside them
+  -- sets its expression up once for the whole call, one inside them once per append.
+  FOR e IN 1 .. array_length(p_ids, 1) LOOP
+    v_rests[e] := es_event_content_rest(p_ids[e], p_types[e], p_data[e]::text, p_metadata[e]::text, v_now);
+  END LOOP;
+
   -- Lock every stream of the batch before the first write, in one global order: the transaction
   -- id (assigned at the first write) then follows lock order, so $all orders each stream's
   -- events by revision, and batches cannot deadlock. Advisory locks assign no transaction id.
@@ -105,14 +111,12 @@ BEGIN
         END IF;
         IF p_counts[i] = 1 AND p_expected[i] <> -2 THEN
           -- One event: chained in the statement that moves the stream's head (s.hash is the old head there).
-          v_rest := es_event_content_rest(p_ids[v_first], p_types[v_first], p_data[v_first]::text,
-            p_metadata[v_first]::text, v_now);
           UPDATE es_streams AS s SET revision = s.revision + 1,
-                 hash = es_event_hash(s.hash, es_event_content_head(p_streams[i], s.revision + 1) || v_rest)
+                 hash = es_event_hash(s.hash, es_event_content_head(p_streams[i], s.revision + 1) || v_rests[v_first])
            WHERE s.stream_name = p_streams[i] AND (p_expected[i] < 0 OR s.revision = p_expected[i])
           RETURNING s.revision, s.hash INTO v_current, v_hash;
           IF v_current IS NULL AND p_expected[i] = -1 THEN
-            v_hash := es_event_hash(NULL, es_event_content_head(p_streams[i], 0) || v_rest);
+            v_hash := es_event_hash(NULL, es_event_content_head(p_streams[i], 0) || v_rests[v_first]);
             INSERT INTO es_streams AS s VALUES (p_streams[i], 0, v_hash) RETURNING s.revision INTO v_current;
           END IF;
           v_hashes[v_first] := v_hash;
@@ -122,9 +126,8 @@ BEGIN
             SELECT s.revision, s.hash INTO v_head, v_hash FROM es_streams AS s WHERE s.stream_name = p_streams[i];
           END IF;
           FOR e IN v_first .. v_first + p_counts[i] - 1 LOOP
-            v_rest := es_event_content_rest(p_ids[e], p_types[e], p_data[e]::text, p_metadata[e]::text, v_now);
             v_hash := es_event_hash(v_hash,
-              es_event_content_head(p_streams[i], coalesce(v_head, -1) + 1 + p_event_offset[e]) || v_rest);
+              es_event_content_head(p_streams[i], coalesce(v_head, -1) + 1 + p_event_offset[e]) || v_rests[e]);
             v_hashes[e] := v_hash;
           END LOOP;
           IF p_expected[i] = -2 THEN
