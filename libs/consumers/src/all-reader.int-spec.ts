@@ -56,10 +56,11 @@ describe('One reader of $all for the consumers of a process', () => {
   });
 
   /** Appends `count` events, five per append, each in a stream of its own; returns them in `$all` order. */
-  const append = async (count: number): Promise<RecordedEvent[]> => {
+  /** `count` events, `perAppend` to an append (one new stream each). */
+  const append = async (count: number, perAppend = 5): Promise<RecordedEvent[]> => {
     const before = await testStore.headPosition();
-    for (let index = 0; index < count; index += 5) {
-      const events = Array.from({ length: Math.min(5, count - index) }, () => ({
+    for (let index = 0; index < count; index += perAppend) {
+      const events = Array.from({ length: Math.min(perAppend, count - index) }, () => ({
         id: randomUUID(),
         type: 'Happened',
         data: {},
@@ -103,7 +104,7 @@ describe('One reader of $all for the consumers of a process', () => {
       positionToString(event.position),
     ]);
 
-  it('reads each event once for all consumers; each gets exactly the events after its checkpoint, in order, and projections at one position share a transaction', async () => {
+  it('reads each event once for all consumers; each gets exactly the events after its checkpoint, in order, and projections at one position share a transaction for a long page', async () => {
     const history = await append(30);
     await setCheckpoint('behind-10', history[9]);
     await setCheckpoint('behind-20', history[19]);
@@ -125,7 +126,8 @@ describe('One reader of $all for the consumers of a process', () => {
       await eventually(async () => (await handledBy('behind-20')).length === 10);
       readIds = [];
 
-      const live = await append(200);
+      // In appends of 50: pages long enough for the projections to share a transaction.
+      const live = await append(200, 50);
       const all = [...history, ...live];
       await eventually(async () => {
         const counts = await Promise.all(names.map(async (name) => (await handledBy(name)).length));
