@@ -1,8 +1,8 @@
 import { ExponentialBackoff, handleType, retry } from 'cockatiel';
 import {
   AppendRequest,
-  DecidedOnFailedAppendError,
   AppendResult,
+  DecidedOnFailedAppendError,
   EventMetadata,
   EventStore,
   Position,
