@@ -1,0 +1,54 @@
+import type { CommandRecord, StatesOf, StreamSpecs } from '@ledger/event-sourcing';
+import type { AnswerRecord, StoredResponse } from './idempotency.store';
+
+/**
+ * A request's answer on a route whose idempotency record commits with its command's events (see
+ * AnswerRecordedWithEvents): the command builds the record from its decision, before the append,
+ * and the interceptor sends the body text that was committed, so the first answer and its replays
+ * are the same bytes.
+ */
+export class AnswerRecording {
+  /** The body text committed with the command's events; undefined while none was. */
+  private committed: { bodyText: string | null } | undefined;
+
+  constructor(
+    /** The record of an answer with this body text (its status and headers are the route's). */
+    private readonly recordOf: (bodyText: string | null) => AnswerRecord,
+  ) {}
+
+  get committedBodyText(): string | null | undefined {
+    return this.committed?.bodyText;
+  }
+
+  /** The command's record: the answer `bodyOf` its decision and the states it leaves. */
+  of<Streams extends StreamSpecs, D>(
+    bodyOf: (decided: { decision: Extract<D, { ok: true }>; states: StatesOf<Streams> }) => unknown,
+  ): CommandRecord<Streams, D> {
+    let bodyText: string | null = null;
+    return {
+      of: (decided) => {
+        bodyText = serializeBody(bodyOf(decided));
+        return this.recordOf(bodyText);
+      },
+      committed: () => {
+        this.committed = { bodyText };
+      },
+    };
+  }
+}
+
+/** A body as an answer's text: JSON, or null for none. */
+export function serializeBody(body: unknown): StoredResponse['bodyText'] {
+  return body === undefined || body === null ? null : JSON.stringify(body);
+}
+
+type RecordingRequest = { answerRecording?: AnswerRecording };
+
+/** Gives the request's command its answer's recording (the interceptor does, for the routes so marked). */
+export function attachAnswerRecording(request: object, recording: AnswerRecording): void {
+  (request as RecordingRequest).answerRecording = recording;
+}
+
+export function answerRecordingOf(request: object): AnswerRecording | undefined {
+  return (request as RecordingRequest).answerRecording;
+}
