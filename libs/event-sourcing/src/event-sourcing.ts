@@ -90,7 +90,7 @@ export interface CommandSpec<Streams extends StreamSpecs, D extends Decision<Str
   ): (index: number) => string;
   metadata: EventMetadata;
   /** Committed with the events of a decision to go ahead; only for a store that `recordsWithAppends`. */
-  record?: CommandRecord<Streams, D>;
+  record?: CommandRecord<NoInfer<Streams>>;
 }
 
 /**
@@ -99,9 +99,9 @@ export interface CommandSpec<Streams extends StreamSpecs, D extends Decision<Str
  * nothing (a refusal, a retry that finds its own events) records nothing; a record refused by the
  * store fails the command with RecordTakenError, which is not decided again.
  */
-export interface CommandRecord<Streams extends StreamSpecs, D> {
-  /** The record of a decision to go ahead and of the states its events leave. */
-  of(decided: { decision: Extract<D, { ok: true }>; states: StatesOf<Streams> }): AppendRecord;
+export interface CommandRecord<Streams extends StreamSpecs> {
+  /** The record of a decision to go ahead, from the states its events leave. */
+  of(states: StatesOf<Streams>): AppendRecord;
   /** The append carrying the record committed. */
   committed(): void;
 }
@@ -315,7 +315,7 @@ export class EventSourcing {
     // The appends in flight this decision counts: should one fail, so does this one.
     const after = keys.flatMap((key) => (read[key].pending ? [read[key].pending] : []));
     const record = decision.ok ? command.record : undefined;
-    const recorded = record?.of({ decision: decision as Extract<D, { ok: true }>, states });
+    const recorded = record?.of(states);
     return this.appendAhead(requests, { after, record: recorded }, ahead).then((result) => {
       record?.committed();
       return answer(result.position);

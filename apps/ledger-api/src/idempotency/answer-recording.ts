@@ -20,14 +20,12 @@ export class AnswerRecording {
     return this.committed?.bodyText;
   }
 
-  /** The command's record: the answer `bodyOf` its decision and the states it leaves. */
-  of<Streams extends StreamSpecs, D>(
-    bodyOf: (decided: { decision: Extract<D, { ok: true }>; states: StatesOf<Streams> }) => unknown,
-  ): CommandRecord<Streams, D> {
+  /** The command's record: the answer `bodyOf` the states its decision leaves. */
+  of<Streams extends StreamSpecs>(bodyOf: (states: StatesOf<Streams>) => unknown): CommandRecord<Streams> {
     let bodyText: string | null = null;
     return {
-      of: (decided) => {
-        bodyText = serializeBody(bodyOf(decided));
+      of: (states) => {
+        bodyText = serializeBody(bodyOf(states));
         return this.recordOf(bodyText);
       },
       committed: () => {
