@@ -5,9 +5,11 @@
 -- transaction), or alone (a refusal, a retry that found its command's events already written).
 -- The record: {"userId", "key", "fingerprint", "statusCode", "bodyText", "headers", "ttlHours"}.
 --
--- The key is taken if free, expired, or held by a claim of the same request abandoned long ago
--- (made by a process of an earlier version, which claimed before running: see idempotency.store.ts);
--- else the key is held and nothing is written: false.
+-- The key is taken if free, expired, or held by a claim of the same request that was abandoned,
+-- as IdempotencyStore.claim takes one over: its process is gone (its liveness lock, namespace
+-- 0x4c4956 = 4999510, is free: see instance-liveness.ts) or it ran far too long. Such claims are
+-- made by routes that claim before running, and were by every route before this. Else the key is
+-- held and nothing is written: false.
 CREATE FUNCTION idempotency_record_answer(p_record jsonb) RETURNS boolean
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -21,7 +23,11 @@ BEGIN
          expires_at = EXCLUDED.expires_at, owner = NULL
    WHERE held.expires_at < now()
       OR (held.state = 'running' AND held.fingerprint = EXCLUDED.fingerprint
-          AND held.created_at < now() - interval '60 seconds');
+          AND (held.created_at < now() - interval '60 seconds' OR NOT EXISTS (
+                 SELECT 1 FROM pg_locks
+                  WHERE locktype = 'advisory' AND granted AND objsubid = 2
+                    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                    AND classid = 4999510 AND objid = held.owner::oid)));
   RETURN FOUND;
 END;
 $$;
