@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Principal } from './principal';
 import { CommandContext } from '../shared/command-context';
-import { answerRecordingOf } from '../idempotency/answer-recording';
+import { answerRecordingOf } from '../shared/answer-recording';
 
 /** The command context of an HTTP request: the caller, its request id and Idempotency-Key (and its answer's recording). */
 export function commandContext(request: FastifyRequest, principal: Principal): CommandContext {

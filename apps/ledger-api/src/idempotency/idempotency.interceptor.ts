@@ -7,7 +7,7 @@ import { Principal } from '../auth/principal';
 import { ApiError } from '../http/api-error';
 import { describeException, withRequestId } from '../http/api-exception.filter';
 import { LEDGER_POSITION_HEADER } from '../http/ledger-position';
-import { AnswerRecording, attachAnswerRecording, serializeBody as serialize } from './answer-recording';
+import { AnswerRecording, attachAnswerRecording, serializeBody as serialize } from '../shared/answer-recording';
 import { Held, IdempotencyStore, StoredResponse } from './idempotency.store';
 import { requestFingerprint } from './request-fingerprint';
 
@@ -159,7 +159,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
         if (recording.committedBodyText !== undefined) return asJsonText(reply, recording.committedBodyText);
         answer = { statusCode, bodyText: serialize(body), headers: replayedHeaders(reply) };
       } catch (error) {
-        if (error instanceof RecordTakenError) return answerHeld(reply, await this.store.held(userId, key, fingerprint));
+        if (error instanceof RecordTakenError)
+          return answerHeld(reply, await this.store.held(userId, key, fingerprint));
         const kept = refusalToKeep(error, request, reply);
         if (!kept) throw error;
         answer = kept;

@@ -12,7 +12,7 @@ import {
   evolveAccount,
   initialAccountState,
 } from '@ledger/ledger-domain';
-import type { AnswerRecording } from '../idempotency/answer-recording';
+import type { AnswerRecording } from './answer-recording';
 import { eventIdFor } from './command-context';
 
 type DomainEvent = { type: string; data: unknown };

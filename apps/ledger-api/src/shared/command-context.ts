@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventMetadata } from '@ledger/event-store';
-import type { AnswerRecording } from '../idempotency/answer-recording';
+import type { AnswerRecording } from './answer-recording';
 import { deterministicUuid } from './deterministic-id';
 
 /** Who asked, under which request and idempotency key: what every command carries. */

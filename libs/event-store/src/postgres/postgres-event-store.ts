@@ -220,9 +220,7 @@ export class PostgresEventStore implements EventStore {
    */
   private async writeBatch(batch: QueuedAppend[]): Promise<(AppendOutcome | 'decided_on_failure')[]> {
     const decidedOnFailure = batch.map(({ after }) => after.some((earlier) => earlier?.failed));
-    const rows = await this.callAppend(
-      batch.filter((_, index) => !decidedOnFailure[index]),
-    );
+    const rows = await this.callAppend(batch.filter((_, index) => !decidedOnFailure[index]));
     let next = 0;
     return batch.map(({ state }, index) => {
       const outcome = decidedOnFailure[index] ? ('decided_on_failure' as const) : rows[next++];

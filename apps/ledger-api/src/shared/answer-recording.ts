@@ -1,9 +1,9 @@
 import type { CommandRecord, StatesOf, StreamSpecs } from '@ledger/event-sourcing';
-import type { AnswerRecord, StoredResponse } from './idempotency.store';
+import type { AppendRecord } from '@ledger/event-store';
 
 /**
  * A request's answer on a route whose idempotency record commits with its command's events (see
- * AnswerRecordedWithEvents): the command builds the record from its decision, before the append,
+ * AnswerRecordedWithEvents in idempotency.interceptor.ts): the command builds the record from its decision, before the append,
  * and the interceptor sends the body text that was committed, so the first answer and its replays
  * are the same bytes.
  */
@@ -13,7 +13,7 @@ export class AnswerRecording {
 
   constructor(
     /** The record of an answer with this body text (its status and headers are the route's). */
-    private readonly recordOf: (bodyText: string | null) => AnswerRecord,
+    private readonly recordOf: (bodyText: string | null) => AppendRecord,
   ) {}
 
   get committedBodyText(): string | null | undefined {
@@ -36,7 +36,7 @@ export class AnswerRecording {
 }
 
 /** A body as an answer's text: JSON, or null for none. */
-export function serializeBody(body: unknown): StoredResponse['bodyText'] {
+export function serializeBody(body: unknown): string | null {
   return body === undefined || body === null ? null : JSON.stringify(body);
 }
 
