@@ -1,5 +1,7 @@
 import { ExponentialBackoff, handleType, retry } from 'cockatiel';
 import {
+  AppendOptions,
+  AppendRecord,
   AppendRequest,
   AppendResult,
   DecidedOnFailedAppendError,
@@ -87,6 +89,21 @@ export interface CommandSpec<Streams extends StreamSpecs, D extends Decision<Str
     decided: { decision: D | Decision<Streams>; revisions: { [Key in keyof Streams]: Revision } },
   ): (index: number) => string;
   metadata: EventMetadata;
+  /** Committed with the events of a decision to go ahead; only for a store that `recordsWithAppends`. */
+  record?: CommandRecord<NoInfer<Streams>>;
+}
+
+/**
+ * A record to commit in the same transaction as a command's events (`AppendOptions.record`): the
+ * answer to its request, say, known from the decision before the append. A command that appends
+ * nothing (a refusal, a retry that finds its own events) records nothing; a record refused by the
+ * store fails the command with RecordTakenError, which is not decided again.
+ */
+export interface CommandRecord<Streams extends StreamSpecs> {
+  /** The record of a decision to go ahead, from the states its events leave. */
+  of(states: StatesOf<Streams>): AppendRecord;
+  /** The append carrying the record committed. */
+  committed(): void;
 }
 
 /** A command carried out: its decision, the states it left, and where its append landed (none if it wrote nothing). */
@@ -297,7 +314,12 @@ export class EventSourcing {
     if (requests.length === 0) return Promise.resolve(answer(undefined));
     // The appends in flight this decision counts: should one fail, so does this one.
     const after = keys.flatMap((key) => (read[key].pending ? [read[key].pending] : []));
-    return this.appendAhead(requests, after, ahead).then((result) => answer(result.position));
+    const record = decision.ok ? command.record : undefined;
+    const recorded = record?.of(states);
+    return this.appendAhead(requests, { after, record: recorded }, ahead).then((result) => {
+      record?.committed();
+      return answer(result.position);
+    });
   }
 
   /**
@@ -308,10 +330,10 @@ export class EventSourcing {
    */
   private appendAhead(
     requests: readonly AppendRequest[],
-    after: readonly Promise<unknown>[],
+    options: AppendOptions,
     ahead: readonly { streamName: string; base: Read<unknown>; after: Loaded<unknown> }[],
   ): Promise<AppendResult> {
-    const committed = this.store.append(requests, { after });
+    const committed = this.store.append(requests, options);
     for (const { streamName, base, after } of ahead) {
       if (this.cache.peek(streamName)?.generation === base.generation) {
         this.record(streamName, after, committed);

@@ -55,7 +55,17 @@ export interface AppendOptions {
    * even if its expected revisions hold (another writer put as many events there meanwhile).
    */
   after?: readonly Promise<unknown>[];
+  /**
+   * A record committed in the same transaction as the events (an idempotency record, say), or the
+   * append fails with RecordTakenError and writes nothing. Opaque to the store: only stores that
+   * say `recordsWithAppends` take one, and what it is written to is the application's (PostgreSQL:
+   * its function `es_append_record`).
+   */
+  record?: AppendRecord;
 }
+
+/** A record to commit with an append (see `AppendOptions.record`): any JSON object. */
+export type AppendRecord = Record<string, unknown>;
 
 export interface AppendResult {
   /** Each stream's last revision after the append. */
@@ -95,6 +105,8 @@ export interface EventSubscription extends AsyncIterable<RecordedEvent> {
 }
 
 export interface EventStore {
+  /** Whether `append` takes `AppendOptions.record`. */
+  readonly recordsWithAppends: boolean;
   /** All requests in one atomic write: every stream's expected revision holds and all are written, or nothing is. */
   append(requests: readonly AppendRequest[], options?: AppendOptions): Promise<AppendResult>;
   /** A stream's events; an empty list when the stream does not exist. */
@@ -133,6 +145,18 @@ export class DecidedOnFailedAppendError extends Error {
   constructor() {
     super('Decided on an append that failed');
     this.name = 'DecidedOnFailedAppendError';
+  }
+}
+
+/**
+ * An append's record (`AppendOptions.record`) was refused, the place it takes being held, or its
+ * events had already been written by another append (whose record, if any, is that one's): this
+ * append wrote nothing.
+ */
+export class RecordTakenError extends Error {
+  constructor() {
+    super('The record of this append is already taken');
+    this.name = 'RecordTakenError';
   }
 }
 

@@ -1,16 +1,19 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
+import { EVENT_STORE, EventStore, RecordTakenError } from '@ledger/event-store';
 import { Principal } from '../auth/principal';
 import { ApiError } from '../http/api-error';
 import { describeException, withRequestId } from '../http/api-exception.filter';
 import { LEDGER_POSITION_HEADER } from '../http/ledger-position';
-import { IdempotencyStore } from './idempotency.store';
+import { AnswerRecording, attachAnswerRecording, serializeBody as serialize } from '../shared/answer-recording';
+import { Held, IdempotencyStore, StoredResponse } from './idempotency.store';
 import { requestFingerprint } from './request-fingerprint';
 
 const IDEMPOTENCY_REQUIRED = 'ledger:idempotency-required';
 const SHOWN_ONCE = 'ledger:shown-once';
+const RECORDED_WITH_EVENTS = 'ledger:recorded-with-events';
 const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
 const RETRY_AFTER_SECONDS = '1';
 /** The headers of an answer that belong to it, so a replay repeats them (not rate-limit counters). */
@@ -39,6 +42,14 @@ export const IdempotencyKeyRequired = () => SetMetadata(IDEMPOTENCY_REQUIRED, tr
  */
 export const ShownOnce = (...fields: string[]) => SetMetadata(SHOWN_ONCE, fields);
 
+/**
+ * The route's command commits the request's idempotency record with its events when the event
+ * store can (`recordsWithAppends`): it builds the answer from its decision (see AnswerRecording),
+ * and the route's answer is the one recorded. Its answer has no headers but X-Ledger-Position, and
+ * no ShownOnce fields.
+ */
+export const AnswerRecordedWithEvents = () => SetMetadata(RECORDED_WITH_EVENTS, true);
+
 type LedgerRequest = FastifyRequest & { principal?: Principal };
 
 /**
@@ -48,12 +59,21 @@ type LedgerRequest = FastifyRequest & { principal?: Principal };
  * request under the key gets 422, one arriving while the first still runs gets 409 with
  * Retry-After. Bodies are sent as serialized here, so the first answer and its replays are the
  * same bytes.
+ *
+ * A key is claimed before its request runs and its answer stored after (two statements), except on
+ * routes whose record commits with the command's events (AnswerRecordedWithEvents): there nothing
+ * is written beside the events, and what a key already holds is found when the record cannot be
+ * written (`runRecordedWithEvents`).
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  /** Keys (user and key) of the requests running in this process whose record commits with their events. */
+  private readonly running = new Set<string>();
+
   constructor(
     private readonly store: IdempotencyStore,
     private readonly reflector: Reflector,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -73,6 +93,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const shownOnce = this.reflector.get<string[] | undefined>(SHOWN_ONCE, context.getHandler()) ?? [];
     const reply = context.switchToHttp().getResponse<FastifyReply>();
+    if (this.events.recordsWithAppends && this.reflector.get<boolean>(RECORDED_WITH_EVENTS, context.getHandler())) {
+      return from(this.runRecordedWithEvents(request, reply, request.principal.userId, key, next));
+    }
     return from(this.run(request, reply, request.principal.userId, key, shownOnce, next));
   }
 
@@ -85,20 +108,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     next: CallHandler,
   ) {
     const claim = await this.store.claim(userId, key, requestFingerprint(request));
-    switch (claim.kind) {
-      case 'reused':
-        throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request.');
-      case 'in_use':
-        void reply.header('Retry-After', RETRY_AFTER_SECONDS);
-        throw new ApiError(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still running.');
-      case 'replay': {
-        const { statusCode, bodyText, headers } = claim.response;
-        void reply.status(statusCode).headers(headers).header('Idempotent-Replayed', 'true');
-        return asJsonText(reply, bodyText);
-      }
-      case 'claimed':
-        break;
-    }
+    if (claim.kind !== 'claimed') return answerHeld(reply, claim);
     try {
       const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
       const bodyText = serialize(body);
@@ -109,23 +119,93 @@ export class IdempotencyInterceptor implements NestInterceptor {
       });
       return asJsonText(reply, bodyText);
     } catch (error) {
-      const { status, body } = describeException(error, request);
-      if (status >= 500 || REFUSED_BEFORE_COMMAND.has(String(body.error)))
-        await this.store.release(userId, key).catch(() => undefined);
-      else
-        await this.store.complete(userId, key, {
-          statusCode: status,
-          // The exception filter sends this very body: the same serialization gives the same bytes.
-          bodyText: serialize(withRequestId(body, request)),
-          headers: replayedHeaders(reply),
-        });
+      const refusal = refusalToKeep(error, request, reply);
+      if (refusal) await this.store.complete(userId, key, refusal);
+      else await this.store.release(userId, key).catch(() => undefined);
       throw error;
+    }
+  }
+
+  /**
+   * Runs the command with no claim: its record commits with its events, and its answer is sent.
+   * When it wrote none (a refusal, or a retry that found its command's events already written)
+   * the answer's record is written alone, in one statement. When the key is held (the record with
+   * the events, or alone, was refused) the answer is what holds it: a replay, 422 or 409. Another
+   * request with this key running in this process gets 409 at once; in another process, it loses
+   * the race for the record and replays.
+   */
+  private async runRecordedWithEvents(
+    request: LedgerRequest,
+    reply: FastifyReply,
+    userId: string,
+    key: string,
+    next: CallHandler,
+  ) {
+    const scoped = `${userId}\n${key}`;
+    if (this.running.has(scoped)) return answerHeld(reply, { kind: 'in_use' });
+    this.running.add(scoped);
+    try {
+      const fingerprint = requestFingerprint(request);
+      // Nest set the route's status before interceptors run: it is the answer's.
+      const statusCode = reply.statusCode;
+      const recording = new AnswerRecording((bodyText) =>
+        this.store.answerRecord(userId, key, fingerprint, { statusCode, bodyText, headers: {} }),
+      );
+      attachAnswerRecording(request, recording);
+      let answer: StoredResponse;
+      let refusal: unknown;
+      try {
+        const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
+        if (recording.committedBodyText !== undefined) return asJsonText(reply, recording.committedBodyText);
+        answer = { statusCode, bodyText: serialize(body), headers: replayedHeaders(reply) };
+      } catch (error) {
+        if (error instanceof RecordTakenError)
+          return answerHeld(reply, await this.store.held(userId, key, fingerprint));
+        const kept = refusalToKeep(error, request, reply);
+        if (!kept) throw error;
+        answer = kept;
+        refusal = error;
+      }
+      if (!(await this.store.recordAnswer(userId, key, fingerprint, answer))) {
+        return answerHeld(reply, await this.store.held(userId, key, fingerprint));
+      }
+      if (refusal) throw refusal;
+      return asJsonText(reply, answer.bodyText);
+    } finally {
+      this.running.delete(scoped);
     }
   }
 }
 
-function serialize(body: unknown): string | null {
-  return body === undefined || body === null ? null : JSON.stringify(body);
+/** The answer when a key is not this request's: a replay of what it holds, or why not. */
+function answerHeld(reply: FastifyReply, held: Held): string | undefined {
+  switch (held.kind) {
+    case 'reused':
+      throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request.');
+    case 'in_use':
+      void reply.header('Retry-After', RETRY_AFTER_SECONDS);
+      throw new ApiError(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still running.');
+    case 'replay': {
+      const { statusCode, bodyText, headers } = held.response;
+      void reply.status(statusCode).headers(headers).header('Idempotent-Replayed', 'true');
+      return asJsonText(reply, bodyText);
+    }
+  }
+}
+
+/**
+ * A command's refusal as the key keeps it (a 4xx decided by the ledger), or undefined for what
+ * keeps nothing: a 5xx, which a retry may fix, and refusals before the command ran.
+ */
+function refusalToKeep(error: unknown, request: LedgerRequest, reply: FastifyReply): StoredResponse | undefined {
+  const { status, body } = describeException(error, request);
+  if (status >= 500 || REFUSED_BEFORE_COMMAND.has(String(body.error))) return undefined;
+  return {
+    statusCode: status,
+    // The exception filter sends this very body: the same serialization gives the same bytes.
+    bodyText: serialize(withRequestId(body, request)),
+    headers: replayedHeaders(reply),
+  };
 }
 
 /** The body as the text given, which Nest sends as it is (a string is not serialized again). */

@@ -16,6 +16,24 @@ export interface StoredResponse {
 export type Claim =
   { kind: 'claimed' } | { kind: 'replay'; response: StoredResponse } | { kind: 'in_use' } | { kind: 'reused' };
 
+/** Why a key was not this request's to record an answer under. */
+export type Held = Exclude<Claim, { kind: 'claimed' }>;
+
+/**
+ * An answer's whole record, claim and result at once, as `idempotency_record_answer` (SQL) takes
+ * it: written with the command's events (see AnswerRecording) or alone (`recordAnswer`).
+ */
+export interface AnswerRecord {
+  userId: string;
+  key: string;
+  fingerprint: string;
+  statusCode: number;
+  bodyText: string | null;
+  headers: Record<string, string>;
+  ttlHours: number;
+  [field: string]: unknown;
+}
+
 /**
  * A claim is abandoned when its process is gone (its liveness lock is free), which is known at
  * once, or, as a safety net, when it has been running this long: far beyond the server's request
@@ -164,6 +182,36 @@ export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
       ),
     );
     return completions.map(() => undefined);
+  }
+
+  /** An answer's record for this user and key, unless the key is held (false): one statement. */
+  async recordAnswer(userId: string, key: string, fingerprint: string, response: StoredResponse): Promise<boolean> {
+    const { rows } = await this.pool.query<{ recorded: boolean }>(
+      prepared('SELECT idempotency_record_answer($1::jsonb) AS recorded', [
+        JSON.stringify(this.answerRecord(userId, key, fingerprint, response)),
+      ]),
+    );
+    return rows[0].recorded;
+  }
+
+  answerRecord(userId: string, key: string, fingerprint: string, response: StoredResponse): AnswerRecord {
+    return { userId, key, fingerprint, ...response, ttlHours: this.config.idempotencyTtlHours };
+  }
+
+  /**
+   * What holds a key this request could not record its answer under: an answer to replay, another
+   * request's (`reused`), or one still running (`in_use`: a claim, or a record gone meanwhile).
+   */
+  async held(userId: string, key: string, fingerprint: string): Promise<Held> {
+    const { rows } = await this.pool.query<ClaimRow>(
+      prepared(
+        `SELECT false AS claimed, fingerprint, state, status_code, body_text, body, headers
+           FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND expires_at >= now()`,
+        [userId, key],
+      ),
+    );
+    const outcome = rows[0] && claimOutcome(rows[0], fingerprint);
+    return !outcome || outcome === 'look_again' || outcome.kind === 'claimed' ? { kind: 'in_use' } : outcome;
   }
 
   /** The request failed before its command ran, or in a way a retry may fix (a 5xx): forget it. */

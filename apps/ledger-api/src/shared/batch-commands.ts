@@ -12,6 +12,7 @@ import {
   evolveAccount,
   initialAccountState,
 } from '@ledger/ledger-domain';
+import type { AnswerRecording } from './answer-recording';
 import { eventIdFor } from './command-context';
 
 type DomainEvent = { type: string; data: unknown };
@@ -41,11 +42,20 @@ export interface BatchOfItems<Event extends DomainEvent, State, Code extends Dom
 export type BatchItemResult<State, Code extends DomainErrorCode> =
   { ok: true; state: State } | { ok: false; error: DomainError<Code> };
 
-export interface BatchResult<State, Code extends DomainErrorCode> {
+export interface BatchOutcome<State, Code extends DomainErrorCode> {
   batchId: string;
   mode: BatchMode;
   items: BatchItemResult<State, Code>[];
+}
+
+export interface BatchResult<State, Code extends DomainErrorCode> extends BatchOutcome<State, Code> {
   position: Position;
+}
+
+/** The batch's answer, recorded with its events (see AnswerRecording): the body of an outcome. */
+export interface BatchAnswer<State, Code extends DomainErrorCode> {
+  recording: AnswerRecording;
+  bodyOf(outcome: BatchOutcome<State, Code>): unknown;
 }
 
 const itemKey = (index: number) => `item:${index}`;
@@ -65,6 +75,7 @@ export class BatchCommands {
   async run<Event extends DomainEvent, State, Code extends DomainErrorCode>(
     batch: BatchOfItems<Event, State, Code>,
     metadata: EventMetadata,
+    answer?: BatchAnswer<State, Code>,
   ): Promise<BatchResult<State, Code>> {
     const checked = new Set(batch.checkedAccountIds);
     const batchSpec: StreamSpec<Recorded<Code> | null, Recorded<Code>> = {
@@ -89,6 +100,17 @@ export class BatchCommands {
     }
     // Last, so that its event is the append's last: read models that reached it hold every item.
     streams.batch = batchSpec;
+    // What the batch's record and its items' streams say: the answer, first and when retried.
+    const outcomeOf = (states: Record<string, unknown>): BatchOutcome<State, Code> => {
+      const { batchId, mode, items } = (states.batch as Recorded<Code>).data;
+      return {
+        batchId,
+        mode,
+        items: items.map(({ refusal }, index) =>
+          refusal ? { ok: false, error: refusal } : { ok: true, state: states[itemKey(index)] as State },
+        ),
+      };
+    };
 
     const { decision, states, position } = await this.eventSourcing.handle({
       streams,
@@ -126,16 +148,10 @@ export class BatchCommands {
         return eventIdFor(name, 'batch');
       },
       metadata,
+      record: answer?.recording.of((states) => answer.bodyOf(outcomeOf(states))),
     });
     if (!decision.items || !position) return this.firstAnswer(batch, batchSpec);
-    return {
-      batchId: batch.batchId,
-      mode: batch.mode,
-      items: decision.items.map((outcome, index) =>
-        outcome.ok ? { ok: true, state: states[itemKey(index)] as State } : outcome,
-      ),
-      position,
-    };
+    return { ...outcomeOf(states), position };
   }
 
   /** What the batch answered: each item's stream as its own events left it, each refusal as recorded. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventMetadata } from '@ledger/event-store';
+import type { AnswerRecording } from './answer-recording';
 import { deterministicUuid } from './deterministic-id';
 
 /** Who asked, under which request and idempotency key: what every command carries. */
@@ -9,6 +10,8 @@ export interface CommandContext {
   idempotencyKey: string | undefined;
   /** The work this command continues (the transfer's, for the bank dispatcher); else its request's. */
   correlationId?: string;
+  /** Set when the request's idempotency record is to commit with this command's events. */
+  answer?: AnswerRecording;
 }
 
 export function eventMetadata(context: CommandContext): EventMetadata {

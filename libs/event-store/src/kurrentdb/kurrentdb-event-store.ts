@@ -45,6 +45,8 @@ const CHAIN_ATTEMPTS = 5;
 
 /** The production adapter: KurrentDB ≥ 25.1, whose `multiStreamAppend` makes several streams' writes atomic. */
 export class KurrentDbEventStore implements EventStore, ChainedStreamSource {
+  /** A record beside the events would be a second write, not one transaction: the caller writes it. */
+  readonly recordsWithAppends = false;
   private readonly client: KurrentDBClient;
 
   constructor(
@@ -60,6 +62,7 @@ export class KurrentDbEventStore implements EventStore, ChainedStreamSource {
    * chained again on the new tail (see kurrentdb-hash-chain.ts).
    */
   async append(requests: readonly AppendRequest[], options: AppendOptions = {}): Promise<AppendResult> {
+    if (options.record) throw new Error('KurrentDB appends take no record (recordsWithAppends is false)');
     // Sent once those it was decided on are written: KurrentDB cannot be told to refuse it after.
     const earlier = await Promise.allSettled(options.after ?? []);
     if (earlier.some((outcome) => outcome.status === 'rejected')) throw new DecidedOnFailedAppendError();

@@ -4,6 +4,7 @@ import { Pool } from 'pg';
 import { GroupCommitQueue, MigrationSet, prepared } from '@ledger/database';
 import {
   AppendOptions,
+  AppendRecord,
   AppendRequest,
   AppendResult,
   comparePositions,
@@ -18,6 +19,7 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  RecordTakenError,
   SubscribeOptions,
   WrongExpectedRevisionError,
 } from '../event-store.port';
@@ -59,7 +61,8 @@ const EXPECTED_CODES = { any: -1n, no_stream: -2n, stream_exists: -3n } as const
 /** One row of es_append per append: written (error_code null) or why not. */
 interface AppendOutcome {
   append_index: number;
-  error_code: 'ES409' | '23505' | null;
+  /** ES423: its record was refused (see 1700000006000_append-records.sql). */
+  error_code: 'ES409' | 'ES423' | '23505' | null;
   error_detail: string | null;
   transaction_id: string | null;
   last_position: string | null;
@@ -74,6 +77,7 @@ interface AppendState {
 /** An append as queued: its requests, what becomes of it, and what becomes of those it follows. */
 interface QueuedAppend {
   requests: readonly AppendRequest[];
+  record: AppendRecord | undefined;
   state: AppendState;
   after: readonly (AppendState | undefined)[];
 }
@@ -112,6 +116,7 @@ export interface PostgresEventStoreOptions {
 }
 
 export class PostgresEventStore implements EventStore {
+  readonly recordsWithAppends = true;
   private readonly notifier: PostgresNotifier;
   private readonly subscriptions = new Set<EventSubscription>();
   private readonly appends: GroupCommitQueue<QueuedAppend, AppendOutcome | 'decided_on_failure'>;
@@ -152,6 +157,7 @@ export class PostgresEventStore implements EventStore {
     const state: AppendState = {};
     const appended = this.appendQueued({
       requests,
+      record: options.record,
       state,
       after: (options.after ?? []).map((earlier) => this.appendStates.get(earlier)),
     });
@@ -160,13 +166,13 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async appendQueued(append: QueuedAppend): Promise<AppendResult> {
-    const { requests } = append;
+    const { requests, record } = append;
     if (requests.length === 0 || requests.some((request) => request.events.length === 0)) {
       throw new Error('An append needs at least one event for every stream it names');
     }
     const outcome = await this.appends.submit(append);
     if (outcome === 'decided_on_failure') throw new DecidedOnFailedAppendError();
-    if (outcome.error_code !== null) return this.failedAppend(requests, outcome);
+    if (outcome.error_code !== null) return this.failedAppend(requests, record, outcome);
     return {
       streams: requests.map((request, index) => ({
         streamName: request.streamName,
@@ -176,10 +182,22 @@ export class PostgresEventStore implements EventStore {
     };
   }
 
-  /** What an append that es_append refused comes to: written after all (a retry), or why not. */
-  private async failedAppend(requests: readonly AppendRequest[], outcome: AppendOutcome): Promise<AppendResult> {
+  /**
+   * What an append that es_append refused comes to: written after all (a retry), or why not. An
+   * append with a record is not answered by events another append wrote: that one's record is not
+   * this one's.
+   */
+  private async failedAppend(
+    requests: readonly AppendRequest[],
+    record: AppendRecord | undefined,
+    outcome: AppendOutcome,
+  ): Promise<AppendResult> {
+    if (outcome.error_code === 'ES423') throw new RecordTakenError();
     const alreadyWritten = await this.findWritten(requests);
-    if (alreadyWritten) return alreadyWritten;
+    if (alreadyWritten) {
+      if (record) throw new RecordTakenError();
+      return alreadyWritten;
+    }
     if (outcome.error_code === 'ES409') {
       const { index, actual } = JSON.parse(outcome.error_detail!) as { index: number; actual: string | null };
       const failed = requests[index - 1];
@@ -202,9 +220,7 @@ export class PostgresEventStore implements EventStore {
    */
   private async writeBatch(batch: QueuedAppend[]): Promise<(AppendOutcome | 'decided_on_failure')[]> {
     const decidedOnFailure = batch.map(({ after }) => after.some((earlier) => earlier?.failed));
-    const rows = await this.callAppend(
-      batch.filter((_, index) => !decidedOnFailure[index]).map(({ requests }) => requests),
-    );
+    const rows = await this.callAppend(batch.filter((_, index) => !decidedOnFailure[index]));
     let next = 0;
     return batch.map(({ state }, index) => {
       const outcome = decidedOnFailure[index] ? ('decided_on_failure' as const) : rows[next++];
@@ -213,8 +229,9 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
-  private async callAppend(batch: (readonly AppendRequest[])[]): Promise<AppendOutcome[]> {
-    if (batch.length === 0) return [];
+  private async callAppend(appends: readonly QueuedAppend[]): Promise<AppendOutcome[]> {
+    if (appends.length === 0) return [];
+    const batch = appends.map(({ requests }) => requests);
     const streams = batch.flat();
     const events = streams.flatMap((request, streamIndex) =>
       request.events.map((event, offset) => ({ event, stream: streamIndex + 1, offset })),
@@ -234,7 +251,7 @@ export class PostgresEventStore implements EventStore {
     const [eventFrom, eventTo] = slices(batch.map((append) => append.reduce((sum, r) => sum + r.events.length, 0)));
     const { rows } = await this.pool.query<AppendOutcome>(
       prepared(
-        'SELECT * FROM es_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ORDER BY append_index',
+        'SELECT * FROM es_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ORDER BY append_index',
         [
           streamFrom,
           streamTo,
@@ -249,6 +266,7 @@ export class PostgresEventStore implements EventStore {
           events.map((entry) => entry.event.type),
           events.map((entry) => JSON.stringify(entry.event.data)),
           events.map((entry) => JSON.stringify(entry.event.metadata ?? {})),
+          appends.map(({ record }) => (record ? JSON.stringify(record) : null)),
         ],
       ),
     );

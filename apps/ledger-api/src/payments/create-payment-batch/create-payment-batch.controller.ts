@@ -5,13 +5,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { commandContext } from '../../auth/command-context.http';
 import { ApiAuthenticated, ApiErrors, ApiIdempotencyKey, ApiJsonBody, Operation } from '../../http/api-docs';
-import { batchResults } from '../../http/batch';
 import { setLedgerPosition } from '../../http/ledger-position';
-import { IdempotencyKeyRequired } from '../../idempotency/idempotency.interceptor';
-import { toPaymentResponse } from '../payment.view';
+import { AnswerRecordedWithEvents, IdempotencyKeyRequired } from '../../idempotency/idempotency.interceptor';
 import { CreatePaymentBatchDto } from './create-payment-batch.dto';
 import { CreatePaymentBatchCommand } from './create-payment-batch.handler';
-import { PaymentBatchResponse } from './create-payment-batch.response';
+import { PaymentBatchResponse, toPaymentBatchResponse } from './create-payment-batch.response';
 
 @ApiTags('payments')
 @ApiAuthenticated()
@@ -22,6 +20,7 @@ export class CreatePaymentBatchController {
   @Post()
   @HttpCode(201)
   @IdempotencyKeyRequired()
+  @AnswerRecordedWithEvents()
   @Operation(
     'createPaymentBatch',
     'Up to 10,000 payments in one request, decided in order and written together: `atomic` (all or none) or `independent` (a result per item)',
@@ -40,10 +39,6 @@ export class CreatePaymentBatchController {
       new CreatePaymentBatchCommand(body, principal, commandContext(request, principal)),
     );
     setLedgerPosition(response, batch.position);
-    return {
-      id: batch.batchId,
-      mode: batch.mode,
-      results: batchResults(batch.items, 'payment', toPaymentResponse),
-    };
+    return toPaymentBatchResponse(batch);
   }
 }

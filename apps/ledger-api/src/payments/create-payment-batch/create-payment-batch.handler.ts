@@ -14,6 +14,7 @@ import { BatchCommands, BatchResult } from '../../shared/batch-commands';
 import { CommandContext, eventMetadata, newEntityId } from '../../shared/command-context';
 import { deterministicUuid } from '../../shared/deterministic-id';
 import { CreatePaymentBatchDto } from './create-payment-batch.dto';
+import { toPaymentBatchResponse } from './create-payment-batch.response';
 
 export class CreatePaymentBatchCommand extends Command<BatchResult<PaymentState, PaymentRefusalCode>> {
   constructor(
@@ -66,6 +67,7 @@ export class CreatePaymentBatchHandler implements ICommandHandler<CreatePaymentB
           ),
       },
       eventMetadata(context),
+      context.answer && { recording: context.answer, bodyOf: toPaymentBatchResponse },
     );
   }
 }

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { commandContext } from '../../auth/command-context.http';
 import { setLedgerPosition } from '../../http/ledger-position';
-import { IdempotencyKeyRequired } from '../../idempotency/idempotency.interceptor';
+import { AnswerRecordedWithEvents, IdempotencyKeyRequired } from '../../idempotency/idempotency.interceptor';
 import { PaymentResponse } from '../payment.response';
 import { CreatePaymentDto } from './create-payment.dto';
 import { CreatePaymentCommand } from './create-payment.handler';
@@ -20,6 +20,7 @@ export class CreatePaymentController {
   @Post()
   @HttpCode(201)
   @IdempotencyKeyRequired()
+  @AnswerRecordedWithEvents()
   @Operation('createPayment', 'Pay from an account you own: captured at once, or authorized (held) for a later capture')
   @ApiIdempotencyKey({ required: true })
   @ApiJsonBody()

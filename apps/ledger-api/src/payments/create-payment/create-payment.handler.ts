@@ -50,6 +50,7 @@ export class CreatePaymentHandler implements ICommandHandler<CreatePaymentComman
             ),
       eventIds: paymentEventIds(paymentId, 'create'),
       metadata: eventMetadata(context),
+      record: context.answer?.of((states) => toPaymentResponse(states.payment)),
     });
     if (!position) return this.firstAnswer(paymentId);
     return { payment: toPaymentResponse(states.payment), position };

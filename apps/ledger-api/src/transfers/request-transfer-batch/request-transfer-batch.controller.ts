@@ -5,13 +5,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { commandContext } from '../../auth/command-context.http';
 import { ApiAuthenticated, ApiErrors, ApiIdempotencyKey, ApiJsonBody, Operation } from '../../http/api-docs';
-import { batchResults } from '../../http/batch';
 import { setLedgerPosition } from '../../http/ledger-position';
-import { IdempotencyKeyRequired } from '../../idempotency/idempotency.interceptor';
-import { toTransferResponse } from '../transfer.view';
+import { AnswerRecordedWithEvents, IdempotencyKeyRequired } from '../../idempotency/idempotency.interceptor';
 import { RequestTransferBatchCommand } from './request-transfer-batch.handler';
 import { RequestTransferBatchDto } from './request-transfer-batch.dto';
-import { TransferBatchResponse } from './request-transfer-batch.response';
+import { toTransferBatchResponse, TransferBatchResponse } from './request-transfer-batch.response';
 
 @ApiTags('transfers')
 @ApiAuthenticated()
@@ -22,6 +20,7 @@ export class RequestTransferBatchController {
   @Post()
   @HttpCode(202)
   @IdempotencyKeyRequired()
+  @AnswerRecordedWithEvents()
   @Operation(
     'requestTransferBatch',
     'Up to 10,000 deposits and withdrawals in one request, decided in order and written together: `atomic` (all or none) or `independent` (a result per item); the bank is called for each asynchronously',
@@ -40,6 +39,6 @@ export class RequestTransferBatchController {
       new RequestTransferBatchCommand(body, principal, commandContext(request, principal)),
     );
     setLedgerPosition(response, batch.position);
-    return { id: batch.batchId, mode: batch.mode, results: batchResults(batch.items, 'transfer', toTransferResponse) };
+    return toTransferBatchResponse(batch);
   }
 }

@@ -11,6 +11,7 @@ import {
 } from '@ledger/ledger-domain';
 import { mayUseAccount, Principal } from '../../auth/principal';
 import { BatchCommands, BatchResult } from '../../shared/batch-commands';
+import { toTransferBatchResponse } from './request-transfer-batch.response';
 import { CommandContext, eventMetadata, newEntityId } from '../../shared/command-context';
 import { deterministicUuid } from '../../shared/deterministic-id';
 import { RequestTransferBatchDto } from './request-transfer-batch.dto';
@@ -66,6 +67,7 @@ export class RequestTransferBatchHandler implements ICommandHandler<RequestTrans
           ),
       },
       eventMetadata(context),
+      context.answer && { recording: context.answer, bodyOf: toTransferBatchResponse },
     );
   }
 }

@@ -6,7 +6,7 @@ import { TransferKind } from '@ledger/ledger-domain';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { commandContext } from '../../auth/command-context.http';
 import { setLedgerPosition } from '../../http/ledger-position';
-import { IdempotencyKeyRequired } from '../../idempotency/idempotency.interceptor';
+import { AnswerRecordedWithEvents, IdempotencyKeyRequired } from '../../idempotency/idempotency.interceptor';
 import { TransferResponse } from '../transfer.response';
 import { RequestTransferCommand } from './request-transfer.command';
 import { RequestTransferDto } from './request-transfer.dto';
@@ -21,6 +21,7 @@ export class RequestTransferController {
   @Post('deposits')
   @HttpCode(202)
   @IdempotencyKeyRequired()
+  @AnswerRecordedWithEvents()
   @Operation('requestDeposit', 'Deposit money from the bank into an account (asynchronous)')
   @ApiIdempotencyKey({ required: true })
   @ApiJsonBody()
@@ -38,6 +39,7 @@ export class RequestTransferController {
   @Post('withdrawals')
   @HttpCode(202)
   @IdempotencyKeyRequired()
+  @AnswerRecordedWithEvents()
   @Operation('requestWithdrawal', 'Withdraw money to the bank: held at once, settled by the bank')
   @ApiIdempotencyKey({ required: true })
   @ApiJsonBody()

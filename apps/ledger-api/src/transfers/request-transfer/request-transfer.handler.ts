@@ -33,6 +33,7 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
       },
       eventIds: (stream) => eventIdFor(transferId, stream === 'transfer' ? 'request' : 'hold'),
       metadata: eventMetadata(context),
+      record: context.answer?.of((states) => toTransferResponse(states.transfer)),
     });
     if (!position) return this.firstAnswer(kind, transferId);
     return { transfer: toTransferResponse(states.transfer), position };

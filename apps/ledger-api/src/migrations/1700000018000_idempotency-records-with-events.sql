@@ -1,0 +1,50 @@
+-- Up Migration
+
+-- An answer's idempotency record written in one statement, claim and result at once: with the
+-- command's events (es_append_record, called by the event store's es_append inside the append's
+-- transaction), or alone (a refusal, a retry that found its command's events already written).
+-- The record: {"userId", "key", "fingerprint", "statusCode", "bodyText", "headers", "ttlHours"}.
+--
+-- The key is taken if free, expired, or held by a claim of the same request that was abandoned,
+-- as IdempotencyStore.claim takes one over: its process is gone (its liveness lock, namespace
+-- 0x4c4956 = 4999510, is free: see instance-liveness.ts) or it ran far too long. Such claims are
+-- made by routes that claim before running, and were by every route before this. Else the key is
+-- held and nothing is written: false.
+CREATE FUNCTION idempotency_record_answer(p_record jsonb) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO idempotency_keys AS held
+         (user_id, key, fingerprint, state, status_code, body_text, headers, expires_at)
+  VALUES (p_record->>'userId', p_record->>'key', p_record->>'fingerprint', 'done', (p_record->>'statusCode')::int,
+          p_record->>'bodyText', p_record->'headers', now() + make_interval(hours => (p_record->>'ttlHours')::int))
+  ON CONFLICT (user_id, key) DO UPDATE
+     SET fingerprint = EXCLUDED.fingerprint, state = 'done', status_code = EXCLUDED.status_code, body = NULL,
+         body_text = EXCLUDED.body_text, headers = EXCLUDED.headers, created_at = now(),
+         expires_at = EXCLUDED.expires_at, owner = NULL
+   WHERE held.expires_at < now()
+      OR (held.state = 'running' AND held.fingerprint = EXCLUDED.fingerprint
+          AND (held.created_at < now() - interval '60 seconds' OR NOT EXISTS (
+                 SELECT 1 FROM pg_locks
+                  WHERE locktype = 'advisory' AND granted AND objsubid = 2
+                    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                    AND classid = 4999510 AND objid = held.owner::oid)));
+  RETURN FOUND;
+END;
+$$;
+
+-- The record of an answer, committed with its command's events: the answer names the position of
+-- the append's last event (X-Ledger-Position, as positionToString writes it), which only the append
+-- knows. A key held fails this append alone (ES423: es_append's RecordTakenError).
+CREATE FUNCTION es_append_record(p_record jsonb, p_transaction_id xid8, p_last_position bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT idempotency_record_answer(jsonb_set(p_record, '{headers,X-Ledger-Position}',
+                                             to_jsonb(p_transaction_id::text || '-' || p_last_position::text))) THEN
+    RAISE EXCEPTION 'Idempotency-Key is held' USING ERRCODE = 'ES423';
+  END IF;
+END;
+$$;
+
+-- Down Migration
+DROP FUNCTION es_append_record(jsonb, xid8, bigint);
+DROP FUNCTION idempotency_record_answer(jsonb);
