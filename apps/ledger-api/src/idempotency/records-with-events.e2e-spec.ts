@@ -137,6 +137,35 @@ describe('Idempotency-Key records written with the events (PostgreSQL)', () => {
     expect(await writersOf(paymentStreamOf(key))).toHaveLength(1);
   });
 
+  it('runs a payment sent at once to two API instances (one database) under one key once: the other replays it', async () => {
+    const second = await startTestLedger(FAST_BANK_ENV, { database: ledger.database, adminKey: ledger.adminKey });
+    try {
+      const body = await paymentBody(35, 35 * 10);
+      for (let round = 0; round < 10; round++) {
+        const key = randomUUID();
+        const toSecond = async () => {
+          const response = await fetch(`${second.baseUrl}/api/v1/payments`, {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${customer.apiKey}`,
+              'content-type': 'application/json',
+              'Idempotency-Key': key,
+            },
+            body: JSON.stringify(body),
+          });
+          return { status: response.status, text: await response.text(), headers: response.headers };
+        };
+        const answers = await Promise.all([pay(key, body), toSecond()]);
+        expect(answers.map((answer) => answer.status)).toEqual([201, 201]);
+        expect(answers[0].text).toBe(answers[1].text);
+        expect(answers.filter((answer) => answer.headers.get('idempotent-replayed') === 'true')).toHaveLength(1);
+        expect(await writersOf(paymentStreamOf(key))).toHaveLength(1);
+      }
+    } finally {
+      await second.close();
+    }
+  });
+
   it('answers a retry whose payment was written but whose record was lost as the first answer, and records it', async () => {
     const key = randomUUID();
     const body = await paymentBody(15);
