@@ -3,7 +3,7 @@ import { Pool } from 'pg';
 import { GroupCommitQueue, prepared } from '@ledger/database';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { PG_POOL } from '../infrastructure/infrastructure.module';
-import { instanceGoneSql, InstanceLiveness } from '../infrastructure/instance-liveness';
+import { InstanceLiveness } from '../infrastructure/instance-liveness';
 
 /** An answer as it was sent: its status, the headers a replay repeats and the body's exact text. */
 export interface StoredResponse {
@@ -34,12 +34,6 @@ export interface AnswerRecord {
   [field: string]: unknown;
 }
 
-/**
- * A claim is abandoned when its process is gone (its liveness lock is free), which is known at
- * once, or, as a safety net, when it has been running this long: far beyond the server's request
- * timeout, so no live request still holds it.
- */
-const ABANDONED_AFTER = '60 seconds';
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 /** Statements of claims (and of answers) in flight at once; more requests wait and travel together. */
 const CONCURRENT_BATCHES = 2;
@@ -135,10 +129,8 @@ export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
            ON CONFLICT (user_id, key) DO UPDATE
              SET fingerprint = EXCLUDED.fingerprint, state = 'running', status_code = NULL, body = NULL,
                  body_text = NULL, headers = NULL, created_at = now(), expires_at = EXCLUDED.expires_at, owner = EXCLUDED.owner
-             WHERE idempotency_keys.expires_at < now()
-                OR (idempotency_keys.state = 'running' AND idempotency_keys.fingerprint = EXCLUDED.fingerprint
-                    AND (${instanceGoneSql('idempotency_keys.owner')}
-                         OR idempotency_keys.created_at < now() - interval '${ABANDONED_AFTER}'))
+             -- Expired, or the same request's abandoned claim (migration 1700000018000).
+             WHERE idempotency_key_takeable(idempotency_keys, EXCLUDED.fingerprint)
            RETURNING user_id, key
          )
          -- The record seen is the one as it was before this statement: the one that kept the key.

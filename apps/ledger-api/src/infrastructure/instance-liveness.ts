@@ -2,7 +2,10 @@ import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { Client } from 'pg';
 
-/** Advisory locks with two int4 keys in this namespace say which API processes are alive. */
+/**
+ * Advisory locks with two int4 keys in this namespace say which API processes are alive. Also written
+ * (as 4999510) in migration 1700000018000's idempotency_key_takeable, which reads them in SQL.
+ */
 export const LIVENESS_LOCK_NAMESPACE = 0x4c4956; // "LIV"
 const RECONNECT_AFTER_MS = 1_000;
 

@@ -5,11 +5,25 @@
 -- transaction), or alone (a refusal, a retry that found its command's events already written).
 -- The record: {"userId", "key", "fingerprint", "statusCode", "bodyText", "headers", "ttlHours"}.
 --
--- The key is taken if free, expired, or held by a claim of the same request that was abandoned,
--- as IdempotencyStore.claim takes one over: its process is gone (its liveness lock, namespace
--- 0x4c4956 = 4999510, is free: see instance-liveness.ts) or it ran far too long. Such claims are
--- made by routes that claim before running, and were by every route before this. Else the key is
--- held and nothing is written: false.
+-- The key is taken if free or if idempotency_key_takeable says so. Else the key is held and
+-- nothing is written: false.
+
+-- The one rule for taking over a key's record, for claims (IdempotencyStore.claim) and for records
+-- written whole: it has expired, or it is a claim of the same request that was abandoned — its
+-- process is gone (its liveness lock, namespace 0x4c4956 = 4999510, is free: see
+-- instance-liveness.ts), known at once, or, as a safety net, it has run 60 seconds, far beyond the
+-- server's request timeout, so no live request still holds it.
+CREATE FUNCTION idempotency_key_takeable(p_held idempotency_keys, p_fingerprint text) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT p_held.expires_at < now()
+      OR (p_held.state = 'running' AND p_held.fingerprint = p_fingerprint
+          AND (p_held.created_at < now() - interval '60 seconds' OR NOT EXISTS (
+                 SELECT 1 FROM pg_locks
+                  WHERE locktype = 'advisory' AND granted AND objsubid = 2
+                    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                    AND classid = 4999510 AND objid = p_held.owner::oid)))
+$$;
+
 CREATE FUNCTION idempotency_record_answer(p_record jsonb) RETURNS boolean
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -21,13 +35,7 @@ BEGIN
      SET fingerprint = EXCLUDED.fingerprint, state = 'done', status_code = EXCLUDED.status_code, body = NULL,
          body_text = EXCLUDED.body_text, headers = EXCLUDED.headers, created_at = now(),
          expires_at = EXCLUDED.expires_at, owner = NULL
-   WHERE held.expires_at < now()
-      OR (held.state = 'running' AND held.fingerprint = EXCLUDED.fingerprint
-          AND (held.created_at < now() - interval '60 seconds' OR NOT EXISTS (
-                 SELECT 1 FROM pg_locks
-                  WHERE locktype = 'advisory' AND granted AND objsubid = 2
-                    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                    AND classid = 4999510 AND objid = held.owner::oid)));
+   WHERE idempotency_key_takeable(held, EXCLUDED.fingerprint);
   RETURN FOUND;
 END;
 $$;
@@ -48,3 +56,4 @@ $$;
 -- Down Migration
 DROP FUNCTION es_append_record(jsonb, xid8, bigint);
 DROP FUNCTION idempotency_record_answer(jsonb);
+DROP FUNCTION idempotency_key_takeable(idempotency_keys, text);

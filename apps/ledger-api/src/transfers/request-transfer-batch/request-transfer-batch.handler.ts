@@ -11,10 +11,10 @@ import {
 } from '@ledger/ledger-domain';
 import { mayUseAccount, Principal } from '../../auth/principal';
 import { BatchCommands, BatchResult } from '../../shared/batch-commands';
-import { toTransferBatchResponse } from './request-transfer-batch.response';
 import { CommandContext, eventMetadata, newEntityId } from '../../shared/command-context';
 import { deterministicUuid } from '../../shared/deterministic-id';
 import { RequestTransferBatchDto } from './request-transfer-batch.dto';
+import { toTransferBatchResponse } from './request-transfer-batch.response';
 
 export class RequestTransferBatchCommand extends Command<BatchResult<TransferState, TransferRequestRefusalCode>> {
   constructor(

@@ -15,11 +15,11 @@
 --   heads move, and inserted from those: before, the INSERT took slices of the call's arrays
 --   (p_data[from:to] and six more), and PL/pgSQL holds array parameters expanded, so every slice
 --   first copied the whole array flat. A call of 3,000 one-event appends copied the call's data and
---   metadata 3,000 times: 510–680 ms of server CPU, now 180–210 ms (linear); at 16 appends a call no
+--   metadata 3,000 times: 510–683 ms of server CPU, now 177–207 ms (linear); at 16 appends a call no
 --   difference (PostgreSQL 15, BENCHMARKS.md). Same rows in the same order. p_event_stream is no
 --   longer read; it stays so that every version of es_append takes the adapter's one call.
 -- - The check for appends decided on a failed one is made only once an append of the call failed
---   (it cost about 4 µs a stream on every append: 1,467 → 1,400 µs of server CPU for a call of 16
+--   (it cost about 5 µs a stream on every append: 1,517 → 1,433 µs of server CPU for a call of 16
 --   one-event appends, PostgreSQL 15, medians of 4–6 alternating rounds; BENCHMARKS.md).
 --
 -- A new parameter is a new signature: the old function is dropped (CREATE OR REPLACE would add an
@@ -61,7 +61,6 @@ DECLARE
   v_event_metadata jsonb[];
   v_event_hashes bytea[];
   v_lock bigint;
-  v_stream_revisions bigint[] := array_fill(NULL::bigint, ARRAY[array_length(p_streams, 1)]);
   v_hashes bytea[] := array_fill(NULL::bytea, ARRAY[array_length(p_ids, 1)]);
   v_revisions bigint[];
   v_current bigint;
@@ -150,7 +149,6 @@ BEGIN
           RAISE EXCEPTION 'wrong expected revision' USING ERRCODE = 'ES409',
             DETAIL = json_build_object('index', i - p_stream_from[a] + 1, 'actual', v_current)::text;
         END IF;
-        v_stream_revisions[i] := v_current;
         FOR e IN v_first .. v_first + p_counts[i] - 1 LOOP
           v_append_events := v_append_events + 1;
           v_event_streams[v_append_events] := p_streams[i];
