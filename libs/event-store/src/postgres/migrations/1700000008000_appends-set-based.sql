@@ -68,26 +68,36 @@ DECLARE
   v_first int := 1;
 BEGIN
   -- The same locks, in the same order, as es_append_each takes (it takes them again if called:
-  -- advisory locks are reentrant).
-  FOR v_lock IN SELECT DISTINCT hashtextextended(name, 0) FROM unnest(p_streams) AS name ORDER BY 1 LOOP
-    PERFORM pg_advisory_xact_lock(v_lock);
-    v_locks := v_locks + 1;
-  END LOOP;
-
-  -- A stream named twice in one call (appends on one hot account, decided one after the other)
-  -- goes one append at a time.
-  IF v_locks < array_length(p_streams, 1) THEN
-    v_all_hold := false;
+  -- advisory locks are reentrant); then the heads of the call's streams.
+  IF array_length(p_streams, 1) = 1 THEN
+    -- One stream (a lone writer's append): its lock and head without the queries that order and
+    -- gather many (cheaper by about a fifth of the call).
+    PERFORM pg_advisory_xact_lock(hashtextextended(p_streams[1], 0));
+    -- (A new stream: no row, so both arrays are NULL, and their elements read as NULL.)
+    SELECT ARRAY[s.revision], ARRAY[s.hash] INTO v_head_revisions, v_head_hashes
+      FROM es_streams AS s WHERE s.stream_name = p_streams[1];
   ELSE
-    -- Heads read one by one through the primary key (LATERAL … LIMIT 1): a join may hash all of
-    -- es_streams.
-    SELECT array_agg(h.revision ORDER BY s.entry), array_agg(h.hash ORDER BY s.entry)
-      INTO v_head_revisions, v_head_hashes
-      FROM unnest(p_streams) WITH ORDINALITY AS s(stream_name, entry)
-      LEFT JOIN LATERAL (
-        SELECT es_streams.revision, es_streams.hash FROM es_streams
-         WHERE es_streams.stream_name = s.stream_name LIMIT 1
-      ) AS h ON true;
+    FOR v_lock IN SELECT DISTINCT hashtextextended(name, 0) FROM unnest(p_streams) AS name ORDER BY 1 LOOP
+      PERFORM pg_advisory_xact_lock(v_lock);
+      v_locks := v_locks + 1;
+    END LOOP;
+    -- A stream named twice in one call (appends on one hot account, decided one after the other)
+    -- goes one append at a time.
+    v_all_hold := v_locks = array_length(p_streams, 1);
+    IF v_all_hold THEN
+      -- Heads read one by one through the primary key (LATERAL … LIMIT 1): a join may hash all
+      -- of es_streams.
+      SELECT array_agg(h.revision ORDER BY s.entry), array_agg(h.hash ORDER BY s.entry)
+        INTO v_head_revisions, v_head_hashes
+        FROM unnest(p_streams) WITH ORDINALITY AS s(stream_name, entry)
+        LEFT JOIN LATERAL (
+          SELECT es_streams.revision, es_streams.hash FROM es_streams
+           WHERE es_streams.stream_name = s.stream_name LIMIT 1
+        ) AS h ON true;
+    END IF;
+  END IF;
+
+  IF v_all_hold THEN
     v_revisions := v_head_revisions;
     FOR i IN 1 .. array_length(p_streams, 1) LOOP
       v_all_hold := CASE p_expected[i]
@@ -128,16 +138,16 @@ BEGIN
              WITH ORDINALITY AS e(stream_name, revision, id, type, data, metadata, hash, ordinal)
        ORDER BY e.ordinal
       RETURNING es_events.global_position
+    ), heads AS (
+      -- One upsert, each head found through the primary key (an UPDATE … FROM the arrays is
+      -- planned as a hash join over all of es_streams while es_streams is small).
+      INSERT INTO es_streams AS s (stream_name, revision, hash)
+      SELECT * FROM unnest(p_streams, v_revisions, v_head_hashes)
+      ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision, hash = excluded.hash
     )
     -- Positions are drawn in the order the rows are inserted, the call's: the event store has
     -- always relied on that for each stream's revisions to follow $all.
     SELECT array_agg(inserted.global_position ORDER BY inserted.global_position) INTO v_positions FROM inserted;
-
-    -- One upsert, each head found through the primary key (an UPDATE … FROM the arrays is planned
-    -- as a hash join over all of es_streams while es_streams is small).
-    INSERT INTO es_streams AS s (stream_name, revision, hash)
-    SELECT * FROM unnest(p_streams, v_revisions, v_head_hashes)
-    ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision, hash = excluded.hash;
 
     IF p_records IS NOT NULL THEN
       PERFORM es_append_record(r.record, pg_current_xact_id(), v_positions[r.last_event])
