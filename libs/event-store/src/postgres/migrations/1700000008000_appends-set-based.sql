@@ -1,23 +1,22 @@
 -- Up Migration
 
--- es_append writes a whole call in a few statements when every append of it holds.
+-- es_append writes a call whose appends all hold in a few statements.
 --
--- Until now each append ran in a block of its own (a subtransaction) and each of its streams took
--- statements of its own (the head's UPDATE, with its hash expression set up again at every
--- execution), so a call cost a few statements per stream: half the latency of a batch of 1,000
--- payments (one append of ~3,000 streams) and most of what the hash chains added to single-event
--- appends (BENCHMARKS.md).
+-- Until now each append ran in a block of its own (a subtransaction), and each of its streams in
+-- statements of its own (the head's UPDATE, its hash expression set up again at every execution):
+-- with 16 one-event appends a call, the chains made the call about a fifth dearer than before them
+-- (BENCHMARKS.md).
 --
 -- Now, with every stream of the call locked as before:
--- 1. one query reads the heads of the call's streams and says whether every append holds, each
---    stream expected where the call's earlier appends leave it;
--- 2. if so, the hashes are chained in a loop over the call's events (expressions only, set up once
---    a call), then one INSERT writes every event, one upsert moves every head, and one statement
---    hands the records to es_append_record;
+-- 1. one query reads the heads of the call's streams (one stream: a plain read by key);
+-- 2. if every stream is named once in the call and every append's expectation holds, the hashes
+--    are chained in a loop over the call's events (expressions only, set up once a call); then one
+--    INSERT writes every event, one upsert moves every head, and one statement hands the records
+--    to es_append_record;
 -- 3. otherwise, or if a write fails (an event id already in its stream, a record whose key is
---    held), everything of step 2 is undone and the call goes to es_append_each: the function until
---    now, unchanged, which fails the appends that fail and writes the others.
--- The rows written and the answers are the same either way.
+--    held), what step 2 wrote is undone and the call goes to es_append_each: the function until
+--    now, renamed and unchanged, which fails the appends that fail and writes the others.
+-- The rows written and the answers are the same either way (postgres-append-paths.int-spec.ts).
 
 ALTER FUNCTION es_append(int[], int[], int[], int[], text[], bigint[], int[], int[], int[], uuid[], text[], jsonb[], jsonb[], jsonb[])
   RENAME TO es_append_each;
@@ -138,16 +137,17 @@ BEGIN
              WITH ORDINALITY AS e(stream_name, revision, id, type, data, metadata, hash, ordinal)
        ORDER BY e.ordinal
       RETURNING es_events.global_position
-    ), heads AS (
-      -- One upsert, each head found through the primary key (an UPDATE … FROM the arrays is
-      -- planned as a hash join over all of es_streams while es_streams is small).
-      INSERT INTO es_streams AS s (stream_name, revision, hash)
-      SELECT * FROM unnest(p_streams, v_revisions, v_head_hashes)
-      ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision, hash = excluded.hash
     )
     -- Positions are drawn in the order the rows are inserted, the call's: the event store has
     -- always relied on that for each stream's revisions to follow $all.
     SELECT array_agg(inserted.global_position ORDER BY inserted.global_position) INTO v_positions FROM inserted;
+
+    -- One upsert, each head found through the primary key (an UPDATE … FROM the arrays is planned
+    -- as a hash join over all of es_streams while es_streams is small). A statement of its own: as
+    -- a second CTE of the events' INSERT, 16 writers appended a fifth slower (bench:eventstore).
+    INSERT INTO es_streams AS s (stream_name, revision, hash)
+    SELECT * FROM unnest(p_streams, v_revisions, v_head_hashes)
+    ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision, hash = excluded.hash;
 
     IF p_records IS NOT NULL THEN
       PERFORM es_append_record(r.record, pg_current_xact_id(), v_positions[r.last_event])
