@@ -23,8 +23,8 @@ export const MAX_CATCH_UP_EVENTS = 20_000;
 const RESUBSCRIBE_AFTER_MS = 1_000;
 const START: Position = { commit: 0n, prepare: 0n };
 
-/** Told of every change the hub passes on, in `$all` order (the work dashboard counts payments). */
-export type ChangeObserver = (change: Change) => void;
+/** Told of every event the hub follows, in `$all` order (the work dashboard counts payments). */
+export type EventObserver = (event: RecordedEvent) => void;
 
 /**
  * The live channel's one `$all` subscription in this process, from the head at start-up, fanned
@@ -35,7 +35,7 @@ export type ChangeObserver = (change: Change) => void;
 export class LiveHub implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('LiveHub');
   private readonly sessions = new Set<LiveSession>();
-  private readonly observers = new Set<ChangeObserver>();
+  private readonly observers = new Set<EventObserver>();
   private readonly audiences = new LruCache<string, Audience>(AUDIENCE_CACHE_ENTRIES);
   private readonly abort = new AbortController();
   private subscription: EventSubscription | undefined;
@@ -66,7 +66,7 @@ export class LiveHub implements OnApplicationBootstrap, OnModuleDestroy {
     await this.running;
   }
 
-  observe(observer: ChangeObserver): () => void {
+  observe(observer: EventObserver): () => void {
     this.observers.add(observer);
     return () => this.observers.delete(observer);
   }
@@ -119,10 +119,14 @@ export class LiveHub implements OnApplicationBootstrap, OnModuleDestroy {
         this.subscription = this.store.subscribeToAll({ after: this.position });
         for await (const event of this.subscription) {
           if (signal.aborted) break;
-          const change = await this.changeOf(event);
+          for (const observer of this.observers) observer(event);
+          // With no session the notice is not made (its audience may need a read): a session that
+          // joins later starts from the position, which moves on at once here, with no await.
+          if (this.sessions.size > 0) {
+            const change = await this.changeOf(event);
+            for (const session of this.sessions) session.offer(event.position, change);
+          }
           this.position = event.position;
-          for (const session of this.sessions) session.offer(event.position, change);
-          for (const observer of this.observers) observer(change);
         }
       } catch (error) {
         if (signal.aborted) break;

@@ -46,8 +46,8 @@ export class WorkSeries implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.stopObserving = this.hub.observe(({ notice }) => {
-      if (notice.type === 'PaymentAuthorized') this.payments += 1;
+    this.stopObserving = this.hub.observe((event) => {
+      if (event.type === 'PaymentAuthorized') this.payments += 1;
     });
     void this.sample();
     this.timer = setInterval(() => void this.sample(), SAMPLE_EVERY_MS);
