@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../../../../test/database';
+import { POSTGRES_TEST_RECORDS } from '../testing/postgres-test-records';
 import { POSTGRES_EVENT_STORE_MIGRATIONS } from './postgres-event-store';
 
 /**
@@ -10,21 +11,6 @@ import { POSTGRES_EVENT_STORE_MIGRATIONS } from './postgres-event-store';
  * write the same: here each generated call runs through each function from the same state, in a
  * transaction rolled back after, and what they answer and write is compared.
  */
-
-/** An application's records, as in postgres-event-store-records.int-spec.ts: one per key, refused while held. */
-const TEST_RECORDS = `
-  CREATE TABLE test_records (key text PRIMARY KEY, transaction_id xid8 NOT NULL, last_position bigint NOT NULL);
-  GRANT SELECT, INSERT ON test_records TO PUBLIC;
-  CREATE FUNCTION es_append_record(p_record jsonb, p_transaction_id xid8, p_last_position bigint) RETURNS void
-  LANGUAGE plpgsql AS $$
-  BEGIN
-    INSERT INTO test_records VALUES (p_record->>'key', p_transaction_id, p_last_position) ON CONFLICT DO NOTHING;
-    IF NOT FOUND THEN
-      RAISE EXCEPTION 'record % taken', p_record->>'key' USING ERRCODE = 'ES423';
-    END IF;
-  END;
-  $$;
-  INSERT INTO test_records VALUES ('taken', '1', 0);`;
 
 const EXISTING = 8;
 const NEW = 8;
@@ -66,6 +52,13 @@ const appendSpec: fc.Arbitrary<AppendSpec> = fc.record({
   ),
 });
 
+/** es_append's code for an expectation: 'right' is the stream's head where the call leaves it (none: no_stream). */
+function expectedCode(expected: Expected, head: number | undefined): number {
+  if (expected === 'right') return head ?? -2;
+  if (typeof expected === 'number') return expected;
+  return { any: -1, no_stream: -2, stream_exists: -3 }[expected];
+}
+
 interface Outcome {
   answers: { error_code: string | null; error_detail: string | null; revisions: string | null; last: number | null }[];
   events: string[];
@@ -88,7 +81,8 @@ describe('es_append: the set-based way writes what one append at a time writes',
     database = await createTestDatabase([POSTGRES_EVENT_STORE_MIGRATIONS]);
     const owner = new Client({ connectionString: database.migrationUrl });
     await owner.connect();
-    await owner.query(TEST_RECORDS);
+    await owner.query(POSTGRES_TEST_RECORDS);
+    await owner.query(`INSERT INTO test_records VALUES ($1, '1', 0)`, [TAKEN_KEY]);
     await owner.end();
     client = new Client({ connectionString: database.url });
     await client.connect();
@@ -132,16 +126,8 @@ describe('es_append: the set-based way writes what one append at a time writes',
       arrays.eventFrom.push(arrays.ids.length + 1);
       for (const entry of append.entries) {
         const head = heads.get(entry.stream);
-        const code =
-          entry.expected === 'right'
-            ? head === undefined
-              ? -2
-              : head
-            : typeof entry.expected === 'number'
-              ? entry.expected
-              : { any: -1, no_stream: -2, stream_exists: -3 }[entry.expected];
         arrays.streams.push(streamName(entry.stream));
-        arrays.expected.push(String(code));
+        arrays.expected.push(String(expectedCode(entry.expected, head)));
         arrays.counts.push(entry.count);
         for (let offset = 0; offset < entry.count; offset++) {
           arrays.eventStream.push(arrays.streams.length);
@@ -216,7 +202,7 @@ describe('es_append: the set-based way writes what one append at a time writes',
         [`${prefix}%`],
       );
       const records = await client.query<{ last_position: string }>(
-        `SELECT last_position::text FROM test_records WHERE key <> $1 ORDER BY last_position`,
+        `SELECT last_position::text FROM test_records WHERE key <> $1 ORDER BY test_records.last_position`,
         [TAKEN_KEY],
       );
       const broken = await client.query<{ count: string }>(

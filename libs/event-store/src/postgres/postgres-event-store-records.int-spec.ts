@@ -2,24 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../../../../test/database';
 import { RecordTakenError } from '../event-store.port';
+import { POSTGRES_TEST_RECORDS } from '../testing/postgres-test-records';
 import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore } from './postgres-event-store';
-
-/**
- * What an application defines to take records with its appends: here, a record per key, refused
- * while the key is held.
- */
-const TEST_RECORDS = `
-  CREATE TABLE test_records (key text PRIMARY KEY, transaction_id xid8 NOT NULL, last_position bigint NOT NULL);
-  GRANT SELECT, INSERT ON test_records TO PUBLIC;
-  CREATE FUNCTION es_append_record(p_record jsonb, p_transaction_id xid8, p_last_position bigint) RETURNS void
-  LANGUAGE plpgsql AS $$
-  BEGIN
-    INSERT INTO test_records VALUES (p_record->>'key', p_transaction_id, p_last_position) ON CONFLICT DO NOTHING;
-    IF NOT FOUND THEN
-      RAISE EXCEPTION 'record % taken', p_record->>'key' USING ERRCODE = 'ES423';
-    END IF;
-  END;
-  $$;`;
 
 describe('PostgresEventStore: records committed with appends', () => {
   let database: TestDatabase;
@@ -29,7 +13,7 @@ describe('PostgresEventStore: records committed with appends', () => {
     database = await createTestDatabase([POSTGRES_EVENT_STORE_MIGRATIONS]);
     const owner = new Client({ connectionString: database.migrationUrl });
     await owner.connect();
-    await owner.query(TEST_RECORDS);
+    await owner.query(POSTGRES_TEST_RECORDS);
     await owner.end();
     // One batch in flight: appends made while it is written travel together in the next.
     store = new PostgresEventStore(database.pool, database.url, { concurrentAppendBatches: 1 });
