@@ -208,4 +208,29 @@ describe('ConsumerRunner', () => {
       await runner.stop();
     }
   });
+
+  it('counts lag from as far as the consumer has read, not from a checkpoint left behind by the events it skips', async () => {
+    const prefix = `read${randomUUID().slice(0, 8)}`;
+    const name = `read-${prefix}`;
+    await appendAmounts(prefix, 2);
+    const runner = new ConsumerRunner(store, database.url, [recordingProjection(name, 'one', prefix)]);
+    const counted = jest.spyOn(store, 'countAfter');
+    runner.start();
+    try {
+      await eventually(async () => (await projectedTotals(name)).rows === 2);
+      const checkpoint = (await statusOf(runner, name)).position;
+      await appendAmounts(`other${prefix}`, 15);
+      const head = await store.headPosition();
+      // Once it has read past the others, they are counted from there: its checkpoint has not moved.
+      await eventually(async () => {
+        counted.mockClear();
+        const status = await statusOf(runner, name);
+        const from = counted.mock.calls.find(([, filter]) => filter === runner.projections()[0].filter)?.[0];
+        return status.lag === 0n && status.position === checkpoint && from?.prepare === head?.prepare;
+      });
+    } finally {
+      counted.mockRestore();
+      await runner.stop();
+    }
+  });
 });

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Pool } from 'pg';
 import { createPool, MigrationSet } from '@ledger/database';
-import { EventStore, matchesFilter, positionToString, RecordedEvent } from '@ledger/event-store';
+import {
+  comparePositions,
+  EventStore,
+  matchesFilter,
+  Position,
+  positionToString,
+  RecordedEvent,
+} from '@ledger/event-store';
 import { AllReader, AllReaderOptions } from './all-reader';
 import { moveCheckpoint, readCheckpoint, readCheckpoints } from './checkpoints';
 import { Consumer, Projection, Reactor } from './consumer';
@@ -40,7 +47,7 @@ export interface ConsumerStatus {
   state: ConsumerState;
   /** Opaque `$all` position of the last event applied, or null before the first. */
   position: string | null;
-  /** Events after the checkpoint that the consumer handles (for KurrentDB, counted up to 1 000). */
+  /** Events it handles still to come: after as far as it has read here, else after its checkpoint (for KurrentDB, counted up to 1 000). */
   lag: bigint;
   updatedAt: Date | null;
   /** The last failure of this consumer in this process, or null. */
@@ -65,6 +72,12 @@ export class ConsumerRunner {
   private readonly states = new Map<string, ConsumerState>();
   private readonly lastErrors = new Map<string, ConsumerError>();
   private readonly processed = new Map<string, number>();
+  /**
+   * How far each consumer this process leads has read `$all`: every event up to there it has
+   * handled or does not subscribe to. Its checkpoint stays at the last event it handled, which may
+   * be far behind (a reactor of rare events): counting its lag from there read all the events since.
+   */
+  private readonly readUpTo = new Map<string, Position | undefined>();
   private readonly abort = new AbortController();
   private readonly consumers: Consumer[] = [];
   private pool: Pool | undefined;
@@ -128,14 +141,19 @@ export class ConsumerRunner {
     return Promise.all(
       this.consumers.map(async (consumer) => {
         const checkpoint = checkpoints.get(consumer.name);
+        const read = this.readUpTo.get(consumer.name);
+        const counted =
+          read && (!checkpoint?.position || comparePositions(read, checkpoint.position) > 0)
+            ? read
+            : checkpoint?.position;
         return {
           name: consumer.name,
           kind: consumer.kind,
           state: this.states.get(consumer.name) ?? 'stopped',
           position: checkpoint?.position ? positionToString(checkpoint.position) : null,
-          // Only the events it handles: the checkpoint stays at the last of them, and the events
-          // after it that it does not subscribe to are nothing left to do.
-          lag: await this.store.countAfter(checkpoint?.position, consumer.filter),
+          // Only the events it handles, after what it has read (see readUpTo), or else after its
+          // checkpoint: the events after it that it does not subscribe to are nothing left to do.
+          lag: await this.store.countAfter(counted, consumer.filter),
           updatedAt: checkpoint?.updatedAt ?? null,
           lastError: this.lastErrors.get(consumer.name) ?? null,
           processed: this.processed.get(consumer.name) ?? 0,
@@ -216,6 +234,8 @@ export class ConsumerRunner {
       if (lost.signal.aborted) throw lost.signal.reason;
       return true;
     } finally {
+      // Led elsewhere from now, or again from its checkpoint: what this process read says nothing.
+      this.readUpTo.delete(consumer.name);
       lock.off('end', onLost);
       await lock.end().catch(() => undefined);
     }
@@ -236,6 +256,7 @@ export class ConsumerRunner {
         this.count(projection.name, batch.length);
       }
       read = page.at(-1)?.position ?? read;
+      this.readUpTo.set(projection.name, read);
     }
   }
 
@@ -259,6 +280,7 @@ export class ConsumerRunner {
           this.count(reactor.name, 1);
         }
         read = event.position;
+        this.readUpTo.set(reactor.name, read);
       }
     }
   }
