@@ -378,13 +378,14 @@ export class PostgresEventStore implements EventStore {
 
   async countAfter(position: Position | undefined, filter?: EventFilter): Promise<bigint> {
     const after = position ?? START;
+    // Not a prepared statement: planned for the values given, an absent filter drops out and the
+    // count reads the $all index alone. A prepared one soon took a generic plan, which visits every
+    // event to test the filter's parameters: 63 against 10 ms counting 44,000 events (PostgreSQL 18).
     const { rows } = await this.pool.query<{ count: string }>(
-      prepared(
-        `SELECT count(*) FROM es_events
-          WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-            AND ${FILTER_SQL}`,
-        [after.commit.toString(), after.prepare.toString(), filter?.eventTypes ?? null, filter?.streamPrefixes ?? null],
-      ),
+      `SELECT count(*) FROM es_events
+        WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+          AND ${FILTER_SQL}`,
+      [after.commit.toString(), after.prepare.toString(), filter?.eventTypes ?? null, filter?.streamPrefixes ?? null],
     );
     return BigInt(rows[0].count);
   }
