@@ -233,4 +233,28 @@ describe('ConsumerRunner', () => {
       await runner.stop();
     }
   });
+
+  it('counts the lag of consumers at one position with one filter once', async () => {
+    const prefix = `shared${randomUUID().slice(0, 8)}`;
+    await appendAmounts(prefix, 4);
+    const names = [`first-${prefix}`, `second-${prefix}`];
+    const runner = new ConsumerRunner(
+      store,
+      database.url,
+      names.map((name) => recordingProjection(name, 'one', prefix)),
+    );
+    const counted = jest.spyOn(store, 'countAfter');
+    runner.start();
+    try {
+      await eventually(async () => {
+        counted.mockClear();
+        const statuses = (await runner.status()).filter((status) => names.includes(status.name));
+        const counts = counted.mock.calls.filter(([, filter]) => filter?.streamPrefixes?.[0] === `${prefix}-`);
+        return statuses.every((status) => status.lag === 0n) && counts.length === 1;
+      });
+    } finally {
+      counted.mockRestore();
+      await runner.stop();
+    }
+  });
 });

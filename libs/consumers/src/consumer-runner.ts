@@ -138,6 +138,14 @@ export class ConsumerRunner {
     const checkpoints = new Map(
       (await readCheckpoints(this.started(this.pool))).map((checkpoint) => [checkpoint.name, checkpoint]),
     );
+    // Consumers at one position with one filter share a count: projections of a page commit
+    // together, so under a backlog ten of them counted the same events ten times over.
+    const counts = new Map<string, Promise<bigint>>();
+    const countAfter = (position: Position | undefined, filter: Consumer['filter']) => {
+      const key = JSON.stringify([position ? positionToString(position) : null, filter ?? null]);
+      if (!counts.has(key)) counts.set(key, this.store.countAfter(position, filter));
+      return counts.get(key)!;
+    };
     return Promise.all(
       this.consumers.map(async (consumer) => {
         const checkpoint = checkpoints.get(consumer.name);
@@ -153,7 +161,7 @@ export class ConsumerRunner {
           position: checkpoint?.position ? positionToString(checkpoint.position) : null,
           // Only the events it handles, after what it has read (see readUpTo), or else after its
           // checkpoint: the events after it that it does not subscribe to are nothing left to do.
-          lag: await this.store.countAfter(counted, consumer.filter),
+          lag: await countAfter(counted, consumer.filter),
           updatedAt: checkpoint?.updatedAt ?? null,
           lastError: this.lastErrors.get(consumer.name) ?? null,
           processed: this.processed.get(consumer.name) ?? 0,
