@@ -47,7 +47,10 @@ export interface ConsumerStatus {
   state: ConsumerState;
   /** Opaque `$all` position of the last event applied, or null before the first. */
   position: string | null;
-  /** Events it handles still to come: after as far as it has read here, else after its checkpoint (for KurrentDB, counted up to 1 000). */
+  /**
+   * Events it handles still to come: after as far as it has read here, else after its checkpoint
+   * (for KurrentDB, counted up to 1 000).
+   */
   lag: bigint;
   updatedAt: Date | null;
   /** The last failure of this consumer in this process, or null. */
@@ -149,25 +152,27 @@ export class ConsumerRunner {
     return Promise.all(
       this.consumers.map(async (consumer) => {
         const checkpoint = checkpoints.get(consumer.name);
-        const read = this.readUpTo.get(consumer.name);
-        const counted =
-          read && (!checkpoint?.position || comparePositions(read, checkpoint.position) > 0)
-            ? read
-            : checkpoint?.position;
         return {
           name: consumer.name,
           kind: consumer.kind,
           state: this.states.get(consumer.name) ?? 'stopped',
           position: checkpoint?.position ? positionToString(checkpoint.position) : null,
-          // Only the events it handles, after what it has read (see readUpTo), or else after its
-          // checkpoint: the events after it that it does not subscribe to are nothing left to do.
-          lag: await countAfter(counted, consumer.filter),
+          // Only the events it handles: those after it that it does not subscribe to are nothing
+          // left to do.
+          lag: await countAfter(this.lagFrom(consumer.name, checkpoint?.position), consumer.filter),
           updatedAt: checkpoint?.updatedAt ?? null,
           lastError: this.lastErrors.get(consumer.name) ?? null,
           processed: this.processed.get(consumer.name) ?? 0,
         };
       }),
     );
+  }
+
+  /** Where a consumer's lag starts: as far as it has read here (see readUpTo), if past its checkpoint. */
+  private lagFrom(name: string, checkpoint: Position | undefined): Position | undefined {
+    const read = this.readUpTo.get(name);
+    if (!read) return checkpoint;
+    return checkpoint && comparePositions(checkpoint, read) >= 0 ? checkpoint : read;
   }
 
   /**

@@ -123,43 +123,44 @@ BEGIN
     END LOOP;
   END IF;
 
+  IF v_all_hold THEN
+    BEGIN
+      WITH inserted AS (
+        INSERT INTO es_events (stream_name, stream_revision, event_id, event_type, data, metadata, created_at, hash)
+        SELECT e.stream_name, e.revision, e.id, e.type, e.data, e.metadata, v_now, e.hash
+          FROM unnest(v_event_streams, v_event_revisions, p_ids, p_types, p_data, p_metadata, v_event_hashes)
+               WITH ORDINALITY AS e(stream_name, revision, id, type, data, metadata, hash, ordinal)
+         ORDER BY e.ordinal
+        RETURNING es_events.global_position
+      )
+      -- Positions are drawn in the order the rows are inserted, the call's: the event store has
+      -- always relied on that for each stream's revisions to follow $all.
+      SELECT array_agg(inserted.global_position ORDER BY inserted.global_position) INTO v_positions FROM inserted;
+
+      -- One upsert, each head found through the primary key (an UPDATE … FROM the arrays is planned
+      -- as a hash join over all of es_streams while es_streams is small). A statement of its own: as
+      -- a second CTE of the events' INSERT, 16 writers appended a fifth slower (bench:eventstore).
+      INSERT INTO es_streams AS s (stream_name, revision, hash)
+      SELECT * FROM unnest(p_streams, v_revisions, v_head_hashes)
+      ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision, hash = excluded.hash;
+
+      IF p_records IS NOT NULL THEN
+        PERFORM es_append_record(r.record, pg_current_xact_id(), v_positions[r.last_event])
+           FROM unnest(p_records, p_event_to) AS r(record, last_event)
+          WHERE r.record IS NOT NULL;
+      END IF;
+    EXCEPTION
+      WHEN SQLSTATE 'ES423' OR unique_violation THEN
+        -- What the block wrote is undone; one append at a time tells which append fails.
+        v_all_hold := false;
+    END;
+  END IF;
+
   IF NOT v_all_hold THEN
     RETURN QUERY SELECT * FROM es_append_each(p_stream_from, p_stream_to, p_event_from, p_event_to, p_streams,
       p_expected, p_counts, p_event_stream, p_event_offset, p_ids, p_types, p_data, p_metadata, p_records);
     RETURN;
   END IF;
-
-  BEGIN
-    WITH inserted AS (
-      INSERT INTO es_events (stream_name, stream_revision, event_id, event_type, data, metadata, created_at, hash)
-      SELECT e.stream_name, e.revision, e.id, e.type, e.data, e.metadata, v_now, e.hash
-        FROM unnest(v_event_streams, v_event_revisions, p_ids, p_types, p_data, p_metadata, v_event_hashes)
-             WITH ORDINALITY AS e(stream_name, revision, id, type, data, metadata, hash, ordinal)
-       ORDER BY e.ordinal
-      RETURNING es_events.global_position
-    )
-    -- Positions are drawn in the order the rows are inserted, the call's: the event store has
-    -- always relied on that for each stream's revisions to follow $all.
-    SELECT array_agg(inserted.global_position ORDER BY inserted.global_position) INTO v_positions FROM inserted;
-
-    -- One upsert, each head found through the primary key (an UPDATE … FROM the arrays is planned
-    -- as a hash join over all of es_streams while es_streams is small). A statement of its own: as
-    -- a second CTE of the events' INSERT, 16 writers appended a fifth slower (bench:eventstore).
-    INSERT INTO es_streams AS s (stream_name, revision, hash)
-    SELECT * FROM unnest(p_streams, v_revisions, v_head_hashes)
-    ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision, hash = excluded.hash;
-
-    IF p_records IS NOT NULL THEN
-      PERFORM es_append_record(r.record, pg_current_xact_id(), v_positions[r.last_event])
-         FROM unnest(p_records, p_event_to) AS r(record, last_event)
-        WHERE r.record IS NOT NULL;
-    END IF;
-  EXCEPTION
-    WHEN SQLSTATE 'ES423' OR unique_violation THEN
-      RETURN QUERY SELECT * FROM es_append_each(p_stream_from, p_stream_to, p_event_from, p_event_to, p_streams,
-        p_expected, p_counts, p_event_stream, p_event_offset, p_ids, p_types, p_data, p_metadata, p_records);
-      RETURN;
-  END;
 
   error_code := NULL;
   error_detail := NULL;
