@@ -162,10 +162,15 @@ describe('One reader of $all for the consumers of a process', () => {
     try {
       const more = await append(40);
       const all = [...events, ...more];
+      const failingStatus = async () => (await runner.status()).find((consumer) => consumer.name === 'failing')!;
+      // The others may finish before the failing one's first failure is recorded: wait for both.
       await eventually(
-        async () => (await handledBy('steady-a')).length === 60 && (await handledBy('steady-b')).length === 60,
+        async () =>
+          (await handledBy('steady-a')).length === 60 &&
+          (await handledBy('steady-b')).length === 60 &&
+          (await failingStatus()).lastError !== null,
       );
-      const status = (await runner.status()).find((consumer) => consumer.name === 'failing')!;
+      const status = await failingStatus();
       expect(status.lastError?.message).toContain(`cannot take ${events[12].id}`);
       expect(status.processed).toBe(0);
       expect(await handledBy('failing')).toEqual([]);
