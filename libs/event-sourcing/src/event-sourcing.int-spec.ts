@@ -227,6 +227,118 @@ describe('EventSourcing: one command at a time per stream, deciding while the on
     expect(seen).toEqual([2]);
     expect((await eventSourcing.load(counter(name))).state).toBe(3);
   });
+  describe('states held in memory', () => {
+    /** Reads of `name` from the store while `run` runs: the revision each started from. */
+    const storeReadsOf = async (name: string, run: () => Promise<unknown>) => {
+      const reads = jest.spyOn(store, 'readStream');
+      try {
+        await run();
+        return reads.mock.calls.filter(([stream]) => stream === name).map(([, options]) => options?.fromRevision);
+      } finally {
+        reads.mockRestore();
+      }
+    };
+    /** Spends `amount` of a sum when it holds that much; `decided` collects the sums it decided on. */
+    const spend = (spec: StreamSpec<number, Added>, amount: number, decided: number[] = [], anyRevision = false) =>
+      eventSourcing.handle({
+        streams: { total: spec },
+        decide: ({ total: seen }) => {
+          decided.push(seen);
+          if (seen < amount) return { ok: false, error: { code: 'insufficient_funds', message: 'No.' } };
+          return {
+            ok: true,
+            events: { total: [{ type: 'Added' as const, data: { seen, add: -amount } }] },
+            anyRevision: anyRevision ? ['total'] : [],
+          };
+        },
+        eventIds: () => () => randomUUID(),
+        metadata: {},
+      });
+    const givenSum = async (total: number) => {
+      const name = `sum-${randomUUID()}`;
+      await store.append([
+        {
+          streamName: name,
+          expectedRevision: 'no_stream',
+          events: [{ id: randomUUID(), type: 'Added', data: { seen: 0, add: total } }],
+        },
+      ]);
+      return name;
+    };
+    /** Another process adds `add` to the sum: this process's memory does not know. */
+    const addElsewhere = (name: string, add: number) =>
+      store.append([
+        {
+          streamName: name,
+          expectedRevision: 'any',
+          events: [{ id: randomUUID(), type: 'Added', data: { seen: -1, add } }],
+        },
+      ]);
+
+    it('decides on the state in memory without reading the store; the append at its revision proves it', async () => {
+      const name = await givenSum(10);
+      await eventSourcing.load(sum(name));
+      const decided: number[] = [];
+      expect(await storeReadsOf(name, () => spend(sum(name), 3, decided))).toEqual([]);
+      expect(decided).toEqual([10]);
+      expect((await eventSourcing.load(sum(name))).state).toBe(7);
+    });
+
+    it('decides again on the store’s state when the one in memory was not the latest: the append at its revision failed', async () => {
+      const name = await givenSum(10);
+      await eventSourcing.load(sum(name));
+      await addElsewhere(name, 5);
+      const decided: number[] = [];
+      await spend(sum(name), 3, decided);
+      expect(decided).toEqual([10, 15]);
+      expect((await store.readStream(name)).map((event) => event.data)).toEqual([
+        { seen: 0, add: 10 },
+        { seen: -1, add: 5 },
+        { seen: 15, add: -3 },
+      ]);
+    });
+
+    it('never refuses on the state in memory: a refusal is decided again on the store’s', async () => {
+      const name = await givenSum(1);
+      await eventSourcing.load(sum(name));
+      await addElsewhere(name, 9);
+      const decided: number[] = [];
+      await spend(sum(name), 5, decided);
+      expect(decided).toEqual([1, 10]); // refused in memory, then went ahead on what was stored
+      const refused: number[] = [];
+      await expect(spend(sum(name), 50, refused)).rejects.toBeInstanceOf(DomainRefusal);
+      expect(refused).toEqual([5]); // the store held nothing newer: decided once
+    });
+
+    it('reads the store for a state it writes at any revision, unless only lasting facts of it are checked', async () => {
+      const name = await givenSum(10);
+      await eventSourcing.load(sum(name));
+      await addElsewhere(name, 5);
+      const decided: number[] = [];
+      await spend({ ...sum(name), queued: false }, 1, decided, true);
+      expect(decided).toEqual([10, 15]);
+      const lasting: number[] = [];
+      const reads = await storeReadsOf(name, () =>
+        spend({ ...sum(name), queued: false, lastingFactsOnly: true }, 1, lasting, true),
+      );
+      expect(reads).toEqual([]);
+      expect(lasting).toEqual([14]);
+    });
+
+    it('moves the state in memory over an append at any revision that directly follows it', async () => {
+      const name = await givenSum(10);
+      await eventSourcing.load(sum(name));
+      await spend({ ...sum(name), queued: false, lastingFactsOnly: true }, 1, [], true);
+      // Held at revision 1 now: a load reads only what came after.
+      expect(await storeReadsOf(name, () => eventSourcing.load(sum(name)))).toEqual([2n]);
+      await addElsewhere(name, 5);
+      await spend({ ...sum(name), queued: false, lastingFactsOnly: true }, 1, [], true);
+      // Revision 2 came from elsewhere: the entry stays at 1 until a read brings the rest.
+      expect(await storeReadsOf(name, () => eventSourcing.load(sum(name)))).toEqual([2n]);
+      expect((await eventSourcing.load(sum(name))).state).toBe(13);
+    });
+  });
+
   describe('when another process appends as many events at the revision of an append in flight', () => {
     /** A command adding 1 to a sum; `decided` collects the sums it decided on. */
     const addOne = (name: string, decided: number[]) =>

@@ -47,6 +47,12 @@ export interface StreamSpec<State = unknown, Event = unknown> {
    */
   settled?: boolean;
   /**
+   * The command checks on this stream only facts that never change once it holds them (an
+   * account is open, its currency): a state in memory serves, however many events were appended
+   * since, even when the command writes it at any revision (see `attempt`).
+   */
+  lastingFactsOnly?: boolean;
+  /**
    * A stream this command creates and that cannot exist yet (its id is derived from a record written
    * in the same append, which this command reads): not read, appended at `no_stream`.
    */
@@ -141,6 +147,23 @@ interface CachedState extends Loaded<unknown> {
   /** The append whose events this state counts while it has not committed (see `handle`). */
   pending?: Promise<unknown>;
 }
+
+/** Events a decision appends at any revision: nothing was checked on the state they follow. */
+interface UncheckedAppend {
+  streamName: string;
+  events: readonly unknown[];
+  evolve: (state: unknown, event: unknown) => unknown;
+}
+
+/** A stream's state as a command read it; `held` when it came from memory, not the store. */
+type StreamRead<State> = Read<State> & { held?: boolean };
+type StreamReads<Streams extends StreamSpecs> = { [Key in keyof Streams]: StreamRead<StateOf<Streams[Key]>> };
+
+const keysOf = <Streams extends StreamSpecs>(streams: Streams, which: (spec: AnySpec) => boolean) =>
+  (Object.keys(streams) as (keyof Streams)[]).filter((key) => which(streams[key]));
+
+const statesOf = <Streams extends StreamSpecs>(reads: StreamReads<Streams>) =>
+  mapStreams(Object.keys(reads), (key) => reads[key].state) as StatesOf<Streams>;
 
 /**
  * What a load answers inside the service: the cache's entry when it kept one (`generation`
@@ -243,6 +266,10 @@ export class EventSourcing {
    * append decided on them fails its expected revision: nothing is ever written on a state that
    * was not committed. Conflicts are decided again; a refusal decided on states counting appends
    * in flight waits for them and is decided again.
+   *
+   * The streams it does not queue on are read before it waits in the queues: no command ahead of
+   * it in them changes those (a stream two commands of a queue both write at its revision is
+   * queued, or one of them decides again).
    */
   handle<Streams extends StreamSpecs, D extends Decision<Streams>>(
     command: CommandSpec<Streams, D>,
@@ -250,43 +277,88 @@ export class EventSourcing {
     const keys = Object.values(command.streams)
       .filter((spec) => spec.queued)
       .map((spec) => spec.name);
-    return retryOnConflict.execute(async () => (await this.queue.runAll(keys, () => this.attempt(command))).committed);
+    return retryOnConflict.execute(async () => {
+      const unqueued = this.readStreams(
+        command.streams,
+        keysOf(command.streams, (spec) => !spec.queued),
+      );
+      // A failed read is answered in the queue, where it is awaited.
+      unqueued.catch(() => undefined);
+      return (await this.queue.runAll(keys, () => this.attempt(command, unqueued))).committed;
+    });
   }
 
+  /**
+   * Decides on the states in memory where it holds them, with no read: an append at the exact
+   * revision decided on proves its state was the latest. A decision that such an append would not
+   * prove (a refusal, a state it does not write at its revision) is decided again on states read
+   * from the store.
+   */
   private async attempt<Streams extends StreamSpecs, D extends Decision<Streams>>(
     command: CommandSpec<Streams, D>,
+    unqueued: Promise<Partial<StreamReads<Streams>>>,
   ): Promise<{ committed: Promise<Handled<Streams, D>> }> {
-    const keys = Object.keys(command.streams) as (keyof Streams)[];
-    const reads = await Promise.all(
-      keys.map((key) => {
-        const spec = command.streams[key];
-        if (spec.unwritten) return { state: spec.initialState, revision: 'no_stream' as const, position: undefined };
-        return spec.settled ? this.readSettled(spec) : this.read(spec);
-      }),
+    const queued = this.readStreams(
+      command.streams,
+      keysOf(command.streams, (spec) => !!spec.queued),
     );
-    const read = Object.fromEntries(keys.map((key, index) => [key, reads[index]])) as {
-      [Key in keyof Streams]: Read<StateOf<Streams[Key]>>;
-    };
-    const states = mapStreams(keys, (key) => read[key].state) as StatesOf<Streams>;
-    const decision: Decision<Streams> = command.decide(states, this.options.clock.now());
-    if (decision.ok) return { committed: this.submit(command, read, decision as Extract<D, { ok: true }>) };
+    const reads = { ...(await unqueued), ...(await queued) } as StreamReads<Streams>;
+    const now = this.options.clock.now();
+    const decision: Decision<Streams> = command.decide(statesOf(reads), now);
+    if (provenByAppend(command.streams, reads, decision)) return this.carryOut(command, reads, decision);
+    const held = (Object.keys(reads) as (keyof Streams)[]).filter((key) => reads[key].held);
+    const stored = {
+      ...reads,
+      ...(await this.readStreams(command.streams, held, { fromStore: true })),
+    } as StreamReads<Streams>;
+    // The store had nothing newer: the states are the same, and so is the decision.
+    const same = held.every((key) => stored[key].generation === reads[key].generation);
+    return this.carryOut(command, stored, same ? decision : command.decide(statesOf(stored), now));
+  }
+
+  /** Starts the append of a decision, or answers its refusal. */
+  private async carryOut<Streams extends StreamSpecs, D extends Decision<Streams>>(
+    command: CommandSpec<Streams, D>,
+    reads: StreamReads<Streams>,
+    decision: Decision<Streams>,
+  ): Promise<{ committed: Promise<Handled<Streams, D>> }> {
+    if (decision.ok) return { committed: this.submit(command, reads, decision as Extract<D, { ok: true }>) };
     // What a refusal records anyway is written first; a refusal with nothing to write, decided on
     // states counting appends in flight, may be wrong if one fails: it waits, and is decided again.
-    if (decision.events) await this.submit(command, read, decision);
-    else await refuseOnlyWhenSettled(reads);
+    if (decision.events) await this.submit(command, reads, decision);
+    else await refuseOnlyWhenSettled(Object.values(reads));
     throw new DomainRefusal(decision.error);
+  }
+
+  /** The states of the streams of `keys`: from memory where held, unless `fromStore`. */
+  private async readStreams<Streams extends StreamSpecs>(
+    streams: Streams,
+    keys: readonly (keyof Streams)[],
+    { fromStore = false } = {},
+  ): Promise<Partial<StreamReads<Streams>>> {
+    const reads = await Promise.all(
+      keys.map(async (key): Promise<StreamRead<unknown>> => {
+        const spec = streams[key];
+        if (spec.unwritten) return { state: spec.initialState, revision: 'no_stream', position: undefined };
+        if (spec.settled) return this.readSettled(spec);
+        const held = fromStore ? undefined : this.cache.get(spec.name);
+        return held ? { ...held, held: true } : this.read(spec);
+      }),
+    );
+    return Object.fromEntries(keys.map((key, index) => [key, reads[index]])) as Partial<StreamReads<Streams>>;
   }
 
   /** Starts the append of a decision's events, recording ahead the states it leaves. */
   private submit<Streams extends StreamSpecs, D extends Decision<Streams>>(
     command: CommandSpec<Streams, D>,
-    read: { [Key in keyof Streams]: Read<StateOf<Streams[Key]>> },
+    read: StreamReads<Streams>,
     decision: Extract<D, { ok: true }> | Extract<Decision<Streams>, { ok: false }>,
   ): Promise<Handled<Streams, D>> {
     const keys = Object.keys(command.streams) as (keyof Streams)[];
     const revisions = mapStreams(keys, (key) => read[key].revision) as { [Key in keyof Streams]: Revision };
     const requests: AppendRequest[] = [];
     const ahead: { streamName: string; base: Read<unknown>; after: Loaded<unknown> }[] = [];
+    const unchecked: UncheckedAppend[] = [];
     const states = mapStreams(keys, (key) => {
       const spec = command.streams[key];
       const base = read[key];
@@ -299,6 +371,7 @@ export class EventSourcing {
         events: toEventData(events, command.eventIds(key, { decision, revisions }), command.metadata),
       });
       const state = events.reduce(spec.evolve, base.state);
+      if (!exact) unchecked.push({ streamName: spec.name, events, evolve: spec.evolve });
       // Recorded ahead over a state the cache holds, or for the next command in the stream's queue.
       if (exact && (base.generation !== undefined || spec.queued)) {
         const revision = (base.revision === 'no_stream' ? -1n : base.revision) + BigInt(events.length);
@@ -317,6 +390,7 @@ export class EventSourcing {
     const record = decision.ok ? command.record : undefined;
     const recorded = record?.of(states);
     return this.appendAhead(requests, { after, record: recorded }, ahead).then((result) => {
+      unchecked.forEach((append) => this.recordCommitted(append, result));
       record?.committed();
       return answer(result.position);
     });
@@ -348,6 +422,25 @@ export class EventSourcing {
       () => ahead.forEach(({ streamName }) => this.cache.delete(streamName)),
     );
     return committed;
+  }
+
+  /**
+   * After an append at any revision commits, moves the cached state of its stream over its
+   * events when they directly follow it: a busy payee is then read from where its own credits
+   * left it, not from the last state a read brought (every payment in flight read the same
+   * events again). Anything else between (another process's events, an earlier append still to
+   * answer) leaves the entry alone, and the next read fetches the rest.
+   */
+  private recordCommitted({ streamName, events, evolve }: UncheckedAppend, result: AppendResult): void {
+    const written = result.streams.filter((stream) => stream.streamName === streamName);
+    const cached = this.cache.peek(streamName);
+    if (written.length !== 1 || !cached || cached.pending || cached.revision === 'no_stream') return;
+    if (cached.revision + BigInt(events.length) !== written[0].revision) return;
+    this.record(streamName, {
+      state: events.reduce(evolve, cached.state),
+      revision: written[0].revision,
+      position: undefined,
+    });
   }
 
   private record<State>(streamName: string, loaded: Loaded<State>, pending?: Promise<unknown>): Read<State> {
@@ -398,6 +491,26 @@ export class EventSourcing {
     const snapshot = await this.options.snapshots!.read(streamName);
     return snapshot && { state: snapshot.state as State, revision: snapshot.revision, position: snapshot.position };
   }
+}
+
+/**
+ * Whether a decision made on the states in memory (`held`) stands without reading the store: it
+ * goes ahead, and appends to each such stream at the revision decided on, or checks on it only
+ * facts that never change.
+ */
+function provenByAppend<Streams extends StreamSpecs>(
+  streams: Streams,
+  reads: StreamReads<Streams>,
+  decision: Decision<Streams>,
+): boolean {
+  const held = (Object.keys(reads) as (keyof Streams)[]).filter((key) => reads[key].held);
+  if (held.length === 0) return true;
+  if (!decision.ok) return false;
+  return held.every(
+    (key) =>
+      streams[key].lastingFactsOnly ||
+      ((decision.events[key]?.length ?? 0) > 0 && !decision.anyRevision?.includes(key)),
+  );
 }
 
 /**

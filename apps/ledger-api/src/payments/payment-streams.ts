@@ -1,20 +1,23 @@
 import { Decision } from '@ledger/event-sourcing';
 import { PaymentDecision, PaymentWrites } from '@ledger/ledger-domain';
 import { eventIdFor } from '../shared/command-context';
-import { accountStream, paymentStream } from '../shared/streams';
+import { accountStream, paymentStream, Treatment } from '../shared/streams';
 
-/** Which of a payment's streams a command queues on: the ones it writes at an exact revision when busy. */
-type Queued = { payment?: boolean; payer?: boolean; payee?: boolean };
+/**
+ * How a payment command treats each of its streams: it queues on the ones it writes at an exact
+ * revision when busy (see `StreamSpec`).
+ */
+type Treatments = { payment?: Treatment; payer?: Treatment; payee?: Treatment };
 
 /** The streams a payment command reads and writes, in the order they are appended: the payment, then the money. */
 export function paymentStreams(
   ids: { paymentId: string; payerAccountId: string; payeeAccountId: string },
-  queued: Queued,
+  treatments: Treatments,
 ) {
   return {
-    payment: paymentStream(ids.paymentId, { queued: queued.payment }),
-    payer: accountStream(ids.payerAccountId, { queued: queued.payer }),
-    payee: accountStream(ids.payeeAccountId, { queued: queued.payee }),
+    payment: paymentStream(ids.paymentId, treatments.payment),
+    payer: accountStream(ids.payerAccountId, treatments.payer),
+    payee: accountStream(ids.payeeAccountId, treatments.payee),
   };
 }
 

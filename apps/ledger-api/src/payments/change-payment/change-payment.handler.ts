@@ -60,7 +60,7 @@ export class ChangePaymentHandler implements ICommandHandler<ChangePaymentComman
     if (own) return answer(own.state, own.events, own.position);
     const { decision, states, position } = await this.eventSourcing.handle({
       // Queued on the streams written at an exact revision: the payment, and the payee when a refund debits it.
-      streams: paymentStreams(state, { payment: true, payee: change.type === 'refund' }),
+      streams: paymentStreams(state, { payment: { queued: true }, payee: { queued: change.type === 'refund' } }),
       decide: (states, now) => paymentAppends(decidePaymentChange(command, states, now)),
       // A capture refused for coming too late writes the payment's expiry, named as the sweeper's.
       eventIds: (stream, { decision }) => paymentEventIds(paymentId, decision.ok ? step : 'expire')(stream),

@@ -36,9 +36,10 @@ export class CreatePaymentHandler implements ICommandHandler<CreatePaymentComman
       description: request.description ?? null,
     };
     const { states, position } = await this.eventSourcing.handle({
-      // Only the payer is queued and written at an exact revision; the payee's credit needs
-      // neither, so a busy merchant receives many payments at once.
-      streams: paymentStreams(payment, { payer: true }),
+      // Only the payer is queued and written at an exact revision. The payee's credit needs
+      // neither, and the payee is checked only for being open and its currency, which never
+      // change: a busy merchant receives many payments at once, from the state in memory.
+      streams: paymentStreams(payment, { payer: { queued: true }, payee: { lastingFactsOnly: true } }),
       decide: (states, now) =>
         // The payment id is the caller's and its key's: a payment already there is this
         // request's own, retried after its answer was lost (answered below).
