@@ -7,7 +7,8 @@ import { POSTGRES_EVENT_STORE_MIGRATIONS } from './postgres-event-store';
 
 /**
  * es_append writes a call whose appends all hold in a few set-based statements, and hands any
- * other call to es_append_each, one append at a time (migration 1700000008000). Both ways must
+ * other call to es_append_each, one append at a time (migrations 1700000008000, 1700000009000: a
+ * stream named again in a call no longer counts as "any other"). Both ways must
  * write the same: here each generated call runs through each function from the same state, in a
  * transaction rolled back after, and what they answer and write is compared.
  */
@@ -272,5 +273,27 @@ describe('es_append: the set-based way writes what one append at a time writes',
     );
     expect(outcome.writers).toBe(1);
     expect(outcome.brokenLinks).toBe(0);
+  });
+
+  it('writes a group naming one stream in every append the set-based way: payments to one merchant', async () => {
+    const merchant = 0;
+    const appends: AppendSpec[] = Array.from({ length: 6 }, (_, payer) => ({
+      entries: [
+        { stream: EXISTING + payer, expected: 'right', count: 2, reusedId: false },
+        { stream: merchant, expected: payer % 2 ? 'any' : 'right', count: 1, reusedId: false },
+      ],
+      record: 'fresh',
+    }));
+    const args = callArguments(appends);
+    const outcome = await outcomeOf('es_append', args);
+    expect(outcome.answers.map((answer) => answer.error_code)).toEqual(appends.map(() => null));
+    // The merchant's revisions follow each other across the call's appends.
+    expect(outcome.answers.map((answer) => answer.revisions)).toEqual(
+      appends.map((_, payer) => `{1,${SEEDED_EVENTS + payer}}`),
+    );
+    expect(outcome.heads).toContain(`${streamName(merchant)}@${SEEDED_EVENTS + appends.length - 1}`);
+    expect(outcome.writers).toBe(1);
+    expect(outcome.brokenLinks).toBe(0);
+    expect(outcome).toEqual({ ...(await outcomeOf('es_append_each', args)), writers: 1 });
   });
 });
