@@ -50,9 +50,14 @@ export class WebhookDeliveriesStore {
         `WITH checkpoint AS (
            SELECT position_commit, position_prepare, ordinal FROM webhook_fanout_checkpoint FOR UPDATE
          ), page AS (
-           SELECT event.* FROM rm_public_events AS event, checkpoint
-            WHERE (event.position_commit, event.position_prepare, event.ordinal)
-                > (checkpoint.position_commit, checkpoint.position_prepare, checkpoint.ordinal)
+           -- The checkpoint's fields as values: compared with a joined row's, the index on the
+           -- events' order was scanned from its start (every event ever made public) on every call.
+           SELECT event.* FROM rm_public_events AS event
+            WHERE (event.position_commit, event.position_prepare, event.ordinal) > (
+                    (SELECT position_commit FROM checkpoint),
+                    (SELECT position_prepare FROM checkpoint),
+                    (SELECT ordinal FROM checkpoint)
+                  )
             ORDER BY event.position_commit, event.position_prepare, event.ordinal
             LIMIT $1
          ), fanned AS (
