@@ -13,12 +13,17 @@
  *
  * Then, once: command latency on a payer with ~10 events against one with 100,000.
  *
+ * Both servers run in this process; the HTTP load comes from a process of its own
+ * (bench/load-generator.ts). Every scenario first runs once unmeasured (3 s), so that no round
+ * measures a contender warming up.
+ *
  * Options (argv or env): --rounds=N (BENCH_ROUNDS, default 3), --seconds=S per scenario and round
- * (BENCH_SECONDS, default 8), --quick (1 round of 2 s, no long history: checks that it runs).
+ * (BENCH_SECONDS, default 8), --quick (1 round of 2 s, no warm-up, no long history: checks that it runs).
  */
-import autocannon from 'autocannon';
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { Pool } from 'pg';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { accountStreamName } from '@ledger/ledger-domain';
@@ -33,6 +38,7 @@ import {
   readHandRolledBooks,
 } from './hand-rolled/hand-rolled-schema';
 import { startHandRolledServer } from './hand-rolled/hand-rolled-server';
+import { LoadPlan, LoadResult } from './load-generator';
 import { measure, percentile } from './measure';
 import { pgbenchAvailable, pgbenchInsertRound } from './pgbench';
 import { comparisonTable, Round, runRoundRobin, Scenario } from './round-robin';
@@ -41,6 +47,8 @@ const PAYERS = 1_000;
 const LONG_HISTORY = 100_000;
 const BATCH_CONNECTIONS = 4;
 const HAND_ROLLED_KEY = 'hand-rolled-bench-key';
+/** Each scenario's unmeasured first run (see runRoundRobin): long enough for most payers to be paid from. */
+const WARM_UP_SECONDS = 3;
 
 function benchOptions(argv: readonly string[], env: NodeJS.ProcessEnv) {
   const flag = (name: string) => argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
@@ -53,41 +61,18 @@ function benchOptions(argv: readonly string[], env: NodeJS.ProcessEnv) {
   return { quick, rounds, seconds };
 }
 
-interface Load {
-  url: string;
-  connections: number;
-  seconds: number;
-  /** Payments per request. */
-  batchSize: number;
-  request: () => { headers: Record<string, string>; body: string };
-  /** Told what a failed request answered. */
-  onFailure: (answer: string) => void;
-}
-
-/** One round of HTTP load through autocannon: payments are 2xx answers × the batch size. */
-async function httpRound({ url, connections, seconds, batchSize, request, onFailure }: Load): Promise<Round> {
-  const result = await autocannon({
-    url,
-    connections,
-    duration: seconds,
-    timeout: 60,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (base) => ({ ...base, ...request() }),
-        onResponse: (status, body) => {
-          if (status >= 300) onFailure(`${status} ${body.slice(0, 200)}`);
-        },
-      },
-    ],
+/**
+ * One round of HTTP load from a process of its own (bench/load-generator.ts): the server measured,
+ * in this process, shares its event loop with no client.
+ */
+function forkedRound(plan: LoadPlan): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const generator = fork(join(__dirname, 'load-generator.js'));
+    generator.once('message', (result: LoadResult) => resolve(result));
+    generator.once('error', reject);
+    generator.once('exit', (code) => reject(new Error(`the load generator exited with ${code} before answering`)));
+    generator.send(plan);
   });
-  return {
-    payments: result['2xx'] * batchSize,
-    seconds: result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    failures: result.non2xx + result.errors + result.timeouts,
-  };
 }
 
 /** One round of single-row INSERTs, each of `connections` clients inserting one row after another. */
@@ -175,103 +160,86 @@ async function main(): Promise<void> {
 
   const failures = new Map<string, string>();
   const books: { label: string; books: HandRolledBooks; balanced: boolean }[] = [];
-  const payment = (payer: DemoUser) => paymentOf(payer, merchant);
-  const spreadPayer = () => payers[Math.floor(Math.random() * PAYERS)];
-  const batchOf = (size: number) => ({
-    mode: 'independent',
-    items: Array.from({ length: size }, () => payment(spreadPayer())),
-  });
+  const asPayer = (user: DemoUser) => ({ apiKey: user.apiKey, accountId: accountOf(user) });
+  const spread = payers.map(asPayer);
+  /** A round's load: payments of 1 to the merchant from `from`, `batchSize` a request. */
+  const loadOf =
+    (url: string, connections: number, batchSize: number, from: LoadPlan['payers'], apiKey?: string) =>
+    (seconds: number): LoadPlan => ({
+      url,
+      connections,
+      seconds,
+      batchSize,
+      payers: from,
+      payeeAccountId: accountOf(merchant),
+      apiKey,
+    });
+  const measured = async (scenario: string, plan: LoadPlan) => {
+    const { round, failure } = await forkedRound(plan);
+    if (failure) failures.set(scenario, failure);
+    return round;
+  };
 
-  const ledger = (group: string, connections: number, batchSize: number, request: Load['request'], path: string) =>
+  const ledger = (group: string, load: (seconds: number) => LoadPlan) =>
     ({
       group,
       contender: 'ledger',
       label: 'ledger',
       run: async (duration) => {
-        const round = await httpRound({
-          url: `${baseUrl}${path}`,
-          connections,
-          seconds: duration,
-          batchSize,
-          request,
-          onFailure: (answer) => failures.set(`${group}, ledger`, answer),
-        });
+        const round = await measured(`${group}, ledger`, load(duration));
         // The projections finish the round's work before the next scenario starts.
         await ledgerCaughtUp(baseUrl, hot, merchant);
         return round;
       },
     }) satisfies Scenario;
-  const handRolledVariant = (
-    group: string,
-    label: string,
-    connections: number,
-    batchSize: number,
-    request: () => unknown,
-    path: string,
-  ) =>
+  const handRolledVariant = (group: string, label: string, load: (seconds: number) => LoadPlan) =>
     ({
       group,
       contender: 'hand-rolled',
       label,
       run: async (duration) => {
-        const round = await httpRound({
-          url: `${handRolled.baseUrl}${path}`,
-          connections,
-          seconds: duration,
-          batchSize,
-          request: () => jsonRequest(`Bearer ${HAND_ROLLED_KEY}`, request()),
-          onFailure: (answer) => failures.set(`${group}, ${label}`, answer),
-        });
+        const round = await measured(`${group}, ${label}`, load(duration));
         const after = await readHandRolledBooks(handRolled.pool);
         books.push({ label: `${group}, ${label}`, books: after, balanced: booksBalance(after, opened) });
         return round;
       },
     }) satisfies Scenario;
+  const handRolledAt = (path: string) => `${handRolled.baseUrl}${path}`;
 
   const scenarios: Scenario[] = [];
-  for (const [load, pick] of [
-    ['spread over 1,000 payers', spreadPayer],
-    ['one hot payer', () => hot],
+  for (const [load, from] of [
+    ['spread over 1,000 payers', spread],
+    ['one hot payer', [asPayer(hot)]],
   ] as const) {
     for (const connections of [16, 64]) {
       const group = `${load}, ${connections} connections`;
       scenarios.push(
-        ledger(
+        ledger(group, loadOf(`${baseUrl}/api/v1/payments`, connections, 1, from)),
+        handRolledVariant(
           group,
-          connections,
-          1,
-          () => {
-            const payer = pick();
-            return jsonRequest(`Bearer ${payer.apiKey}`, payment(payer));
-          },
-          '/api/v1/payments',
+          '(a) statements',
+          loadOf(handRolledAt('/multi-statement/payments'), connections, 1, from, HAND_ROLLED_KEY),
         ),
-        handRolledVariant(group, '(a) statements', connections, 1, () => payment(pick()), '/multi-statement/payments'),
-        handRolledVariant(group, '(b) one call', connections, 1, () => payment(pick()), '/one-call/payments'),
+        handRolledVariant(
+          group,
+          '(b) one call',
+          loadOf(handRolledAt('/one-call/payments'), connections, 1, from, HAND_ROLLED_KEY),
+        ),
       );
     }
   }
-  const batchRoute = await probeBatchRoute(baseUrl, batcher, payment(hot));
+  const batchRoute = await probeBatchRoute(baseUrl, batcher, paymentOf(hot, merchant));
   for (const size of [50, 100, 1_000]) {
     const group = `batches of ${size.toLocaleString('en-US')}, ${BATCH_CONNECTIONS} connections`;
     scenarios.push(
       {
-        ...ledger(
-          group,
-          BATCH_CONNECTIONS,
-          size,
-          () => jsonRequest(`Bearer ${batcher.apiKey}`, batchOf(size)),
-          '/api/v1/payments/batch',
-        ),
+        ...ledger(group, loadOf(`${baseUrl}/api/v1/payments/batch`, BATCH_CONNECTIONS, size, spread, batcher.apiKey)),
         unavailable: batchRoute,
       },
       handRolledVariant(
         group,
         '(c) one call per batch',
-        BATCH_CONNECTIONS,
-        size,
-        () => batchOf(size),
-        '/one-call/payments/batch',
+        loadOf(handRolledAt('/one-call/payments/batch'), BATCH_CONNECTIONS, size, spread, HAND_ROLLED_KEY),
       ),
     );
   }
@@ -302,9 +270,13 @@ async function main(): Promise<void> {
     });
   }
 
-  const summaries = await runRoundRobin(scenarios, rounds, seconds, (scenario, round) =>
-    console.error(`${scenario.group}, ${scenario.label}: ${Math.round(round.payments / round.seconds)}/s`),
-  );
+  const summaries = await runRoundRobin(scenarios, {
+    rounds,
+    seconds,
+    warmUpSeconds: quick ? 0 : WARM_UP_SECONDS,
+    afterEach: (scenario, round) =>
+      console.error(`${scenario.group}, ${scenario.label}: ${Math.round(round.payments / round.seconds)}/s`),
+  });
   const history = quick ? undefined : await historyLatency(baseUrl, fresh, busy, merchant);
 
   await handRolled.close();
@@ -313,7 +285,7 @@ async function main(): Promise<void> {
   await database.close();
 
   console.log(
-    `\nPayments benchmark — ${database.server}, ${cpus().length} cores, Node ${process.version}, ${rounds} round(s) of ${seconds} s per scenario, alternating\n`,
+    `\nPayments benchmark — ${database.server}, ${cpus().length} cores, Node ${process.version}, ${rounds} round(s) of ${seconds} s per scenario, alternating, after ${quick ? 'no' : `a ${WARM_UP_SECONDS} s`} warm-up of each\n`,
   );
   comparisonTable(summaries).forEach((line) => console.log(line));
   console.log(

@@ -18,12 +18,34 @@ describe('runRoundRobin', () => {
 
     const summaries = await runRoundRobin(
       [scenario('a'), scenario('b'), scenario('absent', 'no route'), scenario('c')],
-      3,
-      1,
+      { rounds: 3, seconds: 1 },
     );
 
     expect(order).toEqual(['a', 'b', 'c', 'b', 'c', 'a', 'c', 'a', 'b']);
     expect(summaries.map((summary) => summary.rounds.length)).toEqual([3, 3, 0, 3]);
+  });
+
+  it('warms every available scenario up once first, for as long as asked, and counts none of it', async () => {
+    const runs: string[] = [];
+    const scenario = (label: string, unavailable?: string): Scenario => ({
+      group: 'g',
+      contender: 'ledger',
+      label,
+      unavailable,
+      run: async (seconds) => {
+        runs.push(`${label}:${seconds}`);
+        return round(seconds === 2 ? 1_000 : 1);
+      },
+    });
+
+    const summaries = await runRoundRobin([scenario('a'), scenario('absent', 'no route'), scenario('b')], {
+      rounds: 2,
+      seconds: 5,
+      warmUpSeconds: 2,
+    });
+
+    expect(runs).toEqual(['a:2', 'b:2', 'a:5', 'b:5', 'b:5', 'a:5']);
+    expect(summaries.map((summary) => summary.rounds.map((counted) => counted.payments))).toEqual([[1, 1], [], [1, 1]]);
   });
 });
 

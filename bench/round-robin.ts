@@ -30,14 +30,27 @@ export interface Summary {
   rounds: Round[];
 }
 
+export interface RoundRobinOptions {
+  rounds: number;
+  seconds: number;
+  /**
+   * Every scenario first runs once this long, unmeasured: each contender's code compiled and its
+   * caches filled (the ledger's account states, PostgreSQL's pages) before any round counts, so
+   * that the first scenario measured is not the one that warms them.
+   */
+  warmUpSeconds?: number;
+  afterEach?: (scenario: Scenario, round: Round) => void;
+}
+
 export async function runRoundRobin(
   scenarios: readonly Scenario[],
-  rounds: number,
-  seconds: number,
-  afterEach: (scenario: Scenario, round: Round) => void = () => undefined,
+  { rounds, seconds, warmUpSeconds = 0, afterEach = () => undefined }: RoundRobinOptions,
 ): Promise<Summary[]> {
   const summaries = scenarios.map((scenario) => ({ scenario, rounds: [] as Round[] }));
   const runnable = summaries.filter((summary) => !summary.scenario.unavailable);
+  if (warmUpSeconds > 0) {
+    for (const { scenario } of runnable) await scenario.run(warmUpSeconds);
+  }
   for (let round = 0; round < rounds; round++) {
     const start = runnable.length === 0 ? 0 : round % runnable.length;
     for (const summary of [...runnable.slice(start), ...runnable.slice(0, start)]) {
