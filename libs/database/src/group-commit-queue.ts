@@ -10,6 +10,8 @@ export interface GroupCommitOptions<Item> {
 
 interface Waiting<Item, Result> {
   item: Item;
+  /** Its ordering keys, found once (a busy queue passes over the same items many times). */
+  keys: readonly string[];
   resolve(result: Result): void;
   reject(error: unknown): void;
 }
@@ -38,7 +40,7 @@ export class GroupCommitQueue<Item, Result> {
 
   submit(item: Item): Promise<Result> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ item, resolve, reject });
+      this.waiting.push({ item, keys: this.options.orderingKeysOf?.(item) ?? [], resolve, reject });
       if (!this.options.gatherWithinTick) return this.drain();
       if (this.drainScheduled) return;
       this.drainScheduled = true;
@@ -49,15 +51,11 @@ export class GroupCommitQueue<Item, Result> {
     });
   }
 
-  private orderingKeysOf(item: Item): readonly string[] {
-    return this.options.orderingKeysOf?.(item) ?? [];
-  }
-
   private drain(): void {
     while (this.inFlight.size < this.maxInFlight) {
       const batch = this.nextBatch();
       if (batch.length === 0) return;
-      const keys = new Set(batch.flatMap((entry) => this.orderingKeysOf(entry.item)));
+      const keys = new Set(batch.flatMap((entry) => entry.keys));
       this.inFlight.add(keys);
       this.send(batch.map((entry) => entry.item))
         .then(
@@ -76,7 +74,7 @@ export class GroupCommitQueue<Item, Result> {
     const held = new Set([...this.inFlight].flatMap((keys) => [...keys]));
     const batch: Waiting<Item, Result>[] = [];
     for (let index = 0; index < this.waiting.length && batch.length < this.maxBatch;) {
-      const keys = this.orderingKeysOf(this.waiting[index].item);
+      const { keys } = this.waiting[index];
       if (keys.some((key) => held.has(key))) {
         keys.forEach((key) => held.add(key));
         index++;
