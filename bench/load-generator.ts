@@ -29,18 +29,23 @@ export interface LoadResult {
   failure?: string;
 }
 
+const pickPayer = (plan: LoadPlan) => plan.payers[Math.floor(Math.random() * plan.payers.length)];
+
+const paymentFrom = (plan: LoadPlan, payer: LoadPlan['payers'][number]) => ({
+  payerAccountId: payer.accountId,
+  payeeAccountId: plan.payeeAccountId,
+  amount: 1,
+});
+
 function requestOf(plan: LoadPlan): { headers: Record<string, string>; body: string } {
-  const pick = () => plan.payers[Math.floor(Math.random() * plan.payers.length)];
-  const paymentFrom = (payer: LoadPlan['payers'][number]) => ({
-    payerAccountId: payer.accountId,
-    payeeAccountId: plan.payeeAccountId,
-    amount: 1,
-  });
-  const payer = pick();
+  const payer = pickPayer(plan);
   const body =
     plan.batchSize === 1
-      ? paymentFrom(payer)
-      : { mode: 'independent', items: Array.from({ length: plan.batchSize }, () => paymentFrom(pick())) };
+      ? paymentFrom(plan, payer)
+      : {
+          mode: 'independent',
+          items: Array.from({ length: plan.batchSize }, () => paymentFrom(plan, pickPayer(plan))),
+        };
   return {
     headers: {
       'content-type': 'application/json',

@@ -305,8 +305,8 @@ export class EventSourcing {
     const reads = { ...(await unqueued), ...(await queued) } as StreamReads<Streams>;
     const now = this.options.clock.now();
     const decision: Decision<Streams> = command.decide(statesOf(reads), now);
-    if (provenByAppend(command.streams, reads, decision)) return this.carryOut(command, reads, decision);
     const held = (Object.keys(reads) as (keyof Streams)[]).filter((key) => reads[key].held);
+    if (provenByAppend(command.streams, held, decision)) return this.carryOut(command, reads, decision);
     const stored = {
       ...reads,
       ...(await this.readStreams(command.streams, held, { fromStore: true })),
@@ -500,10 +500,9 @@ export class EventSourcing {
  */
 function provenByAppend<Streams extends StreamSpecs>(
   streams: Streams,
-  reads: StreamReads<Streams>,
+  held: readonly (keyof Streams)[],
   decision: Decision<Streams>,
 ): boolean {
-  const held = (Object.keys(reads) as (keyof Streams)[]).filter((key) => reads[key].held);
   if (held.length === 0) return true;
   if (!decision.ok) return false;
   return held.every(
