@@ -198,6 +198,26 @@ describe('EventSourcing: one command at a time per stream, deciding while the on
     expect(refusals).toEqual([2, 2]); // on the append in flight, then on it committed
   });
 
+  it('goes ahead refusing part of what it was asked only on committed states: decided on an append in flight, it is decided again', async () => {
+    const name = await given(1);
+    const log = await given(0);
+    const decided: number[] = [];
+    const appending = count(name);
+    // A batch, say, whose item on `counter` is refused while the rest is written to `log`.
+    const partlyRefusing = eventSourcing.handle({
+      streams: { counter: counter(name), log: counter(log) },
+      decide: ({ counter: seen }) => {
+        decided.push(seen);
+        return { ok: true, events: { log: [{ type: 'Counted' as const, data: { seen } }] }, refusesPart: true };
+      },
+      eventIds: () => () => randomUUID(),
+      metadata: {},
+    });
+    await Promise.all([appending, partlyRefusing]);
+    expect(decided).toEqual([2, 2]); // on the append in flight, then on it committed
+    expect(await store.readStream(log)).toHaveLength(1);
+  });
+
   it('loadSettled answers a committed state, waiting for the appends in flight', async () => {
     const name = await given(1);
     const settled = new Promise<{ state: number; revision: bigint | 'no_stream' }>((resolve) => {
@@ -308,6 +328,24 @@ describe('EventSourcing: one command at a time per stream, deciding while the on
       const refused: number[] = [];
       await expect(spend(sum(name), 50, refused)).rejects.toBeInstanceOf(DomainRefusal);
       expect(refused).toEqual([5]); // the store held nothing newer: decided once
+    });
+
+    it('never refuses part of what it was asked on the state in memory, even one of lasting facts', async () => {
+      const name = await givenSum(1);
+      const log = `counter-${randomUUID()}`;
+      await eventSourcing.load(sum(name));
+      await addElsewhere(name, 9);
+      const decided: number[] = [];
+      await eventSourcing.handle({
+        streams: { total: { ...sum(name), queued: false, lastingFactsOnly: true }, log: counter(log) },
+        decide: ({ total: seen }) => {
+          decided.push(seen);
+          return { ok: true, events: { log: [{ type: 'Counted' as const, data: { seen } }] }, refusesPart: seen < 5 };
+        },
+        eventIds: () => () => randomUUID(),
+        metadata: {},
+      });
+      expect(decided).toEqual([1, 10]); // refused a part in memory, then went ahead whole on what was stored
     });
 
     it('reads the store for a state it writes at any revision, unless only lasting facts of it are checked', async () => {

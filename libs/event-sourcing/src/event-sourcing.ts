@@ -71,9 +71,12 @@ export type EventsOf<Streams extends StreamSpecs> = { [Key in keyof Streams]?: r
  * What a command's `decide` answers: the events to append per stream, each at the exact revision
  * read unless named in `anyRevision` (a credit, a release: nothing was checked), or a refusal,
  * possibly with events recorded anyway (a late capture expires the payment, then fails).
+ * `refusesPart` marks a go-ahead that refuses some of what it was asked (items of a batch): no
+ * append proves those refusals, so, as a refusal, it stands only on states read from the store
+ * with no append in flight.
  */
 export type Decision<Streams extends StreamSpecs> =
-  | { ok: true; events: EventsOf<Streams>; anyRevision?: readonly (keyof Streams)[] }
+  | { ok: true; events: EventsOf<Streams>; anyRevision?: readonly (keyof Streams)[]; refusesPart?: boolean }
   | {
       ok: false;
       error: DomainError<DomainErrorCode>;
@@ -322,9 +325,12 @@ export class EventSourcing {
     reads: StreamReads<Streams>,
     decision: Decision<Streams>,
   ): Promise<{ committed: Promise<Handled<Streams, D>> }> {
-    if (decision.ok) return { committed: this.submit(command, reads, decision as Extract<D, { ok: true }>) };
-    // What a refusal records anyway is written first; a refusal with nothing to write, decided on
-    // states counting appends in flight, may be wrong if one fails: it waits, and is decided again.
+    // A refusal decided on states counting appends in flight may be wrong if one fails: it waits,
+    // and is decided again. What a whole refusal records anyway is written first.
+    if (decision.ok) {
+      if (decision.refusesPart) await refuseOnlyWhenSettled(Object.values(reads));
+      return { committed: this.submit(command, reads, decision as Extract<D, { ok: true }>) };
+    }
     if (decision.events) await this.submit(command, reads, decision);
     else await refuseOnlyWhenSettled(Object.values(reads));
     throw new DomainRefusal(decision.error);
@@ -495,7 +501,7 @@ export class EventSourcing {
 
 /**
  * Whether a decision made on the states in memory (`held`) stands without reading the store: it
- * goes ahead, and appends to each such stream at the revision decided on, or checks on it only
+ * goes ahead, refusing nothing, and appends to each such stream at the revision decided on, or checks on it only
  * facts that never change.
  */
 function provenByAppend<Streams extends StreamSpecs>(
@@ -504,7 +510,7 @@ function provenByAppend<Streams extends StreamSpecs>(
   decision: Decision<Streams>,
 ): boolean {
   if (held.length === 0) return true;
-  if (!decision.ok) return false;
+  if (!decision.ok || decision.refusesPart) return false;
   return held.every(
     (key) =>
       streams[key].lastingFactsOnly ||

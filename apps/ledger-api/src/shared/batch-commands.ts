@@ -64,9 +64,11 @@ const accountKey = (accountId: string) => `account:${accountId}`;
 /**
  * Carries out a batch of items that each create a stream and move money on accounts, as one
  * command of the template (`EventSourcing.handle`): queued on the accounts whose funds are
- * checked, those read settled, the items decided in order, and everything written in one append —
- * the items' streams, each account's events, and last the batch's record, whose position is the
- * batch's. A retry that finds the record answers from it, refusals included.
+ * checked, the items decided in order, and everything written in one append — the items' streams,
+ * each account's events, and last the batch's record, whose position is the batch's. A batch is
+ * decided on the states the batch before it leaves while that one's append is in flight, as a
+ * single payment is (their appends share a group commit); a batch refusing some items waits for
+ * them (`refusesPart`). A retry that finds the record answers from it, refusals included.
  */
 @Injectable()
 export class BatchCommands {
@@ -95,7 +97,8 @@ export class BatchCommands {
         evolve: evolveAccount,
         initialState: initialAccountState,
         queued: checked.has(accountId),
-        settled: true,
+        // Credited at any revision: read with no append in flight (see StreamSpec.settled).
+        settled: !checked.has(accountId),
       };
     }
     // Last, so that its event is the append's last: read models that reached it hold every item.
@@ -139,7 +142,8 @@ export class BatchCommands {
         });
         for (const [accountId, writes] of decided.accounts) events[accountKey(accountId)] = writes.events;
         const anyRevision = [...decided.accounts].flatMap(([id, writes]) => (writes.checked ? [] : [accountKey(id)]));
-        return { ok: true, events, anyRevision, items: decided.items };
+        const refusesPart = decided.items.some((outcome) => !outcome.ok);
+        return { ok: true, events, anyRevision, refusesPart, items: decided.items };
       },
       eventIds: (key) => {
         const name = streams[key].name;

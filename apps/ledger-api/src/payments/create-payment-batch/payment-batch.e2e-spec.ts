@@ -59,6 +59,22 @@ describe('POST /api/v1/payments/batch', () => {
     expect(shown.body).toMatchObject({ status: 'captured', amount: 60 });
   });
 
+  it('decides batches sent at once on the same payers each on what the one before left: none overdraws', async () => {
+    const payers = [await traffic.account(customer, 100), await traffic.account(customer, 100)];
+    const payee = await traffic.account(merchant);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        batch({ mode: 'independent', items: payers.flatMap((payer) => [item(payer, payee, 15), item(payer, payee, 15)]) }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(201));
+    const results = answers.flatMap((answer) => answer.body.results as { status: string; error?: { error: string } }[]);
+    expect(results.filter((result) => result.status === 'created')).toHaveLength(12); // six of 15 from each 100
+    expect(results.filter((result) => result.error?.error === 'insufficient_funds')).toHaveLength(28);
+    for (const payer of payers) expect(await balance(payer)).toMatchObject({ ledger: 10, available: 10 });
+    expect(await balance(payee)).toMatchObject({ ledger: 180 });
+  });
+
   it('writes nothing of an atomic batch with one item refused, and names that item', async () => {
     const payer = await traffic.account(customer, 100);
     const payee = await traffic.account(merchant);
