@@ -64,7 +64,10 @@ describe('POST /api/v1/payments/batch', () => {
     const payee = await traffic.account(merchant);
     const answers = await Promise.all(
       Array.from({ length: 10 }, () =>
-        batch({ mode: 'independent', items: payers.flatMap((payer) => [item(payer, payee, 15), item(payer, payee, 15)]) }),
+        batch({
+          mode: 'independent',
+          items: payers.flatMap((payer) => [item(payer, payee, 15), item(payer, payee, 15)]),
+        }),
       ),
     );
     expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(201));
