@@ -77,8 +77,14 @@ export function decideInOrder<Item, Event, Code extends string, Type extends str
     }
     for (const { accountId, events, checked } of decision.accounts) {
       if (events.length === 0) continue;
-      const written = writes.get(accountId) ?? { events: [], checked: false };
-      writes.set(accountId, { events: [...written.events, ...events], checked: written.checked || checked });
+      // Added to, not copied: a payee of every item would copy its growing list a thousand times.
+      const written = writes.get(accountId);
+      if (written) {
+        written.events.push(...events);
+        written.checked ||= checked;
+      } else {
+        writes.set(accountId, { events: [...events], checked });
+      }
       running.set(accountId, events.reduce(evolveAccount, accountOf(accountId)));
     }
     outcomes.push({ ok: true, events: decision.events });
