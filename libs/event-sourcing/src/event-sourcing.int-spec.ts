@@ -87,6 +87,11 @@ describe('EventSourcing: one command at a time per stream, deciding while the on
           await pool.end();
         }
       },
+      letsGo: async () => {
+        await locks('pg_advisory_unlock');
+        await other.close();
+        await pool.end();
+      },
     };
   };
 
@@ -202,7 +207,10 @@ describe('EventSourcing: one command at a time per stream, deciding while the on
     const name = await given(1);
     const log = await given(0);
     const decided: number[] = [];
+    // The first command's append waits in flight while the next one decides on its outcome.
+    const other = await anotherProcessHolding(name);
     const appending = count(name);
+    await other.appendsWait();
     // A batch, say, whose item on `counter` is refused while the rest is written to `log`.
     const partlyRefusing = eventSourcing.handle({
       streams: { counter: counter(name), log: counter(log) },
@@ -213,6 +221,8 @@ describe('EventSourcing: one command at a time per stream, deciding while the on
       eventIds: () => () => randomUUID(),
       metadata: {},
     });
+    while (decided.length === 0) await delay(10);
+    await other.letsGo();
     await Promise.all([appending, partlyRefusing]);
     expect(decided).toEqual([2, 2]); // on the append in flight, then on it committed
     expect(await store.readStream(log)).toHaveLength(1);
@@ -346,6 +356,29 @@ describe('EventSourcing: one command at a time per stream, deciding while the on
         metadata: {},
       });
       expect(decided).toEqual([1, 10]); // refused a part in memory, then went ahead whole on what was stored
+    });
+
+    it('takes a stream presumed new to be new without reading it; one that exists after all is read on the next attempt', async () => {
+      const presumed = (name: string) => ({ ...counter(name), queued: false, presumedNew: true });
+      const fresh = `counter-${randomUUID()}`;
+      const decided: number[] = [];
+      const create = (name: string) =>
+        eventSourcing.handle({
+          streams: { counter: presumed(name) },
+          decide: ({ counter: seen }) => {
+            decided.push(seen);
+            return { ok: true, events: { counter: [{ type: 'Counted' as const, data: { seen } }] } };
+          },
+          eventIds: () => () => randomUUID(),
+          metadata: {},
+        });
+      expect(await storeReadsOf(fresh, () => create(fresh))).toEqual([]);
+      expect(decided).toEqual([0]);
+      const existing = await given(2);
+      decided.length = 0;
+      await create(existing);
+      expect(decided).toEqual([0, 2]); // its append at no_stream failed; then decided on it as read
+      expect(await store.readStream(existing)).toHaveLength(3);
     });
 
     it('reads the store for a state it writes at any revision, unless only lasting facts of it are checked', async () => {

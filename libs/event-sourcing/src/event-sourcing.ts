@@ -5,9 +5,11 @@ import {
   AppendRequest,
   AppendResult,
   DecidedOnFailedAppendError,
+  DuplicateEventIdError,
   EventMetadata,
   EventStore,
   Position,
+  RecordTakenError,
   WrongExpectedRevisionError,
 } from '@ledger/event-store';
 import { DomainError, DomainErrorCode, DomainRefusal } from '@ledger/ledger-domain';
@@ -52,6 +54,14 @@ export interface StreamSpec<State = unknown, Event = unknown> {
    * since, even when the command writes it at any revision (see `attempt`).
    */
   lastingFactsOnly?: boolean;
+  /**
+   * A stream this command creates as a rule (its id is the request's, which a client rarely
+   * sends twice): the first attempt takes it to have no events without reading it, and its append
+   * at `no_stream` proves that. Should the stream exist after all (a retry whose answer was
+   * lost), that append fails and the next attempt reads it; a decision that does not append to
+   * it is made again on it as read (see `attempt`).
+   */
+  presumedNew?: boolean;
   /**
    * A stream this command creates and that cannot exist yet (its id is derived from a record written
    * in the same append, which this command reads): not read, appended at `no_stream`.
@@ -280,14 +290,18 @@ export class EventSourcing {
     const keys = Object.values(command.streams)
       .filter((spec) => spec.queued)
       .map((spec) => spec.name);
-    return retryOnConflict.execute(async () => {
+    return retryOnConflict.execute(async ({ attempt }) => {
+      // Only a first attempt presumes: a later one may follow an append that found the stream.
+      const presumeNew = attempt === 0;
       const unqueued = this.readStreams(
         command.streams,
         keysOf(command.streams, (spec) => !spec.queued),
+        { presumeNew },
       );
       // A failed read is answered in the queue, where it is awaited.
       unqueued.catch(() => undefined);
-      return (await this.queue.runAll(keys, () => this.attempt(command, unqueued))).committed;
+      const { committed } = await this.queue.runAll(keys, () => this.attempt(command, unqueued, presumeNew));
+      return presumeNew ? committed.catch(decidedOnPresumption(command.streams)) : committed;
     });
   }
 
@@ -300,10 +314,12 @@ export class EventSourcing {
   private async attempt<Streams extends StreamSpecs, D extends Decision<Streams>>(
     command: CommandSpec<Streams, D>,
     unqueued: Promise<Partial<StreamReads<Streams>>>,
+    presumeNew: boolean,
   ): Promise<{ committed: Promise<Handled<Streams, D>> }> {
     const queued = this.readStreams(
       command.streams,
       keysOf(command.streams, (spec) => !!spec.queued),
+      { presumeNew },
     );
     const reads = { ...(await unqueued), ...(await queued) } as StreamReads<Streams>;
     const now = this.options.clock.now();
@@ -336,19 +352,27 @@ export class EventSourcing {
     throw new DomainRefusal(decision.error);
   }
 
-  /** The states of the streams of `keys`: from memory where held, unless `fromStore`. */
+  /**
+   * The states of the streams of `keys`: from memory where held, unless `fromStore`; a stream
+   * `presumedNew` the memory does not hold, when `presumeNew`, as new, held as though in memory.
+   */
   private async readStreams<Streams extends StreamSpecs>(
     streams: Streams,
     keys: readonly (keyof Streams)[],
-    { fromStore = false } = {},
+    { fromStore = false, presumeNew = false } = {},
   ): Promise<Partial<StreamReads<Streams>>> {
     const reads = await Promise.all(
       keys.map(async (key): Promise<StreamRead<unknown>> => {
         const spec = streams[key];
         if (spec.unwritten) return { state: spec.initialState, revision: 'no_stream', position: undefined };
         if (spec.settled) return this.readSettled(spec);
-        const held = fromStore ? undefined : this.cache.get(spec.name);
-        return held ? { ...held, held: true } : this.read(spec);
+        if (fromStore) return this.read(spec);
+        const held = this.cache.get(spec.name);
+        if (held) return { ...held, held: true };
+        if (presumeNew && spec.presumedNew) {
+          return { state: spec.initialState, revision: 'no_stream', position: undefined, held: true };
+        }
+        return this.read(spec);
       }),
     );
     return Object.fromEntries(keys.map((key, index) => [key, reads[index]])) as Partial<StreamReads<Streams>>;
@@ -516,6 +540,22 @@ function provenByAppend<Streams extends StreamSpecs>(
       streams[key].lastingFactsOnly ||
       ((decision.events[key]?.length ?? 0) > 0 && !decision.anyRevision?.includes(key)),
   );
+}
+
+/**
+ * What the append of a first attempt that presumed streams new fails with when one existed after
+ * all and held this very command's events (its answer was lost, and with it its record): the
+ * store finds them written, and refuses the record as another's. The command is decided again on
+ * the streams as read, and answers from its own events.
+ */
+function decidedOnPresumption(streams: StreamSpecs) {
+  const presumed = Object.values(streams).some((spec) => spec.presumedNew);
+  return (error: unknown): never => {
+    if (presumed && (error instanceof RecordTakenError || error instanceof DuplicateEventIdError)) {
+      throw new StaleDecisionError();
+    }
+    throw error;
+  };
 }
 
 /**

@@ -19,7 +19,7 @@ import {
 } from '@ledger/ledger-domain';
 
 /** How a command treats a stream it reads (see `StreamSpec`). */
-export type Treatment = Pick<StreamSpec, 'queued' | 'settled' | 'lastingFactsOnly'>;
+export type Treatment = Pick<StreamSpec, 'queued' | 'settled' | 'lastingFactsOnly' | 'presumedNew'>;
 
 /** The ledger's aggregates as streams: each one's name, evolve and initial state. */
 export const accountStream = (accountId: string, treatment: Treatment = {}) => ({

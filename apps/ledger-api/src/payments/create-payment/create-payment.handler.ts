@@ -38,8 +38,13 @@ export class CreatePaymentHandler implements ICommandHandler<CreatePaymentComman
     const { states, position } = await this.eventSourcing.handle({
       // Only the payer is queued and written at an exact revision. The payee's credit needs
       // neither, and the payee is checked only for being open and its currency, which never
-      // change: a busy merchant receives many payments at once, from the state in memory.
-      streams: paymentStreams(payment, { payer: { queued: true }, payee: { lastingFactsOnly: true } }),
+      // change: a busy merchant receives many payments at once, from the state in memory. The
+      // payment is new but for a retry, which its append at no_stream tells apart.
+      streams: paymentStreams(payment, {
+        payment: { presumedNew: true },
+        payer: { queued: true },
+        payee: { lastingFactsOnly: true },
+      }),
       decide: (states, now) =>
         // The payment id is the caller's and its key's: a payment already there is this
         // request's own, retried after its answer was lost (answered below).
