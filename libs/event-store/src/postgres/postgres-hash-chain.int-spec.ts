@@ -94,6 +94,21 @@ describe('Hash chains: each break of the recorded history is found and named', (
     expect(await neutralLinks()).toEqual([]);
   });
 
+  it('takes into a checkpoint the heads of the streams changed since the one before, and only those', async () => {
+    const heads = async (checkpoint: number) =>
+      (
+        await database.pool.query<{ stream_name: string; revision: string }>(
+          'SELECT stream_name, revision FROM es_checkpoint_heads WHERE checkpoint_id = $1 ORDER BY stream_name',
+          [checkpoint],
+        )
+      ).rows;
+    await chain.writeCheckpoint(1, 60_000);
+    expect(await heads(1)).toHaveLength(2);
+    await store.append([{ streamName: stream, expectedRevision: 5n, events: [deposit(7), deposit(8)] }]);
+    await chain.writeCheckpoint(1, 60_000);
+    expect(await heads(2)).toEqual([{ stream_name: stream, revision: '7' }]);
+  });
+
   it('chains streams that several appends of one group commit write to, failed appends among them', async () => {
     const streams = [stream, `account-${randomUUID()}`, `account-${randomUUID()}`];
     for (const name of streams.slice(1))
