@@ -123,6 +123,29 @@ describe('PostgresEventStore under concurrent writers', () => {
     expect(inAllOrder).toHaveLength(360);
   });
 
+  it('keeps stream names and event types that an array literal would have to quote, in one group commit', async () => {
+    const names = ['a "quoted", {braced} name', 'back\\slash\\"', 'NULL', 'é ✓ \n tab\t'].map(
+      (name) => `${name}-${randomUUID()}`,
+    );
+    const types = ['Type,with,commas', '{"json": "like"}', 'NULL', ''];
+    const written = await Promise.all(
+      names.map((streamName, index) =>
+        store.append([
+          {
+            streamName,
+            expectedRevision: 'no_stream',
+            events: [{ id: randomUUID(), type: types[index], data: { index } }],
+          },
+        ]),
+      ),
+    );
+    expect(written.map((result) => result.streams[0].streamName)).toEqual(names);
+    for (const [index, streamName] of names.entries()) {
+      const [event] = await store.readStream(streamName);
+      expect(event).toMatchObject({ streamName, type: types[index], revision: 0n, data: { index } });
+    }
+  });
+
   it('answers reads made at once, which share a query, each with its own stream, start and count', async () => {
     const streams = Array.from({ length: 30 }, (_, index) => ({ name: `read-${randomUUID()}`, length: index % 6 }));
     await Promise.all(
