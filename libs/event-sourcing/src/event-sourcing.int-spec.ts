@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Pool } from 'pg';
 import { EventData } from '@ledger/event-store';
 import { POSTGRES_EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@ledger/event-store/postgres';
+import { POSTGRES_TEST_RECORDS } from '@ledger/event-store/testing';
 import { DomainRefusal } from '@ledger/ledger-domain';
 import { createTestDatabase, TestDatabase } from '../../../test/database';
 import { EventSourcing, StreamSpec } from './event-sourcing';
@@ -33,6 +34,10 @@ describe('EventSourcing: one command at a time per stream, deciding while the on
 
   beforeAll(async () => {
     database = await createTestDatabase([POSTGRES_EVENT_STORE_MIGRATIONS]);
+    // Records committed with appends, as the application's idempotency records are.
+    const owner = new Pool({ connectionString: database.migrationUrl, max: 1 });
+    await owner.query(POSTGRES_TEST_RECORDS);
+    await owner.end();
     store = new PostgresEventStore(database.pool, database.url);
   });
   beforeEach(() => {
@@ -358,27 +363,42 @@ describe('EventSourcing: one command at a time per stream, deciding while the on
       expect(decided).toEqual([1, 10]); // refused a part in memory, then went ahead whole on what was stored
     });
 
-    it('takes a stream presumed new to be new without reading it; one that exists after all is read on the next attempt', async () => {
-      const presumed = (name: string) => ({ ...counter(name), queued: false, presumedNew: true });
-      const fresh = `counter-${randomUUID()}`;
+    it('takes a stream presumed new to be new without reading it, with a record; one that exists after all is read on the next attempt', async () => {
+      // The same event ids on every attempt, as a request's are.
+      const ids = [randomUUID()];
       const decided: number[] = [];
-      const create = (name: string) =>
+      const create = (name: string, withRecord: boolean) =>
         eventSourcing.handle({
-          streams: { counter: presumed(name) },
+          streams: { counter: { ...counter(name), queued: false, presumedNew: true } },
           decide: ({ counter: seen }) => {
             decided.push(seen);
+            if (seen > 0) return { ok: true, events: {} };
             return { ok: true, events: { counter: [{ type: 'Counted' as const, data: { seen } }] } };
           },
-          eventIds: () => () => randomUUID(),
+          eventIds: () => (index) => ids[index],
           metadata: {},
+          ...(withRecord && { record: { of: () => ({ key: randomUUID() }), committed: () => undefined } }),
         });
-      expect(await storeReadsOf(fresh, () => create(fresh))).toEqual([]);
+      const name = `counter-${randomUUID()}`;
+      expect(await storeReadsOf(name, () => create(name, true))).toEqual([]);
       expect(decided).toEqual([0]);
-      const existing = await given(2);
+      // Written by an earlier process, whose record was lost: this one's memory does not hold it.
+      const written = `counter-${randomUUID()}`;
+      await store.append([
+        { streamName: written, expectedRevision: 'no_stream', events: [{ id: ids[0], type: 'Counted', data: {} }] },
+      ]);
       decided.length = 0;
-      await create(existing);
-      expect(decided).toEqual([0, 2]); // its append at no_stream failed; then decided on it as read
-      expect(await store.readStream(existing)).toHaveLength(3);
+      await create(written, true);
+      expect(decided).toEqual([0, 1]); // its append at no_stream failed; then decided on the stream as read
+      const writtenToo = `counter-${randomUUID()}`;
+      await store.append([
+        { streamName: writtenToo, expectedRevision: 'no_stream', events: [{ id: ids[0], type: 'Counted', data: {} }] },
+      ]);
+      decided.length = 0;
+      await create(writtenToo, false);
+      expect(decided).toEqual([1]); // without a record, read first: the store would take the same ids for written
+      expect(await store.readStream(written)).toHaveLength(1);
+      expect(await store.readStream(writtenToo)).toHaveLength(1);
     });
 
     it('reads the store for a state it writes at any revision, unless only lasting facts of it are checked', async () => {

@@ -56,10 +56,10 @@ export interface StreamSpec<State = unknown, Event = unknown> {
   lastingFactsOnly?: boolean;
   /**
    * A stream this command creates as a rule (its id is the request's, which a client rarely
-   * sends twice): the first attempt takes it to have no events without reading it, and its append
-   * at `no_stream` proves that. Should the stream exist after all (a retry whose answer was
-   * lost), that append fails and the next attempt reads it; a decision that does not append to
-   * it is made again on it as read (see `attempt`).
+   * sends twice): the first attempt of a command with a `record` takes it to have no events
+   * without reading it, and its append at `no_stream` proves that. Should the stream exist after
+   * all (a retry whose answer was lost), that append fails and the next attempt reads it; a
+   * decision that does not append to it is made again on it as read (see `attempt`).
    */
   presumedNew?: boolean;
   /**
@@ -291,8 +291,10 @@ export class EventSourcing {
       .filter((spec) => spec.queued)
       .map((spec) => spec.name);
     return retryOnConflict.execute(async ({ attempt }) => {
-      // Only a first attempt presumes: a later one may follow an append that found the stream.
-      const presumeNew = attempt === 0;
+      // Only a first attempt presumes (a later one may follow an append that found the stream),
+      // and only with a record: should the stream exist, the store then refuses the record over
+      // events it finds written, where it would take an append of the same event ids for written.
+      const presumeNew = attempt === 0 && command.record !== undefined;
       const unqueued = this.readStreams(
         command.streams,
         keysOf(command.streams, (spec) => !spec.queued),
