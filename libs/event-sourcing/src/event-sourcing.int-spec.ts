@@ -190,23 +190,28 @@ describe('EventSourcing: one command at a time per stream, deciding while the on
     expect((await eventSourcing.load(counter(name))).state).toBe(5);
   });
 
-  it('refuses only on committed states: a refusal decided on an append in flight is decided again', async () => {
-    const name = await given(1);
-    const refusals: number[] = [];
-    const appending = count(name);
-    const refusing = eventSourcing.handle({
-      streams: { counter: counter(name) },
-      decide: ({ counter: seen }) => {
-        refusals.push(seen);
-        return { ok: false, error: { code: 'insufficient_funds', message: 'No.' } };
-      },
-      eventIds: () => () => randomUUID(),
-      metadata: {},
-    });
-    await appending;
-    await expect(refusing).rejects.toBeInstanceOf(DomainRefusal);
-    expect(refusals).toEqual([2, 2]); // on the append in flight, then on it committed
-  });
+  // It waits in the queue: commands queued after it cannot put appends in flight before it is decided again.
+  it.each([0, 5])(
+    'refuses only on committed states: a refusal decided on an append in flight is decided again (%i commands queued after it)',
+    async (queuedAfter) => {
+      const name = await given(1);
+      const refusals: number[] = [];
+      const appending = count(name);
+      const refusing = eventSourcing.handle({
+        streams: { counter: counter(name) },
+        decide: ({ counter: seen }) => {
+          refusals.push(seen);
+          return { ok: false, error: { code: 'insufficient_funds', message: 'No.' } };
+        },
+        eventIds: () => () => randomUUID(),
+        metadata: {},
+      });
+      const later = Array.from({ length: queuedAfter }, () => count(name));
+      await Promise.all([appending, expect(refusing).rejects.toBeInstanceOf(DomainRefusal), ...later]);
+      expect(refusals).toEqual([2, 2]); // on the append in flight, then on it committed
+      expect((await eventSourcing.load(counter(name))).state).toBe(2 + queuedAfter);
+    },
+  );
 
   it('goes ahead refusing part of what it was asked only on committed states: decided on an append in flight, it is decided again', async () => {
     const name = await given(1);

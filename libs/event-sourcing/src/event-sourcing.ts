@@ -186,6 +186,9 @@ const statesOf = <Streams extends StreamSpecs>(reads: StreamReads<Streams>) =>
 type Read<State> = Loaded<State> & { generation?: number; pending?: Promise<unknown> };
 const STALE = -1;
 
+/** Times a refusal waits for the appends in flight it counted before it is left to the retries. */
+const MAX_WAITS_FOR_REFUSALS = 3;
+
 /** A decision was made on state that has since changed; decide again. */
 export class StaleDecisionError extends Error {
   constructor() {
@@ -311,7 +314,9 @@ export class EventSourcing {
    * Decides on the states in memory where it holds them, with no read: an append at the exact
    * revision decided on proves its state was the latest. A decision that such an append would not
    * prove (a refusal, a state it does not write at its revision) is decided again on states read
-   * from the store.
+   * from the store. A refusal decided on states counting appends in flight may be wrong if one of
+   * them fails: it waits for them here, in the queues, so that no later command's append is in
+   * flight on its queued streams when it is decided again on what was committed.
    */
   private async attempt<Streams extends StreamSpecs, D extends Decision<Streams>>(
     command: CommandSpec<Streams, D>,
@@ -323,34 +328,47 @@ export class EventSourcing {
       keysOf(command.streams, (spec) => !!spec.queued),
       { presumeNew },
     );
-    const reads = { ...(await unqueued), ...(await queued) } as StreamReads<Streams>;
+    let reads = { ...(await unqueued), ...(await queued) } as StreamReads<Streams>;
     const now = this.options.clock.now();
+    for (let waits = 0; ; waits++) {
+      const decided = await this.decideProven(command, reads, now);
+      const inFlight = refusesUnproven(decided.decision) ? pendingOf(decided.reads) : [];
+      if (inFlight.length === 0) return this.carryOut(command, decided.reads, decided.decision);
+      // Only streams it does not queue on can have appends in flight again: left to the retries.
+      if (waits === MAX_WAITS_FOR_REFUSALS) throw new StaleDecisionError();
+      await Promise.allSettled(inFlight);
+      reads = (await this.readStreams(command.streams, Object.keys(command.streams), {
+        fromStore: true,
+      })) as StreamReads<Streams>;
+    }
+  }
+
+  /** The decision on `reads`, made again on the store's states unless an append would prove it. */
+  private async decideProven<Streams extends StreamSpecs, D extends Decision<Streams>>(
+    command: CommandSpec<Streams, D>,
+    reads: StreamReads<Streams>,
+    now: Date,
+  ): Promise<{ reads: StreamReads<Streams>; decision: Decision<Streams> }> {
     const decision: Decision<Streams> = command.decide(statesOf(reads), now);
     const held = (Object.keys(reads) as (keyof Streams)[]).filter((key) => reads[key].held);
-    if (provenByAppend(command.streams, held, decision)) return this.carryOut(command, reads, decision);
+    if (provenByAppend(command.streams, held, decision)) return { reads, decision };
     const stored = {
       ...reads,
       ...(await this.readStreams(command.streams, held, { fromStore: true })),
     } as StreamReads<Streams>;
     // The store had nothing newer: the states are the same, and so is the decision.
     const same = held.every((key) => stored[key].generation === reads[key].generation);
-    return this.carryOut(command, stored, same ? decision : command.decide(statesOf(stored), now));
+    return { reads: stored, decision: same ? decision : command.decide(statesOf(stored), now) };
   }
 
-  /** Starts the append of a decision, or answers its refusal. */
+  /** Starts the append of a decision, or answers its refusal (what it records anyway written first). */
   private async carryOut<Streams extends StreamSpecs, D extends Decision<Streams>>(
     command: CommandSpec<Streams, D>,
     reads: StreamReads<Streams>,
     decision: Decision<Streams>,
   ): Promise<{ committed: Promise<Handled<Streams, D>> }> {
-    // A refusal decided on states counting appends in flight may be wrong if one fails: it waits,
-    // and is decided again. What a whole refusal records anyway is written first.
-    if (decision.ok) {
-      if (decision.refusesPart) await refuseOnlyWhenSettled(Object.values(reads));
-      return { committed: this.submit(command, reads, decision as Extract<D, { ok: true }>) };
-    }
+    if (decision.ok) return { committed: this.submit(command, reads, decision as Extract<D, { ok: true }>) };
     if (decision.events) await this.submit(command, reads, decision);
-    else await refuseOnlyWhenSettled(Object.values(reads));
     throw new DomainRefusal(decision.error);
   }
 
@@ -561,14 +579,17 @@ function decidedOnPresumption(streams: StreamSpecs) {
 }
 
 /**
- * A refusal decided on states that count appends still in flight may be wrong if one of them
- * fails: wait for them, and have the command decided again on what was committed.
+ * Whether a decision refuses something no append of its own proves: a refusal with nothing to
+ * record, or a go-ahead refusing part of what it was asked. A refusal that records events is
+ * written after the appends it counted, and fails with them.
  */
-async function refuseOnlyWhenSettled(reads: readonly Read<unknown>[]): Promise<void> {
-  const pending = reads.flatMap((read) => (read.pending ? [read.pending] : []));
-  if (pending.length === 0) return;
-  await Promise.allSettled(pending);
-  throw new StaleDecisionError();
+function refusesUnproven<Streams extends StreamSpecs>(decision: Decision<Streams>): boolean {
+  return decision.ok ? !!decision.refusesPart : !decision.events;
+}
+
+/** The appends in flight that the states read count. */
+function pendingOf(reads: Record<string, Read<unknown>>): Promise<unknown>[] {
+  return Object.values(reads).flatMap((read) => (read.pending ? [read.pending] : []));
 }
 
 function mapStreams<Key extends PropertyKey>(keys: readonly Key[], value: (key: Key) => unknown): Record<Key, unknown> {
