@@ -293,11 +293,12 @@ export class EventSourcing {
     const keys = Object.values(command.streams)
       .filter((spec) => spec.queued)
       .map((spec) => spec.name);
+    // Only with a record: should a stream presumed new exist, the store then refuses the record
+    // over events it finds written, where it would take an append of the same event ids for written.
+    const presumes = command.record !== undefined && Object.values(command.streams).some((spec) => spec.presumedNew);
     return retryOnConflict.execute(async ({ attempt }) => {
-      // Only a first attempt presumes (a later one may follow an append that found the stream),
-      // and only with a record: should the stream exist, the store then refuses the record over
-      // events it finds written, where it would take an append of the same event ids for written.
-      const presumeNew = attempt === 0 && command.record !== undefined;
+      // Only a first attempt presumes: a later one may follow an append that found the stream.
+      const presumeNew = presumes && attempt === 0;
       const unqueued = this.readStreams(
         command.streams,
         keysOf(command.streams, (spec) => !spec.queued),
@@ -306,7 +307,7 @@ export class EventSourcing {
       // A failed read is answered in the queue, where it is awaited.
       unqueued.catch(() => undefined);
       const { committed } = await this.queue.runAll(keys, () => this.attempt(command, unqueued, presumeNew));
-      return presumeNew ? committed.catch(decidedOnPresumption(command.streams)) : committed;
+      return presumeNew ? committed.catch(decidedOnPresumption) : committed;
     });
   }
 
@@ -545,8 +546,8 @@ export class EventSourcing {
 
 /**
  * Whether a decision made on the states in memory (`held`) stands without reading the store: it
- * goes ahead, refusing nothing, and appends to each such stream at the revision decided on, or checks on it only
- * facts that never change.
+ * goes ahead, refusing nothing, and appends to each such stream at the revision decided on, or
+ * checks on it only facts that never change.
  */
 function provenByAppend<Streams extends StreamSpecs>(
   streams: Streams,
@@ -568,14 +569,9 @@ function provenByAppend<Streams extends StreamSpecs>(
  * store finds them written, and refuses the record as another's. The command is decided again on
  * the streams as read, and answers from its own events.
  */
-function decidedOnPresumption(streams: StreamSpecs) {
-  const presumed = Object.values(streams).some((spec) => spec.presumedNew);
-  return (error: unknown): never => {
-    if (presumed && (error instanceof RecordTakenError || error instanceof DuplicateEventIdError)) {
-      throw new StaleDecisionError();
-    }
-    throw error;
-  };
+function decidedOnPresumption(error: unknown): never {
+  if (error instanceof RecordTakenError || error instanceof DuplicateEventIdError) throw new StaleDecisionError();
+  throw error;
 }
 
 /**
