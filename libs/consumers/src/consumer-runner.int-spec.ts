@@ -257,4 +257,36 @@ describe('ConsumerRunner', () => {
       await runner.stop();
     }
   });
+  it('hands a follower the events after its position from the pages its consumers read, until it stops', async () => {
+    const prefix = `followed${randomUUID().slice(0, 8)}`;
+    const name = `projection-${prefix}`;
+    const runner = new ConsumerRunner(store, database.url, [recordingProjection(name, 'one', prefix)]);
+    const subscribed = jest.spyOn(store, 'subscribeToAll');
+    const followed: RecordedEvent[] = [];
+    const follow = async () => {
+      let after = await store.headPosition();
+      for (;;) {
+        const page = await runner.eventsAfter(after, 3, new AbortController().signal);
+        if (page.length === 0) return;
+        followed.push(...page);
+        after = page[page.length - 1].position;
+      }
+    };
+    runner.start();
+    const following = follow();
+    try {
+      const total = await appendAmounts(prefix, 12);
+      await eventually(async () => (await projectedTotals(name)).total === total);
+      await eventually(async () => followed.length === 12);
+      expect(followed.map((event) => (event.data as { amount: string }).amount)).toEqual(
+        Array.from({ length: 12 }, (_, index) => String(index + 1)),
+      );
+      // One subscription to $all in the process: the follower reads nothing of its own.
+      expect(subscribed).toHaveBeenCalledTimes(1);
+    } finally {
+      subscribed.mockRestore();
+      await runner.stop();
+    }
+    await expect(following).resolves.toBeUndefined();
+  });
 });

@@ -83,8 +83,9 @@ export class ConsumerRunner {
   private readonly readUpTo = new Map<string, Position | undefined>();
   private readonly abort = new AbortController();
   private readonly consumers: Consumer[] = [];
+  /** The process's one reader of `$all`: its consumers and its followers (see `eventsAfter`) share its pages. */
+  private readonly reader: AllReader;
   private pool: Pool | undefined;
-  private reader: AllReader | undefined;
   private commits: ProjectionCommits | undefined;
   private running: Promise<void>[] | undefined;
 
@@ -95,6 +96,7 @@ export class ConsumerRunner {
     private readonly options: ConsumerRunnerOptions = {},
   ) {
     consumers.forEach((consumer) => this.register(consumer));
+    this.reader = new AllReader(store, this.abort.signal, options.reader);
     this.instanceId = (options.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`).slice(
       0,
       63 - LOCK_APPLICATION_PREFIX.length,
@@ -126,9 +128,18 @@ export class ConsumerRunner {
       { max: this.consumers.length + 2, application_name: 'ledger-consumers' },
       (error) => this.options.onError?.('pool', error),
     );
-    this.reader = new AllReader(this.store, this.abort.signal, this.options.reader);
     this.commits = new ProjectionCommits(this.pool);
     this.running = this.consumers.map((consumer) => this.keepRunning(consumer));
+  }
+
+  /**
+   * The events of `$all` after `after` (up to `max`, at least one), waiting for them at the head;
+   * empty once `signal` aborts or the runner stops. For a follower in this process that keeps no
+   * checkpoint and needs no lead (the live channel): it takes the pages the consumers read, rather
+   * than reading and decoding every event again.
+   */
+  eventsAfter(after: Position | undefined, max: number, signal: AbortSignal): Promise<readonly RecordedEvent[]> {
+    return this.reader.next(after, max, AbortSignal.any([signal, this.abort.signal]));
   }
 
   async stop(): Promise<void> {
@@ -255,7 +266,7 @@ export class ConsumerRunner {
   }
 
   private async project(projection: Projection, signal: AbortSignal): Promise<void> {
-    const [reader, commits] = [this.started(this.reader), this.started(this.commits)];
+    const [reader, commits] = [this.reader, this.started(this.commits)];
     let checkpoint = (await readCheckpoint(this.started(this.pool), projection.name)).position;
     let read = checkpoint;
     while (!signal.aborted) {
@@ -278,7 +289,7 @@ export class ConsumerRunner {
   }
 
   private async react(reactor: Reactor, signal: AbortSignal): Promise<void> {
-    const [pool, reader] = [this.started(this.pool), this.started(this.reader)];
+    const [pool, reader] = [this.started(this.pool), this.reader];
     let checkpoint = (await readCheckpoint(pool, reactor.name)).position;
     let read = checkpoint;
     while (!signal.aborted) {

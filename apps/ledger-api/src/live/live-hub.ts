@@ -1,14 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  comparePositions,
-  EVENT_STORE,
-  EventStore,
-  EventSubscription,
-  Position,
-  RecordedEvent,
-} from '@ledger/event-store';
+import { ConsumerRunner } from '@ledger/consumers';
+import { comparePositions, EVENT_STORE, EventStore, Position, RecordedEvent } from '@ledger/event-store';
 import { Principal } from '../auth/principal';
 import { LruCache } from '@ledger/event-sourcing';
 import { Audience, audienceOf, Change, changeOf, needsAudience } from './change-notice';
@@ -16,19 +10,20 @@ import { LiveSession } from './live-session';
 
 /** Streams whose audience (accounts, owners) is kept in memory; beyond, their first event is read again. */
 const AUDIENCE_CACHE_ENTRIES = 50_000;
-/** Events read per page while a session catches up. */
-const CATCH_UP_PAGE = 500;
+/** Events read per page while a session catches up, and taken at once from `$all` when live. */
+const PAGE = 500;
 /** A cursor further behind than this is not resumed: the client reloads instead (`reset`). */
 export const MAX_CATCH_UP_EVENTS = 20_000;
-const RESUBSCRIBE_AFTER_MS = 1_000;
+const RETRY_AFTER_MS = 1_000;
 const START: Position = { commit: 0n, prepare: 0n };
 
 /** Told of every event the hub follows, in `$all` order (the work dashboard counts payments). */
 export type EventObserver = (event: RecordedEvent) => void;
 
 /**
- * The live channel's one `$all` subscription in this process, from the head at start-up, fanned
- * out to every session. A session that resumes from a cursor reads the history from the store
+ * The live channel's one follower of `$all` in this process, from the head at start-up, fanned out
+ * to every session. It takes the pages the consumer runner reads for its consumers, so an event is
+ * read and decoded once per process, not once more here. A session that resumes from a cursor reads the history from the store
  * while the hub keeps its live changes waiting; the session drops whatever it has already passed.
  */
 @Injectable()
@@ -38,14 +33,16 @@ export class LiveHub implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly observers = new Set<EventObserver>();
   private readonly audiences = new LruCache<string, Audience>(AUDIENCE_CACHE_ENTRIES);
   private readonly abort = new AbortController();
-  private subscription: EventSubscription | undefined;
   private running: Promise<void> | undefined;
   /** The last position the hub has passed on: every later event reaches the sessions. */
   private position: Position = START;
   private readonly started: Promise<void>;
   private markStarted!: () => void;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly runner: ConsumerRunner,
+  ) {
     this.started = new Promise((resolve) => (this.markStarted = resolve));
   }
 
@@ -57,12 +54,11 @@ export class LiveHub implements OnApplicationBootstrap, OnModuleDestroy {
     await this.stop();
   }
 
-  /** Ends every session and the subscription; new sessions are refused. Safe to call twice. */
+  /** Ends every session and the following; new sessions are refused. Safe to call twice. */
   async stop(): Promise<void> {
     this.abort.abort();
     this.markStarted();
     [...this.sessions].forEach((session) => session.close());
-    await this.subscription?.close();
     await this.running;
   }
 
@@ -98,13 +94,13 @@ export class LiveHub implements OnApplicationBootstrap, OnModuleDestroy {
     let cursor = after;
     let read = 0;
     for (;;) {
-      const page = await this.store.readAll({ after: cursor, maxCount: CATCH_UP_PAGE });
+      const page = await this.store.readAll({ after: cursor, maxCount: PAGE });
       if (session.closed) return;
       read += page.length;
       if (read > MAX_CATCH_UP_EVENTS) return session.reset('Too many changes since the cursor: reload.');
       for (const event of page) session.replay(event.position, await this.changeOf(event));
       if (page.length > 0) cursor = page[page.length - 1].position;
-      if (page.length < CATCH_UP_PAGE || comparePositions(cursor, joined) >= 0) break;
+      if (page.length < PAGE || comparePositions(cursor, joined) >= 0) break;
     }
     session.goLive(cursor);
   }
@@ -116,29 +112,32 @@ export class LiveHub implements OnApplicationBootstrap, OnModuleDestroy {
       try {
         if (this.position === START) this.position = (await this.store.headPosition()) ?? START;
         this.markStarted();
-        this.subscription = this.store.subscribeToAll({ after: this.position });
-        for await (const event of this.subscription) {
-          if (signal.aborted) break;
-          for (const observer of this.observers) observer(event);
-          // With no session the notice is not made (its audience may need a read): a session that
-          // joins later starts from the position, which moves on at once here, with no await.
-          if (this.sessions.size > 0) {
-            const change = await this.changeOf(event);
-            for (const session of this.sessions) session.offer(event.position, change);
-          }
-          this.position = event.position;
+        for (;;) {
+          const page = await this.runner.eventsAfter(this.position, PAGE, signal);
+          // Empty only once this hub or the runner stops: the process is closing.
+          if (page.length === 0) return;
+          for (const event of page) await this.passOn(event);
         }
       } catch (error) {
         if (signal.aborted) break;
         this.logger.warn(
           { err: { type: (error as Error).name, message: (error as Error).message } },
-          'subscription failed',
+          'following failed',
         );
-        await delay(RESUBSCRIBE_AFTER_MS, undefined, { signal }).catch(() => undefined);
-      } finally {
-        await this.subscription?.close();
+        await delay(RETRY_AFTER_MS, undefined, { signal }).catch(() => undefined);
       }
     }
+  }
+
+  private async passOn(event: RecordedEvent): Promise<void> {
+    for (const observer of this.observers) observer(event);
+    // With no session the notice is not made (its audience may need a read): a session that joins
+    // later starts from the position, which moves on at once here, with no await.
+    if (this.sessions.size > 0) {
+      const change = await this.changeOf(event);
+      for (const session of this.sessions) session.offer(event.position, change);
+    }
+    this.position = event.position;
   }
 
   private async changeOf(event: RecordedEvent): Promise<Change> {
