@@ -218,6 +218,31 @@ describe('One reader of $all for the consumers of a process', () => {
     }
   });
 
+  it('reads each page behind the window once for the consumers behind it together', async () => {
+    const events = await append(300);
+    // All three start from the first event, far behind a window opened at the head.
+    const names = ['behind-a', 'behind-b', 'behind-c'];
+    const runner = new ConsumerRunner(
+      store,
+      database.url,
+      names.map((name) => recording(name)),
+      {
+        batchSize: 20,
+        reader: { bufferedEvents: 50, pageSize: 20 },
+      },
+    );
+    runner.start();
+    try {
+      await eventually(async () =>
+        (await Promise.all(names.map(handledBy))).every((handled) => handled.length === 300),
+      );
+      for (const name of names) expect(await handledBy(name)).toEqual(ids(events));
+      expect(readIds.sort()).toEqual(ids(events).sort());
+    } finally {
+      await runner.stop();
+    }
+  });
+
   it('runs each consumer in one of two processes at a time, applying nothing twice while leadership moves', async () => {
     const names = ['first', 'second', 'third'];
     const runners = ['a', 'b'].map(
