@@ -59,12 +59,12 @@ export class AllReader {
 
   /**
    * The next events of `$all` after `after` (up to `max`, at least one), waiting for them at the
-   * head; an empty list once `signal` aborts.
+   * head; an empty list once `signal` or the reader's own aborts.
    */
   async next(after: Position | undefined, max: number, signal: AbortSignal): Promise<readonly RecordedEvent[]> {
     const position = after ?? START;
     await (this.opened ??= this.open());
-    while (!signal.aborted) {
+    while (!signal.aborted && !this.signal.aborted) {
       // Behind the window: never empty, as the event at its start, at least, comes after `position`.
       if (comparePositions(position, this.start) < 0) return this.readBehind(position, max);
       const first = this.firstAfter(position);

@@ -139,7 +139,7 @@ export class ConsumerRunner {
    * than reading and decoding every event again.
    */
   eventsAfter(after: Position | undefined, max: number, signal: AbortSignal): Promise<readonly RecordedEvent[]> {
-    return this.reader.next(after, max, AbortSignal.any([signal, this.abort.signal]));
+    return this.reader.next(after, max, signal);
   }
 
   async stop(): Promise<void> {
