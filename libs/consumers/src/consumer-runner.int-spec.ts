@@ -257,6 +257,7 @@ describe('ConsumerRunner', () => {
       await runner.stop();
     }
   });
+
   it('hands a follower the events after its position from the pages its consumers read, until it stops', async () => {
     const prefix = `followed${randomUUID().slice(0, 8)}`;
     const name = `projection-${prefix}`;

@@ -23,8 +23,9 @@ export type EventObserver = (event: RecordedEvent) => void;
 /**
  * The live channel's one follower of `$all` in this process, from the head at start-up, fanned out
  * to every session. It takes the pages the consumer runner reads for its consumers, so an event is
- * read and decoded once per process, not once more here. A session that resumes from a cursor reads the history from the store
- * while the hub keeps its live changes waiting; the session drops whatever it has already passed.
+ * read and decoded once per process, not once more here. A session that resumes from a cursor
+ * reads the history from the store while the hub keeps its live changes waiting; the session
+ * drops whatever it has already passed.
  */
 @Injectable()
 export class LiveHub implements OnApplicationBootstrap, OnModuleDestroy {
