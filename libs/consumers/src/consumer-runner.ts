@@ -1,5 +1,6 @@
 import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -123,6 +124,9 @@ export class ConsumerRunner {
   }
 
   start(): void {
+    // Each consumer waits on the runner's signal (a standby's retry), and so does the reader: more
+    // than Node's default of 10 is no leak.
+    setMaxListeners(this.consumers.length + 1, this.abort.signal);
     this.pool = createPool(
       this.databaseUrl,
       { max: this.consumers.length + 2, application_name: 'ledger-consumers' },
