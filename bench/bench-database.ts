@@ -137,6 +137,8 @@ export function cpuMeter() {
   const machineStart = machineBusyMs();
   const processStart = process.cpuUsage();
   return {
+    /** The machine's busy time since the meter started, ms (NaN where /proc/stat is absent). */
+    machineMs: () => machineBusyMs() - machineStart,
     perRequest(requests: number): string {
       const used = process.cpuUsage(processStart);
       const machine = (machineBusyMs() - machineStart) / requests;

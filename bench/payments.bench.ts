@@ -29,7 +29,7 @@ import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { accountStreamName } from '@ledger/ledger-domain';
 import { DemoUser, seedRequests } from '../apps/ledger-api/src/demo/demo-seed';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
-import { accountOf, benchDatabase, benchUser, runBenchmark, startBenchLedger } from './bench-database';
+import { accountOf, benchDatabase, benchUser, cpuMeter, runBenchmark, startBenchLedger } from './bench-database';
 import {
   booksBalance,
   HandRolledBooks,
@@ -179,18 +179,26 @@ async function main(): Promise<void> {
     if (failure) failures.set(scenario, failure);
     return round;
   };
+  /** A round with the machine's CPU spent on it, until `done` says the contender's work is done. */
+  const withMachineCpu = async (run: () => Promise<Round>, done: () => Promise<void> = async () => undefined) => {
+    const meter = cpuMeter();
+    const round = await run();
+    await done();
+    return { ...round, cpuMs: meter.machineMs() };
+  };
 
   const ledger = (group: string, load: (seconds: number) => LoadPlan) =>
     ({
       group,
       contender: 'ledger',
       label: 'ledger',
-      run: async (duration) => {
-        const round = await measured(`${group}, ledger`, load(duration));
-        // The projections finish the round's work before the next scenario starts.
-        await ledgerCaughtUp(baseUrl, hot, merchant);
-        return round;
-      },
+      // The projections finish the round's work before the next scenario starts; the CPU they
+      // spend catching up is the round's too.
+      run: (duration) =>
+        withMachineCpu(
+          () => measured(`${group}, ledger`, load(duration)),
+          () => ledgerCaughtUp(baseUrl, hot, merchant),
+        ),
     }) satisfies Scenario;
   const handRolledVariant = (group: string, label: string, load: (seconds: number) => LoadPlan) =>
     ({
@@ -198,7 +206,7 @@ async function main(): Promise<void> {
       contender: 'hand-rolled',
       label,
       run: async (duration) => {
-        const round = await measured(`${group}, ${label}`, load(duration));
+        const round = await withMachineCpu(() => measured(`${group}, ${label}`, load(duration)));
         const after = await readHandRolledBooks(handRolled.pool);
         books.push({ label: `${group}, ${label}`, books: after, balanced: booksBalance(after, opened) });
         return round;
@@ -253,7 +261,8 @@ async function main(): Promise<void> {
         group,
         contender: 'floor',
         label: 'INSERT via pgbench',
-        run: (duration) => pgbenchInsertRound(database.url, 'bench_inserts', connections, duration),
+        run: (duration) =>
+          withMachineCpu(() => pgbenchInsertRound(database.url, 'bench_inserts', connections, duration)),
       });
       continue;
     }
@@ -266,7 +275,7 @@ async function main(): Promise<void> {
       group,
       contender: 'floor',
       label: 'INSERT via pg',
-      run: (duration) => insertRound(pool, connections, duration),
+      run: (duration) => withMachineCpu(() => insertRound(pool, connections, duration)),
     });
   }
 
