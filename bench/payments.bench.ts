@@ -15,7 +15,8 @@
  *
  * Both servers run in this process; the HTTP load comes from a process of its own
  * (bench/load-generator.ts). Every scenario first runs once unmeasured (3 s), so that no round
- * measures a contender warming up.
+ * measures a contender warming up. Each round also counts the machine's CPU (every process) until
+ * its contender's work is done: for the ledger, until its projections have caught up.
  *
  * Options (argv or env): --rounds=N (BENCH_ROUNDS, default 3), --seconds=S per scenario and round
  * (BENCH_SECONDS, default 8), --quick (1 round of 2 s, no warm-up, no long history: checks that it runs).
