@@ -1,4 +1,4 @@
-import { mkdtempSync, chmodSync, readFileSync } from 'node:fs';
+import { mkdtempSync, chmodSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -32,9 +32,8 @@ export interface BenchDatabase extends DatabaseUrls {
  * DATABASE_URL's server when set (its role must create databases and roles), else on an embedded one.
  */
 export async function benchDatabase(): Promise<BenchDatabase> {
-  const embedded = process.env.DATABASE_URL
-    ? undefined
-    : await startEmbeddedPostgres(chmodded(mkdtempSync(join(tmpdir(), 'ledger-bench-'))));
+  const dataDir = process.env.DATABASE_URL ? undefined : chmodded(mkdtempSync(join(tmpdir(), 'ledger-bench-')));
+  const embedded = dataDir ? await startEmbeddedPostgres(dataDir) : undefined;
   const serverUrl = process.env.DATABASE_URL ?? embedded!.superuserUrl;
   const name = `ledger_bench_${Date.now()}`;
   const roles = {
@@ -60,6 +59,8 @@ export async function benchDatabase(): Promise<BenchDatabase> {
         await client.query(`DROP ROLE IF EXISTS ${roles.app.name}, ${roles.owner.name}`);
       });
       await embedded?.stop();
+      // A payments run leaves gigabytes of events: the next run starts afresh anyway.
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
