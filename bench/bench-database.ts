@@ -137,12 +137,13 @@ export function cpuMeter() {
   };
   const machineStart = machineBusyMs();
   const processStart = process.cpuUsage();
+  /** The machine's busy time since the meter started, ms (NaN where /proc/stat is absent). */
+  const machineMs = () => machineBusyMs() - machineStart;
   return {
-    /** The machine's busy time since the meter started, ms (NaN where /proc/stat is absent). */
-    machineMs: () => machineBusyMs() - machineStart,
+    machineMs,
     perRequest(requests: number): string {
       const used = process.cpuUsage(processStart);
-      const machine = (machineBusyMs() - machineStart) / requests;
+      const machine = machineMs() / requests;
       const own = (used.user + used.system) / 1000 / requests;
       return `${Number.isNaN(machine) ? '—' : machine.toFixed(2)} | ${own.toFixed(2)}`;
     },

@@ -270,11 +270,11 @@ export class ConsumerRunner {
   }
 
   private async project(projection: Projection, signal: AbortSignal): Promise<void> {
-    const [reader, commits] = [this.reader, this.started(this.commits)];
+    const commits = this.started(this.commits);
     let checkpoint = (await readCheckpoint(this.started(this.pool), projection.name)).position;
     let read = checkpoint;
     while (!signal.aborted) {
-      const page = await reader.next(read, this.options.batchSize ?? 500, signal);
+      const page = await this.reader.next(read, this.options.batchSize ?? 500, signal);
       const batch = page.filter((event) => matchesFilter(event, projection.filter));
       if (batch.length > 0) {
         await commits.commit(projection, checkpoint, batch).catch((error: unknown) => {
@@ -293,11 +293,11 @@ export class ConsumerRunner {
   }
 
   private async react(reactor: Reactor, signal: AbortSignal): Promise<void> {
-    const [pool, reader] = [this.started(this.pool), this.reader];
+    const pool = this.started(this.pool);
     let checkpoint = (await readCheckpoint(pool, reactor.name)).position;
     let read = checkpoint;
     while (!signal.aborted) {
-      for (const event of await reader.next(read, this.options.batchSize ?? 500, signal)) {
+      for (const event of await this.reader.next(read, this.options.batchSize ?? 500, signal)) {
         if (signal.aborted) return;
         if (matchesFilter(event, reactor.filter)) {
           await reactor.handle(event).catch((error: unknown) => {
