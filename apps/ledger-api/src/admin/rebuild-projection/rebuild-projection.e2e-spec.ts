@@ -30,25 +30,30 @@ describe('Rebuilding read models without downtime (over HTTP)', () => {
     await paymentAction(merchant, manual.body.id, 'refunds', { amount: 100 });
 
     let stop = false;
-    const statuses: number[] = [];
+    // Each answer with what was asked, so that a failure names the request.
+    const answered: { request: string; during: string; status: number; body: unknown }[] = [];
+    let rebuilding = 'no rebuild';
     const writes = Promise.all(
       payers.map(async (payer) => {
         while (!stop) {
           const paid = await pay(customer, { payerAccountId: payer, payeeAccountId: payee, amount: 1 });
-          statuses.push(paid.status);
+          answered.push({ request: `pay from ${payer}`, during: rebuilding, status: paid.status, body: paid.body });
         }
       }),
     );
     const queries = (async () => {
       while (!stop) {
-        const answers = await Promise.all([
-          api.get(`/api/v1/accounts/${payers[0]}/balance`, customer.apiKey),
-          api.get(`/api/v1/accounts/${payee}/transactions`, merchant.apiKey),
-          api.get(`/api/v1/payments?accountId=${payee}`, merchant.apiKey),
-          api.get(`/api/v1/payments/${manual.body.id}`, merchant.apiKey),
-          api.get('/api/v1/users/me', customer.apiKey),
-        ]);
-        statuses.push(...answers.map((answer) => answer.status));
+        const requests = [
+          [`/api/v1/accounts/${payers[0]}/balance`, customer.apiKey],
+          [`/api/v1/accounts/${payee}/transactions`, merchant.apiKey],
+          [`/api/v1/payments?accountId=${payee}`, merchant.apiKey],
+          [`/api/v1/payments/${manual.body.id}`, merchant.apiKey],
+          ['/api/v1/users/me', customer.apiKey],
+        ];
+        const answers = await Promise.all(requests.map(([path, key]) => api.get(path, key)));
+        answers.forEach(({ status, body }, index) =>
+          answered.push({ request: requests[index][0], during: rebuilding, status, body }),
+        );
       }
     })();
 
@@ -72,6 +77,7 @@ describe('Rebuilding read models without downtime (over HTTP)', () => {
     ];
     try {
       for (const name of names) {
+        rebuilding = name;
         const started = await api.post(`/api/v1/admin/projections/${name}/rebuild`, ledger.adminKey);
         expect(started.status).toBe(202);
         expect(started.body).toEqual({ rebuildId: expect.any(String), status: 'running' });
@@ -102,8 +108,8 @@ describe('Rebuilding read models without downtime (over HTTP)', () => {
     expect(await indexes()).toEqual(indexesBefore);
     // Each table has one writer, so a projection is rebuilt alone.
     expect((await rebuildOf('transactions')).body.projections).toEqual(['transactions']);
-    expect(statuses.length).toBeGreaterThan(50);
-    expect(statuses.filter((status) => status !== 200 && status !== 201)).toEqual([]);
+    expect(answered.length).toBeGreaterThan(50);
+    expect(answered.filter(({ status }) => status !== 200 && status !== 201)).toEqual([]);
 
     await api.get('/api/v1/users/me', ledger.adminKey, await caughtUpHeaders(ledger));
     const listed = await api.get('/api/v1/admin/projections', ledger.adminKey);
