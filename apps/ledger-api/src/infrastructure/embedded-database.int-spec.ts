@@ -42,22 +42,19 @@ describe('the embedded PostgreSQL', () => {
   const legacySuperuser = (database: OpenDatabase) =>
     connectionString(database.url, 'postgres', { name: EMBEDDED_SUPERUSER, password: 'ledger' });
 
-  it('listens on 127.0.0.1 only, keeps random passwords in a private file, and runs the app as a restricted role', async () => {
+  it('listens on no TCP port, keeps random passwords in a private file, and runs the app as a restricted role', async () => {
     const dataDir = dataDirectory('ledger-embedded-');
     const database = await open(dataDir);
     try {
       await migrateLedgerDatabase(database, false);
 
-      const tcp = { host: '127.0.0.1', port: portOf(database), database: 'postgres' };
-      expect(await errorCode(new Client({ ...tcp, user: 'ledger', password: 'ledger' }).connect())).toBe(
-        INVALID_PASSWORD,
-      );
+      const tcp = new Client({ host: '127.0.0.1', port: portOf(database), user: 'ledger', password: 'ledger' });
+      expect(await errorCode(tcp.connect())).toBe('ECONNREFUSED');
       expect(await errorCode(login(legacySuperuser(database)))).toBe(INVALID_PASSWORD);
-      expect(new URL(database.url).searchParams.get('host')).toBeNull();
 
       expect(statSync(join(dataDir, PASSWORD_FILE)).mode & 0o777).toBe(0o600);
       expect(readdirSync(dataDir).sort()).toEqual(['pg', PASSWORD_FILE]);
-      // The server's files: no one but the server's user (and root) may enter them.
+      // The socket's directory: no one but the server's user (and root) may enter it.
       expect(statSync(join(dataDir, 'pg')).mode & 0o077).toBe(0);
       expect(new URL(database.url).username).toBe('ledger_app');
       expect(new URL(database.migrationUrl!).username).toBe('ledger_owner');
@@ -66,9 +63,6 @@ describe('the embedded PostgreSQL', () => {
         const { rows } = await client.query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
         expect(rows).toEqual([{ rolsuper: false }]);
         expect(await errorCode(client.query('DELETE FROM es_events'))).toBe(PERMISSION_DENIED);
-        expect((await client.query('SELECT inet_server_addr()::text AS address')).rows).toEqual([
-          { address: '127.0.0.1/32' },
-        ]);
       });
       // Made a superuser behind the ledger's back: the next start takes it back.
       const { superuser } = JSON.parse(readFileSync(join(dataDir, PASSWORD_FILE), 'utf8')) as { superuser: string };
@@ -94,6 +88,26 @@ describe('the embedded PostgreSQL', () => {
       });
     } finally {
       await reopened.stop();
+    }
+  });
+
+  it('listens on 127.0.0.1 only, with its own passwords, when the socket path would be too long', async () => {
+    const dataDir = dataDirectory(`ledger-embedded-${'long'.repeat(20)}-`);
+    const database = await open(dataDir);
+    try {
+      expect(new URL(database.url).searchParams.get('host')).toBeNull();
+      const tcp = { host: '127.0.0.1', port: portOf(database), database: 'postgres' };
+      expect(await errorCode(new Client({ ...tcp, user: 'ledger', password: 'ledger' }).connect())).toBe(
+        INVALID_PASSWORD,
+      );
+      await migrateLedgerDatabase(database, false);
+      await withClient(database.url, async (client) => {
+        expect((await client.query('SELECT inet_server_addr()::text AS address')).rows).toEqual([
+          { address: '127.0.0.1/32' },
+        ]);
+      });
+    } finally {
+      await database.stop();
     }
   });
 
