@@ -4,7 +4,7 @@ import { CONSUMER_MIGRATIONS } from '@ledger/consumers';
 import { freePort } from '@ledger/database';
 import { createTestDatabase, TestDatabase } from './database';
 import { eventually } from './eventually';
-import { apiClient, ApiResponse } from './ledger-app';
+import { apiClient, ApiResponse, caughtUpHeaders } from './ledger-app';
 import { LedgerProcess, startLedgerProcess } from './ledger-process';
 import { FAST_BANK_ENV, ledgerTraffic, TestUser } from './ledger-traffic';
 
@@ -126,23 +126,26 @@ describe('requests in flight when the ledger is killed', () => {
     );
     expect(waits[waits.length - 1]).toBeLessThanOrEqual(10_000);
 
-    // Nothing ran twice: every capture, void and refund happened exactly once.
+    // Nothing ran twice: every capture, void and refund happened exactly once. The read models,
+    // restarted with the ledger, are read once they include every event written.
+    const caughtUp = await caughtUpHeaders({ database });
+    const read = (path: string) => api.get(path, customer.apiKey, caughtUp);
     for (const id of toCapture) {
-      expect((await api.get(`/api/v1/payments/${id}`, customer.apiKey)).body).toMatchObject({
+      expect((await read(`/api/v1/payments/${id}`)).body).toMatchObject({
         status: 'captured',
         capturedAmount: 60,
       });
     }
     for (const id of toVoid) {
-      expect((await api.get(`/api/v1/payments/${id}`, customer.apiKey)).body.status).toBe('voided');
+      expect((await read(`/api/v1/payments/${id}`)).body.status).toBe('voided');
     }
     for (const id of toRefund) {
-      expect((await api.get(`/api/v1/payments/${id}`, customer.apiKey)).body).toMatchObject({
+      expect((await read(`/api/v1/payments/${id}`)).body).toMatchObject({
         status: 'partially_refunded',
         refundedAmount: 30,
       });
     }
-    const withdrawals = await api.get(`/api/v1/withdrawals?accountId=${payer}&limit=100`, customer.apiKey);
+    const withdrawals = await read(`/api/v1/withdrawals?accountId=${payer}&limit=100`);
     expect(withdrawals.body.data).toHaveLength(EACH);
   });
 });
