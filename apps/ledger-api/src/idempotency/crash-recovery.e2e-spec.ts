@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { LIVENESS_LOCK_NAMESPACE } from '../infrastructure/instance-liveness';
-import { startTestLedger, TestLedger } from '../../../../test/ledger-app';
+import { caughtUpHeaders, startTestLedger, TestLedger } from '../../../../test/ledger-app';
 import { FAST_BANK_ENV, ledgerTraffic, TestUser } from '../../../../test/ledger-traffic';
 
 type Traffic = ReturnType<typeof ledgerTraffic>;
@@ -114,7 +114,7 @@ describe('a retry after the process running the request died', () => {
       amount: 100,
     });
     await refund.retryAfter();
-    const state = await api.get(`/api/v1/payments/${payment.id}`, merchant.apiKey);
+    const state = await api.get(`/api/v1/payments/${payment.id}`, merchant.apiKey, await caughtUpHeaders(ledger));
     expect(state.body).toMatchObject({ refundedAmount: 100, status: 'partially_refunded' });
   });
 
@@ -142,7 +142,12 @@ describe('a retry after the process running the request died', () => {
       }
       throw new Error('withdrawal not settled');
     });
-    const balance = await api.get(`/api/v1/accounts/${accountId}/balance`, customer.apiKey);
+    // The balance's read model may trail the withdrawal's: read it once it has every event.
+    const balance = await api.get(
+      `/api/v1/accounts/${accountId}/balance`,
+      customer.apiKey,
+      await caughtUpHeaders(ledger),
+    );
     expect(balance.body).toMatchObject({ ledger: 50 });
   });
 
