@@ -115,7 +115,14 @@ describe('GET /api/v1/live (over HTTP)', () => {
     const lastPayment = payments[payments.length - 1];
     const hasAll = (stream: SseStream) =>
       stream.changes<Notice>().some((notice) => notice.id === lastPayment && notice.type === 'PaymentCaptured');
-    await eventually(async () => hasAll(steady) && hasAll(header.stream) && hasAll(query.stream));
+    // Named, so that a stream that never gets there says which one it was and how it stood.
+    const lacking = () =>
+      Object.entries({ steady, byHeader: header.stream, byQuery: query.stream })
+        .filter(([, stream]) => !hasAll(stream))
+        .map(([name, stream]) => `${name} (${stream.changes().length} changes, ended: ${stream.ended})`);
+    await eventually(async () => lacking().length === 0).catch(() => {
+      throw new Error(`the last payment's capture never reached ${lacking().join(', ')}`);
+    });
     await delay(300);
 
     const positions = (notices: Notice[]) => notices.map((notice) => notice.position);
