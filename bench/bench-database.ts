@@ -139,12 +139,17 @@ export function cpuMeter() {
   const processStart = process.cpuUsage();
   /** The machine's busy time since the meter started, ms (NaN where /proc/stat is absent). */
   const machineMs = () => machineBusyMs() - machineStart;
+  /** This process's CPU time since the meter started (every thread: its garbage collector's too), ms. */
+  const processMs = () => {
+    const used = process.cpuUsage(processStart);
+    return (used.user + used.system) / 1000;
+  };
   return {
     machineMs,
+    processMs,
     perRequest(requests: number): string {
-      const used = process.cpuUsage(processStart);
       const machine = machineMs() / requests;
-      const own = (used.user + used.system) / 1000 / requests;
+      const own = processMs() / requests;
       return `${Number.isNaN(machine) ? '—' : machine.toFixed(2)} | ${own.toFixed(2)}`;
     },
   };

@@ -16,7 +16,8 @@
  * Both servers run in this process; the HTTP load comes from a process of its own
  * (bench/load-generator.ts). Every scenario first runs once unmeasured (3 s), so that no round
  * measures a contender warming up. Each round also counts the machine's CPU (every process) until
- * its contender's work is done: for the ledger, until its projections have caught up.
+ * its contender's work is done (for the ledger, until its projections have caught up), and of that
+ * the server's own: this process's, which runs both servers and no load.
  *
  * Options (argv or env): --rounds=N (BENCH_ROUNDS, default 3), --seconds=S per scenario and round
  * (BENCH_SECONDS, default 8), --quick (1 round of 2 s, no warm-up, no long history: checks that it runs).
@@ -180,12 +181,20 @@ async function main(): Promise<void> {
     if (failure) failures.set(scenario, failure);
     return round;
   };
-  /** A round with the machine's CPU spent on it, until `done` says the contender's work is done. */
+  /**
+   * A round with the machine's CPU spent on it, until `done` says the contender's work is done, and
+   * this process's share (the server's, for the contenders that run in it).
+   */
   const withMachineCpu = async (run: () => Promise<Round>, done: () => Promise<void> = async () => undefined) => {
     const meter = cpuMeter();
     const round = await run();
     await done();
-    return { ...round, cpuMs: meter.machineMs() };
+    return { ...round, cpuMs: meter.machineMs(), serverCpuMs: meter.processMs() };
+  };
+  /** A floor's round: no server of ours runs it, so only the machine's CPU is its. */
+  const withFloorCpu = async (run: () => Promise<Round>) => {
+    const { serverCpuMs: _notAServer, ...round } = await withMachineCpu(run);
+    return round;
   };
 
   const ledger = (group: string, load: (seconds: number) => LoadPlan) =>
@@ -262,8 +271,7 @@ async function main(): Promise<void> {
         group,
         contender: 'floor',
         label: 'INSERT via pgbench',
-        run: (duration) =>
-          withMachineCpu(() => pgbenchInsertRound(database.url, 'bench_inserts', connections, duration)),
+        run: (duration) => withFloorCpu(() => pgbenchInsertRound(database.url, 'bench_inserts', connections, duration)),
       });
       continue;
     }
@@ -276,7 +284,7 @@ async function main(): Promise<void> {
       group,
       contender: 'floor',
       label: 'INSERT via pg',
-      run: (duration) => withMachineCpu(() => insertRound(pool, connections, duration)),
+      run: (duration) => withFloorCpu(() => insertRound(pool, connections, duration)),
     });
   }
 

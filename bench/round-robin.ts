@@ -16,6 +16,11 @@ export interface Round {
    * generator), up to when the contender's work was done (the ledger's projections caught up).
    */
   cpuMs?: number;
+  /**
+   * Of that, the benchmark process's own, ms: the servers run in it (the ledger with its
+   * projections, the hand-rolled server), the load generator and PostgreSQL do not.
+   */
+  serverCpuMs?: number;
 }
 
 export type Contender = 'ledger' | 'hand-rolled' | 'floor';
@@ -67,13 +72,13 @@ export async function runRoundRobin(
   return summaries;
 }
 
-/** The machine's CPU ms a payment over all rounds together, when every round measured it. */
-function cpuPerPayment({ rounds }: Summary): number | undefined {
+/** CPU ms a payment over all rounds together (the machine's, or the server process's), when every round measured it. */
+function cpuPerPayment({ rounds }: Summary, of: 'cpuMs' | 'serverCpuMs'): number | undefined {
   const payments = rounds.reduce((sum, round) => sum + round.payments, 0);
-  if (payments === 0 || rounds.some((round) => round.cpuMs === undefined || Number.isNaN(round.cpuMs))) {
+  if (payments === 0 || rounds.some((round) => round[of] === undefined || Number.isNaN(round[of]))) {
     return undefined;
   }
-  return rounds.reduce((sum, round) => sum + round.cpuMs!, 0) / payments;
+  return rounds.reduce((sum, round) => sum + round[of]!, 0) / payments;
 }
 
 /** Payments per second over all rounds together. */
@@ -93,8 +98,9 @@ const ms = (value: number) => `${value < 10 ? value.toFixed(1) : whole(value)} m
 
 /**
  * The comparison as a markdown table, in the scenarios' order: rate over all rounds (and each
- * round's), the median of the rounds' p50 and p99, failures, the machine's CPU a payment, and on
- * the ledger's rows its rate divided by the best hand-rolled variant's in the same group.
+ * round's), the median of the rounds' p50 and p99, failures, the machine's and the server process's
+ * CPU a payment, and on the ledger's rows its rate divided by the best hand-rolled variant's in the
+ * same group.
  */
 export function comparisonTable(summaries: readonly Summary[]): string[] {
   const bestHandRolled = (group: string) =>
@@ -106,13 +112,13 @@ export function comparisonTable(summaries: readonly Summary[]): string[] {
         .map(rateOf),
     );
   const lines = [
-    '| scenario | contender | payments/s | each round | p50 | p99 | failures | machine CPU a payment | ledger ÷ best hand-rolled |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | contender | payments/s | each round | p50 | p99 | failures | machine CPU a payment | server process CPU a payment | ledger ÷ best hand-rolled |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const summary of summaries) {
     const { group, contender, label, unavailable } = summary.scenario;
     if (unavailable || summary.rounds.length === 0) {
-      lines.push(`| ${group} | ${label} | n/a (${unavailable ?? 'not run'}) | | | | | | |`);
+      lines.push(`| ${group} | ${label} | n/a (${unavailable ?? 'not run'}) | | | | | | | |`);
       continue;
     }
     const rate = rateOf(summary);
@@ -120,9 +126,12 @@ export function comparisonTable(summaries: readonly Summary[]): string[] {
     const ratio = contender === 'ledger' && best > 0 ? `**${(rate / best).toFixed(2)}×**` : '';
     const rounds = summary.rounds.map((round) => whole(round.payments / round.seconds)).join(' / ');
     const failures = summary.rounds.reduce((sum, round) => sum + round.failures, 0);
-    const cpu = cpuPerPayment(summary);
+    const cpu = (of: 'cpuMs' | 'serverCpuMs') => {
+      const perPayment = cpuPerPayment(summary, of);
+      return perPayment === undefined ? '' : `${perPayment.toFixed(2)} ms`;
+    };
     lines.push(
-      `| ${group} | ${label} | ${whole(rate)} | ${rounds} | ${ms(median(summary.rounds.map((round) => round.p50)))} | ${ms(median(summary.rounds.map((round) => round.p99)))} | ${failures} | ${cpu === undefined ? '' : `${cpu.toFixed(2)} ms`} | ${ratio} |`,
+      `| ${group} | ${label} | ${whole(rate)} | ${rounds} | ${ms(median(summary.rounds.map((round) => round.p50)))} | ${ms(median(summary.rounds.map((round) => round.p99)))} | ${failures} | ${cpu('cpuMs')} | ${cpu('serverCpuMs')} | ${ratio} |`,
     );
   }
   return lines;
