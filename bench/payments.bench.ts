@@ -22,10 +22,8 @@
  * Options (argv or env): --rounds=N (BENCH_ROUNDS, default 3), --seconds=S per scenario and round
  * (BENCH_SECONDS, default 8), --quick (1 round of 2 s, no warm-up, no long history: checks that it runs).
  */
-import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { Pool } from 'pg';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { accountStreamName } from '@ledger/ledger-domain';
@@ -40,8 +38,9 @@ import {
   readHandRolledBooks,
 } from './hand-rolled/hand-rolled-schema';
 import { startHandRolledServer } from './hand-rolled/hand-rolled-server';
-import { LoadPlan, LoadResult } from './load-generator';
+import { LoadPlan } from './load-generator';
 import { measure, percentile } from './measure';
+import { forkedRound, ledgerCaughtUp, paymentOf, postAs } from './payment-load';
 import { pgbenchAvailable, pgbenchInsertRound } from './pgbench';
 import { comparisonTable, Round, runRoundRobin, Scenario } from './round-robin';
 
@@ -61,20 +60,6 @@ function benchOptions(argv: readonly string[], env: NodeJS.ProcessEnv) {
     throw new Error('--rounds must be a positive integer and --seconds a positive number');
   }
   return { quick, rounds, seconds };
-}
-
-/**
- * One round of HTTP load from a process of its own (bench/load-generator.ts): the server measured,
- * in this process, shares its event loop with no client.
- */
-function forkedRound(plan: LoadPlan): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const generator = fork(join(__dirname, 'load-generator.js'));
-    generator.once('message', (result: LoadResult) => resolve(result));
-    generator.once('error', reject);
-    generator.once('exit', (code) => reject(new Error(`the load generator exited with ${code} before answering`)));
-    generator.send(plan);
-  });
 }
 
 /** One round of single-row INSERTs, each of `connections` clients inserting one row after another. */
@@ -105,23 +90,6 @@ async function insertRound(pool: Pool, connections: number, seconds: number): Pr
     failures,
   };
 }
-
-/** A money-moving request's headers and body, with a fresh Idempotency-Key. */
-const jsonRequest = (authorization: string, body: unknown) => ({
-  headers: { 'content-type': 'application/json', authorization, 'idempotency-key': randomUUID() },
-  body: JSON.stringify(body),
-});
-
-/** A POST to the ledger as `user`. */
-const postAs = (url: string, user: DemoUser, body: unknown) =>
-  fetch(url, { method: 'POST', ...jsonRequest(`Bearer ${user.apiKey}`, body) });
-
-/** One payment of 1 to the payee: what every single-payment scenario sends. */
-const paymentOf = (payer: DemoUser, payee: DemoUser) => ({
-  payerAccountId: accountOf(payer),
-  payeeAccountId: accountOf(payee),
-  amount: 1,
-});
 
 async function main(): Promise<void> {
   const { quick, rounds, seconds } = benchOptions(process.argv.slice(2), process.env);
@@ -344,23 +312,6 @@ async function writeLongHistory(store: EventStore, accountId: string, at: string
         })),
       },
     ]);
-  }
-}
-
-/**
- * Makes one payment and waits until every projection has reached it (X-Min-Position, public API):
- * what was written before it has been projected too.
- */
-async function ledgerCaughtUp(baseUrl: string, payer: DemoUser, payee: DemoUser): Promise<void> {
-  const response = await postAs(`${baseUrl}/api/v1/payments`, payer, paymentOf(payer, payee));
-  const position = response.headers.get('x-ledger-position');
-  if (response.status !== 201 || !position) throw new Error(`a payment answered ${response.status}`);
-  for (;;) {
-    const read = await fetch(`${baseUrl}/api/v1/users/me`, {
-      headers: { authorization: `Bearer ${payer.apiKey}`, 'X-Min-Position': position },
-    });
-    if (read.status === 200) return;
-    if (read.status !== 503) throw new Error(`waiting for the projections answered ${read.status}`);
   }
 }
 

@@ -137,6 +137,8 @@ describe('ConsumerRunner', () => {
     await eventually(async () => (await statusOf(first, name)).processed === 200);
     expect((await statusOf(second, name)).processed).toBe(0);
     await first.stop();
+    // Stopping again (an app closing a runner already stopped) is no failure.
+    await expect(first.stop()).resolves.toBeUndefined();
     await eventually(async () => (await statusOf(second, name)).state === 'leading');
     const after = await appendAmounts(prefix, 100);
     await eventually(
@@ -221,6 +223,9 @@ describe('ConsumerRunner', () => {
       const checkpoint = (await statusOf(runner, name)).position;
       await appendAmounts(`other${prefix}`, 15);
       const head = await store.headPosition();
+      // It reads past the events it skips, and says so; a runner that has not started has read nothing.
+      await eventually(async () => runner.hasReadUpTo(head!));
+      expect(new ConsumerRunner(store, database.url, runner.projections()).hasReadUpTo(head!)).toBe(false);
       // Once it has read past the others, they are counted from there: its checkpoint has not moved.
       await eventually(async () => {
         counted.mockClear();

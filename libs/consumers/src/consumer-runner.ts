@@ -89,6 +89,7 @@ export class ConsumerRunner {
   private pool: Pool | undefined;
   private commits: ProjectionCommits | undefined;
   private running: Promise<void>[] | undefined;
+  private stopping: Promise<void> | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -146,7 +147,13 @@ export class ConsumerRunner {
     return this.reader.next(after, max, signal);
   }
 
-  async stop(): Promise<void> {
+  /** Stops every consumer and closes the runner's connections. Safe to call twice. */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopAndClose();
+    return this.stopping;
+  }
+
+  private async stopAndClose(): Promise<void> {
     this.abort.abort();
     await Promise.all(this.running ?? []);
     await this.pool?.end();
@@ -181,6 +188,17 @@ export class ConsumerRunner {
         };
       }),
     );
+  }
+
+  /**
+   * Whether every consumer has read `$all` up to `position` in this process (handled or skipped
+   * every event up to there): false for one led elsewhere, or not yet.
+   */
+  hasReadUpTo(position: Position): boolean {
+    return this.consumers.every((consumer) => {
+      const read = this.readUpTo.get(consumer.name);
+      return read !== undefined && comparePositions(read, position) >= 0;
+    });
   }
 
   /** Where a consumer's lag starts: as far as it has read here (see readUpTo), if past its checkpoint. */
@@ -273,6 +291,7 @@ export class ConsumerRunner {
     const commits = this.started(this.commits);
     let checkpoint = (await readCheckpoint(this.started(this.pool), projection.name)).position;
     let read = checkpoint;
+    this.readUpTo.set(projection.name, read);
     while (!signal.aborted) {
       const page = await this.reader.next(read, this.options.batchSize ?? 500, signal);
       const batch = page.filter((event) => matchesFilter(event, projection.filter));
@@ -296,6 +315,7 @@ export class ConsumerRunner {
     const pool = this.started(this.pool);
     let checkpoint = (await readCheckpoint(pool, reactor.name)).position;
     let read = checkpoint;
+    this.readUpTo.set(reactor.name, read);
     while (!signal.aborted) {
       for (const event of await this.reader.next(read, this.options.batchSize ?? 500, signal)) {
         if (signal.aborted) return;
