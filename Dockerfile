@@ -16,4 +16,4 @@ COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:3000/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
-CMD ["node", "dist/apps/ledger-api/src/main.js"]
+CMD ["node", "--max-semi-space-size=64", "dist/apps/ledger-api/src/main.js"]

@@ -148,7 +148,8 @@ async function main(): Promise<void> {
 }
 
 function startApi(port: number, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [join(__dirname, '../apps/ledger-api/src/main.js')], {
+  // With this process's Node flags: bench:soak is started with those npm start gives the API.
+  const child = spawn(process.execPath, [...process.execArgv, join(__dirname, '../apps/ledger-api/src/main.js')], {
     env: {
       ...process.env,
       ...env,
