@@ -148,7 +148,7 @@ async function main(): Promise<void> {
 }
 
 function startApi(port: number, env: Record<string, string>): ChildProcess {
-  // With this process's Node flags: bench:soak is started with those npm start gives the API.
+  // The API gets this process's Node flags: package.json starts bench:soak with the ones npm start uses.
   const child = spawn(process.execPath, [...process.execArgv, join(__dirname, '../apps/ledger-api/src/main.js')], {
     env: {
       ...process.env,
