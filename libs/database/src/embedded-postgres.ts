@@ -85,6 +85,17 @@ export async function startEmbeddedPostgres(
       'max_connections=300',
       '-c',
       'fsync=on',
+      // Checkpoints every 15 minutes rather than after each ~0.5 GB of WAL (a minute of payments,
+      // measured): each checkpoint makes the next change of every page log the whole page, which
+      // was a quarter of the WAL a benchmark wrote. Crash recovery replays at most this much WAL.
+      '-c',
+      'max_wal_size=4GB',
+      '-c',
+      'checkpoint_timeout=15min',
+      // PostgreSQL's default of 128 MB held too little of a busy ledger's read models and indexes:
+      // queries wrote out three times as many pages to make room (bench:payments, BENCHMARKS.md).
+      '-c',
+      'shared_buffers=512MB',
     ],
     onLog: (message: unknown) => log(String(message).trim()),
     onError: (error: unknown) => log(`embedded PostgreSQL: ${String(error)}`),

@@ -63,6 +63,17 @@ describe('the embedded PostgreSQL', () => {
         const { rows } = await client.query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
         expect(rows).toEqual([{ rolsuper: false }]);
         expect(await errorCode(client.query('DELETE FROM es_events'))).toBe(PERMISSION_DENIED);
+        // Checkpoints by time, not after every half gigabyte of WAL (the ledger writes that in a
+        // minute), and room for a busy ledger's hot pages.
+        const settings = await client.query(
+          `SELECT name, setting, unit FROM pg_settings
+            WHERE name IN ('max_wal_size', 'checkpoint_timeout', 'shared_buffers') ORDER BY name`,
+        );
+        expect(settings.rows).toEqual([
+          { name: 'checkpoint_timeout', setting: '900', unit: 's' },
+          { name: 'max_wal_size', setting: '4096', unit: 'MB' },
+          { name: 'shared_buffers', setting: '65536', unit: '8kB' },
+        ]);
       });
       // Made a superuser behind the ledger's back: the next start takes it back.
       const { superuser } = JSON.parse(readFileSync(join(dataDir, PASSWORD_FILE), 'utf8')) as { superuser: string };
