@@ -17,7 +17,8 @@
  * (bench/load-generator.ts). Every scenario first runs once unmeasured (3 s), so that no round
  * measures a contender warming up. Each round also counts the machine's CPU (every process) until
  * its contender's work is done (for the ledger, until its projections have caught up), and of that
- * the server's own: this process's, which runs both servers and no load.
+ * the server's own: this process's, which runs both servers and no load; and the WAL PostgreSQL
+ * wrote meanwhile.
  *
  * Options (argv or env): --rounds=N (BENCH_ROUNDS, default 3), --seconds=S per scenario and round
  * (BENCH_SECONDS, default 8), --quick (1 round of 2 s, no warm-up, no long history: checks that it runs).
@@ -149,15 +150,21 @@ async function main(): Promise<void> {
     if (failure) failures.set(scenario, failure);
     return round;
   };
+  const walWritten = async () => {
+    const { rows } = await handRolled.pool.query<{ bytes: string }>('SELECT wal_bytes::text AS bytes FROM pg_stat_wal');
+    return Number(rows[0].bytes);
+  };
   /**
    * A round with the machine's CPU spent on it, until `done` says the contender's work is done, and
-   * this process's share (the server's, for the contenders that run in it).
+   * this process's share (the server's, for the contenders that run in it), and the WAL written.
    */
   const withMachineCpu = async (run: () => Promise<Round>, done: () => Promise<void> = async () => undefined) => {
+    const walBefore = await walWritten();
     const meter = cpuMeter();
     const round = await run();
     await done();
-    return { ...round, cpuMs: meter.machineMs(), serverCpuMs: meter.processMs() };
+    const cpu = { cpuMs: meter.machineMs(), serverCpuMs: meter.processMs() };
+    return { ...round, ...cpu, walBytes: (await walWritten()) - walBefore };
   };
   /** A floor's round: no server of ours runs it, so only the machine's CPU is its. */
   const withFloorCpu = async (run: () => Promise<Round>) => {

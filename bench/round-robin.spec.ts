@@ -71,10 +71,10 @@ describe('comparisonTable', () => {
       summary('floor', 'floor', 'INSERT', [round(6_000, 3), round(5_000, 5), round(7_000, 4)]),
     ]);
 
-    expect(lines[2]).toBe('| spread | ledger | 200 | 100 / 300 | 1.0 ms | 2.0 ms | 0 |  |  | **0.25×** |');
+    expect(lines[2]).toBe('| spread | ledger | 200 | 100 / 300 | 1.0 ms | 2.0 ms | 0 |  |  |  | **0.25×** |');
     expect(lines[5]).toContain('| 50,000 |');
-    expect(lines[6]).toBe('| batches | ledger | n/a (route absent) | | | | | | | |');
-    expect(lines[7]).toBe('| floor | INSERT | 6,000 | 6,000 / 5,000 / 7,000 | 4.0 ms | 8.0 ms | 0 |  |  |  |');
+    expect(lines[6]).toBe('| batches | ledger | n/a (route absent) | | | | | | | | |');
+    expect(lines[7]).toBe('| floor | INSERT | 6,000 | 6,000 / 5,000 / 7,000 | 4.0 ms | 8.0 ms | 0 |  |  |  |  |');
   });
   it("shows the machine's and the server process's CPU a payment over all rounds when every round measured it", () => {
     const measured = (payments: number, cpuMs: number, serverCpuMs?: number): Round => ({
@@ -88,8 +88,18 @@ describe('comparisonTable', () => {
       summary('floor', 'floor', 'INSERT', [measured(1_000, 100)]),
     ]);
 
-    expect(lines[2]).toContain('| 0 | 1.00 ms | 0.50 ms | **0.50×** |');
-    expect(lines[3]).toContain('| 0 |  |  |  |');
-    expect(lines[4]).toContain('| 0 | 0.10 ms |  |  |');
+    expect(lines[2]).toContain('| 0 | 1.00 ms | 0.50 ms |  | **0.50×** |');
+    expect(lines[3]).toContain('| 0 |  |  |  |  |');
+    expect(lines[4]).toContain('| 0 | 0.10 ms |  |  |  |');
+  });
+  it('shows the WAL written a payment over all rounds when every round measured it', () => {
+    const withWal = (payments: number, walBytes?: number): Round => ({ ...round(payments), walBytes });
+    const lines = comparisonTable([
+      summary('spread', 'ledger', 'ledger', [withWal(100, 512_000), withWal(300, 1_536_000)]),
+      summary('spread', 'hand-rolled', 'one call', [withWal(400, 1_024), withWal(400)]),
+    ]);
+
+    expect(lines[2]).toContain('| 0 |  |  | 5.0 kB | **0.50×** |');
+    expect(lines[3]).toContain('| 0 |  |  |  |  |');
   });
 });

@@ -21,6 +21,11 @@ export interface Round {
    * projections, the hand-rolled server), the load generator and PostgreSQL do not.
    */
   serverCpuMs?: number;
+  /**
+   * The WAL PostgreSQL wrote meanwhile, bytes (the server's whole: the contender's statements,
+   * for the ledger its projections', and any vacuum or checkpoint that ran then).
+   */
+  walBytes?: number;
 }
 
 export type Contender = 'ledger' | 'hand-rolled' | 'floor';
@@ -72,8 +77,8 @@ export async function runRoundRobin(
   return summaries;
 }
 
-/** CPU ms a payment over all rounds together (the machine's, or the server process's), when every round measured it. */
-function cpuPerPayment({ rounds }: Summary, of: 'cpuMs' | 'serverCpuMs'): number | undefined {
+/** A cost a payment over all rounds together (CPU ms, WAL bytes), when every round measured it. */
+function perPayment({ rounds }: Summary, of: 'cpuMs' | 'serverCpuMs' | 'walBytes'): number | undefined {
   const payments = rounds.reduce((sum, round) => sum + round.payments, 0);
   if (payments === 0 || rounds.some((round) => round[of] === undefined || Number.isNaN(round[of]))) {
     return undefined;
@@ -99,8 +104,8 @@ const ms = (value: number) => `${value < 10 ? value.toFixed(1) : whole(value)} m
 /**
  * The comparison as a markdown table, in the scenarios' order: rate over all rounds (and each
  * round's), the median of the rounds' p50 and p99, failures, the machine's and the server process's
- * CPU a payment, and on the ledger's rows its rate divided by the best hand-rolled variant's in the
- * same group.
+ * CPU a payment, the WAL written a payment, and on the ledger's rows its rate divided by the best
+ * hand-rolled variant's in the same group.
  */
 export function comparisonTable(summaries: readonly Summary[]): string[] {
   const bestHandRolled = (group: string) =>
@@ -112,13 +117,13 @@ export function comparisonTable(summaries: readonly Summary[]): string[] {
         .map(rateOf),
     );
   const lines = [
-    '| scenario | contender | payments/s | each round | p50 | p99 | failures | machine CPU a payment | server process CPU a payment | ledger ÷ best hand-rolled |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | contender | payments/s | each round | p50 | p99 | failures | machine CPU a payment | server process CPU a payment | WAL a payment | ledger ÷ best hand-rolled |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const summary of summaries) {
     const { group, contender, label, unavailable } = summary.scenario;
     if (unavailable || summary.rounds.length === 0) {
-      lines.push(`| ${group} | ${label} | n/a (${unavailable ?? 'not run'}) | | | | | | | |`);
+      lines.push(`| ${group} | ${label} | n/a (${unavailable ?? 'not run'}) | | | | | | | | |`);
       continue;
     }
     const rate = rateOf(summary);
@@ -127,11 +132,13 @@ export function comparisonTable(summaries: readonly Summary[]): string[] {
     const rounds = summary.rounds.map((round) => whole(round.payments / round.seconds)).join(' / ');
     const failures = summary.rounds.reduce((sum, round) => sum + round.failures, 0);
     const cpu = (of: 'cpuMs' | 'serverCpuMs') => {
-      const perPayment = cpuPerPayment(summary, of);
-      return perPayment === undefined ? '' : `${perPayment.toFixed(2)} ms`;
+      const each = perPayment(summary, of);
+      return each === undefined ? '' : `${each.toFixed(2)} ms`;
     };
+    const walBytes = perPayment(summary, 'walBytes');
+    const wal = walBytes === undefined ? '' : `${(walBytes / 1024).toFixed(1)} kB`;
     lines.push(
-      `| ${group} | ${label} | ${whole(rate)} | ${rounds} | ${ms(median(summary.rounds.map((round) => round.p50)))} | ${ms(median(summary.rounds.map((round) => round.p99)))} | ${failures} | ${cpu('cpuMs')} | ${cpu('serverCpuMs')} | ${ratio} |`,
+      `| ${group} | ${label} | ${whole(rate)} | ${rounds} | ${ms(median(summary.rounds.map((round) => round.p50)))} | ${ms(median(summary.rounds.map((round) => round.p99)))} | ${failures} | ${cpu('cpuMs')} | ${cpu('serverCpuMs')} | ${wal} | ${ratio} |`,
     );
   }
   return lines;
