@@ -150,6 +150,7 @@ async function main(): Promise<void> {
     if (failure) failures.set(scenario, failure);
     return round;
   };
+  /** The server's WAL written so far, bytes: a server-wide counter, so any pool on it will do. */
   const walWritten = async () => {
     const { rows } = await handRolled.pool.query<{ bytes: string }>('SELECT wal_bytes::text AS bytes FROM pg_stat_wal');
     return Number(rows[0].bytes);
@@ -163,8 +164,12 @@ async function main(): Promise<void> {
     const meter = cpuMeter();
     const round = await run();
     await done();
-    const cpu = { cpuMs: meter.machineMs(), serverCpuMs: meter.processMs() };
-    return { ...round, ...cpu, walBytes: (await walWritten()) - walBefore };
+    return {
+      ...round,
+      cpuMs: meter.machineMs(),
+      serverCpuMs: meter.processMs(),
+      walBytes: (await walWritten()) - walBefore,
+    };
   };
   /** A floor's round: no server of ours runs it, so only the machine's CPU is its. */
   const withFloorCpu = async (run: () => Promise<Round>) => {
