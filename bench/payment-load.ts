@@ -6,8 +6,14 @@ import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DemoUser } from '../apps/ledger-api/src/demo/demo-seed';
-import { accountOf } from './bench-database';
+import { accountOf, benchUser } from './bench-database';
 import { LoadPlan, LoadResult } from './load-generator';
+
+/** Batches of payments go over this many connections, in every payment benchmark. */
+export const BATCH_CONNECTIONS = 4;
+
+/** Who posts the batches: they pay from many payers' accounts, which an admin may. */
+export const batchAdmin = (): DemoUser => ({ ...benchUser('batcher', 0), role: 'admin', accounts: [] });
 
 /**
  * One round of HTTP load from a process of its own (bench/load-generator.ts): the server measured,

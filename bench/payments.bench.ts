@@ -41,13 +41,12 @@ import {
 import { startHandRolledServer } from './hand-rolled/hand-rolled-server';
 import { LoadPlan } from './load-generator';
 import { measure, percentile } from './measure';
-import { forkedRound, ledgerCaughtUp, paymentOf, postAs } from './payment-load';
+import { BATCH_CONNECTIONS, batchAdmin, forkedRound, ledgerCaughtUp, paymentOf, postAs } from './payment-load';
 import { pgbenchAvailable, pgbenchInsertRound } from './pgbench';
 import { comparisonTable, Round, runRoundRobin, Scenario } from './round-robin';
 
 const PAYERS = 1_000;
 const LONG_HISTORY = 100_000;
-const BATCH_CONNECTIONS = 4;
 const HAND_ROLLED_KEY = 'hand-rolled-bench-key';
 /** Each scenario's unmeasured first run (see runRoundRobin): long enough for most payers to be paid from. */
 const WARM_UP_SECONDS = 3;
@@ -106,8 +105,7 @@ async function main(): Promise<void> {
   const merchant = benchUser('merchant', 0);
   const fresh = benchUser('fresh', 1_000_000);
   const busy = benchUser('busy', 1_000_000);
-  // Batches pay from many payers' accounts: an admin may.
-  const batcher: DemoUser = { ...benchUser('batcher', 0), role: 'admin', accounts: [] };
+  const batcher = batchAdmin();
   await Promise.all(
     [...payers, hot, merchant, fresh, busy, batcher].map((user) => store.append(seedRequests(user, now))),
   );

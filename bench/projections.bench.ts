@@ -12,7 +12,9 @@
  *    same checkpoint: what each costs (each reads `$all` on its own, a share the ledger pays once).
  *
  * CPU is the machine's (every process: PostgreSQL's too) and this process's (the API and its
- * projections), a payment. Options: --seconds=S of load per write phase (BENCH_SECONDS, default 8).
+ * projections), a payment. Options: --seconds=S of load per write phase (BENCH_SECONDS, default 8);
+ * --batch=N to send the payments N a request to `POST /api/v1/payments/batch` over 4 connections, as
+ * bench:payments' batch scenarios do (default 1: one payment a request).
  */
 import { cpus } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -22,7 +24,7 @@ import { seedRequests } from '../apps/ledger-api/src/demo/demo-seed';
 import { migrateLedgerDatabase } from '../apps/ledger-api/src/infrastructure/migrate';
 import { accountOf, benchDatabase, benchUser, cpuMeter, runBenchmark, startBenchLedger } from './bench-database';
 import { LoadPlan } from './load-generator';
-import { forkedRound, ledgerCaughtUp } from './payment-load';
+import { BATCH_CONNECTIONS, batchAdmin, forkedRound, ledgerCaughtUp } from './payment-load';
 
 const PAYERS = 1_000;
 const CONNECTIONS = 16;
@@ -70,7 +72,10 @@ async function main(): Promise<void> {
   const seconds = Number(
     process.argv.find((arg) => arg.startsWith('--seconds='))?.split('=')[1] ?? process.env.BENCH_SECONDS ?? 8,
   );
+  const batchSize = Number(process.argv.find((arg) => arg.startsWith('--batch='))?.split('=')[1] ?? 1);
   if (!(seconds > 0)) throw new Error('--seconds must be a positive number');
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch must be a positive integer');
+  const connections = batchSize === 1 ? CONNECTIONS : BATCH_CONNECTIONS;
   const database = await benchDatabase();
   await migrateLedgerDatabase(database, false);
   const { app, baseUrl } = await startBenchLedger(database.url);
@@ -81,14 +86,16 @@ async function main(): Promise<void> {
   const now = new Date();
   const payers = Array.from({ length: PAYERS }, (_, index) => benchUser(`payer${index}`, 1_000_000));
   const merchant = benchUser('merchant', 0);
-  await Promise.all([...payers, merchant].map((user) => store.append(seedRequests(user, now))));
+  const batcher = batchAdmin();
+  await Promise.all([...payers, merchant, batcher].map((user) => store.append(seedRequests(user, now))));
   const load = (duration: number): LoadPlan => ({
-    url: `${baseUrl}/api/v1/payments`,
-    connections: CONNECTIONS,
+    url: `${baseUrl}/api/v1/payments${batchSize === 1 ? '' : '/batch'}`,
+    connections,
     seconds: duration,
-    batchSize: 1,
+    batchSize,
     payers: payers.map((user) => ({ apiKey: user.apiKey, accountId: accountOf(user) })),
     payeeAccountId: accountOf(merchant),
+    apiKey: batchSize === 1 ? undefined : batcher.apiKey,
   });
   const write = async () => {
     const { round, failure } = await forkedRound(load(seconds));
@@ -129,7 +136,7 @@ async function main(): Promise<void> {
   await app.close();
   await database.close();
   console.log(
-    `\nProjections benchmark — ${database.server}, ${cpus().length} cores, Node ${process.version}, ${CONNECTIONS} connections, ${seconds} s of load a write phase\n`,
+    `\nProjections benchmark — ${database.server}, ${cpus().length} cores, Node ${process.version}, ${batchSize === 1 ? 'one payment' : `batches of ${batchSize.toLocaleString('en-US')} payments`} a request, ${connections} connections, ${seconds} s of load a write phase\n`,
   );
   console.log('| measured | payments | payments/s | machine CPU a payment | API process CPU a payment |');
   console.log('|---|---:|---:|---:|---:|');
