@@ -56,6 +56,34 @@ describe('Accounts (over HTTP)', () => {
     expect((await open(ledger.adminKey, { currency: 'EUR', userId: bob.id })).status).toBe(201);
   });
 
+  it('takes ids in any case: an admin opening for an upper-case userId, an owner reading an upper-case path', async () => {
+    const opened = await open(ledger.adminKey, { currency: 'GBP', userId: alice.id.toUpperCase() });
+    expect(opened.status).toBe(201);
+    expect(opened.body.userId).toBe(alice.id);
+    const wait = { 'X-Min-Position': opened.headers.get('x-ledger-position')! };
+    const own = await api.get(`/api/v1/users/${alice.id.toUpperCase()}/balance`, alice.apiKey, wait);
+    expect(own.status).toBe(200);
+    expect(own.body.userId).toBe(alice.id);
+    const account = await api.get(`/api/v1/accounts/${opened.body.id.toUpperCase()}`, alice.apiKey, wait);
+    expect(account.body).toEqual(opened.body);
+  });
+
+  it('refuses unknown fields whatever their name, constructor and __proto__ included', async () => {
+    for (const raw of [
+      '{"currency":"EUR","constructor":1}',
+      '{"currency":"EUR","__proto__":{}}',
+      '{"currency":"EUR","toString":"x"}',
+    ]) {
+      const body = JSON.parse(raw) as Record<string, unknown>;
+      const response = await open(alice.apiKey, body);
+      expect(response.status).toBe(400);
+      expect(response.body.error).toBe('validation_failed');
+      expect(response.body.details).toEqual([expect.objectContaining({ field: Object.keys(body)[1] })]);
+    }
+    const listed = await api.get('/api/v1/accounts?toString=1', alice.apiKey);
+    expect(listed.status).toBe(400);
+  });
+
   it('lists own accounts newest first with keyset pagination that neither repeats nor skips', async () => {
     const carol = (await api.post('/api/v1/users', ledger.adminKey, { name: 'Carol', role: 'customer' })).body;
     const opened: string[] = [];

@@ -56,6 +56,15 @@ describe('Users and API keys (over HTTP)', () => {
     expect(hidden.body.error).toBe('not_found');
   });
 
+  it('shows a user to itself by its id in upper case (UUIDs are case-insensitive)', async () => {
+    const alice = await createUser('Alice', 'customer');
+    const wait = { 'X-Min-Position': alice.headers.get('x-ledger-position')! };
+    const upper = alice.body.id.toUpperCase();
+    const self = await api.get(`/api/v1/users/${upper}`, alice.body.apiKey, wait);
+    expect(self.status).toBe(200);
+    expect(self.body.id).toBe(alice.body.id);
+  });
+
   it('rejects bad input naming each field, and unknown fields', async () => {
     const response = await api.post('/api/v1/users', ledger.adminKey, { name: '', role: 'owner', extra: 1 });
     expect(response.status).toBe(400);
