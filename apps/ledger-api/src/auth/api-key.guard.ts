@@ -23,7 +23,8 @@ export class ApiKeyGuard implements CanActivate {
     const { authorization } = request.headers;
     if (authorization === undefined) throw unauthorized();
     this.failures.assertAllowed(request, context.switchToHttp().getResponse<FastifyReply>());
-    const match = /^Bearer (\S{1,512})$/.exec(authorization);
+    // RFC 9110: the scheme is case-insensitive (`bearer`, `BEARER`); RFC 6750: one or more spaces.
+    const match = /^Bearer +(\S{1,512})$/i.exec(authorization);
     const principal = match ? await this.authenticator.authenticate(match[1]) : undefined;
     if (!principal) {
       this.failures.recordFailure(request);

@@ -36,6 +36,10 @@ describe('GET /metrics with METRICS_TOKEN (over HTTP)', () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('ledger_http_requests_total');
   });
+
+  it('reads the Bearer scheme in any case', async () => {
+    expect((await scrape(`bearer ${TOKEN}`)).status).toBe(200);
+  });
 });
 
 describe('GET /metrics without METRICS_TOKEN (over HTTP)', () => {

@@ -29,7 +29,8 @@ export class MetricsTokenGuard implements CanActivate {
     const { authorization } = request.headers;
     if (authorization !== undefined) {
       this.failures.assertAllowed(request, context.switchToHttp().getResponse<FastifyReply>());
-      const token = /^Bearer (\S+)$/.exec(authorization)?.[1];
+      // The scheme is case-insensitive (RFC 9110), as for API keys.
+      const token = /^Bearer +(\S+)$/i.exec(authorization)?.[1];
       if (token !== undefined && timingSafeEqual(sha256(token), this.expected)) return true;
       this.failures.recordFailure(request);
     }

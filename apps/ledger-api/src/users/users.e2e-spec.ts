@@ -15,6 +15,16 @@ describe('Users and API keys (over HTTP)', () => {
     }
   });
 
+  it('reads the Bearer scheme in any case (RFC 9110), and nothing else as a key', async () => {
+    const me = (authorization: string) => api.get('/api/v1/users/me', undefined, { authorization });
+    for (const scheme of ['bearer', 'BEARER', 'Bearer ']) {
+      expect((await me(`${scheme} ${ledger.adminKey}`)).status).toBe(200);
+    }
+    for (const authorization of [`Basic ${ledger.adminKey}`, ledger.adminKey, `Bearer ${ledger.adminKey} x`]) {
+      expect((await me(authorization)).status).toBe(401);
+    }
+  });
+
   it('lets an admin create a user whose key, shown once, works at once', async () => {
     const created = await createUser('Alice', 'customer');
     expect(created.status).toBe(201);
