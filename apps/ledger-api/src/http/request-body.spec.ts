@@ -1,5 +1,5 @@
 import { ApiError } from './api-error';
-import { findUnsafeJson, MAX_JSON_DEPTH, refuseUnacceptableBodies } from './request-body';
+import { findUnsafeJson, MAX_JSON_DEPTH, parseJsonBody, refuseUnacceptableBodies } from './request-body';
 
 const nested = (levels: number): unknown => JSON.parse('['.repeat(levels) + ']'.repeat(levels));
 
@@ -90,5 +90,30 @@ describe('refuseUnacceptableBodies', () => {
         refusal({ 'content-length': String(10 * 1024 * 1024 + 1), 'content-type': 'text/csv' }, upload),
       ).toMatchObject({ status: 413 });
     });
+  });
+});
+
+describe('parseJsonBody: numbers with a fraction or an exponent', () => {
+  const parse = (text: string) =>
+    parseJsonBody({ method: 'POST', url: '/api/v1/deposits' } as never, Buffer.from(text));
+
+  it('passes them on as the strings they were sent as, so that validation refuses them', async () => {
+    await expect(parse('{"amount":100.0,"b":[1e2,-0.5,7],"c":12.0000000000000001}')).resolves.toEqual({
+      amount: '100.0',
+      b: ['1e2', '-0.5', 7],
+      c: '12.0000000000000001',
+    });
+    await expect(parse('{"amount":4503599627370497.5}')).resolves.toEqual({ amount: '4503599627370497.5' });
+  });
+
+  it('leaves integers, and anything inside strings, keys and escapes included, as they are', async () => {
+    const text = '{"amount":100,"n":-3,"s":"v1.5 \\" 2e3 \\\\","1.5":{"id":"7d18ce35-124e-8c99-aa9c-f35c21c73424"}}';
+    await expect(parse(text)).resolves.toEqual(JSON.parse(text));
+  });
+
+  it('still refuses what is not JSON as sent', async () => {
+    for (const text of ['{"amount":1.}', '{"amount":.5}', '{"a":"1.5}', '{"amount":1.5.5}']) {
+      await expect(parse(text)).rejects.toMatchObject({ code: 'validation_failed' });
+    }
   });
 });

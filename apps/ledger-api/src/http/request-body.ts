@@ -96,13 +96,28 @@ export async function parseJsonBody(request: FastifyRequest, body: Buffer): Prom
   if (body.length > limitBytes) throw tooLarge(limitBytes);
   const text = body.toString('utf8').replace(/^\ufeff/, '');
   const first = /^[ \t\n\r]*(.)/s.exec(text)?.[1];
+  let value: unknown;
   try {
     if (first !== '{' && first !== '[') throw new SyntaxError('not an object or an array');
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new ApiError(400, 'validation_failed', 'The request body could not be read as JSON.');
   }
+  if (!FRACTION_OR_EXPONENT.test(text)) return value;
+  const integersOnly = text.replace(STRING_OR_NUMBER, quoteNonInteger);
+  return integersOnly === text ? value : JSON.parse(integersOnly);
 }
+
+/**
+ * API.md: money is never a float. JSON.parse reads `100.0`, `1e2` and `12.0000000000000001` as the
+ * integers 100 and 12 (and `4503599627370497.5` as 4503599627370498), so a number written with a
+ * fraction or an exponent is passed on as the string it was sent as: validation then refuses it,
+ * naming the field, like `"10"`. No body field takes a number that is not an integer. Whether the
+ * body is JSON at all was decided on the text as sent.
+ */
+const FRACTION_OR_EXPONENT = /\d[.eE]/;
+const STRING_OR_NUMBER = /"[^"\\]*(?:\\.[^"\\]*)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+const quoteNonInteger = (token: string) => (token.startsWith('"') || !/[.eE]/.test(token) ? token : `"${token}"`);
 
 /** The bank statement as text (UTF-8); none when empty. */
 export async function parseStatementBody(_request: FastifyRequest, body: Buffer): Promise<string | undefined> {

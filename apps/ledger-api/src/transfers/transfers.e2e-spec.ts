@@ -263,6 +263,18 @@ describe('Deposits and withdrawals through the bank (over HTTP)', () => {
       }
     });
 
+    it.each(['100.0', '1e2', '12.0000000000000001', '4503599627370497.5'])(
+      'rejects the amount %s, a float JSON.parse would round to an integer, with 400 naming the field',
+      async (amount) => {
+        const accountId = await openAccount();
+        const body = `{"accountId":"${accountId}","amount":${amount}}`;
+        const response = await api.post('/api/v1/deposits', user.apiKey, body, keyed());
+        expect(response.status).toBe(400);
+        expect(response.body.error).toBe('validation_failed');
+        expect(response.body.details.map((detail: { field: string }) => detail.field)).toEqual(['amount']);
+      },
+    );
+
     it('rejects unknown fields, a missing Idempotency-Key, malformed JSON and a 2 MiB body', async () => {
       const accountId = await openAccount();
       const extra = await api.post('/api/v1/deposits', user.apiKey, { accountId, amount: 5, memo: 'x' }, keyed());
