@@ -175,6 +175,38 @@ describe('Transfer', () => {
         ]);
     });
 
+    it('corrects the outcome once when two reviews say the same', () => {
+      const second: TransferEvent = {
+        type: 'TransferFlaggedForReview',
+        data: { transferId, eventId: 'e-later', callbackType: 'succeeded', reason: 'contradiction', at: AT },
+      };
+      const corrected: TransferEvent = {
+        type: 'TransferCorrected',
+        data: { transferId, status: 'succeeded', failureReason: null, at: AT },
+      };
+      spec([...reach.failed, flagged('succeeded'), second, resolved('accept_bank'), corrected])
+        .when({
+          type: 'ResolveReview',
+          eventId: 'e-later',
+          decision: 'accept_bank',
+          note: 'checked',
+          resolvedBy: 'u-admin',
+        })
+        .then([
+          {
+            type: 'ReviewResolved',
+            data: {
+              transferId,
+              eventId: 'e-later',
+              decision: 'accept_bank',
+              note: 'checked',
+              resolvedBy: 'u-admin',
+              at: AT,
+            },
+          },
+        ]);
+    });
+
     it('is resolved once, and only when open', () => {
       spec([...reach.succeeded, flagged('failed'), resolved('keep_ledger')])
         .when(resolve('accept_bank'))

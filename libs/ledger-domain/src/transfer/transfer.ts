@@ -239,7 +239,11 @@ export function decideTransfer(
         data: { transferId, eventId, decision, note, resolvedBy, at },
       };
       // Only an outcome the bank gave can be taken over; a `processing` callback is never reviewed.
-      if (decision === 'keep_ledger' || (said !== 'succeeded' && said !== 'failed')) return accept(resolved);
+      // A review the transfer already agrees with (another review of the same outcome was accepted
+      // first) moves no money: the correction happened once.
+      if (decision === 'keep_ledger' || (said !== 'succeeded' && said !== 'failed') || said === state.status) {
+        return accept(resolved);
+      }
       const failureReason = said === 'failed' ? 'failed at the bank (found on review)' : null;
       return accept<TransferEvent>(resolved, {
         type: 'TransferCorrected',

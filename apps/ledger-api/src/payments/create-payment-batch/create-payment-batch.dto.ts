@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsUUID, ValidateNested } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsObject, IsUUID, ValidateNested } from 'class-validator';
 import { BatchRequestDto, MAX_BATCH_ITEMS } from '../../http/batch';
 import { OptionalButNotNull } from '../../http/optional';
 import { CreatePaymentDto } from '../create-payment/create-payment.dto';
@@ -10,6 +10,9 @@ export class PaymentBatchItemDto extends CreatePaymentDto {
     format: 'uuid',
     description: "The payment's id; without one it is derived from the batch's Idempotency-Key and the item's place",
   })
+  // A UUID in capitals is the same id: kept in lower case, like every id the ledger makes, so
+  // it names one stream (and one read-model row) whatever case it came in.
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
   @OptionalButNotNull()
   @IsUUID()
   id?: string;
@@ -24,6 +27,8 @@ export class CreatePaymentBatchDto extends BatchRequestDto {
   @ArrayUnique((item: PaymentBatchItemDto | undefined) => item?.id ?? Symbol('no id'), {
     message: 'items must not give the same id twice',
   })
+  // ValidateNested lets an array item through unchecked (it validates its elements instead).
+  @IsObject({ each: true, message: 'each item must be an object' })
   @ValidateNested({ each: true })
   @Type(() => PaymentBatchItemDto)
   items!: PaymentBatchItemDto[];

@@ -140,6 +140,28 @@ describe('POST /api/v1/payments/batch', () => {
     expect(again.body.results[0]).toMatchObject({ status: 'refused', error: { error: 'payment_exists' } });
   });
 
+  it('takes an id in capitals as the same id: the same id twice, or one already used', async () => {
+    const payer = await traffic.account(customer, 100);
+    const payee = await traffic.account(merchant);
+    const id = randomUUID();
+    const twice = await batch({
+      mode: 'independent',
+      items: [
+        { ...item(payer, payee, 1), id },
+        { ...item(payer, payee, 1), id: id.toUpperCase() },
+      ],
+    });
+    expect(twice.status).toBe(400);
+    expect(twice.body.details.map((detail: { field: string }) => detail.field)).toContain('items');
+    const first = await batch({ mode: 'independent', items: [{ ...item(payer, payee, 1), id: id.toUpperCase() }] });
+    expect(first.body.results[0]).toMatchObject({ status: 'created', payment: { id } });
+    const again = await batch({ mode: 'independent', items: [{ ...item(payer, payee, 1), id }] });
+    expect(again.body.results[0]).toMatchObject({ status: 'refused', error: { error: 'payment_exists' } });
+    const read = await traffic.api.get(`/api/v1/payments/${id}`, customer.apiKey, await caughtUpHeaders(ledger));
+    expect(read.status).toBe(200);
+    expect(await balance(payer)).toMatchObject({ available: 99, ledger: 99 });
+  });
+
   it("refuses paying from another user's account as from one that does not exist", async () => {
     const theirs = await traffic.account(merchant, 50);
     const mine = await traffic.account(customer);
@@ -152,6 +174,8 @@ describe('POST /api/v1/payments/batch', () => {
     ['an unknown mode', { mode: 'some', items: [] }, 'mode'],
     ['an unknown field in an item', { mode: 'atomic', items: [{ amount: 1, extra: 1 }] }, 'items.0.extra'],
     ['a bad amount in an item', { mode: 'atomic', items: [{ amount: 1.5 }] }, 'items.0.amount'],
+    ['an array as an item', { mode: 'atomic', items: [[]] }, 'items'],
+    ['an array of items as an item', { mode: 'independent', items: [[item(randomUUID(), randomUUID(), 1)]] }, 'items'],
     [
       'the same id twice',
       {

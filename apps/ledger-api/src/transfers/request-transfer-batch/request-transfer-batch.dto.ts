@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsUUID, ValidateNested } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsObject,
+  IsIn,
+  IsUUID,
+  ValidateNested,
+} from 'class-validator';
 import { TransferKind } from '@ledger/ledger-domain';
 import { BatchRequestDto, MAX_BATCH_ITEMS } from '../../http/batch';
 import { OptionalButNotNull } from '../../http/optional';
@@ -15,6 +24,9 @@ export class TransferBatchItemDto extends RequestTransferDto {
     format: 'uuid',
     description: "The transfer's id; without one it is derived from the batch's Idempotency-Key and the item's place",
   })
+  // A UUID in capitals is the same id: kept in lower case, like every id the ledger makes, so
+  // it names one stream (and one read-model row) whatever case it came in.
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
   @OptionalButNotNull()
   @IsUUID()
   id?: string;
@@ -29,6 +41,8 @@ export class RequestTransferBatchDto extends BatchRequestDto {
   @ArrayUnique((item: TransferBatchItemDto | undefined) => item?.id ?? Symbol('no id'), {
     message: 'items must not give the same id twice',
   })
+  // ValidateNested lets an array item through unchecked (it validates its elements instead).
+  @IsObject({ each: true, message: 'each item must be an object' })
   @ValidateNested({ each: true })
   @Type(() => TransferBatchItemDto)
   items!: TransferBatchItemDto[];

@@ -80,5 +80,18 @@ describe('POST /api/v1/transfers/batch', () => {
     const bad = await batch({ mode: 'atomic', items: [{ kind: 'loan', accountId: theirs, amount: 1 }] });
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((detail: { field: string }) => detail.field)).toEqual(['items.0.kind']);
+    const nested = await batch({ mode: 'atomic', items: [[{ kind: 'deposit', accountId: theirs, amount: 1 }]] });
+    expect(nested.status).toBe(400);
+    expect(nested.body.details.map((detail: { field: string }) => detail.field)).toEqual(['items']);
+    const id = randomUUID();
+    const cased = await batch({
+      mode: 'independent',
+      items: [
+        { kind: 'deposit', accountId: theirs, amount: 1, id },
+        { kind: 'deposit', accountId: theirs, amount: 1, id: id.toUpperCase() },
+      ],
+    });
+    expect(cased.status).toBe(400);
+    expect(cased.body.details.map((detail: { field: string }) => detail.field)).toEqual(['items']);
   });
 });
