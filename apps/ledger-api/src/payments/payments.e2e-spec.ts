@@ -211,4 +211,26 @@ describe('Payments (over HTTP)', () => {
     const listed = await api.get(`/api/v1/payments?accountId=${payer}&status=authorized`, customer.apiKey, wait);
     expect(listed.body.data.map((row: { id: string }) => row.id)).toEqual([payment.body.id]);
   });
+
+  it('takes account and payment ids in capitals as the same ids (UUIDs are case-insensitive)', async () => {
+    const payer = await account(customer, 30);
+    const payee = await account(merchant);
+    const payment = await pay(customer.apiKey, {
+      payerAccountId: payer.toUpperCase(),
+      payeeAccountId: payee.toUpperCase(),
+      amount: 30,
+      captureMethod: 'manual',
+    });
+    expect(payment.status).toBe(201);
+    expect(payment.body).toMatchObject({ payerAccountId: payer, payeeAccountId: payee });
+    const capture = `/api/v1/payments/${payment.body.id.toUpperCase()}/capture`;
+    expect((await api.post(capture, merchant.apiKey, {}, keyed())).status).toBe(200);
+    expect(await balance(payee)).toMatchObject({ ledger: 30 });
+    const listed = await api.get(
+      `/api/v1/payments?accountId=${payer.toUpperCase()}`,
+      customer.apiKey,
+      await caughtUp(),
+    );
+    expect(listed.body.data.map((row: { id: string }) => row.id)).toEqual([payment.body.id]);
+  });
 });

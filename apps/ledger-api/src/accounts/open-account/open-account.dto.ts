@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsUUID } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { Currency, SUPPORTED_CURRENCIES } from '@ledger/ledger-domain';
 import { OptionalButNotNull } from '../../http/optional';
+import { UuidField } from '../../http/uuid-field';
 
 export class OpenAccountDto {
   @ApiProperty({ enum: SUPPORTED_CURRENCIES, example: 'EUR' })
@@ -11,8 +11,6 @@ export class OpenAccountDto {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Admins only: open the account for this user.' })
   @OptionalButNotNull()
-  @IsUUID()
-  // UUIDs are case-insensitive; users' streams are named in lower case.
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
+  @UuidField()
   userId?: string;
 }

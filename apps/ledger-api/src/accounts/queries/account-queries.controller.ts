@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsUUID } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { canSee, CurrentPrincipal, Principal } from '../../auth/principal';
 import { ApiError } from '../../http/api-error';
 import { decodeCursor, Page, PageQuery, toPage } from '../../http/pagination';
@@ -9,11 +9,12 @@ import { AccountBalanceResponse, AccountResponse, UserBalancesResponse } from '.
 import { RateLimited } from '../../rate-limits/rate-limited';
 import { uuidParam } from '../../http/validation.pipe';
 import { ApiAuthenticated, ApiErrors, ApiPage, ApiReadYourWrites, Operation } from '../../http/api-docs';
+import { UuidField } from '../../http/uuid-field';
 
 class ListAccountsQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Admins: only this user’s accounts.' })
   @IsOptional()
-  @IsUUID()
+  @UuidField()
   userId?: string;
 }
 

@@ -1,20 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsObject, IsUUID, ValidateNested } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsObject, ValidateNested } from 'class-validator';
 import { BatchRequestDto, MAX_BATCH_ITEMS } from '../../http/batch';
 import { OptionalButNotNull } from '../../http/optional';
 import { CreatePaymentDto } from '../create-payment/create-payment.dto';
+import { UuidField } from '../../http/uuid-field';
 
 export class PaymentBatchItemDto extends CreatePaymentDto {
   @ApiPropertyOptional({
     format: 'uuid',
     description: "The payment's id; without one it is derived from the batch's Idempotency-Key and the item's place",
   })
-  // A UUID in capitals is the same id: kept in lower case, like every id the ledger makes, so
-  // it names one stream (and one read-model row) whatever case it came in.
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
   @OptionalButNotNull()
-  @IsUUID()
+  @UuidField()
   id?: string;
 }
 

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsPositive, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsPositive, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CaptureMethod } from '@ledger/ledger-domain';
 import { OptionalButNotNull } from '../../http/optional';
+import { UuidField } from '../../http/uuid-field';
 
 export class CreatePaymentDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() payerAccountId!: string;
-  @ApiProperty({ format: 'uuid' }) @IsUUID() payeeAccountId!: string;
+  @ApiProperty({ format: 'uuid' }) @UuidField() payerAccountId!: string;
+  @ApiProperty({ format: 'uuid' }) @UuidField() payeeAccountId!: string;
 
   @ApiProperty({ description: 'Minor units: a positive integer up to 9007199254740991' })
   @IsInt()

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { Pool } from 'pg';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { ApiError } from '../../http/api-error';
@@ -11,13 +11,14 @@ import { PaymentResponse } from '../payment.response';
 import { PaymentRow } from '../payments.projection';
 import { uuidParam } from '../../http/validation.pipe';
 import { ApiAuthenticated, ApiErrors, ApiPage, ApiReadYourWrites, Operation } from '../../http/api-docs';
+import { UuidField } from '../../http/uuid-field';
 
 const STATUSES = ['authorized', 'captured', 'partially_refunded', 'refunded', 'voided', 'expired'];
 
 class ListPaymentsQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'payer or payee account' })
   @IsOptional()
-  @IsUUID()
+  @UuidField()
   accountId?: string;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: string;
 }

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsISO8601, IsString, Length } from 'class-validator';
 import { CallbackType } from '@ledger/ledger-domain';
 import { OptionalButNotNull } from '../../http/optional';
+import { UuidField } from '../../http/uuid-field';
 
 export class BankCallbackDto {
   @ApiProperty() @IsString() @Length(1, 200) eventId!: string;
-  @ApiProperty({ format: 'uuid' }) @IsUUID() transferId!: string;
+  @ApiProperty({ format: 'uuid' }) @UuidField() transferId!: string;
   @ApiProperty({ enum: ['processing', 'succeeded', 'failed'] })
   @IsIn(['processing', 'succeeded', 'failed'])
   type!: CallbackType;

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { Pool } from 'pg';
 import { canSee, CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import { ApiError } from '../../http/api-error';
@@ -17,9 +17,10 @@ import { uuidParam } from '../../http/validation.pipe';
 import { TransactionResponse } from '../transaction.response';
 import { ApiAuthenticated, ApiErrors, ApiPage, ApiReadYourWrites, Operation } from '../../http/api-docs';
 import { ReviewItemResponse } from '../review-item.response';
+import { UuidField } from '../../http/uuid-field';
 
 class ListTransfersQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() accountId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @UuidField() accountId?: string;
   @ApiPropertyOptional({ enum: ['pending', 'parked', 'processing', 'succeeded', 'failed'] })
   @IsOptional()
   @IsIn(['pending', 'parked', 'processing', 'succeeded', 'failed'])

@@ -1,19 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsObject,
-  IsIn,
-  IsUUID,
-  ValidateNested,
-} from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsObject, IsIn, ValidateNested } from 'class-validator';
 import { TransferKind } from '@ledger/ledger-domain';
 import { BatchRequestDto, MAX_BATCH_ITEMS } from '../../http/batch';
 import { OptionalButNotNull } from '../../http/optional';
 import { RequestTransferDto } from '../request-transfer/request-transfer.dto';
+import { UuidField } from '../../http/uuid-field';
 
 export class TransferBatchItemDto extends RequestTransferDto {
   @ApiProperty({ enum: ['deposit', 'withdrawal'] })
@@ -24,11 +16,8 @@ export class TransferBatchItemDto extends RequestTransferDto {
     format: 'uuid',
     description: "The transfer's id; without one it is derived from the batch's Idempotency-Key and the item's place",
   })
-  // A UUID in capitals is the same id: kept in lower case, like every id the ledger makes, so
-  // it names one stream (and one read-model row) whatever case it came in.
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
   @OptionalButNotNull()
-  @IsUUID()
+  @UuidField()
   id?: string;
 }
 

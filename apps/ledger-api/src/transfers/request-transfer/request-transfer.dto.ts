@@ -1,9 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsPositive, IsUUID, Max } from 'class-validator';
+import { IsInt, IsPositive, Max } from 'class-validator';
+import { UuidField } from '../../http/uuid-field';
 
 export class RequestTransferDto {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @UuidField()
   accountId!: string;
 
   @ApiProperty({ description: 'Minor units (cents): a positive integer up to 9007199254740991', example: 2500 })
