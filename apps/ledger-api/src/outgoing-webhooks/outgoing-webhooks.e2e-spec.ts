@@ -189,6 +189,24 @@ describe('Outgoing webhooks and the events feed (over HTTP)', () => {
     expect(badTypes.status).toBe(400);
   });
 
+  it('refuses null for an optional field, on creation and on update, like any other wrong type', async () => {
+    const refused = await api.post('/api/v1/webhook-endpoints', ledger.adminKey, {
+      url: adminReceiver.url,
+      eventTypes: ['*'],
+      description: null,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: 'validation_failed', details: [{ field: 'description' }] });
+    const endpoint = await createEndpoint(ledger.adminKey, adminReceiver.url, ['payment.captured']);
+    for (const field of ['url', 'eventTypes', 'status', 'description']) {
+      const patched = await call('PATCH', `/api/v1/webhook-endpoints/${endpoint.id}`, ledger.adminKey, { [field]: null });
+      expect(patched.status).toBe(400);
+      expect(patched.body).toMatchObject({ error: 'validation_failed', details: [{ field }] });
+    }
+    const unchanged = await call('DELETE', `/api/v1/webhook-endpoints/${endpoint.id}`, ledger.adminKey);
+    expect(unchanged.status).toBe(204);
+  });
+
   it('delivers the backlog to a receiver that comes back, while another endpoint keeps receiving on time', async () => {
     const owner = await traffic.user('Flo', 'merchant');
     let down = true;

@@ -1,11 +1,12 @@
-import { ReconciliationState } from '@ledger/ledger-domain';
+import { ReconciliationException, ReconciliationState } from '@ledger/ledger-domain';
 import { jsonAmount } from '../http/json-amount';
 
 type Recorded = Extract<ReconciliationState, { status: 'recorded' }>;
 
 /** A run as the API shows it: what matched, and each exception with its resolution if any. */
 export function toReconciliationView({ run, resolutions }: Recorded) {
-  const exceptions = run.exceptions.map((exception) => toExceptionView({ run, resolutions }, exception.exceptionId));
+  // Each exception as it is, not looked up again by id: a big statement has 100,000s of them.
+  const exceptions = run.exceptions.map((exception) => exceptionView(run, resolutions, exception));
   return {
     id: run.reconciliationId,
     fileSha256: run.fileSha256,
@@ -26,7 +27,15 @@ export function toReconciliationView({ run, resolutions }: Recorded) {
 
 export function toExceptionView({ run, resolutions }: Pick<Recorded, 'run' | 'resolutions'>, exceptionId: string) {
   const exception = run.exceptions.find((candidate) => candidate.exceptionId === exceptionId)!;
-  const resolved = resolutions[exceptionId];
+  return exceptionView(run, resolutions, exception);
+}
+
+function exceptionView(
+  run: Recorded['run'],
+  resolutions: Recorded['resolutions'],
+  exception: ReconciliationException,
+) {
+  const resolved = resolutions[exception.exceptionId];
   const amount = (value: string | null) => (value === null ? null : jsonAmount(value));
   return {
     id: exception.exceptionId,

@@ -5,11 +5,11 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
-  IsOptional,
   IsString,
   IsUrl,
   MaxLength,
 } from 'class-validator';
+import { OptionalButNotNull } from '../../http/optional';
 import { ALL_EVENT_TYPES, PUBLIC_EVENT_TYPES } from '../public-events/public-event-types';
 
 const SUBSCRIBABLE = [ALL_EVENT_TYPES, ...PUBLIC_EVENT_TYPES];
@@ -30,7 +30,7 @@ export class CreateWebhookEndpointDto {
   eventTypes!: string[];
 
   @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional()
+  @OptionalButNotNull()
   @IsString()
   @MaxLength(500)
   description?: string;
@@ -38,13 +38,13 @@ export class CreateWebhookEndpointDto {
 
 export class UpdateWebhookEndpointDto {
   @ApiPropertyOptional({ maxLength: 2048 })
-  @IsOptional()
+  @OptionalButNotNull()
   @IsUrl(URL_RULES)
   @MaxLength(2048)
   url?: string;
 
   @ApiPropertyOptional({ enum: SUBSCRIBABLE, isArray: true })
-  @IsOptional()
+  @OptionalButNotNull()
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(SUBSCRIBABLE.length)
@@ -53,12 +53,12 @@ export class UpdateWebhookEndpointDto {
   eventTypes?: string[];
 
   @ApiPropertyOptional({ enum: ['enabled', 'disabled'], description: 'Enabling again clears disabledReason.' })
-  @IsOptional()
+  @OptionalButNotNull()
   @IsIn(['enabled', 'disabled'])
   status?: 'enabled' | 'disabled';
 
   @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional()
+  @OptionalButNotNull()
   @IsString()
   @MaxLength(500)
   description?: string;
