@@ -303,4 +303,26 @@ describe('Deposits and withdrawals through the bank (over HTTP)', () => {
       expect((await api.post('/api/v1/deposits', undefined, { accountId, amount: 5 }, keyed())).status).toBe(401);
     });
   });
+
+  it('keeps a balance past 2^63 - 1 exact, and the read models moving', async () => {
+    // Each amount is at most 2^53 - 1, but a balance is their sum: 1,030 such deposits pass 2^63.
+    const accountId = await openAccount();
+    const largest = 2 ** 53 - 1;
+    const items = Array.from({ length: 1_030 }, () => ({ kind: 'deposit', accountId, amount: largest }));
+    const batch = await api.post('/api/v1/transfers/batch', user.apiKey, { mode: 'atomic', items }, keyed());
+    expect(batch.status).toBe(202);
+    const expected = (BigInt(largest) * 1_030n).toString();
+    for (let attempt = 0; ; attempt++) {
+      const { ledger: total } = await balance(accountId);
+      if (String(total) === expected) break;
+      if (attempt === 600) throw new Error(`the balance stayed at ${total}`);
+      await delay(100);
+    }
+    const after = await deposit(accountId, 1);
+    await settled('deposits', after.body.id);
+    const increased = (BigInt(expected) + 1n).toString();
+    expect(await balance(accountId)).toEqual(
+      expect.objectContaining({ ledger: increased, held: 0, available: increased }),
+    );
+  });
 });
