@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { apiClient, startTestLedger, TestLedger } from '../../../../test/ledger-app';
 
 describe('Idempotency-Key (over HTTP)', () => {
@@ -108,6 +109,36 @@ describe('Idempotency-Key (over HTTP)', () => {
       { 'Idempotency-Key': 'k'.repeat(256) },
     );
     expect(tooLong.status).toBe(400);
+  });
+
+  it('refuses a key sent twice (two header lines, which Node would join into one key) and runs nothing', async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const sent = request(
+        `${ledger.baseUrl}/api/v1/accounts`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${user.apiKey}`,
+            'content-type': 'application/json',
+            'idempotency-key': ['twice-1', 'twice-2'],
+          },
+        },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk) => (body += chunk));
+          response.on('end', () => resolve({ status: response.statusCode!, body }));
+        },
+      );
+      sent.on('error', reject);
+      sent.end(JSON.stringify({ currency: 'SEK' }));
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      error: 'validation_failed',
+      details: [{ field: 'Idempotency-Key', problems: ['Idempotency-Key must be sent once'] }],
+    });
+    const accounts = await api.get('/api/v1/accounts', user.apiKey);
+    expect(accounts.body.data.map((account: { currency: string }) => account.currency)).not.toContain('SEK');
   });
   /** A POST of exactly these bytes, answered as raw bytes. */
   async function rawPost(apiKey: string, path: string, body: string, key: string) {

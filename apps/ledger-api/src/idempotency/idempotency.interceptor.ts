@@ -87,10 +87,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return next.handle();
     }
     if (typeof key !== 'string' || !VALID_KEY.test(key)) {
-      throw new ApiError(400, 'validation_failed', 'The request is invalid.', [
-        { field: 'Idempotency-Key', problems: ['Idempotency-Key must be 1 to 255 printable characters'] },
-      ]);
+      throw invalidKey('Idempotency-Key must be 1 to 255 printable characters');
     }
+    // Node joins repeated headers into one value ("k1, k2"): a key sent twice would run as a third.
+    if (timesSent(request, 'idempotency-key') > 1) throw invalidKey('Idempotency-Key must be sent once');
     const shownOnce = this.reflector.get<string[] | undefined>(SHOWN_ONCE, context.getHandler()) ?? [];
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     if (this.events.recordsWithAppends && this.reflector.get<boolean>(RECORDED_WITH_EVENTS, context.getHandler())) {
@@ -228,3 +228,12 @@ function withoutFields(body: unknown, fields: readonly string[]): unknown {
   if (fields.length === 0 || typeof body !== 'object' || body === null) return body;
   return Object.fromEntries(Object.entries(body).filter(([name]) => !fields.includes(name)));
 }
+
+const invalidKey = (problem: string) =>
+  new ApiError(400, 'validation_failed', 'The request is invalid.', [
+    { field: 'Idempotency-Key', problems: [problem] },
+  ]);
+
+/** How many times the request carried a header (`rawHeaders` alternates names and values). */
+const timesSent = (request: LedgerRequest, lowerCaseName: string) =>
+  request.raw.rawHeaders.filter((entry, index) => index % 2 === 0 && entry.toLowerCase() === lowerCaseName).length;
