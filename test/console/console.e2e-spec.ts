@@ -147,8 +147,10 @@ describeInBrowser('the web console in a browser', () => {
     expect(await stillSameDocument(merchantPage)).toBe(true);
     await screenshot(merchantPage, 'merchant-payments');
     await merchantPage.click(`[data-payment="${paymentId}"] a`);
+    await merchantPage.fill('input[name=actionAmount]', '10.00');
     await merchantPage.getByRole('button', { name: 'Capture' }).click();
     await merchantPage.waitForSelector('[data-status=captured]');
+    await merchantPage.fill('input[name=actionAmount]', '');
     await merchantPage.fill('input[name=actionAmount]', '2.34');
     await merchantPage.fill('input[name=reason]', 'one bag was damaged');
     await merchantPage.getByRole('button', { name: 'Refund' }).click();
@@ -158,7 +160,14 @@ describeInBrowser('the web console in a browser', () => {
     // The customer's open payment page followed along.
     await page.waitForSelector('[data-status=partially_refunded]', { timeout: 15_000 });
     const payment = await traffic.api.get(`/api/v1/payments/${paymentId}`, customer.apiKey);
-    expect(payment.body).toMatchObject({ status: 'partially_refunded', capturedAmount: 1234, refundedAmount: 234 });
+    expect(payment.body).toMatchObject({ status: 'partially_refunded', capturedAmount: 1000, refundedAmount: 234 });
+
+    // The list shows what the partial capture moved, not what was authorized.
+    await navigate(merchantPage, 'Payments received');
+    const row = merchantPage.locator(`[data-payment="${paymentId}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('€10.00');
+    expect(await row.textContent()).not.toContain('€12.34');
   });
 
   it('lets an admin find the payment and watch the bank work and consumer lag', async () => {

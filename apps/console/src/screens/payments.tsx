@@ -223,6 +223,10 @@ export function PaymentScreen() {
   );
 }
 
+/** What a captured payment moved (a partial capture moves less than was authorized), else what it asks. */
+const listedAmount = (payment: Payment) =>
+  ['authorized', 'voided', 'expired'].includes(payment.status) ? payment.amount : payment.capturedAmount;
+
 export function PaymentsTable({ rows }: { rows: Payment[] }) {
   return (
     <DataTable columns={['When', 'Payment', 'Status', { title: 'Amount', right: true }, 'From → to']}>
@@ -236,7 +240,7 @@ export function PaymentsTable({ rows }: { rows: Payment[] }) {
               </Anchor>
             }
             status={payment.status}
-            amount={payment.amount}
+            amount={listedAmount(payment)}
             currency={payment.currency}
           />
           <Table.Td>
