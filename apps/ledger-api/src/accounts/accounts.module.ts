@@ -7,8 +7,10 @@ import { OpenAccountHandler } from './open-account/open-account.handler';
 import { AccountQueriesController } from './queries/account-queries.controller';
 import { AccountStatement } from './statement/account-statement';
 import { StatementController } from './statement/statement.controller';
+import { UsersModule } from '../users';
 
 @Module({
+  imports: [UsersModule],
   controllers: [OpenAccountController, AccountQueriesController, StatementController],
   providers: [OpenAccountHandler, AccountReadModel, AccountStatement],
   exports: [AccountReadModel],

@@ -20,10 +20,11 @@ import { RequestTransferHandler } from './request-transfer/request-transfer.hand
 import { ResolveReviewController } from './resolve-review/resolve-review.controller';
 import { transactionsProjection } from './transactions.projection';
 import { transfersProjection } from './transfers.projection';
+import { UsersModule } from '../users';
 
 /** Deposits and withdrawals through the bank: requests, bank work, callbacks, operator actions and read models. */
 @Module({
-  imports: [AccountsModule],
+  imports: [AccountsModule, UsersModule],
   controllers: [
     RequestTransferBatchController,
     RequestTransferController,

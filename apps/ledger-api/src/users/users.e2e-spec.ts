@@ -93,4 +93,24 @@ describe('Users and API keys (over HTTP)', () => {
     expect(far.status).toBe(503);
     expect(far.body.error).toBe('projection_lagging');
   });
+
+  it("answers an admin 404 for a user that does not exist, on the user's balance and transactions too", async () => {
+    const nobody = '00000000-0000-4000-8000-000000000000';
+    for (const path of [
+      `/api/v1/users/${nobody}`,
+      `/api/v1/users/${nobody}/balance`,
+      `/api/v1/users/${nobody}/transactions`,
+    ]) {
+      const response = await api.get(path, ledger.adminKey);
+      expect(response.status).toBe(404);
+      expect(response.body).toMatchObject({ error: 'not_found', message: 'No such user.' });
+    }
+    const created = await api.post('/api/v1/users', ledger.adminKey, { name: 'Oona', role: 'customer' });
+    // At once, before any projection has caught up: the user's own stream answers.
+    expect((await api.get(`/api/v1/users/${created.body.id}/balance`, ledger.adminKey)).body).toEqual({
+      userId: created.body.id,
+      balances: [],
+    });
+    expect((await api.get(`/api/v1/users/${created.body.id}/transactions`, ledger.adminKey)).status).toBe(200);
+  });
 });

@@ -10,6 +10,7 @@ import { RateLimited } from '../../rate-limits/rate-limited';
 import { uuidParam } from '../../http/validation.pipe';
 import { ApiAuthenticated, ApiErrors, ApiPage, ApiReadYourWrites, Operation } from '../../http/api-docs';
 import { UuidField } from '../../http/uuid-field';
+import { UserReadModel } from '../../users';
 
 class ListAccountsQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Admins: only this user’s accounts.' })
@@ -22,7 +23,10 @@ class ListAccountsQuery extends PageQuery {
 @ApiAuthenticated()
 @Controller('api/v1')
 export class AccountQueriesController {
-  constructor(private readonly accounts: AccountReadModel) {}
+  constructor(
+    private readonly accounts: AccountReadModel,
+    private readonly users: UserReadModel,
+  ) {}
 
   @Get('accounts')
   @Operation('listAccounts', 'Accounts: the caller’s own (admins: all, or one user’s)')
@@ -66,7 +70,7 @@ export class AccountQueriesController {
   @ApiOkResponse({ type: UserBalancesResponse })
   @ApiErrors('not_found')
   async userBalance(@Param('userId', uuidParam('userId')) userId: string, @CurrentPrincipal() principal: Principal) {
-    if (!canSee(principal, userId)) throw notFound('user');
+    if (!(await this.users.isVisibleTo(principal, userId))) throw notFound('user');
     const rows = await this.accounts.ofUser(userId);
     return {
       userId,

@@ -18,6 +18,7 @@ import { TransactionResponse } from '../transaction.response';
 import { ApiAuthenticated, ApiErrors, ApiPage, ApiReadYourWrites, Operation } from '../../http/api-docs';
 import { ReviewItemResponse } from '../review-item.response';
 import { UuidField } from '../../http/uuid-field';
+import { UserReadModel } from '../../users';
 
 class ListTransfersQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @UuidField() accountId?: string;
@@ -60,6 +61,7 @@ export class TransferQueriesController {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly accounts: AccountReadModel,
+    private readonly users: UserReadModel,
   ) {}
 
   @Get('deposits/:id')
@@ -157,7 +159,7 @@ export class TransferQueriesController {
     @Query() query: ListTransactionsQuery,
     @CurrentPrincipal() principal: Principal,
   ) {
-    if (!canSee(principal, userId)) throw new ApiError(404, 'not_found', 'No such user.');
+    if (!(await this.users.isVisibleTo(principal, userId))) throw new ApiError(404, 'not_found', 'No such user.');
     return this.transactions('user_id', userId, query);
   }
 
