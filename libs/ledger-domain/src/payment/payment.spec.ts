@@ -82,6 +82,9 @@ describe('Payment', () => {
         expect(decision.ok).toBe(true);
       } else {
         expect(decision).toMatchObject({ ok: false, error: { code: 'invalid_payment_state' } });
+        expect(!decision.ok && decision.error.message).toMatch(
+          /^(An (authorized|expired)|A (captured|partially_refunded|refunded|voided)) payment /,
+        );
       }
     });
   });

@@ -146,7 +146,8 @@ export function decidePayment(
     return reject('capture_window_expired', 'The capture window has closed.');
   }
   if (!PAYMENT_TRANSITIONS[state.status].includes(command.type)) {
-    return reject('invalid_payment_state', `A ${state.status} payment does not accept that.`);
+    const article = /^[aeiou]/.test(state.status) ? 'An' : 'A';
+    return reject('invalid_payment_state', `${article} ${state.status} payment does not accept that.`);
   }
   const { paymentId } = state;
   switch (command.type) {
