@@ -216,7 +216,7 @@ export class PostgresHashChain {
     const stored = await this.checkpoint(exported.id);
     const reason = !stored
       ? `checkpoint ${exported.id} is not in the ledger: its history was rolled back`
-      : stored.digest !== exported.digest || stored.upToPosition !== exported.upToPosition
+      : !sameCheckpoint(stored, exported)
         ? `checkpoint ${exported.id} differs from the exported one: its history was rewritten`
         : chain.brokenLinkCount > 0
           ? `${chain.brokenLinkCount} broken links (see chain)`
@@ -248,3 +248,11 @@ export class PostgresHashChain {
     }));
   }
 }
+
+/** Every field of the checkpoint as the ledger keeps it equals the exported one (a time as the same instant). */
+const sameCheckpoint = (stored: ExportedCheckpoint, exported: ExportedCheckpoint) =>
+  stored.digest === exported.digest &&
+  stored.upToPosition === exported.upToPosition &&
+  stored.previousDigest === exported.previousDigest &&
+  stored.streamCount === exported.streamCount &&
+  Date.parse(stored.createdAt) === Date.parse(exported.createdAt);

@@ -141,9 +141,20 @@ describe('Audit: point-in-time balances and ledger verification (over HTTP)', ()
       digest: '0'.repeat(64),
     });
     expect(forged.body).toMatchObject({ proven: false });
-    const malformed = await traffic.api.post('/api/v1/admin/audit/prove', admin(), { ...latest.body, digest: 'xyz' });
-    expect(malformed.status).toBe(400);
-    expect(malformed.body.error).toBe('validation_failed');
+    // Any field changed is another checkpoint, not this one proven.
+    for (const changed of [
+      { previousDigest: 'f'.repeat(64) },
+      { streamCount: latest.body.streamCount + 1 },
+      { createdAt: '2001-01-01T00:00:00.000Z' },
+    ]) {
+      const altered = await traffic.api.post('/api/v1/admin/audit/prove', admin(), { ...latest.body, ...changed });
+      expect(altered.body).toMatchObject({ proven: false, reason: expect.stringContaining('differs') });
+    }
+    for (const bad of [{ digest: 'xyz' }, { createdAt: 'bad' }, { streamCount: 1e300 }, { streamCount: -1 }]) {
+      const malformed = await traffic.api.post('/api/v1/admin/audit/prove', admin(), { ...latest.body, ...bad });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error).toBe('validation_failed');
+    }
     expect((await traffic.api.get('/api/v1/admin/audit/checkpoints/latest', customer.apiKey)).status).toBe(403);
   });
 

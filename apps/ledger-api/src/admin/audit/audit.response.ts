@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsString, Matches, Min, ValidateIf } from 'class-validator';
+import { IsInt, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { BrokenLink, BrokenLinkKind, ChainReport } from '@ledger/event-store';
 import { ExportedCheckpoint } from '@ledger/event-store/postgres';
 import { BalanceView } from '../../accounts';
+import { IsRfc3339Time } from '../../http/rfc3339';
 
 export class AuditEventView {
   @ApiProperty() revision!: number;
@@ -85,12 +86,13 @@ export class CheckpointView implements ExportedCheckpoint {
   upToPosition!: string;
 
   @ApiProperty({ format: 'date-time' })
-  @IsString()
+  @IsRfc3339Time()
   createdAt!: string;
 
   @ApiProperty({ example: 120 })
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   streamCount!: number;
 
   @ApiProperty({ type: String, nullable: true, description: 'hex SHA-256 of the checkpoint before' })
