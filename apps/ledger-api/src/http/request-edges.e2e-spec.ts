@@ -124,6 +124,26 @@ describe('Request edges (over HTTP)', () => {
       expect(await bodiless.json()).toMatchObject({ amount: 100 });
     });
 
+    it('refuses a field in the body of a route that takes none, and an array for a body, changing nothing', async () => {
+      const paymentId = await authorized();
+      const json = { 'content-type': 'application/json' };
+      const events = await eventCount();
+      for (const [path, apiKey] of [
+        [`/api/v1/payments/${paymentId}/void`, customer.apiKey],
+        ['/api/v1/admin/audit/verify', ledger.adminKey],
+        ['/api/v1/admin/projections/accounts/rebuild', ledger.adminKey],
+      ]) {
+        const extra = await rawPost(path, apiKey, '{"x":1}', { ...json, 'Idempotency-Key': randomUUID() });
+        expect(extra).toMatchObject({ status: 400, body: { error: 'validation_failed', details: [{ field: 'x' }] } });
+        const list = await rawPost(path, apiKey, '[]', { ...json, 'Idempotency-Key': randomUUID() });
+        expect(list).toMatchObject({ status: 400, body: { error: 'validation_failed' } });
+      }
+      const listed = await rawPost('/api/v1/accounts', customer.apiKey, '[{"currency":"EUR"}]', json);
+      expect(listed).toMatchObject({ status: 400, body: { error: 'validation_failed' } });
+      expect(await eventCount()).toBe(events);
+      expect(await payment(paymentId)).toMatchObject({ status: 'authorized' });
+    });
+
     it('does not parse urlencoded bodies: currency=EUR opens no account', async () => {
       const before = (await traffic.api.get('/api/v1/accounts', customer.apiKey)).body.data.length;
       const response = await rawPost('/api/v1/accounts', customer.apiKey, 'currency=EUR', {

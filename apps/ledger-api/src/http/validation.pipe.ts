@@ -24,6 +24,10 @@ export function createValidationPipe(): ValidationPipe {
  */
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // A DTO is an object: an array would be validated element by element, against nothing.
+    if (metadata.type === 'body' && Array.isArray(value) && metadata.metatype !== Array) {
+      throw new ApiError(400, 'validation_failed', 'The request body must be a JSON object.');
+    }
     const hidden = hiddenUnknownFields(value, metadata).map((field) => ({
       field,
       problems: [`property ${field} should not exist`],

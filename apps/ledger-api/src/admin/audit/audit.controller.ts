@@ -11,7 +11,15 @@ import { HASH_CHAIN } from './hash-chain';
 import { LedgerVerification } from './ledger-verification';
 import { uuidParam } from '../../http/validation.pipe';
 import { AccountAuditResponse, CheckpointView, ProofResponse, VerificationReportResponse } from './audit.response';
-import { ApiAdminOnly, ApiErrors, ApiIdempotencyKey, ApiReadYourWrites, Operation } from '../../http/api-docs';
+import {
+  ApiAdminOnly,
+  ApiErrors,
+  ApiIdempotencyKey,
+  ApiJsonBody,
+  ApiReadYourWrites,
+  Operation,
+} from '../../http/api-docs';
+import { NoBody } from '../../http/no-body';
 
 class AuditAccountQuery {
   @ApiPropertyOptional({ description: 'RFC 3339 date or date-time; default now', example: '2026-01-31T23:59:59Z' })
@@ -49,8 +57,9 @@ export class AuditController {
     'Check the hash chains, replay every account against its read model and check the journal balances (admin)',
   )
   @ApiIdempotencyKey({ required: false })
+  @ApiJsonBody()
   @ApiOkResponse({ type: VerificationReportResponse })
-  verify() {
+  verify(@Body() _body: NoBody) {
     return this.verification.verify();
   }
 

@@ -1,9 +1,17 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../auth/principal';
 import { ProjectionRebuilds } from './projection-rebuilds';
 import { RebuildProgressResponse, RebuildStartedResponse } from './rebuild.response';
-import { ApiAdminOnly, ApiErrors, ApiIdempotencyKey, ApiReadYourWrites, Operation } from '../../http/api-docs';
+import {
+  ApiAdminOnly,
+  ApiErrors,
+  ApiIdempotencyKey,
+  ApiJsonBody,
+  ApiReadYourWrites,
+  Operation,
+} from '../../http/api-docs';
+import { NoBody } from '../../http/no-body';
 
 /** Rebuilds a read model from the start of `$all` while the live one keeps serving (API.md, Admin). */
 @ApiTags('admin')
@@ -19,7 +27,8 @@ export class RebuildProjectionController {
   @ApiIdempotencyKey({ required: false })
   @ApiAcceptedResponse({ type: RebuildStartedResponse })
   @ApiErrors('not_found', 'rebuild_in_progress')
-  start(@Param('name') name: string) {
+  @ApiJsonBody()
+  start(@Param('name') name: string, @Body() _body: NoBody) {
     return this.rebuilds.start(name);
   }
 

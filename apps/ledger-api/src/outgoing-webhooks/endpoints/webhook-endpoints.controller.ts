@@ -30,6 +30,7 @@ import {
   ApiReadYourWrites,
   Operation,
 } from '../../http/api-docs';
+import { NoBody } from '../../http/no-body';
 
 const isAttemptId = (id: string) => /^\d{1,18}$/.test(id);
 
@@ -140,6 +141,7 @@ export class WebhookEndpointsController {
   @Post(':endpointId/rotate-secret')
   @HttpCode(200)
   @ShownOnce('secret')
+  @ApiJsonBody()
   @Operation('rotateWebhookEndpointSecret', 'A new signing secret for an endpoint (shown once)')
   @ApiIdempotencyKey({ required: false })
   @ApiErrors('validation_failed', 'not_found')
@@ -149,6 +151,7 @@ export class WebhookEndpointsController {
   })
   async rotateSecret(
     @Param('endpointId', uuidParam('endpointId')) endpointId: string,
+    @Body() _body: NoBody,
     @CurrentPrincipal() principal: Principal,
   ): Promise<WebhookEndpointWithSecretResponse> {
     const secret = newSecret();
@@ -174,6 +177,7 @@ export class WebhookEndpointsController {
 
   @Post(':endpointId/deliveries/:eventId/redeliver')
   @HttpCode(202)
+  @ApiJsonBody()
   @Operation('redeliverWebhookEvent', 'Queue an event for delivery to an endpoint again')
   @ApiIdempotencyKey({ required: false })
   @ApiAcceptedResponse({ type: RedeliveryResponse, description: 'Queued: sent as soon as the endpoint is enabled.' })
@@ -181,6 +185,7 @@ export class WebhookEndpointsController {
   async redeliver(
     @Param('endpointId', uuidParam('endpointId')) endpointId: string,
     @Param('eventId', uuidParam('eventId')) eventId: string,
+    @Body() _body: NoBody,
     @CurrentPrincipal() principal: Principal,
   ): Promise<RedeliveryResponse> {
     const endpoint = await this.visible(endpointId, principal);

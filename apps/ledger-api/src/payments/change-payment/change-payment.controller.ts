@@ -12,6 +12,7 @@ import { PaymentResponse, RefundResponse } from '../payment.response';
 import { ChangePaymentCommand, PaymentChange } from './change-payment.handler';
 import { uuidParam } from '../../http/validation.pipe';
 import { ApiAuthenticated, ApiErrors, ApiIdempotencyKey, ApiJsonBody, Operation } from '../../http/api-docs';
+import { NoBody } from '../../http/no-body';
 
 class CaptureDto {
   @ApiPropertyOptional({ description: 'Defaults to the whole authorization; less releases the rest.' })
@@ -25,8 +26,6 @@ class CaptureDto {
 class RefundDto extends CaptureDto {
   @ApiPropertyOptional({ maxLength: 500 }) @OptionalButNotNull() @IsString() @MaxLength(500) reason?: string;
 }
-
-class EmptyDto {}
 
 @ApiTags('payments')
 @ApiAuthenticated()
@@ -63,7 +62,7 @@ export class ChangePaymentController {
   @ApiOkResponse({ type: PaymentResponse })
   async void(
     @Param('paymentId', uuidParam('paymentId')) paymentId: string,
-    @Body() _body: EmptyDto,
+    @Body() _body: NoBody,
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) response: FastifyReply,
