@@ -50,6 +50,7 @@ describe('refuseUnacceptableBodies', () => {
   it.each([
     [{ 'content-length': '12', 'content-type': 'application/json' }],
     [{ 'content-length': '12', 'content-type': 'Application/JSON; charset="UTF-8"' }],
+    [{ 'content-length': '12', 'content-type': 'application/json', 'content-encoding': 'identity' }],
     [{ 'content-length': '0', 'content-type': 'text/plain' }],
     [{}],
   ])('lets %o through', (headers) => expect(refusal(headers)).toBeUndefined());
@@ -60,6 +61,7 @@ describe('refuseUnacceptableBodies', () => {
     [{ 'transfer-encoding': 'chunked', 'content-type': 'application/x-www-form-urlencoded' }],
     [{ 'content-length': '12', 'content-type': 'application/json; charset=utf-16' }],
     [{ 'content-length': '12', 'content-type': 'application/jsonp' }],
+    [{ 'content-length': '12', 'content-type': 'application/json', 'content-encoding': 'gzip' }],
   ])('refuses %o with 415 and closes the connection', (headers) =>
     expect(refusal(headers)).toEqual({ status: 415, code: 'unsupported_media_type', connection: 'close' }),
   );

@@ -75,6 +75,11 @@ function bodyRefusal({ headers, method, url }: BodyRequest): ApiError | undefine
   if (parameters.some((parameter) => CHARSET.test(parameter) && !UTF8_CHARSET.test(parameter))) {
     return new ApiError(415, 'unsupported_media_type', 'Bodies must be UTF-8.');
   }
+  // Nothing here inflates a body (RFC 9110: an unsupported content coding → 415).
+  const encoding = headers['content-encoding']?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity') {
+    return new ApiError(415, 'unsupported_media_type', 'Bodies must be sent without a Content-Encoding.');
+  }
   return undefined;
 }
 
