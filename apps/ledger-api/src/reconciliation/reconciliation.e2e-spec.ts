@@ -218,6 +218,8 @@ describe('reconciliation with the bank', () => {
     expect([json.status, json.body.error]).toEqual([415, 'unsupported_media_type']);
     const empty = await upload('', ledger.adminKey);
     expect(empty.status).toBe(400);
+    const blankLinesAtTheEnd = await upload(`${statement()}\r\n\r\n \n`);
+    expect([blankLinesAtTheEnd.status, blankLinesAtTheEnd.body.summary?.matched]).toEqual([201, 3]);
   });
 
   it('describes the routes in the OpenAPI document: CSV in for the upload, CSV out for statements', async () => {

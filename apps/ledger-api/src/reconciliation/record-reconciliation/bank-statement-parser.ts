@@ -31,7 +31,8 @@ export function parseBankStatement(csv: unknown): BankStatementLine[] {
   if (typeof csv !== 'string' || csv.trim() === '') {
     throw invalid([{ field: 'body', problems: ['the body must be the bank statement CSV (Content-Type: text/csv)'] }]);
   }
-  const [header, ...rows] = csv.replace(/\r?\n$/, '').split(/\r?\n/);
+  // Blank lines at the end (an editor's, a spreadsheet export's) are no lines.
+  const [header, ...rows] = csv.trimEnd().split(/\r?\n/);
   if (header.trim() !== BANK_STATEMENT_COLUMNS.join(',')) {
     throw invalid([{ field: 'line 1', problems: [`the header must be ${BANK_STATEMENT_COLUMNS.join(',')}`] }]);
   }
