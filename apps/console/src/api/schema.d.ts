@@ -1035,7 +1035,7 @@ export interface components {
       kind: 'deposit' | 'withdrawal';
       /**
        * Format: uuid
-       * @description The transfer's id; without one it is derived from the batch's Idempotency-Key and the item's place
+       * @description The transfer's id, unique across deposits and withdrawals (an id either kind has is refused: `transfer_exists`); without one it is derived from the batch's Idempotency-Key and the item's place
        */
       id?: string;
     };
@@ -2899,7 +2899,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description idempotency_key_in_use */
+      /**
+       * @description transfer_exists
+       *
+       *     idempotency_key_in_use
+       */
       409: {
         headers: {
           [name: string]: unknown;
@@ -3078,7 +3082,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description idempotency_key_in_use */
+      /**
+       * @description transfer_exists
+       *
+       *     idempotency_key_in_use
+       */
       409: {
         headers: {
           [name: string]: unknown;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventMetadata, Position } from '@ledger/event-store';
-import { EventSourcing, StreamSpec } from '@ledger/event-sourcing';
+import { EventSourcing, StreamSpec, StreamSpecs } from '@ledger/event-sourcing';
 import {
   AccountState,
   accountStreamName,
@@ -26,6 +26,11 @@ export interface BatchOfItems<Event extends DomainEvent, State, Code extends Dom
   itemStreams: readonly string[];
   /** Whether the caller chose each item's id: only such a stream may exist already, the others are not read. */
   idsChosen: readonly boolean[];
+  /**
+   * Other streams the items read, and may create (an item's events on them are its outcome's
+   * `others`), each appended at the revision read: the claims on transfers' ids.
+   */
+  otherStreams?: readonly StreamSpecs[string][];
   /** The accounts the items name; those in `checked` have their funds checked, so take their queues. */
   accountIds: readonly string[];
   checkedAccountIds: readonly string[];
@@ -36,6 +41,7 @@ export interface BatchOfItems<Event extends DomainEvent, State, Code extends Dom
     states: State[],
     accounts: ReadonlyMap<string, AccountState>,
     now: Date,
+    others: ReadonlyMap<string, unknown>,
   ): BatchDecision<Event, Code, Recorded<Code>>;
 }
 
@@ -60,15 +66,16 @@ export interface BatchAnswer<State, Code extends DomainErrorCode> {
 
 const itemKey = (index: number) => `item:${index}`;
 const accountKey = (accountId: string) => `account:${accountId}`;
+const otherKey = (streamName: string) => `other:${streamName}`;
 
 /**
  * Carries out a batch of items that each create a stream and move money on accounts, as one
  * command of the template (`EventSourcing.handle`): queued on the accounts whose funds are
  * checked, the items decided in order, and everything written in one append — the items' streams,
- * each account's events, and last the batch's record, whose position is the batch's. A batch is
- * decided on the states the batch before it leaves while that one's append is in flight, as a
- * single payment is (their appends share a group commit); a batch refusing some items waits for
- * them (`refusesPart`). A retry that finds the record answers from it, refusals included.
+ * any other streams they create, each account's events, and last the batch's record, whose
+ * position is the batch's. A batch is decided on the states the batch before it leaves while that
+ * one's append is in flight, as a single payment is (their appends share a group commit); a batch
+ * refusing some items waits for them (`refusesPart`). A retry that finds the record answers from it, refusals included.
  */
 @Injectable()
 export class BatchCommands {
@@ -91,6 +98,7 @@ export class BatchCommands {
       const unwritten = !batch.idsChosen[index];
       streams[itemKey(index)] = { name, evolve: batch.evolve, initialState: batch.initialState, unwritten };
     });
+    for (const spec of batch.otherStreams ?? []) streams[otherKey(spec.name)] = spec;
     for (const accountId of batch.accountIds) {
       streams[accountKey(accountId)] = {
         name: accountStreamName(accountId),
@@ -124,6 +132,7 @@ export class BatchCommands {
           batch.itemStreams.map((_, index) => read[itemKey(index)] as State),
           new Map(batch.accountIds.map((id) => [id, read[accountKey(id)] as AccountState])),
           now,
+          new Map((batch.otherStreams ?? []).map(({ name }) => [name, read[otherKey(name)]])),
         );
         if (!decided.ok) {
           const { index, error } = decided;
@@ -138,7 +147,13 @@ export class BatchCommands {
         }
         const events: Record<string, readonly unknown[]> = { batch: [decided.recorded] };
         decided.items.forEach((outcome, index) => {
-          if (outcome.ok) events[itemKey(index)] = outcome.events;
+          if (!outcome.ok) return;
+          events[itemKey(index)] = outcome.events;
+          for (const other of outcome.others ?? []) {
+            // Never dropped: an append names only the streams the batch declared.
+            if (!streams[otherKey(other.stream)]) throw new Error(`${other.stream} is not among the batch's streams`);
+            events[otherKey(other.stream)] = other.events;
+          }
         });
         for (const [accountId, writes] of decided.accounts) events[accountKey(accountId)] = writes.events;
         const anyRevision = [...decided.accounts].flatMap(([id, writes]) => (writes.checked ? [] : [accountKey(id)]));
@@ -148,7 +163,8 @@ export class BatchCommands {
       eventIds: (key) => {
         const name = streams[key].name;
         if (key === 'batch') return eventIdFor(batch.batchId, 'record');
-        if (key.startsWith('account:')) return eventIdFor(batch.batchId, key);
+        // Another batch may write the same other stream: its events are named by this batch's id.
+        if (key.startsWith('account:') || key.startsWith('other:')) return eventIdFor(batch.batchId, key);
         return eventIdFor(name, 'batch');
       },
       metadata,

@@ -5,15 +5,18 @@ import {
   evolvePayment,
   evolveReconciliation,
   evolveTransfer,
+  evolveTransferId,
   evolveUser,
   initialAccountState,
   initialPaymentState,
   initialReconciliationState,
   initialTransferState,
+  initialTransferIdState,
   initialUserState,
   paymentStreamName,
   reconciliationStreamName,
   TransferKind,
+  transferIdStreamName,
   transferStreamName,
   userStreamName,
 } from '@ledger/ledger-domain';
@@ -41,6 +44,13 @@ export const transferStream = (kind: TransferKind, transferId: string, treatment
   evolve: evolveTransfer,
   initialState: initialTransferState,
   ...treatment,
+});
+
+/** The claim on a transfer's id, whatever its kind. */
+export const transferIdStream = (transferId: string) => ({
+  name: transferIdStreamName(transferId),
+  evolve: evolveTransferId,
+  initialState: initialTransferIdState,
 });
 
 export const userStream = (userId: string) => ({

@@ -7,13 +7,27 @@ import { DomainError } from '../shared/result';
  */
 export type BatchMode = 'atomic' | 'independent';
 
-/** One item decided: the events of its own stream and what it moves on accounts, or its refusal. */
+/** Events an item writes on a stream besides its own and the accounts' (the claim on a transfer's id). */
+export interface OtherStreamWrites {
+  stream: string;
+  events: { type: string; data: unknown }[];
+}
+
+/**
+ * One item decided: the events of its own stream, of any other stream it creates, and what it
+ * moves on accounts; or its refusal.
+ */
 export type BatchItemDecision<Event, Code extends string> =
-  | { ok: true; events: Event[]; accounts: { accountId: string; events: AccountEvent[]; checked: boolean }[] }
+  | {
+      ok: true;
+      events: Event[];
+      others?: OtherStreamWrites[];
+      accounts: { accountId: string; events: AccountEvent[]; checked: boolean }[];
+    }
   | { ok: false; error: DomainError<Code> };
 
 export type BatchItemOutcome<Event, Code extends string> =
-  { ok: true; events: Event[] } | { ok: false; error: DomainError<Code> };
+  { ok: true; events: Event[]; others?: OtherStreamWrites[] } | { ok: false; error: DomainError<Code> };
 
 /** An account's events from the whole batch, and whether any item checked its funds (a hold, a debit). */
 export interface AccountBatchWrites {
@@ -87,7 +101,7 @@ export function decideInOrder<Item, Event, Code extends string, Type extends str
       }
       running.set(accountId, events.reduce(evolveAccount, accountOf(accountId)));
     }
-    outcomes.push({ ok: true, events: decision.events });
+    outcomes.push({ ok: true, events: decision.events, ...(decision.others && { others: decision.others }) });
   }
   const recorded: BatchRecorded<Type, Code> = {
     type: recordedType,

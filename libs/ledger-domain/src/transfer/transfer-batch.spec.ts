@@ -1,7 +1,8 @@
 import { AccountEvent, AccountState, evolveAccount, initialAccountState } from '../account/account';
 import { AT, NOW } from '../testing/decider-spec';
 import { BatchMode } from '../account/batch';
-import { initialTransferState } from './transfer';
+import { initialTransferState, TransferState } from './transfer';
+import { initialTransferIdState, TransferIdState } from './transfer-id';
 import { TransferRequest } from './transfer-request';
 import { decideTransferBatch } from './transfer-batch';
 
@@ -16,6 +17,23 @@ const opened = (accountId: string, funds: number): AccountState =>
     ] satisfies AccountEvent[]
   ).reduce(evolveAccount, initialAccountState);
 
+/** A withdrawal of the ledger as it stood before ids were claimed. */
+const withdrawalOf = (transferId: string): TransferState => ({
+  status: 'pending',
+  transferId,
+  kind: 'withdrawal',
+  accountId: 'acc',
+  amount: 10n,
+  currency: 'EUR',
+  failureReason: null,
+  parkedReason: null,
+  sentToBank: false,
+  seenCallbacks: [],
+  openReviews: {},
+  createdAt: AT,
+  updatedAt: AT,
+});
+
 const transfer = (index: number, kind: TransferRequest['kind'], amount: bigint): TransferRequest => ({
   transferId: `t-${index}`,
   kind,
@@ -23,12 +41,24 @@ const transfer = (index: number, kind: TransferRequest['kind'], amount: bigint):
   amount,
 });
 
+/** Ids held already: by their claim, or by a transfer of the other kind from before claims. */
+interface Taken {
+  claims?: Record<string, TransferIdState>;
+  otherKinds?: Record<string, TransferState>;
+}
+
 /** given(funds) / when(mode, items): the batch decided on one account. */
-const given = (funds: number, mayUse = () => true) => ({
+const given = (funds: number, mayUse = () => true, taken: Taken = {}) => ({
   when: (mode: BatchMode, items: TransferRequest[]) =>
     decideTransferBatch(
       { batchId: 'batch-1', mode, items },
-      { transfers: items.map(() => initialTransferState), accounts: new Map([['acc', opened('acc', funds)]]), mayUse },
+      {
+        transfers: items.map(() => initialTransferState),
+        claims: items.map((item) => taken.claims?.[item.transferId] ?? initialTransferIdState),
+        otherKinds: items.map((item) => taken.otherKinds?.[item.transferId] ?? initialTransferState),
+        accounts: new Map([['acc', opened('acc', funds)]]),
+        mayUse,
+      },
       NOW,
     ),
 });
@@ -77,5 +107,67 @@ describe('A batch of deposits and withdrawals', () => {
       ok: false,
       index: 0,
       error: { code: 'account_not_found' },
+    }));
+
+  it("claims each written item's id on its own stream, whatever its kind", () =>
+    expect(given(100).when('independent', [transfer(0, 'deposit', 5n), transfer(1, 'withdrawal', 5n)])).toMatchObject({
+      ok: true,
+      items: [
+        {
+          ok: true,
+          others: [
+            {
+              stream: 'transferid-t-0',
+              events: [{ type: 'TransferIdClaimed', data: { transferId: 't-0', kind: 'deposit' } }],
+            },
+          ],
+        },
+        {
+          ok: true,
+          others: [
+            {
+              stream: 'transferid-t-1',
+              events: [{ type: 'TransferIdClaimed', data: { transferId: 't-1', kind: 'withdrawal' } }],
+            },
+          ],
+        },
+      ],
+    }));
+
+  it('refuses an item whose id a transfer of the other kind holds, as an id already used', () => {
+    const taken: Taken = {
+      claims: { 't-0': { status: 'claimed', kind: 'withdrawal' } },
+      otherKinds: { 't-2': withdrawalOf('t-2') },
+    };
+    const items = [transfer(0, 'deposit', 1000n), transfer(1, 'deposit', 1n), transfer(2, 'deposit', 1000n)];
+    expect(given(100, undefined, taken).when('independent', items)).toMatchObject({
+      ok: true,
+      items: [
+        { ok: false, error: { code: 'transfer_exists' } },
+        { ok: true },
+        { ok: false, error: { code: 'transfer_exists' } },
+      ],
+    });
+    expect(given(100, undefined, taken).when('atomic', items)).toMatchObject({
+      ok: false,
+      index: 0,
+      error: { code: 'transfer_exists' },
+    });
+  });
+
+  it('refuses an item whose id an item before it took, of either kind (an id derived for one, given to another)', () =>
+    expect(
+      given(100).when('independent', [
+        transfer(0, 'withdrawal', 10n),
+        transfer(0, 'deposit', 10n),
+        transfer(0, 'withdrawal', 10n),
+      ]),
+    ).toMatchObject({
+      ok: true,
+      items: [
+        { ok: true },
+        { ok: false, error: { code: 'transfer_exists' } },
+        { ok: false, error: { code: 'transfer_exists' } },
+      ],
     }));
 });

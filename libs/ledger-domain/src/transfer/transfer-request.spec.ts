@@ -2,6 +2,7 @@ import { AccountEvent, evolveAccount, initialAccountState } from '../account/acc
 import { AT, decisionSpec } from '../testing/decider-spec';
 import { accountOpened } from '../testing/fixtures';
 import { evolveTransfer, initialTransferState, TransferEvent } from './transfer';
+import { evolveTransferId, initialTransferIdState, TransferIdEvent } from './transfer-id';
 import { decideTransferRequest, TransferRequest } from './transfer-request';
 
 const transferId = 'tr-1';
@@ -22,20 +23,32 @@ const requested = (kind: 'deposit' | 'withdrawal'): TransferEvent => ({
   data: { transferId, kind, accountId, userId: 'u-1', amount: '50', currency: 'EUR', at: AT },
 });
 
+const claimed = (kind: 'deposit' | 'withdrawal'): TransferIdEvent => ({
+  type: 'TransferIdClaimed',
+  data: { transferId, kind, at: AT },
+});
+
 describe('A transfer request', () => {
-  const given = (history: { account?: AccountEvent[]; transfer?: TransferEvent[] }) =>
+  const given = (history: {
+    account?: AccountEvent[];
+    transfer?: TransferEvent[];
+    claim?: TransferIdEvent[];
+    otherKind?: TransferEvent[];
+  }) =>
     decisionSpec(
       expect,
       decideTransferRequest,
     )({
       account: (history.account ?? []).reduce(evolveAccount, initialAccountState),
       transfer: (history.transfer ?? []).reduce(evolveTransfer, initialTransferState),
+      claim: (history.claim ?? []).reduce(evolveTransferId, initialTransferIdState),
+      otherKind: (history.otherKind ?? []).reduce(evolveTransfer, initialTransferState),
     });
 
   it('records a deposit in the account currency, and touches no account until the bank says so', () =>
     given({ account: [opened] })
       .when(request('deposit'))
-      .then({ writes: { transfer: [requested('deposit')], account: [] } }));
+      .then({ writes: { transfer: [requested('deposit')], claim: [claimed('deposit')], account: [] } }));
 
   it('holds a withdrawal on its account at once', () =>
     given({ account: [opened, credited] })
@@ -43,6 +56,7 @@ describe('A transfer request', () => {
       .then({
         writes: {
           transfer: [requested('withdrawal')],
+          claim: [claimed('withdrawal')],
           account: [
             {
               type: 'FundsHeld',
@@ -67,6 +81,21 @@ describe('A transfer request', () => {
 
   it('refuses a transfer that exists already', () =>
     given({ account: [opened], transfer: [requested('deposit')] })
+      .when(request('deposit'))
+      .thenFails('transfer_exists'));
+
+  it('refuses an id a transfer of the other kind has claimed: a bank callback names only the id', () =>
+    given({ account: [opened, credited], claim: [claimed('deposit')] })
+      .when(request('withdrawal'))
+      .thenFails('transfer_exists'));
+
+  it('refuses an id a transfer of the other kind has from before ids were claimed', () =>
+    given({ account: [opened], otherKind: [requested('withdrawal')] })
+      .when(request('deposit'))
+      .thenFails('transfer_exists'));
+
+  it('refuses an id claimed even by its own kind, whose stream it did not read', () =>
+    given({ account: [opened], claim: [claimed('deposit')] })
       .when(request('deposit'))
       .thenFails('transfer_exists'));
 });

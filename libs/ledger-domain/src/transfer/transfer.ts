@@ -314,3 +314,9 @@ export function evolveTransfer(state: TransferState, event: TransferEvent): Tran
 }
 
 export const transferStreamName = (kind: TransferKind, transferId: string) => `${kind}-${transferId}`;
+
+/**
+ * The claim on a transfer's id, whatever its kind: a deposit's and a withdrawal's streams differ,
+ * but a bank callback names only the id (see `decideTransferIdClaim`).
+ */
+export const transferIdStreamName = (transferId: string) => `transferid-${transferId}`;

@@ -14,7 +14,8 @@ export class TransferBatchItemDto extends RequestTransferDto {
 
   @ApiPropertyOptional({
     format: 'uuid',
-    description: "The transfer's id; without one it is derived from the batch's Idempotency-Key and the item's place",
+    description:
+      "The transfer's id, unique across deposits and withdrawals (an id either kind has is refused: `transfer_exists`); without one it is derived from the batch's Idempotency-Key and the item's place",
   })
   @OptionalButNotNull()
   @UuidField()

@@ -3,7 +3,9 @@ import {
   decideTransferBatch,
   evolveTransfer,
   initialTransferState,
+  otherTransferKind,
   transferBatchStreamName,
+  TransferIdState,
   TransferRequest,
   TransferRequestRefusalCode,
   TransferState,
@@ -13,6 +15,7 @@ import { mayUseAccount, Principal } from '../../auth/principal';
 import { BatchCommands, BatchResult } from '../../shared/batch-commands';
 import { CommandContext, eventMetadata, newEntityId } from '../../shared/command-context';
 import { deterministicUuid } from '../../shared/deterministic-id';
+import { transferIdStream, transferStream } from '../../shared/streams';
 import { RequestTransferBatchDto } from './request-transfer-batch.dto';
 import { toTransferBatchResponse } from './request-transfer-batch.response';
 
@@ -43,23 +46,30 @@ export class RequestTransferBatchHandler implements ICommandHandler<RequestTrans
       amount: BigInt(item.amount),
     }));
     const accountIds = [...new Set(items.map((item) => item.accountId))];
+    // Every item, its id given or derived (which a client can foresee and give elsewhere), checks
+    // the claim on its id and the id's other kind, and creates the claim (see decideTransferIdClaim).
+    const otherKinds = items.map((item) => transferStream(otherTransferKind(item.kind), item.transferId));
+    const claims = items.map((item) => transferIdStream(item.transferId));
     return this.batches.run(
       {
         batchId,
         mode: request.mode,
         itemStreams: items.map((item) => transferStreamName(item.kind, item.transferId)),
         idsChosen: request.items.map((item) => item.id !== undefined),
+        otherStreams: [...claims, ...otherKinds],
         accountIds,
         // Withdrawals hold funds, checked; a batch of deposits only would need no queue, but is rare.
         checkedAccountIds: accountIds,
         batchStream: transferBatchStreamName(batchId),
         evolve: evolveTransfer,
         initialState: initialTransferState,
-        decide: (transfers, accounts, now) =>
+        decide: (transfers, accounts, now, others) =>
           decideTransferBatch(
             { batchId, mode: request.mode, items },
             {
               transfers,
+              claims: claims.map(({ name }) => others.get(name) as TransferIdState),
+              otherKinds: otherKinds.map(({ name }) => others.get(name) as TransferState),
               accounts,
               mayUse: (account) => mayUseAccount(principal, account),
             },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eventually } from '../../../../../test/eventually';
 import { caughtUpHeaders, startTestLedger, TestLedger } from '../../../../../test/ledger-app';
 import { FAST_BANK_ENV, ledgerTraffic, TestUser } from '../../../../../test/ledger-traffic';
+import { deterministicUuid } from '../../shared/deterministic-id';
 
 describe('POST /api/v1/transfers/batch', () => {
   let ledger: TestLedger;
@@ -93,5 +94,106 @@ describe('POST /api/v1/transfers/batch', () => {
     });
     expect(cased.status).toBe(400);
     expect(cased.body.details.map((detail: { field: string }) => detail.field)).toEqual(['items']);
+  });
+
+  describe('a transfer id, unique across deposits and withdrawals (a bank callback names only the id)', () => {
+    /** The transfer of a kind by id: its status once settled, 404 when there is none. */
+    const transferOf = async (kind: 'deposit' | 'withdrawal', id: string) =>
+      traffic.api.get(`/api/v1/${kind}s/${id}`, customer.apiKey, await caughtUpHeaders(ledger));
+    const settled = (kind: 'deposit' | 'withdrawal', id: string) =>
+      eventually(async () => {
+        const { status } = (await transferOf(kind, id)).body;
+        return (status === 'succeeded' || status === 'failed') && status;
+      });
+
+    it("refuses a batch deposit given a withdrawal's id, and the withdrawal settles as itself", async () => {
+      const account = await traffic.account(customer, 1000);
+      const withdrawal = await traffic.requestTransfer(customer, 'withdrawal', account, 100);
+      expect(withdrawal.status).toBe(202);
+      const id = withdrawal.body.id as string;
+      const item = { kind: 'deposit', accountId: account, amount: 1_000_000, id };
+      const answer = await batch({ mode: 'independent', items: [item] });
+      expect(answer.status).toBe(202);
+      expect(answer.body.results).toEqual([
+        { index: 0, status: 'refused', error: expect.objectContaining({ error: 'transfer_exists' }) },
+      ]);
+      const atomic = await batch({ mode: 'atomic', items: [{ ...item, id: randomUUID() }, item] });
+      expect(atomic.status).toBe(409);
+      expect(atomic.body).toMatchObject({ error: 'transfer_exists', message: expect.stringMatching(/^Item 1: /) });
+      expect(await settled('withdrawal', id)).toBe('succeeded');
+      expect((await transferOf('deposit', id)).status).toBe(404);
+      expect(await balance(account)).toMatchObject({ available: 900, held: 0, ledger: 900 });
+    });
+
+    it('refuses a withdrawal whose id, derived from its key, a batch deposit was given first: 409, nothing held', async () => {
+      const account = await traffic.account(customer, 1000);
+      const key = randomUUID();
+      // The id POST /withdrawals derives from the caller and the key (newEntityId).
+      const id = deterministicUuid('withdrawal', customer.id, key);
+      const deposit = await batch({ mode: 'atomic', items: [{ kind: 'deposit', accountId: account, amount: 50, id }] });
+      expect(deposit.body.results).toMatchObject([{ status: 'created', transfer: { id } }]);
+      const withdraw = () =>
+        traffic.api.post(
+          '/api/v1/withdrawals',
+          customer.apiKey,
+          { accountId: account, amount: 100 },
+          {
+            'Idempotency-Key': key,
+          },
+        );
+      const withdrawal = await withdraw();
+      expect(withdrawal.status).toBe(409);
+      expect(withdrawal.body).toMatchObject({ error: 'transfer_exists' });
+      expect((await withdraw()).status).toBe(409);
+      expect(await settled('deposit', id)).toBe('succeeded');
+      expect((await transferOf('withdrawal', id)).status).toBe(404);
+      expect(await balance(account)).toMatchObject({ available: 1050, held: 0, ledger: 1050 });
+    });
+
+    it('writes one of a deposit and a withdrawal given one id at once, never both', async () => {
+      const account = await traffic.account(customer, 1000);
+      for (let round = 0; round < 10; round++) {
+        const id = randomUUID();
+        const answers = await Promise.all(
+          (['deposit', 'withdrawal'] as const).map((kind) =>
+            batch({ mode: 'independent', items: [{ kind, accountId: account, amount: 1, id }] }),
+          ),
+        );
+        expect(answers.map(({ status }) => status)).toEqual([202, 202]);
+        const results = answers.map(({ body }) => body.results[0]);
+        expect(results.map(({ status }) => status).sort()).toEqual(['created', 'refused']);
+        expect(results.find(({ status }) => status === 'refused').error.error).toBe('transfer_exists');
+        const found = await Promise.all(
+          (['deposit', 'withdrawal'] as const).map(async (kind) => (await transferOf(kind, id)).status),
+        );
+        expect(found.sort()).toEqual([200, 404]);
+      }
+    });
+
+    it('writes one of a withdrawal and a batch deposit given its derived id at once, never both', async () => {
+      const account = await traffic.account(customer, 1000);
+      for (let round = 0; round < 5; round++) {
+        const key = randomUUID();
+        const id = deterministicUuid('withdrawal', customer.id, key);
+        const [withdrawal, deposit] = await Promise.all([
+          traffic.api.post(
+            '/api/v1/withdrawals',
+            customer.apiKey,
+            { accountId: account, amount: 1 },
+            {
+              'Idempotency-Key': key,
+            },
+          ),
+          batch({ mode: 'independent', items: [{ kind: 'deposit', accountId: account, amount: 1, id }] }),
+        ]);
+        const written = [withdrawal.status === 202, deposit.body.results[0].status === 'created'];
+        expect(written.filter(Boolean)).toHaveLength(1);
+        expect(withdrawal.status === 409 || deposit.body.results[0].error?.error === 'transfer_exists').toBe(true);
+        const found = await Promise.all(
+          (['deposit', 'withdrawal'] as const).map(async (kind) => (await transferOf(kind, id)).status),
+        );
+        expect(found.sort()).toEqual([200, 404]);
+      }
+    });
   });
 });

@@ -25,7 +25,7 @@ export class RequestTransferController {
   @Operation('requestDeposit', 'Deposit money from the bank into an account (asynchronous)')
   @ApiIdempotencyKey({ required: true })
   @ApiJsonBody()
-  @ApiErrors('not_found')
+  @ApiErrors('not_found', 'transfer_exists')
   @ApiAcceptedResponse({ type: TransferResponse, description: 'pending: the bank is called asynchronously' })
   deposit(
     @Body() body: RequestTransferDto,
@@ -43,7 +43,7 @@ export class RequestTransferController {
   @Operation('requestWithdrawal', 'Withdraw money to the bank: held at once, settled by the bank')
   @ApiIdempotencyKey({ required: true })
   @ApiJsonBody()
-  @ApiErrors('not_found', 'insufficient_funds')
+  @ApiErrors('not_found', 'insufficient_funds', 'transfer_exists')
   @ApiAcceptedResponse({ type: TransferResponse, description: 'pending, with the amount held' })
   withdraw(
     @Body() body: RequestTransferDto,

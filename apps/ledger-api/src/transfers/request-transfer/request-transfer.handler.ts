@@ -1,13 +1,16 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { EventSourcing } from '@ledger/event-sourcing';
 import { Position } from '@ledger/event-store';
-import { decideTransferRequest, TransferKind } from '@ledger/ledger-domain';
+import { decideTransferRequest, otherTransferKind, TransferKind } from '@ledger/ledger-domain';
 import { accountSeenBy } from '../../auth/principal';
 import { TransferResponse } from '../transfer.response';
 import { eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
-import { accountStream, transferStream } from '../../shared/streams';
+import { accountStream, transferIdStream, transferStream } from '../../shared/streams';
 import { toTransferResponse } from '../transfer.view';
 import { RequestTransferCommand } from './request-transfer.command';
+
+/** The step of the request each stream's events are named by (`otherKind` is only read). */
+const STEPS = { transfer: 'request', claim: 'claim', account: 'hold', otherKind: 'read' };
 
 @CommandHandler(RequestTransferCommand)
 export class RequestTransferHandler implements ICommandHandler<RequestTransferCommand> {
@@ -17,21 +20,27 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
     const transferId = newEntityId(kind, context);
     const { states, position } = await this.eventSourcing.handle({
       // One account's commands queue, each deciding while the one before commits; a withdrawal's
-      // hold is appended at the revision its funds were checked on.
-      streams: { transfer: transferStream(kind, transferId), account: accountStream(accountId, { queued: true }) },
-      decide: ({ transfer, account }, now) => {
+      // hold is appended at the revision its funds were checked on. The id's claim is created in
+      // the same append (at no stream): of two transfers of one id, of either kind, one is written.
+      streams: {
+        transfer: transferStream(kind, transferId),
+        claim: transferIdStream(transferId),
+        otherKind: transferStream(otherTransferKind(kind), transferId),
+        account: accountStream(accountId, { queued: true }),
+      },
+      decide: ({ transfer, claim, otherKind, account }, now) => {
         // The transfer id is the caller's and its key's: a transfer already there is this
         // request's own, retried after its answer was lost (answered below).
         if (transfer.status !== 'none') return { ok: true, events: {} };
         const decision = decideTransferRequest(
           { transferId, kind, accountId, amount },
           // An account the caller may not see does not exist for them.
-          { transfer, account: accountSeenBy(principal, account) },
+          { transfer, claim, otherKind, account: accountSeenBy(principal, account) },
           now,
         );
         return decision.ok ? { ok: true, events: decision.writes } : decision;
       },
-      eventIds: (stream) => eventIdFor(transferId, stream === 'transfer' ? 'request' : 'hold'),
+      eventIds: (stream) => eventIdFor(transferId, STEPS[stream]),
       metadata: eventMetadata(context),
       record: context.answer?.of((states) => toTransferResponse(states.transfer)),
     });
