@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { caughtUpHeaders, startTestLedger, TestLedger } from '../../../../../test/ledger-app';
 import { FAST_BANK_ENV, ledgerTraffic, TestUser } from '../../../../../test/ledger-traffic';
+import { deterministicUuid } from '../../shared/deterministic-id';
 
 type Traffic = ReturnType<typeof ledgerTraffic>;
 
@@ -138,6 +139,22 @@ describe('POST /api/v1/payments/batch', () => {
     expect(first.body.results[0]).toMatchObject({ status: 'created', payment: { id } });
     const again = await batch({ mode: 'independent', items: [{ ...item(payer, payee, 5), id }] });
     expect(again.body.results[0]).toMatchObject({ status: 'refused', error: { error: 'payment_exists' } });
+  });
+
+  it('refuses a single payment whose derived id a batch item was given: 409, not 500, nothing moved', async () => {
+    const payer = await traffic.account(customer, 50);
+    const payee = await traffic.account(merchant);
+    const key = randomUUID();
+    // The id POST /payments derives from the caller and the key (newEntityId).
+    const id = deterministicUuid('payment', customer.id, key);
+    const taken = await batch({ mode: 'atomic', items: [{ ...item(payer, payee, 5), id }] });
+    expect(taken.body.results[0]).toMatchObject({ status: 'created', payment: { id } });
+    const single = await traffic.api.post('/api/v1/payments', customer.apiKey, item(payer, payee, 20), {
+      'Idempotency-Key': key,
+    });
+    expect(single.status).toBe(409);
+    expect(single.body).toMatchObject({ error: 'payment_exists' });
+    expect(await balance(payer)).toMatchObject({ available: 45, held: 0, ledger: 45 });
   });
 
   it('takes an id in capitals as the same id: the same id twice, or one already used', async () => {

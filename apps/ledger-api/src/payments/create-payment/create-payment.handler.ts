@@ -1,7 +1,7 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { EventSourcing } from '@ledger/event-sourcing';
 import { Position } from '@ledger/event-store';
-import { decideNewPayment } from '@ledger/ledger-domain';
+import { decideNewPayment, DomainRefusal } from '@ledger/ledger-domain';
 import { accountSeenBy, Principal } from '../../auth/principal';
 import { CommandContext, eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
 import { paymentStream } from '../../shared/streams';
@@ -65,7 +65,8 @@ export class CreatePaymentHandler implements ICommandHandler<CreatePaymentComman
   /** What the first attempt of this request answered. */
   private async firstAnswer(paymentId: string): Promise<{ payment: PaymentResponse; position: Position }> {
     const own = await this.eventSourcing.findOwnEvents(paymentStream(paymentId), eventIdFor(paymentId, 'create'));
-    if (!own) throw new Error(`payment ${paymentId} exists without its authorization`);
+    // Not this request's: a batch item was given the id this caller and key derive.
+    if (!own) throw new DomainRefusal({ code: 'payment_exists', message: 'The payment already exists.' });
     return { payment: toPaymentResponse(own.state), position: own.position };
   }
 }

@@ -150,6 +150,24 @@ describe('POST /api/v1/transfers/batch', () => {
       expect(await balance(account)).toMatchObject({ available: 1050, held: 0, ledger: 1050 });
     });
 
+    it('refuses a deposit whose derived id a batch deposit was given: 409, not 500, nothing moved', async () => {
+      const account = await traffic.account(customer, 1000);
+      const key = randomUUID();
+      const id = deterministicUuid('deposit', customer.id, key);
+      const taken = await batch({ mode: 'atomic', items: [{ kind: 'deposit', accountId: account, amount: 50, id }] });
+      expect(taken.body.results).toMatchObject([{ status: 'created', transfer: { id } }]);
+      const single = await traffic.api.post(
+        '/api/v1/deposits',
+        customer.apiKey,
+        { accountId: account, amount: 7 },
+        { 'Idempotency-Key': key },
+      );
+      expect(single.status).toBe(409);
+      expect(single.body).toMatchObject({ error: 'transfer_exists' });
+      expect(await settled('deposit', id)).toBe('succeeded');
+      expect(await balance(account)).toMatchObject({ available: 1050, held: 0, ledger: 1050 });
+    });
+
     it('writes one of a deposit and a withdrawal given one id at once, never both', async () => {
       const account = await traffic.account(customer, 1000);
       for (let round = 0; round < 10; round++) {

@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { EventSourcing } from '@ledger/event-sourcing';
 import { Position } from '@ledger/event-store';
-import { decideTransferRequest, otherTransferKind, TransferKind } from '@ledger/ledger-domain';
+import { decideTransferRequest, DomainRefusal, otherTransferKind, TransferKind } from '@ledger/ledger-domain';
 import { accountSeenBy } from '../../auth/principal';
 import { TransferResponse } from '../transfer.response';
 import { eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
@@ -57,7 +57,8 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
       transferStream(kind, transferId),
       eventIdFor(transferId, 'request'),
     );
-    if (!own) throw new Error(`transfer ${transferId} exists without its request`);
+    // Not this request's: a batch item was given the id this caller and key derive.
+    if (!own) throw new DomainRefusal({ code: 'transfer_exists', message: 'The transfer already exists.' });
     return { transfer: toTransferResponse(own.state), position: own.position };
   }
 }
