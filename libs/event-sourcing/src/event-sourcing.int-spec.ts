@@ -123,25 +123,6 @@ describe('EventSourcing: one command at a time per stream, deciding while the on
     expect(await eventSourcing.findOwnEvents(counter(name), () => randomUUID())).toBeUndefined();
   });
 
-  it('creates a stream named unwritten without reading it, at no_stream', async () => {
-    const name = `counter-${randomUUID()}`;
-    const reads = jest.spyOn(store, 'readStream');
-    const { states, position } = await eventSourcing.handle({
-      streams: { counter: { ...counter(name), queued: false, unwritten: true } },
-      decide: ({ counter: seen }) => ({
-        ok: true,
-        events: { counter: [{ type: 'Counted' as const, data: { seen } }] },
-      }),
-      eventIds: () => () => randomUUID(),
-      metadata: {},
-    });
-    expect(reads.mock.calls.filter(([stream]) => stream === name)).toEqual([]);
-    reads.mockRestore();
-    expect(states.counter).toBe(1);
-    expect(position).toBeDefined();
-    expect((await store.readStream(name)).map((event) => event.revision)).toEqual([0n]);
-  });
-
   it('runs a stream’s commands in arrival order, each deciding on the one before', async () => {
     const name = await given(1);
     const decided: number[] = [];

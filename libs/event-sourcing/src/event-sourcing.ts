@@ -62,11 +62,6 @@ export interface StreamSpec<State = unknown, Event = unknown> {
    * decision that does not append to it is made again on it as read (see `attempt`).
    */
   presumedNew?: boolean;
-  /**
-   * A stream this command creates and that cannot exist yet (its id is derived from a record written
-   * in the same append, which this command reads): not read, appended at `no_stream`.
-   */
-  unwritten?: boolean;
 }
 
 type AnySpec = StreamSpec<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -385,7 +380,6 @@ export class EventSourcing {
     const reads = await Promise.all(
       keys.map(async (key): Promise<StreamRead<unknown>> => {
         const spec = streams[key];
-        if (spec.unwritten) return { state: spec.initialState, revision: 'no_stream', position: undefined };
         if (spec.settled) return this.readSettled(spec);
         if (fromStore) return this.read(spec);
         const held = this.cache.get(spec.name);

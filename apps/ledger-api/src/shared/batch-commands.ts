@@ -94,9 +94,11 @@ export class BatchCommands {
     };
     const streams: Record<string, StreamSpec<any, any>> = {}; // eslint-disable-line @typescript-eslint/no-explicit-any
     batch.itemStreams.forEach((name, index) => {
-      // An id derived from the batch's is written only with the batch's record, read below.
-      const unwritten = !batch.idsChosen[index];
-      streams[itemKey(index)] = { name, evolve: batch.evolve, initialState: batch.initialState, unwritten };
+      // An id derived from the batch's is new as a rule, so not read first; but a caller can foresee
+      // it (from its key) and give it to an item of another batch: then the append fails, and the
+      // next attempt reads it and refuses that item as it does an id already used.
+      const presumedNew = !batch.idsChosen[index];
+      streams[itemKey(index)] = { name, evolve: batch.evolve, initialState: batch.initialState, presumedNew };
     });
     for (const spec of batch.otherStreams ?? []) streams[otherKey(spec.name)] = spec;
     for (const accountId of batch.accountIds) {

@@ -157,6 +157,23 @@ describe('POST /api/v1/payments/batch', () => {
     expect(await balance(payer)).toMatchObject({ available: 45, held: 0, ledger: 45 });
   });
 
+  it('refuses the item of a batch whose derived id an earlier batch gave an item, and takes the others', async () => {
+    const payer = await traffic.account(customer, 50);
+    const payee = await traffic.account(merchant);
+    const key = randomUUID();
+    // The id the batch sent with `key` derives for its first item.
+    const id = deterministicUuid('payment-batch-item', deterministicUuid('payment-batch', customer.id, key), '0');
+    const taken = await batch({ mode: 'independent', items: [{ ...item(payer, payee, 5), id }] });
+    expect(taken.body.results[0]).toMatchObject({ status: 'created', payment: { id } });
+    const later = await batch({ mode: 'independent', items: [item(payer, payee, 7), item(payer, payee, 11)] }, key);
+    expect(later.status).toBe(201);
+    expect(later.body.results).toMatchObject([
+      { status: 'refused', error: { error: 'payment_exists' } },
+      { status: 'created', payment: { amount: 11 } },
+    ]);
+    expect(await balance(payer)).toMatchObject({ available: 34, held: 0, ledger: 34 });
+  });
+
   it('takes an id in capitals as the same id: the same id twice, or one already used', async () => {
     const payer = await traffic.account(customer, 100);
     const payee = await traffic.account(merchant);
