@@ -1332,7 +1332,7 @@ export interface components {
       /** @description Defaults to the whole authorization; less releases the rest. */
       amount?: number;
     };
-    EmptyDto: Record<string, never>;
+    NoBody: Record<string, never>;
     RefundDto: {
       /** @description Defaults to the whole authorization; less releases the rest. */
       amount?: number;
@@ -4460,9 +4460,10 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody: {
+    /** @description None (or `{}`) */
+    requestBody?: {
       content: {
-        'application/json': components['schemas']['EmptyDto'];
+        'application/json': components['schemas']['NoBody'];
       };
     };
     responses: {
@@ -4979,7 +4980,12 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody?: never;
+    /** @description None (or `{}`) */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['NoBody'];
+      };
+    };
     responses: {
       200: {
         headers: {
@@ -4987,6 +4993,15 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['VerificationReportResponse'];
+        };
+      };
+      /** @description validation_failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description unauthorized */
@@ -5009,6 +5024,24 @@ export interface operations {
       };
       /** @description idempotency_key_in_use */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -5278,7 +5311,12 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    /** @description None (or `{}`) */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['NoBody'];
+      };
+    };
     responses: {
       202: {
         headers: {
@@ -5286,6 +5324,15 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RebuildStartedResponse'];
+        };
+      };
+      /** @description validation_failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description unauthorized */
@@ -5321,6 +5368,24 @@ export interface operations {
        *     idempotency_key_in_use
        */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -5866,7 +5931,12 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    /** @description None (or `{}`) */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['NoBody'];
+      };
+    };
     responses: {
       /** @description The new secret, shown once; deliveries from now on are signed with it. */
       200: {
@@ -5877,7 +5947,11 @@ export interface operations {
           'application/json': components['schemas']['WebhookEndpointWithSecretResponse'];
         };
       };
-      /** @description validation_failed */
+      /**
+       * @description validation_failed
+       *
+       *     validation_failed
+       */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5906,6 +5980,24 @@ export interface operations {
       };
       /** @description idempotency_key_in_use */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -6027,7 +6119,12 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    /** @description None (or `{}`) */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['NoBody'];
+      };
+    };
     responses: {
       /** @description Queued: sent as soon as the endpoint is enabled. */
       202: {
@@ -6038,7 +6135,11 @@ export interface operations {
           'application/json': components['schemas']['RedeliveryResponse'];
         };
       };
-      /** @description validation_failed */
+      /**
+       * @description validation_failed
+       *
+       *     validation_failed
+       */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6067,6 +6168,24 @@ export interface operations {
       };
       /** @description idempotency_key_in_use */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description unsupported_media_type */
+      415: {
         headers: {
           [name: string]: unknown;
         };

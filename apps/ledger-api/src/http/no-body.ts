@@ -1,5 +1,10 @@
+import { ApiBody } from '@nestjs/swagger';
+
 /**
  * The body of a POST that takes none: validated against this empty class, any field sent is an
  * unknown field (400 naming it), as on every other route.
  */
 export class NoBody {}
+
+/** In the OpenAPI document: the route may be sent no body, or an empty object. */
+export const ApiNoBody = () => ApiBody({ type: NoBody, required: false, description: 'None (or `{}`)' });

@@ -19,7 +19,7 @@ import {
   ApiReadYourWrites,
   Operation,
 } from '../../http/api-docs';
-import { NoBody } from '../../http/no-body';
+import { ApiNoBody, NoBody } from '../../http/no-body';
 
 class AuditAccountQuery {
   @ApiPropertyOptional({ description: 'RFC 3339 date or date-time; default now', example: '2026-01-31T23:59:59Z' })
@@ -52,6 +52,7 @@ export class AuditController {
 
   @Post('verify')
   @HttpCode(200)
+  @ApiNoBody()
   @Operation(
     'verifyLedger',
     'Check the hash chains, replay every account against its read model and check the journal balances (admin)',

@@ -11,7 +11,7 @@ import {
   ApiReadYourWrites,
   Operation,
 } from '../../http/api-docs';
-import { NoBody } from '../../http/no-body';
+import { ApiNoBody, NoBody } from '../../http/no-body';
 
 /** Rebuilds a read model from the start of `$all` while the live one keeps serving (API.md, Admin). */
 @ApiTags('admin')
@@ -23,6 +23,7 @@ export class RebuildProjectionController {
 
   @Post()
   @HttpCode(202)
+  @ApiNoBody()
   @Operation('startProjectionRebuild', 'Rebuild a projection from the events without downtime (admin)')
   @ApiIdempotencyKey({ required: false })
   @ApiAcceptedResponse({ type: RebuildStartedResponse })

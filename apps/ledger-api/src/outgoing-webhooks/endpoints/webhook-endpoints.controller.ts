@@ -30,7 +30,7 @@ import {
   ApiReadYourWrites,
   Operation,
 } from '../../http/api-docs';
-import { NoBody } from '../../http/no-body';
+import { ApiNoBody, NoBody } from '../../http/no-body';
 
 const isAttemptId = (id: string) => /^\d{1,18}$/.test(id);
 
@@ -142,6 +142,7 @@ export class WebhookEndpointsController {
   @HttpCode(200)
   @ShownOnce('secret')
   @ApiJsonBody()
+  @ApiNoBody()
   @Operation('rotateWebhookEndpointSecret', 'A new signing secret for an endpoint (shown once)')
   @ApiIdempotencyKey({ required: false })
   @ApiErrors('validation_failed', 'not_found')
@@ -178,6 +179,7 @@ export class WebhookEndpointsController {
   @Post(':endpointId/deliveries/:eventId/redeliver')
   @HttpCode(202)
   @ApiJsonBody()
+  @ApiNoBody()
   @Operation('redeliverWebhookEvent', 'Queue an event for delivery to an endpoint again')
   @ApiIdempotencyKey({ required: false })
   @ApiAcceptedResponse({ type: RedeliveryResponse, description: 'Queued: sent as soon as the endpoint is enabled.' })

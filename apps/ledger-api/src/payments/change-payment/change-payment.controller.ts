@@ -12,7 +12,7 @@ import { PaymentResponse, RefundResponse } from '../payment.response';
 import { ChangePaymentCommand, PaymentChange } from './change-payment.handler';
 import { uuidParam } from '../../http/validation.pipe';
 import { ApiAuthenticated, ApiErrors, ApiIdempotencyKey, ApiJsonBody, Operation } from '../../http/api-docs';
-import { NoBody } from '../../http/no-body';
+import { ApiNoBody, NoBody } from '../../http/no-body';
 
 class CaptureDto {
   @ApiPropertyOptional({ description: 'Defaults to the whole authorization; less releases the rest.' })
@@ -55,6 +55,7 @@ export class ChangePaymentController {
   @Post('void')
   @HttpCode(200)
   @IdempotencyKeyRequired()
+  @ApiNoBody()
   @Operation('voidPayment', 'Void an authorization, releasing the hold (payer, payee or admin)')
   @ApiIdempotencyKey({ required: true })
   @ApiJsonBody()
