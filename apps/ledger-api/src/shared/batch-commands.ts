@@ -75,7 +75,8 @@ const otherKey = (streamName: string) => `other:${streamName}`;
  * any other streams they create, each account's events, and last the batch's record, whose
  * position is the batch's. A batch is decided on the states the batch before it leaves while that
  * one's append is in flight, as a single payment is (their appends share a group commit); a batch
- * refusing some items waits for them (`refusesPart`). A retry that finds the record answers from it, refusals included.
+ * refusing some items waits for them (`refusesPart`). A retry that finds the record answers from
+ * it, refusals included.
  */
 @Injectable()
 export class BatchCommands {
