@@ -1,8 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 
-/** A failure the CLI reports in one line and exits non-zero for. */
+/** A failure the CLI reports on stderr, without a stack, and exits 2 for. */
 export class CliError extends Error {}
+
+/** The API's error body: `details` names each field refused and why (`validation_failed`). */
+interface ErrorAnswer {
+  error?: string;
+  message?: string;
+  details?: { field?: string; problems?: string[] }[];
+}
+
+/**
+ * An error answer as the CLI prints it: status, code and message, then each refused field with its
+ * problems on a line of its own, so `400 validation_failed` says what to change.
+ */
+export function failureMessage(status: number, statusText: string, answer: ErrorAnswer | undefined): string {
+  const head = `${status} ${answer?.error ?? 'error'}: ${answer?.message ?? statusText}`;
+  const details = Array.isArray(answer?.details) ? answer.details : [];
+  return [head, ...details.map((detail) => `  ${detail.field ?? '?'}: ${(detail.problems ?? []).join('; ')}`)].join(
+    '\n',
+  );
+}
 
 /**
  * The admin API of a running ledger, over HTTP: the CLI does what an admin could do with curl, so
@@ -46,10 +65,8 @@ export class LedgerAdminClient {
     } catch {
       throw new CliError(`No ledger answers at ${this.baseUrl} (set LEDGER_URL).`);
     }
-    const answer = (await response.json().catch(() => undefined)) as { error?: string; message?: string } | undefined;
-    if (!response.ok) {
-      throw new CliError(`${response.status} ${answer?.error ?? 'error'}: ${answer?.message ?? response.statusText}`);
-    }
+    const answer = (await response.json().catch(() => undefined)) as unknown;
+    if (!response.ok) throw new CliError(failureMessage(response.status, response.statusText, answer as ErrorAnswer));
     return answer as T;
   }
 }

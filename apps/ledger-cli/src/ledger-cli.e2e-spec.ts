@@ -126,6 +126,21 @@ describe('the admin CLI against a running ledger', () => {
     expect(withoutKey).toMatchObject({ code: 2, stderr: expect.stringContaining('LEDGER_ADMIN_API_KEY') });
   });
 
+  it('exits 2 on a usage error, as the program ledger, and names the field a request got wrong', async () => {
+    for (const args of [['no-such-command'], ['audit:verify', '--jsn'], ['audit:account'], []]) {
+      const refused = await cli(...args);
+      expect(refused).toMatchObject({ code: 2, stdout: '' });
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect((await cli('--help')).stdout).toMatch(/^Usage: ledger \[options\] \[command\]/);
+    expect((await cli('audit:account', '--help')).stdout).toMatch(/^Usage: ledger audit:account/);
+    const badStream = await cli('streams:read', 'nostream');
+    expect(badStream).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('streamName: streamName must look like'),
+    });
+  });
+
   it('lists the bank work and retries or cancels a parked transfer', async () => {
     const parked = async () => {
       const response = await traffic.requestTransfer(customer, 'withdrawal', accountId, REFUSED_AMOUNT);

@@ -37,7 +37,10 @@ export class AuditAccountCommand extends CommandRunner {
     if (!audit.consistent) process.exitCode = 1;
   }
 
-  @Option({ flags: '--at <time>', description: 'ISO 8601 time (default now)' })
+  @Option({
+    flags: '--at <time>',
+    description: 'RFC 3339 date or date-time with an offset, e.g. 2026-11-22T12:00:00Z (default now)',
+  })
   at(value: string): string {
     return value;
   }

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import type { ExportedCheckpoint } from '@ledger/event-store/postgres';
-import { LedgerAdminClient } from '../ledger-admin.client';
+import { CliError, LedgerAdminClient } from '../ledger-admin.client';
 import { JSON_OPTION, OutputOptions, print, table } from '../output';
 
 interface Proof {
@@ -23,13 +23,24 @@ export class AuditCheckpointCommand extends CommandRunner {
 
   async run([file]: string[], options: OutputOptions): Promise<void> {
     const checkpoint = await this.ledger.get<ExportedCheckpoint>('/audit/checkpoints/latest');
-    await writeFile(file, `${JSON.stringify(checkpoint, null, 2)}\n`);
+    await writeFile(file, `${JSON.stringify(checkpoint, null, 2)}\n`).catch((error: NodeJS.ErrnoException) => {
+      throw new CliError(`Cannot write ${file} (${error.code ?? error.message}).`);
+    });
     print(options, checkpoint, () => `checkpoint ${checkpoint.id} (digest ${checkpoint.digest}) written to ${file}`);
   }
 
   @Option(JSON_OPTION)
   json(): boolean {
     return true;
+  }
+}
+
+/** The file's JSON, or a one-line error naming the file (the ledger checks its fields). */
+export function parseCheckpoint(file: string, text: string): ExportedCheckpoint {
+  try {
+    return JSON.parse(text) as ExportedCheckpoint;
+  } catch {
+    throw new CliError(`${file} is not JSON: give the file audit:checkpoint wrote.`);
   }
 }
 
@@ -45,7 +56,10 @@ export class AuditProveCommand extends CommandRunner {
   }
 
   async run([file]: string[], options: OutputOptions): Promise<void> {
-    const checkpoint = JSON.parse(await readFile(file, 'utf8')) as ExportedCheckpoint;
+    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new CliError(`Cannot read ${file} (${error.code ?? error.message}).`);
+    });
+    const checkpoint = parseCheckpoint(file, text);
     const proof = await this.ledger.post<Proof>('/audit/prove', checkpoint);
     print(options, proof, () =>
       [
