@@ -263,15 +263,17 @@ describe('Deposits and withdrawals through the bank (over HTTP)', () => {
       }
     });
 
-    it.each(['100.0', '1e2', '12.0000000000000001', '4503599627370497.5'])(
-      'rejects the amount %s, a float JSON.parse would round to an integer, with 400 naming the field',
+    it.each(['100.0', '1e2', '12.0000000000000001', '4503599627370497.5', '"10"', '0', '-5', '9007199254740992'])(
+      'rejects the amount %s with 400 and one problem naming the field (a float JSON.parse would round is one)',
       async (amount) => {
         const accountId = await openAccount();
         const body = `{"accountId":"${accountId}","amount":${amount}}`;
         const response = await api.post('/api/v1/deposits', user.apiKey, body, keyed());
         expect(response.status).toBe(400);
         expect(response.body.error).toBe('validation_failed');
-        expect(response.body.details.map((detail: { field: string }) => detail.field)).toEqual(['amount']);
+        expect(response.body.details).toEqual([
+          { field: 'amount', problems: ['amount must be a positive integer in minor units, at most 9007199254740991'] },
+        ]);
       },
     );
 

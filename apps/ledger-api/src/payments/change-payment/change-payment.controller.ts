@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsInt, IsPositive, IsString, Max, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Principal } from '../../auth/principal';
 import { commandContext } from '../../auth/command-context.http';
@@ -13,13 +13,12 @@ import { ChangePaymentCommand, PaymentChange } from './change-payment.handler';
 import { uuidParam } from '../../http/validation.pipe';
 import { ApiAuthenticated, ApiErrors, ApiIdempotencyKey, ApiJsonBody, Operation } from '../../http/api-docs';
 import { ApiNoBody, NoBody } from '../../http/no-body';
+import { MinorUnits } from '../../http/minor-units';
 
 class CaptureDto {
   @ApiPropertyOptional({ description: 'Defaults to the whole authorization; less releases the rest.' })
   @OptionalButNotNull()
-  @IsInt()
-  @IsPositive()
-  @Max(Number.MAX_SAFE_INTEGER)
+  @MinorUnits()
   amount?: number;
 }
 

@@ -1,17 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsPositive, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CaptureMethod } from '@ledger/ledger-domain';
 import { OptionalButNotNull } from '../../http/optional';
 import { UuidField } from '../../http/uuid-field';
+import { MinorUnits } from '../../http/minor-units';
 
 export class CreatePaymentDto {
   @ApiProperty({ format: 'uuid' }) @UuidField() payerAccountId!: string;
   @ApiProperty({ format: 'uuid' }) @UuidField() payeeAccountId!: string;
 
   @ApiProperty({ description: 'Minor units: a positive integer up to 9007199254740991' })
-  @IsInt()
-  @IsPositive()
-  @Max(Number.MAX_SAFE_INTEGER)
+  @MinorUnits()
   amount!: number;
 
   @ApiPropertyOptional({ enum: ['automatic', 'manual'], default: 'automatic' })

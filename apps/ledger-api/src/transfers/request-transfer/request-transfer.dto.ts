@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsPositive, Max } from 'class-validator';
+
 import { UuidField } from '../../http/uuid-field';
+import { MinorUnits } from '../../http/minor-units';
 
 export class RequestTransferDto {
   @ApiProperty({ format: 'uuid' })
@@ -8,8 +9,6 @@ export class RequestTransferDto {
   accountId!: string;
 
   @ApiProperty({ description: 'Minor units (cents): a positive integer up to 9007199254740991', example: 2500 })
-  @IsInt()
-  @IsPositive()
-  @Max(Number.MAX_SAFE_INTEGER)
+  @MinorUnits()
   amount!: number;
 }
