@@ -174,6 +174,33 @@ describe('POST /api/v1/payments/batch', () => {
     expect(await balance(payer)).toMatchObject({ available: 34, held: 0, ledger: 34 });
   });
 
+  it('creates a new id given by batches sent at once only once, and refuses it in the others: none answers 500', async () => {
+    const payer = await traffic.account(customer, 100);
+    const payee = await traffic.account(merchant);
+    for (const mode of ['independent', 'atomic']) {
+      const id = randomUUID();
+      // The same new id, in both cases, in batches that reach the store at about the same time.
+      const answers = await Promise.all(
+        [id, id.toUpperCase(), id, id.toUpperCase()].map((given) =>
+          batch({ mode, items: [{ ...item(payer, payee, 5), id: given }] }),
+        ),
+      );
+      const created = answers.filter((answer) => answer.status === 201 && answer.body.results[0].status === 'created');
+      expect(created).toHaveLength(1);
+      const refused = answers.filter((answer) => answer !== created[0]);
+      for (const answer of refused) {
+        if (mode === 'independent') {
+          expect(answer.status).toBe(201);
+          expect(answer.body.results).toMatchObject([{ status: 'refused', error: { error: 'payment_exists' } }]);
+        } else {
+          expect(answer.status).toBe(409);
+          expect(answer.body).toMatchObject({ error: 'payment_exists' });
+        }
+      }
+    }
+    expect(await balance(payer)).toMatchObject({ available: 90, held: 0, ledger: 90 });
+  });
+
   it('takes an id in capitals as the same id: the same id twice, or one already used', async () => {
     const payer = await traffic.account(customer, 100);
     const payee = await traffic.account(merchant);
