@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { eventually } from '../../../../../test/eventually';
 import { caughtUpHeaders, startTestLedger, TestLedger } from '../../../../../test/ledger-app';
 import { FAST_BANK_ENV, ledgerTraffic, TestUser } from '../../../../../test/ledger-traffic';
 import { deterministicUuid } from '../../shared/deterministic-id';
@@ -199,6 +200,30 @@ describe('POST /api/v1/payments/batch', () => {
       }
     }
     expect(await balance(payer)).toMatchObject({ available: 90, held: 0, ledger: 90 });
+  });
+
+  it("refuses a manual payment given the id of its payer's pending withdrawal: the withdrawal's hold stays its own", async () => {
+    const payer = await traffic.account(customer, 1000);
+    const payee = await traffic.account(merchant);
+    const withdrawal = await traffic.requestTransfer(customer, 'withdrawal', payer, 500);
+    expect(withdrawal.status).toBe(202);
+    const id = withdrawal.body.id as string;
+    const answer = await batch({
+      mode: 'independent',
+      items: [{ ...item(payer, payee, 10), captureMethod: 'manual', id }],
+    });
+    expect(answer.status).toBe(201);
+    expect(answer.body.results).toMatchObject([{ status: 'refused', error: { error: 'payment_exists' } }]);
+    const capture = await traffic.api.post(
+      `/api/v1/payments/${id}/capture`,
+      merchant.apiKey,
+      {},
+      { 'Idempotency-Key': randomUUID() },
+    );
+    expect(capture.status).toBe(404);
+    // The withdrawal settles its own 500 (FAST_BANK_ENV: the bank pays every transfer).
+    await eventually(async () => (await balance(payer)).ledger === 500);
+    expect(await balance(payer)).toMatchObject({ available: 500, held: 0, ledger: 500 });
   });
 
   it('takes an id in capitals as the same id: the same id twice, or one already used', async () => {

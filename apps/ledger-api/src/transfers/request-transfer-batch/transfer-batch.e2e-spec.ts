@@ -149,6 +149,29 @@ describe('POST /api/v1/transfers/batch', () => {
       }
     });
 
+    it("refuses a withdrawal given the id of an authorized payment on its account: it neither skips the funds check nor takes the payment's hold", async () => {
+      const account = await traffic.account(customer, 100);
+      const payee = await traffic.account(await traffic.user('Shop', 'merchant'));
+      const id = randomUUID();
+      const payment = await traffic.api.post(
+        '/api/v1/payments/batch',
+        customer.apiKey,
+        {
+          mode: 'atomic',
+          items: [{ payerAccountId: account, payeeAccountId: payee, amount: 1, captureMethod: 'manual', id }],
+        },
+        { 'Idempotency-Key': randomUUID() },
+      );
+      expect(payment.body.results).toMatchObject([{ status: 'created', payment: { status: 'authorized' } }]);
+      const item = { kind: 'withdrawal', accountId: account, amount: 1_000_000, id };
+      const answer = await batch({ mode: 'independent', items: [item] });
+      expect(answer.status).toBe(202);
+      expect(answer.body.results).toMatchObject([{ status: 'refused', error: { error: 'transfer_exists' } }]);
+      expect((await batch({ mode: 'atomic', items: [item] })).body).toMatchObject({ error: 'transfer_exists' });
+      expect((await transferOf('withdrawal', id)).status).toBe(404);
+      expect(await balance(account)).toMatchObject({ available: 99, held: 1, ledger: 100 });
+    });
+
     it('refuses a withdrawal whose id, derived from its key, a batch deposit was given first: 409, nothing held', async () => {
       const account = await traffic.account(customer, 1000);
       const key = randomUUID();
