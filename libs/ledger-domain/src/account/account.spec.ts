@@ -59,10 +59,10 @@ describe('Account', () => {
         .when({ type: 'HoldFunds', holdId: 'wd-1', amount: 41n, reference: withdrawal })
         .thenFails('insufficient_funds'));
 
-    it('does nothing for a hold it already has (a retry)', () =>
+    it('refuses a hold id already open: another movement holds under it', () =>
       spec([opened, credited(100), held('wd-1', 60)])
-        .when({ type: 'HoldFunds', holdId: 'wd-1', amount: 60n, reference: withdrawal })
-        .then([]));
+        .when({ type: 'HoldFunds', holdId: 'wd-1', amount: 1n, reference: withdrawal })
+        .thenFails('transfer_exists'));
 
     it('refuses an account that does not exist', () =>
       spec([])

@@ -40,7 +40,13 @@ export type AccountCommand =
   | { type: 'DebitFunds'; amount: bigint; reference: MovementReference };
 
 export type AccountErrorCode =
-  'account_exists' | 'account_not_found' | 'insufficient_funds' | 'hold_not_found' | 'amount_exceeds_hold';
+  | 'account_exists'
+  | 'account_not_found'
+  | 'insufficient_funds'
+  | 'payment_exists'
+  | 'transfer_exists'
+  | 'hold_not_found'
+  | 'amount_exceeds_hold';
 
 export type AccountState =
   | { status: 'unopened' }
@@ -90,7 +96,14 @@ export function decideAccount(
         data: { accountId, amount: command.amount.toString(), reference: command.reference, at },
       });
     case 'HoldFunds':
-      if (command.holdId in state.holds) return accept();
+      // A hold is placed only for a new payment or withdrawal, and its id is theirs: one open under
+      // that id is another movement's (payment and transfer ids are each unique only among their
+      // own), which taken as this one's would let either settle or release the other's money.
+      if (command.holdId in state.holds) {
+        return command.reference.type === 'payment'
+          ? reject('payment_exists', 'The id is already used: funds are held under it on the payer account.')
+          : reject('transfer_exists', 'The id is already used: funds are held under it on the account.');
+      }
       if (availableAmount(state) < command.amount) {
         return reject('insufficient_funds', 'The account does not have enough available funds.');
       }

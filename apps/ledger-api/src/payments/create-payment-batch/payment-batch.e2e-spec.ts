@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { eventually } from '../../../../../test/eventually';
 import { caughtUpHeaders, startTestLedger, TestLedger } from '../../../../../test/ledger-app';
 import { FAST_BANK_ENV, ledgerTraffic, TestUser } from '../../../../../test/ledger-traffic';
 import { deterministicUuid } from '../../shared/deterministic-id';
@@ -172,6 +173,57 @@ describe('POST /api/v1/payments/batch', () => {
       { status: 'created', payment: { amount: 11 } },
     ]);
     expect(await balance(payer)).toMatchObject({ available: 34, held: 0, ledger: 34 });
+  });
+
+  it('creates a new id given by batches sent at once only once, and refuses it in the others: none answers 500', async () => {
+    const payer = await traffic.account(customer, 100);
+    const payee = await traffic.account(merchant);
+    for (const mode of ['independent', 'atomic']) {
+      const id = randomUUID();
+      // The same new id, in both cases, in batches that reach the store at about the same time.
+      const answers = await Promise.all(
+        [id, id.toUpperCase(), id, id.toUpperCase()].map((given) =>
+          batch({ mode, items: [{ ...item(payer, payee, 5), id: given }] }),
+        ),
+      );
+      const created = answers.filter((answer) => answer.status === 201 && answer.body.results[0].status === 'created');
+      expect(created).toHaveLength(1);
+      const refused = answers.filter((answer) => answer !== created[0]);
+      for (const answer of refused) {
+        if (mode === 'independent') {
+          expect(answer.status).toBe(201);
+          expect(answer.body.results).toMatchObject([{ status: 'refused', error: { error: 'payment_exists' } }]);
+        } else {
+          expect(answer.status).toBe(409);
+          expect(answer.body).toMatchObject({ error: 'payment_exists' });
+        }
+      }
+    }
+    expect(await balance(payer)).toMatchObject({ available: 90, held: 0, ledger: 90 });
+  });
+
+  it("refuses a manual payment given the id of its payer's pending withdrawal: the withdrawal's hold stays its own", async () => {
+    const payer = await traffic.account(customer, 1000);
+    const payee = await traffic.account(merchant);
+    const withdrawal = await traffic.requestTransfer(customer, 'withdrawal', payer, 500);
+    expect(withdrawal.status).toBe(202);
+    const id = withdrawal.body.id as string;
+    const answer = await batch({
+      mode: 'independent',
+      items: [{ ...item(payer, payee, 10), captureMethod: 'manual', id }],
+    });
+    expect(answer.status).toBe(201);
+    expect(answer.body.results).toMatchObject([{ status: 'refused', error: { error: 'payment_exists' } }]);
+    const capture = await traffic.api.post(
+      `/api/v1/payments/${id}/capture`,
+      merchant.apiKey,
+      {},
+      { 'Idempotency-Key': randomUUID() },
+    );
+    expect(capture.status).toBe(404);
+    // The withdrawal settles its own 500 (FAST_BANK_ENV: the bank pays every transfer).
+    await eventually(async () => (await balance(payer)).ledger === 500);
+    expect(await balance(payer)).toMatchObject({ available: 500, held: 0, ledger: 500 });
   });
 
   it('takes an id in capitals as the same id: the same id twice, or one already used', async () => {

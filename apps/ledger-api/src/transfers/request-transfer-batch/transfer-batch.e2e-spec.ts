@@ -125,6 +125,53 @@ describe('POST /api/v1/transfers/batch', () => {
       expect(await balance(account)).toMatchObject({ available: 900, held: 0, ledger: 900 });
     });
 
+    it('creates a new id given by batches sent at once only once, and refuses it in the others: none answers 500', async () => {
+      const account = await traffic.account(customer, 1000);
+      const id = randomUUID();
+      const answers = await Promise.all(
+        [id, id.toUpperCase(), id, id.toUpperCase()].map((given, index) =>
+          batch({
+            mode: index % 2 ? 'atomic' : 'independent',
+            items: [{ kind: 'withdrawal', accountId: account, amount: 100, id: given }],
+          }),
+        ),
+      );
+      const created = answers.filter((answer) => answer.status === 202 && answer.body.results[0].status === 'created');
+      expect(created).toHaveLength(1);
+      expect(await balance(account)).toMatchObject({ available: 900 }); // one withdrawal held or debited
+      for (const [index, answer] of answers.entries()) {
+        if (answer === created[0]) continue;
+        if (index % 2) expect(answer).toMatchObject({ status: 409, body: { error: 'transfer_exists' } });
+        else {
+          expect(answer.status).toBe(202);
+          expect(answer.body.results).toMatchObject([{ status: 'refused', error: { error: 'transfer_exists' } }]);
+        }
+      }
+    });
+
+    it("refuses a withdrawal given the id of an authorized payment on its account: it neither skips the funds check nor takes the payment's hold", async () => {
+      const account = await traffic.account(customer, 100);
+      const payee = await traffic.account(await traffic.user('Shop', 'merchant'));
+      const id = randomUUID();
+      const payment = await traffic.api.post(
+        '/api/v1/payments/batch',
+        customer.apiKey,
+        {
+          mode: 'atomic',
+          items: [{ payerAccountId: account, payeeAccountId: payee, amount: 1, captureMethod: 'manual', id }],
+        },
+        { 'Idempotency-Key': randomUUID() },
+      );
+      expect(payment.body.results).toMatchObject([{ status: 'created', payment: { status: 'authorized' } }]);
+      const item = { kind: 'withdrawal', accountId: account, amount: 1_000_000, id };
+      const answer = await batch({ mode: 'independent', items: [item] });
+      expect(answer.status).toBe(202);
+      expect(answer.body.results).toMatchObject([{ status: 'refused', error: { error: 'transfer_exists' } }]);
+      expect((await batch({ mode: 'atomic', items: [item] })).body).toMatchObject({ error: 'transfer_exists' });
+      expect((await transferOf('withdrawal', id)).status).toBe(404);
+      expect(await balance(account)).toMatchObject({ available: 99, held: 1, ledger: 100 });
+    });
+
     it('refuses a withdrawal whose id, derived from its key, a batch deposit was given first: 409, nothing held', async () => {
       const account = await traffic.account(customer, 1000);
       const key = randomUUID();
