@@ -5,7 +5,7 @@ export * from './account/account';
 export * from './account/open-account';
 export * from './transfer/bank-callback-classification';
 export * from './transfer/transfer';
-export * from './transfer/transfer-id';
+export * from './transfer/movement-id';
 export * from './transfer/transfer-request';
 export * from './transfer/settlement';
 export * from './user/user';

@@ -1035,7 +1035,7 @@ export interface components {
       kind: 'deposit' | 'withdrawal';
       /**
        * Format: uuid
-       * @description The transfer's id, unique across deposits and withdrawals (an id either kind has is refused: `transfer_exists`); without one it is derived from the batch's Idempotency-Key and the item's place
+       * @description The transfer's id, unique across payments and transfers (an id a payment, deposit or withdrawal has is refused: `transfer_exists`) and not of UUID version 8 (the ledger's derived ids); without one it is derived from the batch's Idempotency-Key and the item's place
        */
       id?: string;
     };
@@ -1259,7 +1259,7 @@ export interface components {
       description?: string;
       /**
        * Format: uuid
-       * @description The payment's id; without one it is derived from the batch's Idempotency-Key and the item's place
+       * @description The payment's id, unique across payments and transfers (an id a payment, deposit or withdrawal has is refused: `payment_exists`) and not of UUID version 8 (the ledger's derived ids); without one it is derived from the batch's Idempotency-Key and the item's place
        */
       id?: string;
     };

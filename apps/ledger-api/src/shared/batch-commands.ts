@@ -28,7 +28,7 @@ export interface BatchOfItems<Event extends DomainEvent, State, Code extends Dom
   idsChosen: readonly boolean[];
   /**
    * Other streams the items read, and may create (an item's events on them are its outcome's
-   * `others`), each appended at the revision read: the claims on transfers' ids.
+   * `others`), each appended at the revision read: the claims on movements' ids.
    */
   otherStreams?: readonly StreamSpecs[string][];
   /** The accounts the items name; those in `checked` have their funds checked, so take their queues. */

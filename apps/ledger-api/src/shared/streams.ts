@@ -5,18 +5,18 @@ import {
   evolvePayment,
   evolveReconciliation,
   evolveTransfer,
-  evolveTransferId,
+  evolveMovementId,
   evolveUser,
   initialAccountState,
   initialPaymentState,
   initialReconciliationState,
   initialTransferState,
-  initialTransferIdState,
+  initialMovementIdState,
   initialUserState,
   paymentStreamName,
   reconciliationStreamName,
   TransferKind,
-  transferIdStreamName,
+  movementIdStreamName,
   transferStreamName,
   userStreamName,
 } from '@ledger/ledger-domain';
@@ -46,11 +46,11 @@ export const transferStream = (kind: TransferKind, transferId: string, treatment
   ...treatment,
 });
 
-/** The claim on a transfer's id, whatever its kind. */
-export const transferIdStream = (transferId: string) => ({
-  name: transferIdStreamName(transferId),
-  evolve: evolveTransferId,
-  initialState: initialTransferIdState,
+/** The claim on a movement's id (a transfer's, or a payment's chosen one), whatever its kind. */
+export const movementIdStream = (movementId: string) => ({
+  name: movementIdStreamName(movementId),
+  evolve: evolveMovementId,
+  initialState: initialMovementIdState,
 });
 
 export const userStream = (userId: string) => ({

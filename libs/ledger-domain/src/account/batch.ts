@@ -7,7 +7,7 @@ import { DomainError } from '../shared/result';
  */
 export type BatchMode = 'atomic' | 'independent';
 
-/** Events an item writes on a stream besides its own and the accounts' (the claim on a transfer's id). */
+/** Events an item writes on a stream besides its own and the accounts' (the claim on a movement's id). */
 export interface OtherStreamWrites {
   stream: string;
   events: { type: string; data: unknown }[];

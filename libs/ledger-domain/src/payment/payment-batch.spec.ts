@@ -4,6 +4,7 @@ import { initialPaymentState } from './payment';
 import { BatchMode } from '../account/batch';
 import { decidePaymentBatch, PaymentBatchStates } from './payment-batch';
 import { NewPayment } from './payment-decision';
+import { initialMovementIdState, MovementIdState } from '../transfer/movement-id';
 
 const opened = (accountId: string, funds: number, userId = `u-${accountId}`): AccountState =>
   (
@@ -34,13 +35,21 @@ const credit = (accountId: string, index: number, amount: number): AccountEvent 
   data: { accountId, amount: String(amount), reference: { type: 'payment', id: `pay-${index}` }, at: AT },
 });
 
-/** given(accounts, who may pay) / when(mode, items) / then(…) over `decidePaymentBatch`. */
-const given = (accounts: AccountState[], mayPayFrom: PaymentBatchStates['mayPayFrom'] = () => true) => ({
+/**
+ * given(accounts, who may pay, the ids the caller chose with their claims) / when(mode, items) /
+ * then(…) over `decidePaymentBatch`; an id not among `chosen` is one the ledger derived.
+ */
+const given = (
+  accounts: AccountState[],
+  mayPayFrom: PaymentBatchStates['mayPayFrom'] = () => true,
+  chosen: Record<string, MovementIdState> = {},
+) => ({
   when: (mode: BatchMode, items: NewPayment[]) =>
     decisionSpec(expect, (command: NewPayment[], states: PaymentBatchStates, now) =>
       decidePaymentBatch({ batchId: 'batch-1', mode, items: command }, states, now),
     )({
       payments: items.map(() => initialPaymentState),
+      claims: items.map((item) => chosen[item.paymentId]),
       accounts: new Map(
         accounts.flatMap((account) => (account.status === 'open' ? [[account.accountId, account]] : [])),
       ),
@@ -78,6 +87,7 @@ describe('A batch of payments', () => {
       },
       {
         payments: [0, 1, 2].map(() => initialPaymentState),
+        claims: [undefined, undefined, undefined],
         accounts: new Map([
           ['alice', accounts[0]],
           ['bob', accounts[1]],
@@ -116,6 +126,7 @@ describe('A batch of payments', () => {
       { batchId: 'batch-1', mode: 'independent', items: [pay(0, 'alice', 'nobody', 1n), pay(1, 'alice', 'alice', 1n)] },
       {
         payments: [initialPaymentState, initialPaymentState],
+        claims: [undefined, undefined],
         accounts: new Map([['alice', accounts[0]]]),
         mayPayFrom: () => true,
       },
@@ -129,5 +140,63 @@ describe('A batch of payments', () => {
       ],
     });
     expect(decision.ok && decision.accounts.size).toBe(0);
+  });
+
+  describe('an id the caller chose, unique across payments and transfers (read models key a movement by it)', () => {
+    const claimed = (kind: 'deposit' | 'withdrawal' | 'payment'): MovementIdState => ({ status: 'claimed', kind });
+
+    it('claims a chosen id on its own stream with the payment, and a derived id not at all', () => {
+      const { then } = given(accounts, undefined, { 'pay-0': initialMovementIdState }).when('atomic', [
+        pay(0, 'alice', 'bob', 1n),
+        pay(1, 'alice', 'bob', 1n),
+      ]);
+      then({
+        items: [
+          {
+            ok: true,
+            events: expect.any(Array),
+            others: [
+              {
+                stream: 'movementid-pay-0',
+                events: [{ type: 'MovementIdClaimed', data: { movementId: 'pay-0', kind: 'payment', at: AT } }],
+              },
+            ],
+          },
+          { ok: true, events: expect.any(Array) },
+        ],
+        recorded: expect.anything(),
+        accounts: expect.anything(),
+      });
+    });
+
+    it('refuses payment_exists an item whose chosen id a deposit, a withdrawal or a payment claimed, and moves nothing for it', () => {
+      const taken = { 'pay-0': claimed('deposit'), 'pay-1': claimed('withdrawal'), 'pay-2': claimed('payment') };
+      const chosen = { ...taken, 'pay-3': initialMovementIdState };
+      const items = [0, 1, 2, 3].map((index) => pay(index, 'alice', 'bob', 10n));
+      const decision = decidePaymentBatch(
+        { batchId: 'batch-1', mode: 'independent', items },
+        {
+          payments: items.map(() => initialPaymentState),
+          claims: items.map((item) => chosen[item.paymentId as keyof typeof chosen]),
+          accounts: new Map([
+            ['alice', accounts[0]],
+            ['bob', accounts[1]],
+          ]),
+          mayPayFrom: () => true,
+        },
+        new Date(AT),
+      );
+      expect(decision).toMatchObject({
+        ok: true,
+        items: [0, 1, 2].map(() => ({ ok: false, error: { code: 'payment_exists' } })).concat([{ ok: true } as never]),
+      });
+      expect(decision.ok && decision.accounts.get('alice')).toEqual({ events: [debit('alice', 3, 10)], checked: true });
+      given(accounts, undefined, chosen).when('atomic', items).thenFails('payment_exists', { index: 0 });
+    });
+
+    it('refuses an item whose chosen id an item before it claimed', () =>
+      given(accounts, undefined, { 'pay-0': initialMovementIdState })
+        .when('atomic', [pay(0, 'alice', 'bob', 1n), pay(0, 'alice', 'bob', 1n)])
+        .thenFails('payment_exists', { index: 1 }));
   });
 });

@@ -2,7 +2,7 @@ import { AccountEvent, AccountState, evolveAccount, initialAccountState } from '
 import { AT, NOW } from '../testing/decider-spec';
 import { BatchMode } from '../account/batch';
 import { initialTransferState, TransferState } from './transfer';
-import { initialTransferIdState, TransferIdState } from './transfer-id';
+import { initialMovementIdState, MovementIdState } from './movement-id';
 import { TransferRequest } from './transfer-request';
 import { decideTransferBatch } from './transfer-batch';
 
@@ -43,7 +43,7 @@ const transfer = (index: number, kind: TransferRequest['kind'], amount: bigint):
 
 /** Ids held already: by their claim, or by a transfer of the other kind from before claims. */
 interface Taken {
-  claims?: Record<string, TransferIdState>;
+  claims?: Record<string, MovementIdState>;
   otherKinds?: Record<string, TransferState>;
 }
 
@@ -54,7 +54,7 @@ const given = (funds: number, mayUse = () => true, taken: Taken = {}) => ({
       { batchId: 'batch-1', mode, items },
       {
         transfers: items.map(() => initialTransferState),
-        claims: items.map((item) => taken.claims?.[item.transferId] ?? initialTransferIdState),
+        claims: items.map((item) => taken.claims?.[item.transferId] ?? initialMovementIdState),
         otherKinds: items.map((item) => taken.otherKinds?.[item.transferId] ?? initialTransferState),
         accounts: new Map([['acc', opened('acc', funds)]]),
         mayUse,
@@ -117,8 +117,8 @@ describe('A batch of deposits and withdrawals', () => {
           ok: true,
           others: [
             {
-              stream: 'transferid-t-0',
-              events: [{ type: 'TransferIdClaimed', data: { transferId: 't-0', kind: 'deposit' } }],
+              stream: 'movementid-t-0',
+              events: [{ type: 'MovementIdClaimed', data: { movementId: 't-0', kind: 'deposit' } }],
             },
           ],
         },
@@ -126,8 +126,8 @@ describe('A batch of deposits and withdrawals', () => {
           ok: true,
           others: [
             {
-              stream: 'transferid-t-1',
-              events: [{ type: 'TransferIdClaimed', data: { transferId: 't-1', kind: 'withdrawal' } }],
+              stream: 'movementid-t-1',
+              events: [{ type: 'MovementIdClaimed', data: { movementId: 't-1', kind: 'withdrawal' } }],
             },
           ],
         },
@@ -170,4 +170,12 @@ describe('A batch of deposits and withdrawals', () => {
         { ok: false, error: { code: 'transfer_exists' } },
       ],
     }));
+
+  it('refuses transfer_exists an item whose id a payment claimed (a payment batch item given that id)', () =>
+    expect(
+      given(100, undefined, { claims: { 't-0': { status: 'claimed', kind: 'payment' } } }).when('independent', [
+        transfer(0, 'withdrawal', 10n),
+        transfer(1, 'deposit', 10n),
+      ]),
+    ).toMatchObject({ ok: true, items: [{ ok: false, error: { code: 'transfer_exists' } }, { ok: true }] }));
 });

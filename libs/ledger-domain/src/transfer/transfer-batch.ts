@@ -1,7 +1,7 @@
 import { AccountState, initialAccountState } from '../account/account';
 import { BatchCommand, BatchDecision, BatchRecorded, decideInOrder } from '../account/batch';
-import { TransferEvent, TransferState, transferIdStreamName, transferStreamName } from './transfer';
-import { TransferIdState } from './transfer-id';
+import { TransferEvent, TransferState, movementIdStreamName, transferStreamName } from './transfer';
+import { MovementIdState } from './movement-id';
 import { decideTransferRequest, TransferRequest, TransferRequestRefusalCode } from './transfer-request';
 
 export type TransferBatchRecorded = BatchRecorded<'TransferBatchRecorded', TransferRequestRefusalCode>;
@@ -12,8 +12,8 @@ export const transferBatchStreamName = (batchId: string) => `transferbatch-${bat
 export interface TransferBatchStates {
   /** Each item's transfer, in item order (`none` unless the caller chose an id already used). */
   transfers: readonly TransferState[];
-  /** Each item's claim on its id, in item order (see `decideTransferIdClaim`). */
-  claims: readonly TransferIdState[];
+  /** Each item's claim on its id, in item order (see `decideMovementIdClaim`). */
+  claims: readonly MovementIdState[];
   /** Each item's id as a transfer of the other kind, in item order. */
   otherKinds: readonly TransferState[];
   /** Every account the items name, by id; absent ones count as unopened. */
@@ -32,7 +32,7 @@ export function decideTransferBatch(
   states: TransferBatchStates,
   now: Date,
 ): BatchDecision<TransferEvent, TransferRequestRefusalCode, TransferBatchRecorded> {
-  const claimedHere = new Map<string, TransferIdState>();
+  const claimedHere = new Map<string, MovementIdState>();
   return decideInOrder(
     command,
     'TransferBatchRecorded',
@@ -56,7 +56,7 @@ export function decideTransferBatch(
       return {
         ok: true,
         events: decision.writes.transfer,
-        others: [{ stream: transferIdStreamName(item.transferId), events: decision.writes.claim }],
+        others: [{ stream: movementIdStreamName(item.transferId), events: decision.writes.claim }],
         // A withdrawal's hold is checked for funds.
         accounts: [{ accountId: item.accountId, events: decision.writes.account, checked: true }],
       };

@@ -2,7 +2,7 @@ import { AccountEvent, evolveAccount, initialAccountState } from '../account/acc
 import { AT, decisionSpec } from '../testing/decider-spec';
 import { accountOpened } from '../testing/fixtures';
 import { evolveTransfer, initialTransferState, TransferEvent } from './transfer';
-import { evolveTransferId, initialTransferIdState, TransferIdEvent } from './transfer-id';
+import { evolveMovementId, initialMovementIdState, MovementIdEvent } from './movement-id';
 import { decideTransferRequest, TransferRequest } from './transfer-request';
 
 const transferId = 'tr-1';
@@ -23,16 +23,16 @@ const requested = (kind: 'deposit' | 'withdrawal'): TransferEvent => ({
   data: { transferId, kind, accountId, userId: 'u-1', amount: '50', currency: 'EUR', at: AT },
 });
 
-const claimed = (kind: 'deposit' | 'withdrawal'): TransferIdEvent => ({
-  type: 'TransferIdClaimed',
-  data: { transferId, kind, at: AT },
+const claimed = (kind: 'deposit' | 'withdrawal'): MovementIdEvent => ({
+  type: 'MovementIdClaimed',
+  data: { movementId: transferId, kind, at: AT },
 });
 
 describe('A transfer request', () => {
   const given = (history: {
     account?: AccountEvent[];
     transfer?: TransferEvent[];
-    claim?: TransferIdEvent[];
+    claim?: MovementIdEvent[];
     otherKind?: TransferEvent[];
   }) =>
     decisionSpec(
@@ -41,7 +41,7 @@ describe('A transfer request', () => {
     )({
       account: (history.account ?? []).reduce(evolveAccount, initialAccountState),
       transfer: (history.transfer ?? []).reduce(evolveTransfer, initialTransferState),
-      claim: (history.claim ?? []).reduce(evolveTransferId, initialTransferIdState),
+      claim: (history.claim ?? []).reduce(evolveMovementId, initialMovementIdState),
       otherKind: (history.otherKind ?? []).reduce(evolveTransfer, initialTransferState),
     });
 

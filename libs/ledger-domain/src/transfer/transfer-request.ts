@@ -1,7 +1,7 @@
 import { AccountErrorCode, AccountEvent, AccountState, decideAccount } from '../account/account';
 import { DomainError, reject } from '../shared/result';
 import { decideTransfer, TransferErrorCode, TransferEvent, TransferKind, TransferState } from './transfer';
-import { decideTransferIdClaim, TransferIdEvent, TransferIdState } from './transfer-id';
+import { decideMovementIdClaim, MovementIdEvent, MovementIdState } from './movement-id';
 
 /** A deposit or withdrawal as its account's owner asks for it. */
 export interface TransferRequest {
@@ -18,7 +18,7 @@ export interface TransferRequest {
  */
 export interface TransferRequestWrites {
   transfer: TransferEvent[];
-  claim: TransferIdEvent[];
+  claim: MovementIdEvent[];
   account: AccountEvent[];
 }
 
@@ -28,7 +28,7 @@ export interface TransferRequestWrites {
  */
 export interface TransferRequestStates {
   transfer: TransferState;
-  claim: TransferIdState;
+  claim: MovementIdState;
   otherKind: TransferState;
   account: AccountState;
 }
@@ -56,7 +56,7 @@ export function decideTransferRequest(
     now,
   );
   if (!requested.ok) return requested;
-  const claimed = decideTransferIdClaim(request, states, now);
+  const claimed = decideMovementIdClaim({ movementId: transferId, kind }, states, now);
   if (!claimed.ok) return claimed;
   const claim = claimed.events;
   if (kind === 'deposit') return { ok: true, writes: { transfer: requested.events, claim, account: [] } };

@@ -316,7 +316,7 @@ export function evolveTransfer(state: TransferState, event: TransferEvent): Tran
 export const transferStreamName = (kind: TransferKind, transferId: string) => `${kind}-${transferId}`;
 
 /**
- * The claim on a transfer's id, whatever its kind: a deposit's and a withdrawal's streams differ,
- * but a bank callback names only the id (see `decideTransferIdClaim`).
+ * The claim on a movement's id, whatever its kind: a payment's, a deposit's and a withdrawal's
+ * streams differ, but a bank callback names only the id (see `decideMovementIdClaim`).
  */
-export const transferIdStreamName = (transferId: string) => `transferid-${transferId}`;
+export const movementIdStreamName = (movementId: string) => `movementid-${movementId}`;

@@ -9,10 +9,11 @@ import { UuidField } from '../../http/uuid-field';
 export class PaymentBatchItemDto extends CreatePaymentDto {
   @ApiPropertyOptional({
     format: 'uuid',
-    description: "The payment's id; without one it is derived from the batch's Idempotency-Key and the item's place",
+    description:
+      "The payment's id, unique across payments and transfers (an id a payment, deposit or withdrawal has is refused: `payment_exists`) and not of UUID version 8 (the ledger's derived ids); without one it is derived from the batch's Idempotency-Key and the item's place",
   })
   @OptionalButNotNull()
-  @UuidField()
+  @UuidField({ chosen: true })
   id?: string;
 }
 

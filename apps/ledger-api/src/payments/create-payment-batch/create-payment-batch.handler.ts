@@ -3,6 +3,7 @@ import {
   decidePaymentBatch,
   evolvePayment,
   initialPaymentState,
+  MovementIdState,
   NewPayment,
   paymentBatchStreamName,
   PaymentRefusalCode,
@@ -13,6 +14,7 @@ import { mayUseAccount, Principal } from '../../auth/principal';
 import { BatchCommands, BatchResult } from '../../shared/batch-commands';
 import { CommandContext, eventMetadata, newEntityId } from '../../shared/command-context';
 import { deterministicUuid } from '../../shared/deterministic-id';
+import { movementIdStream } from '../../shared/streams';
 import { CreatePaymentBatchDto } from './create-payment-batch.dto';
 import { toPaymentBatchResponse } from './create-payment-batch.response';
 
@@ -43,23 +45,30 @@ export class CreatePaymentBatchHandler implements ICommandHandler<CreatePaymentB
       description: item.description ?? null,
     }));
     const payers = items.map((item) => item.payerAccountId);
+    const idsChosen = request.items.map((item) => item.id !== undefined);
+    // An item given its id reads the claim on it and creates it (see decideMovementIdClaim): the id
+    // may be a transfer's. A derived id (version 8, its own namespace) no movement can have: an item
+    // with one reads and claims nothing, as a single payment does.
+    const claims = items.map((item, index) => (idsChosen[index] ? movementIdStream(item.paymentId) : undefined));
     return this.batches.run(
       {
         batchId,
         mode: request.mode,
         itemStreams: items.map((item) => paymentStreamName(item.paymentId)),
-        idsChosen: request.items.map((item) => item.id !== undefined),
+        idsChosen,
+        otherStreams: claims.filter((claim) => claim !== undefined),
         accountIds: [...new Set([...payers, ...items.map((item) => item.payeeAccountId)])],
         // Payers' funds are checked, as a single payment's are.
         checkedAccountIds: payers,
         batchStream: paymentBatchStreamName(batchId),
         evolve: evolvePayment,
         initialState: initialPaymentState,
-        decide: (payments, accounts, now) =>
+        decide: (payments, accounts, now, others) =>
           decidePaymentBatch(
             { batchId, mode: request.mode, items },
             {
               payments,
+              claims: claims.map((claim) => claim && (others.get(claim.name) as MovementIdState)),
               accounts,
               mayPayFrom: (account) => mayUseAccount(principal, account),
             },

@@ -25,6 +25,13 @@ describe('POST /api/v1/payments/batch', () => {
   const balance = async (accountId: string) =>
     (await traffic.api.get(`/api/v1/accounts/${accountId}/balance`, ledger.adminKey, await caughtUpHeaders(ledger)))
       .body as { available: number; held: number; ledger: number };
+  const transferBatch = (items: unknown[], owner = customer) =>
+    traffic.api.post(
+      '/api/v1/transfers/batch',
+      owner.apiKey,
+      { mode: 'atomic', items },
+      { 'Idempotency-Key': randomUUID() },
+    );
   const eventCount = async () =>
     Number((await ledger.database.pool.query('SELECT count(*) AS n FROM es_events')).rows[0].n);
   const item = (payerAccountId: string, payeeAccountId: string, amount: number) => ({
@@ -142,37 +149,43 @@ describe('POST /api/v1/payments/batch', () => {
     expect(again.body.results[0]).toMatchObject({ status: 'refused', error: { error: 'payment_exists' } });
   });
 
-  it('refuses a single payment whose derived id a batch item was given: 409, not 500, nothing moved', async () => {
+  it("refuses a chosen id of version 8, the ledger's derived ids, with 400 naming the item's id, and keeps nothing", async () => {
     const payer = await traffic.account(customer, 50);
     const payee = await traffic.account(merchant);
-    const key = randomUUID();
-    // The id POST /payments derives from the caller and the key (newEntityId).
-    const id = deterministicUuid('payment', customer.id, key);
-    const taken = await batch({ mode: 'atomic', items: [{ ...item(payer, payee, 5), id }] });
-    expect(taken.body.results[0]).toMatchObject({ status: 'created', payment: { id } });
-    const single = await traffic.api.post('/api/v1/payments', customer.apiKey, item(payer, payee, 20), {
+    const [key, batchKey] = [randomUUID(), randomUUID()];
+    // The id POST /payments derives from the caller and its key (newEntityId), and the one a batch
+    // sent with its own key derives for its first item.
+    const single = deterministicUuid('payment', customer.id, key);
+    const batchItem = deterministicUuid(
+      'payment-batch-item',
+      deterministicUuid('payment-batch', customer.id, batchKey),
+      '0',
+    );
+    for (const id of [single, batchItem, batchItem.toUpperCase()]) {
+      const before = await eventCount();
+      const taken = await batch({
+        mode: 'independent',
+        items: [item(payer, payee, 1), { ...item(payer, payee, 5), id }],
+      });
+      expect(taken.status).toBe(400);
+      expect(taken.body).toMatchObject({
+        error: 'validation_failed',
+        details: [
+          {
+            field: 'items.1.id',
+            problems: ["id must be a UUID of version 1 to 7: version 8 is the ledger's derived ids"],
+          },
+        ],
+      });
+      expect(await eventCount()).toBe(before);
+    }
+    const paid = await traffic.api.post('/api/v1/payments', customer.apiKey, item(payer, payee, 20), {
       'Idempotency-Key': key,
     });
-    expect(single.status).toBe(409);
-    expect(single.body).toMatchObject({ error: 'payment_exists' });
-    expect(await balance(payer)).toMatchObject({ available: 45, held: 0, ledger: 45 });
-  });
-
-  it('refuses the item of a batch whose derived id an earlier batch gave an item, and takes the others', async () => {
-    const payer = await traffic.account(customer, 50);
-    const payee = await traffic.account(merchant);
-    const key = randomUUID();
-    // The id the batch sent with `key` derives for its first item.
-    const id = deterministicUuid('payment-batch-item', deterministicUuid('payment-batch', customer.id, key), '0');
-    const taken = await batch({ mode: 'independent', items: [{ ...item(payer, payee, 5), id }] });
-    expect(taken.body.results[0]).toMatchObject({ status: 'created', payment: { id } });
-    const later = await batch({ mode: 'independent', items: [item(payer, payee, 7), item(payer, payee, 11)] }, key);
-    expect(later.status).toBe(201);
-    expect(later.body.results).toMatchObject([
-      { status: 'refused', error: { error: 'payment_exists' } },
-      { status: 'created', payment: { amount: 11 } },
-    ]);
-    expect(await balance(payer)).toMatchObject({ available: 34, held: 0, ledger: 34 });
+    expect(paid.body).toMatchObject({ id: single, status: 'captured' });
+    const later = await batch({ mode: 'independent', items: [item(payer, payee, 7)] }, batchKey);
+    expect(later.body.results).toMatchObject([{ status: 'created', payment: { id: batchItem, amount: 7 } }]);
+    expect(await balance(payer)).toMatchObject({ available: 23, held: 0, ledger: 23 });
   });
 
   it('creates a new id given by batches sent at once only once, and refuses it in the others: none answers 500', async () => {
@@ -205,9 +218,9 @@ describe('POST /api/v1/payments/batch', () => {
   it("refuses a manual payment given the id of its payer's pending withdrawal: the withdrawal's hold stays its own", async () => {
     const payer = await traffic.account(customer, 1000);
     const payee = await traffic.account(merchant);
-    const withdrawal = await traffic.requestTransfer(customer, 'withdrawal', payer, 500);
-    expect(withdrawal.status).toBe(202);
-    const id = withdrawal.body.id as string;
+    const id = randomUUID();
+    const withdrawal = await transferBatch([{ kind: 'withdrawal', accountId: payer, amount: 500, id }]);
+    expect(withdrawal.body.results).toMatchObject([{ status: 'created', transfer: { id } }]);
     const answer = await batch({
       mode: 'independent',
       items: [{ ...item(payer, payee, 10), captureMethod: 'manual', id }],
@@ -224,6 +237,35 @@ describe('POST /api/v1/payments/batch', () => {
     // The withdrawal settles its own 500 (FAST_BANK_ENV: the bank pays every transfer).
     await eventually(async () => (await balance(payer)).ledger === 500);
     expect(await balance(payer)).toMatchObject({ available: 500, held: 0, ledger: 500 });
+  });
+
+  it("refuses payment_exists a payment given a deposit's chosen id: nothing moved, the read models not stalled", async () => {
+    const payer = await traffic.account(customer, 100);
+    const payee = await traffic.account(merchant);
+    const id = randomUUID();
+    const deposit = await transferBatch([{ kind: 'deposit', accountId: payee, amount: 30, id }], merchant);
+    expect(deposit.body.results).toMatchObject([{ status: 'created', transfer: { id } }]);
+    const answer = await batch({ mode: 'independent', items: [{ ...item(payer, payee, 10), id }] });
+    expect(answer.status).toBe(201);
+    expect(answer.body.results).toMatchObject([{ status: 'refused', error: { error: 'payment_exists' } }]);
+    const atomic = await batch({
+      mode: 'atomic',
+      items: [
+        { ...item(payer, payee, 10), id: randomUUID() },
+        { ...item(payer, payee, 10), id },
+      ],
+    });
+    expect(atomic.status).toBe(409);
+    expect(atomic.body).toMatchObject({ error: 'payment_exists', message: expect.stringMatching(/^Item 1: /) });
+    const read = await traffic.api.get(`/api/v1/payments/${id}`, customer.apiKey, await caughtUpHeaders(ledger));
+    expect(read.status).toBe(404);
+    // The transactions projection handled every event: a movement id shared would have stalled it.
+    await eventually(async () => {
+      const listed = await traffic.api.get('/api/v1/admin/projections', ledger.adminKey);
+      return Number(listed.body.find((projection: { name: string }) => projection.name === 'transactions').lag) === 0;
+    }, 15_000);
+    expect(await balance(payer)).toMatchObject({ available: 100, held: 0, ledger: 100 });
+    await eventually(async () => (await balance(payee)).ledger === 30);
   });
 
   it('takes an id in capitals as the same id: the same id twice, or one already used', async () => {

@@ -15,10 +15,10 @@ export class TransferBatchItemDto extends RequestTransferDto {
   @ApiPropertyOptional({
     format: 'uuid',
     description:
-      "The transfer's id, unique across deposits and withdrawals (an id either kind has is refused: `transfer_exists`); without one it is derived from the batch's Idempotency-Key and the item's place",
+      "The transfer's id, unique across payments and transfers (an id a payment, deposit or withdrawal has is refused: `transfer_exists`) and not of UUID version 8 (the ledger's derived ids); without one it is derived from the batch's Idempotency-Key and the item's place",
   })
   @OptionalButNotNull()
-  @UuidField()
+  @UuidField({ chosen: true })
   id?: string;
 }
 

@@ -5,7 +5,7 @@ import {
   initialTransferState,
   otherTransferKind,
   transferBatchStreamName,
-  TransferIdState,
+  MovementIdState,
   TransferRequest,
   TransferRequestRefusalCode,
   TransferState,
@@ -15,7 +15,7 @@ import { mayUseAccount, Principal } from '../../auth/principal';
 import { BatchCommands, BatchResult } from '../../shared/batch-commands';
 import { CommandContext, eventMetadata, newEntityId } from '../../shared/command-context';
 import { deterministicUuid } from '../../shared/deterministic-id';
-import { transferIdStream, transferStream } from '../../shared/streams';
+import { movementIdStream, transferStream } from '../../shared/streams';
 import { RequestTransferBatchDto } from './request-transfer-batch.dto';
 import { toTransferBatchResponse } from './request-transfer-batch.response';
 
@@ -47,9 +47,9 @@ export class RequestTransferBatchHandler implements ICommandHandler<RequestTrans
     }));
     const accountIds = [...new Set(items.map((item) => item.accountId))];
     // Every item, its id given or derived (which a client can foresee and give elsewhere), checks
-    // the claim on its id and the id's other kind, and creates the claim (see decideTransferIdClaim).
+    // the claim on its id and the id's other kind, and creates the claim (see decideMovementIdClaim).
     const otherKinds = items.map((item) => transferStream(otherTransferKind(item.kind), item.transferId));
-    const claims = items.map((item) => transferIdStream(item.transferId));
+    const claims = items.map((item) => movementIdStream(item.transferId));
     return this.batches.run(
       {
         batchId,
@@ -68,7 +68,7 @@ export class RequestTransferBatchHandler implements ICommandHandler<RequestTrans
             { batchId, mode: request.mode, items },
             {
               transfers,
-              claims: claims.map(({ name }) => others.get(name) as TransferIdState),
+              claims: claims.map(({ name }) => others.get(name) as MovementIdState),
               otherKinds: otherKinds.map(({ name }) => others.get(name) as TransferState),
               accounts,
               mayUse: (account) => mayUseAccount(principal, account),

@@ -96,7 +96,7 @@ describe('POST /api/v1/transfers/batch', () => {
     expect(cased.body.details.map((detail: { field: string }) => detail.field)).toEqual(['items']);
   });
 
-  describe('a transfer id, unique across deposits and withdrawals (a bank callback names only the id)', () => {
+  describe('a transfer id, unique across payments and transfers (a bank callback names only the id, read models a movement by it)', () => {
     /** The transfer of a kind by id: its status once settled, 404 when there is none. */
     const transferOf = async (kind: 'deposit' | 'withdrawal', id: string) =>
       traffic.api.get(`/api/v1/${kind}s/${id}`, customer.apiKey, await caughtUpHeaders(ledger));
@@ -108,9 +108,12 @@ describe('POST /api/v1/transfers/batch', () => {
 
     it("refuses a batch deposit given a withdrawal's id, and the withdrawal settles as itself", async () => {
       const account = await traffic.account(customer, 1000);
-      const withdrawal = await traffic.requestTransfer(customer, 'withdrawal', account, 100);
-      expect(withdrawal.status).toBe(202);
-      const id = withdrawal.body.id as string;
+      const id = randomUUID();
+      const withdrawal = await batch({
+        mode: 'atomic',
+        items: [{ kind: 'withdrawal', accountId: account, amount: 100, id }],
+      });
+      expect(withdrawal.body.results).toMatchObject([{ status: 'created', transfer: { id } }]);
       const item = { kind: 'deposit', accountId: account, amount: 1_000_000, id };
       const answer = await batch({ mode: 'independent', items: [item] });
       expect(answer.status).toBe(202);
@@ -172,47 +175,38 @@ describe('POST /api/v1/transfers/batch', () => {
       expect(await balance(account)).toMatchObject({ available: 99, held: 1, ledger: 100 });
     });
 
-    it('refuses a withdrawal whose id, derived from its key, a batch deposit was given first: 409, nothing held', async () => {
+    it("refuses a chosen id of version 8, the ledger's derived ids, with 400 naming the item's id: a client cannot take the id a request derives", async () => {
       const account = await traffic.account(customer, 1000);
       const key = randomUUID();
       // The id POST /withdrawals derives from the caller and the key (newEntityId).
       const id = deterministicUuid('withdrawal', customer.id, key);
-      const deposit = await batch({ mode: 'atomic', items: [{ kind: 'deposit', accountId: account, amount: 50, id }] });
-      expect(deposit.body.results).toMatchObject([{ status: 'created', transfer: { id } }]);
-      const withdraw = () =>
-        traffic.api.post(
-          '/api/v1/withdrawals',
-          customer.apiKey,
-          { accountId: account, amount: 100 },
-          {
-            'Idempotency-Key': key,
-          },
-        );
-      const withdrawal = await withdraw();
-      expect(withdrawal.status).toBe(409);
-      expect(withdrawal.body).toMatchObject({ error: 'transfer_exists' });
-      expect((await withdraw()).status).toBe(409);
-      expect(await settled('deposit', id)).toBe('succeeded');
-      expect((await transferOf('withdrawal', id)).status).toBe(404);
-      expect(await balance(account)).toMatchObject({ available: 1050, held: 0, ledger: 1050 });
-    });
-
-    it('refuses a deposit whose derived id a batch deposit was given: 409, not 500, nothing moved', async () => {
-      const account = await traffic.account(customer, 1000);
-      const key = randomUUID();
-      const id = deterministicUuid('deposit', customer.id, key);
-      const taken = await batch({ mode: 'atomic', items: [{ kind: 'deposit', accountId: account, amount: 50, id }] });
-      expect(taken.body.results).toMatchObject([{ status: 'created', transfer: { id } }]);
-      const single = await traffic.api.post(
-        '/api/v1/deposits',
+      for (const given of [id, id.toUpperCase()]) {
+        const deposit = await batch({
+          mode: 'atomic',
+          items: [{ kind: 'deposit', accountId: account, amount: 50, id: given }],
+        });
+        expect(deposit.status).toBe(400);
+        expect(deposit.body).toMatchObject({
+          error: 'validation_failed',
+          details: [
+            {
+              field: 'items.0.id',
+              problems: ["id must be a UUID of version 1 to 7: version 8 is the ledger's derived ids"],
+            },
+          ],
+        });
+      }
+      const withdrawal = await traffic.api.post(
+        '/api/v1/withdrawals',
         customer.apiKey,
-        { accountId: account, amount: 7 },
+        { accountId: account, amount: 100 },
         { 'Idempotency-Key': key },
       );
-      expect(single.status).toBe(409);
-      expect(single.body).toMatchObject({ error: 'transfer_exists' });
-      expect(await settled('deposit', id)).toBe('succeeded');
-      expect(await balance(account)).toMatchObject({ available: 1050, held: 0, ledger: 1050 });
+      expect(withdrawal.status).toBe(202);
+      expect(withdrawal.body.id).toBe(id);
+      expect(await settled('withdrawal', id)).toBe('succeeded');
+      expect((await transferOf('deposit', id)).status).toBe(404);
+      expect(await balance(account)).toMatchObject({ available: 900, held: 0, ledger: 900 });
     });
 
     it('writes one of a deposit and a withdrawal given one id at once, never both', async () => {
@@ -235,30 +229,49 @@ describe('POST /api/v1/transfers/batch', () => {
       }
     });
 
-    it('writes one of a withdrawal and a batch deposit given its derived id at once, never both', async () => {
+    const payBatch = (items: unknown[]) =>
+      traffic.api.post('/api/v1/payments/batch', customer.apiKey, { mode: 'independent', items }, traffic.keyed());
+    /** The transactions projection has handled every event written so far: a movement id did not stall it. */
+    const transactionsCaughtUp = () =>
+      eventually(async () => {
+        const listed = await traffic.api.get('/api/v1/admin/projections', ledger.adminKey);
+        const transactions = listed.body.find((projection: { name: string }) => projection.name === 'transactions');
+        return Number(transactions.lag) === 0;
+      }, 15_000);
+
+    it("refuses transfer_exists a batch deposit given a payment's chosen id: nothing moved, the read models not stalled", async () => {
+      const account = await traffic.account(customer, 100);
+      const payee = await traffic.account(await traffic.user('Shop', 'merchant'));
+      const id = randomUUID();
+      const payment = await payBatch([{ payerAccountId: account, payeeAccountId: payee, amount: 10, id }]);
+      expect(payment.body.results).toMatchObject([{ status: 'created', payment: { status: 'captured' } }]);
+      const item = { kind: 'deposit', accountId: account, amount: 1_000_000, id };
+      const answer = await batch({ mode: 'independent', items: [item] });
+      expect(answer.status).toBe(202);
+      expect(answer.body.results).toMatchObject([{ status: 'refused', error: { error: 'transfer_exists' } }]);
+      expect((await batch({ mode: 'atomic', items: [item] })).body).toMatchObject({ error: 'transfer_exists' });
+      expect((await transferOf('deposit', id)).status).toBe(404);
+      await transactionsCaughtUp();
+      expect(await balance(account)).toMatchObject({ available: 90, held: 0, ledger: 90 });
+    });
+
+    it('writes one of a payment batch and a transfer batch given one new id at once, never both, and the transactions projection keeps up', async () => {
       const account = await traffic.account(customer, 1000);
-      for (let round = 0; round < 5; round++) {
-        const key = randomUUID();
-        const id = deterministicUuid('withdrawal', customer.id, key);
-        const [withdrawal, deposit] = await Promise.all([
-          traffic.api.post(
-            '/api/v1/withdrawals',
-            customer.apiKey,
-            { accountId: account, amount: 1 },
-            {
-              'Idempotency-Key': key,
-            },
-          ),
-          batch({ mode: 'independent', items: [{ kind: 'deposit', accountId: account, amount: 1, id }] }),
+      const payee = await traffic.account(await traffic.user('Shop', 'merchant'));
+      for (let round = 0; round < 10; round++) {
+        const id = randomUUID();
+        const kind = round % 2 ? 'withdrawal' : 'deposit';
+        const [payment, transfer] = await Promise.all([
+          payBatch([{ payerAccountId: account, payeeAccountId: payee, amount: 1, captureMethod: 'manual', id }]),
+          batch({ mode: 'independent', items: [{ kind, accountId: account, amount: 1, id }] }),
         ]);
-        const written = [withdrawal.status === 202, deposit.body.results[0].status === 'created'];
-        expect(written.filter(Boolean)).toHaveLength(1);
-        expect(withdrawal.status === 409 || deposit.body.results[0].error?.error === 'transfer_exists').toBe(true);
-        const found = await Promise.all(
-          (['deposit', 'withdrawal'] as const).map(async (kind) => (await transferOf(kind, id)).status),
-        );
-        expect(found.sort()).toEqual([200, 404]);
+        expect([payment.status, transfer.status]).toEqual([201, 202]);
+        const results = [payment.body.results[0], transfer.body.results[0]];
+        expect(results.filter(({ status }) => status === 'created')).toHaveLength(1);
+        const refused = results.findIndex(({ status }) => status === 'refused');
+        expect(results[refused].error.error).toBe(refused === 0 ? 'payment_exists' : 'transfer_exists');
       }
+      await transactionsCaughtUp();
     });
   });
 });

@@ -5,7 +5,7 @@ import { decideTransferRequest, DomainRefusal, otherTransferKind, TransferKind }
 import { accountSeenBy } from '../../auth/principal';
 import { TransferResponse } from '../transfer.response';
 import { eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
-import { accountStream, transferIdStream, transferStream } from '../../shared/streams';
+import { accountStream, movementIdStream, transferStream } from '../../shared/streams';
 import { toTransferResponse } from '../transfer.view';
 import { RequestTransferCommand } from './request-transfer.command';
 
@@ -24,7 +24,7 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
       // the same append (at no stream): of two transfers of one id, of either kind, one is written.
       streams: {
         transfer: transferStream(kind, transferId),
-        claim: transferIdStream(transferId),
+        claim: movementIdStream(transferId),
         otherKind: transferStream(otherTransferKind(kind), transferId),
         account: accountStream(accountId, { queued: true }),
       },
