@@ -199,7 +199,9 @@ describe('Outgoing webhooks and the events feed (over HTTP)', () => {
     expect(refused.body).toMatchObject({ error: 'validation_failed', details: [{ field: 'description' }] });
     const endpoint = await createEndpoint(ledger.adminKey, adminReceiver.url, ['payment.captured']);
     for (const field of ['url', 'eventTypes', 'status', 'description']) {
-      const patched = await call('PATCH', `/api/v1/webhook-endpoints/${endpoint.id}`, ledger.adminKey, { [field]: null });
+      const patched = await call('PATCH', `/api/v1/webhook-endpoints/${endpoint.id}`, ledger.adminKey, {
+        [field]: null,
+      });
       expect(patched.status).toBe(400);
       expect(patched.body).toMatchObject({ error: 'validation_failed', details: [{ field }] });
     }

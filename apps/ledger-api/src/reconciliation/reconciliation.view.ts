@@ -30,11 +30,7 @@ export function toExceptionView({ run, resolutions }: Pick<Recorded, 'run' | 're
   return exceptionView(run, resolutions, exception);
 }
 
-function exceptionView(
-  run: Recorded['run'],
-  resolutions: Recorded['resolutions'],
-  exception: ReconciliationException,
-) {
+function exceptionView(run: Recorded['run'], resolutions: Recorded['resolutions'], exception: ReconciliationException) {
   const resolved = resolutions[exception.exceptionId];
   const amount = (value: string | null) => (value === null ? null : jsonAmount(value));
   return {

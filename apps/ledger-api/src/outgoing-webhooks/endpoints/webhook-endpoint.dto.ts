@@ -1,14 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayNotEmpty,
-  ArrayUnique,
-  IsArray,
-  IsIn,
-  IsString,
-  IsUrl,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsString, IsUrl, MaxLength } from 'class-validator';
 import { OptionalButNotNull } from '../../http/optional';
 import { ALL_EVENT_TYPES, PUBLIC_EVENT_TYPES } from '../public-events/public-event-types';
 
