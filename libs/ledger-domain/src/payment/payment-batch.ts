@@ -1,6 +1,6 @@
 import { AccountState, initialAccountState } from '../account/account';
 import { BatchCommand, BatchDecision, BatchRecorded, decideInOrder } from '../account/batch';
-import { decideMovementIdClaim, MovementIdState } from '../transfer/movement-id';
+import { claimChosenId, MovementIdState } from '../transfer/movement-id';
 import { movementIdStreamName } from '../transfer/transfer';
 import { PaymentEvent, PaymentState, paymentStreamName } from './payment';
 import { decideNewPayment, NewPayment, PaymentRefusalCode } from './payment-decision';
@@ -16,7 +16,7 @@ export interface PaymentBatchStates {
   /**
    * Each item's claim on its id, in item order, when the caller chose the id; `undefined` for an id
    * the ledger derived (version 8, in a namespace of its own: no movement can have it, so it is
-   * neither read nor claimed). See `decideMovementIdClaim`.
+   * neither read nor claimed). See `claimChosenId`.
    */
   claims: readonly (MovementIdState | undefined)[];
   /** Every account the items name, by id; absent ones count as unopened. */
@@ -54,16 +54,13 @@ export function decidePaymentBatch(
         now,
       );
       if (!decision.ok) return decision;
-      const read = states.claims[index];
-      const claimed =
-        read &&
-        decideMovementIdClaim(
-          { movementId: item.paymentId, kind: 'payment' },
-          { claim: claimedHere.get(item.paymentId) ?? read },
-          now,
-        );
+      const claimed = claimChosenId(
+        { movementId: item.paymentId, kind: 'payment' },
+        states.claims[index],
+        claimedHere,
+        now,
+      );
       if (claimed && !claimed.ok) return claimed;
-      if (claimed) claimedHere.set(item.paymentId, { status: 'claimed', kind: 'payment' });
       const { payment, payer: debited, payee: credited, checked } = decision.writes;
       return {
         ok: true,

@@ -1,5 +1,5 @@
 import { accept, Decision, reject } from '../shared/result';
-import { TransferKind, TransferState } from './transfer';
+import { TransferKind } from './transfer';
 
 /** What moves money under an id of its own: a payment, a deposit or a withdrawal. */
 export type MovementKind = TransferKind | 'payment';
@@ -7,11 +7,11 @@ export type MovementKind = TransferKind | 'payment';
 /**
  * A movement's id is its own across payments, deposits and withdrawals: the bank's callbacks and
  * the operators' actions name a transfer by its id alone, and the read models (transactions,
- * journal holds) key a movement by its bare id. A movement whose id a client chose, and every
- * transfer, claims its id on a stream of its own (`movementIdStreamName`), created in the same
- * append as the movement, so that of two movements of one id, whatever their kinds, only one is
- * ever written. (An id the ledger derives is UUID version 8, in a namespace of its own, and a
- * client may not choose one: a payment with a derived id needs no claim.)
+ * journal holds) key a movement by its bare id. An id the ledger derives is a UUID of version 8,
+ * from a namespace of its own per kind, and a client may not choose one; so only a movement whose
+ * id a client chose (a batch item's) can meet another of that id. Such a movement claims its id on
+ * a stream of its own (`movementIdStreamName`), created in the same append, so that of two
+ * movements given one id, whatever their kinds, only one is ever written.
  */
 export type MovementIdEvent = {
   type: 'MovementIdClaimed';
@@ -27,36 +27,26 @@ export function evolveMovementId(state: MovementIdState, event: MovementIdEvent)
 }
 
 /**
- * Claims a new movement's id: refused when a movement of any kind holds it already, by its claim
- * or, for a transfer written before ids were claimed, by the stream of the other kind. A transfer
- * is refused `transfer_exists`, a payment `payment_exists`.
+ * The claim of a batch item's id: none for an id the ledger derived (`read` undefined: it was not
+ * read), else refused `payment_exists` / `transfer_exists` when a movement holds the claim, or an
+ * item before it in the batch took it (`claimedHere`, which an accepted claim joins).
  */
-export function decideMovementIdClaim(
-  request: { movementId: string; kind: TransferKind },
-  states: { claim: MovementIdState; otherKind: TransferState },
-  now: Date,
-): Decision<MovementIdEvent, 'transfer_exists'>;
-export function decideMovementIdClaim(
-  request: { movementId: string; kind: 'payment' },
-  states: { claim: MovementIdState },
-  now: Date,
-): Decision<MovementIdEvent, 'payment_exists'>;
-export function decideMovementIdClaim(
+export function claimChosenId(
   request: { movementId: string; kind: MovementKind },
-  states: { claim: MovementIdState; otherKind?: TransferState },
+  read: MovementIdState | undefined,
+  claimedHere: Map<string, MovementIdState>,
   now: Date,
-): Decision<MovementIdEvent, 'transfer_exists' | 'payment_exists'> {
-  if (states.claim.status !== 'none' || (states.otherKind && states.otherKind.status !== 'none')) {
-    return request.kind === 'payment'
+): Decision<MovementIdEvent, 'payment_exists' | 'transfer_exists'> | undefined {
+  if (!read) return undefined;
+  const { movementId, kind } = request;
+  if ((claimedHere.get(movementId) ?? read).status !== 'none') {
+    return kind === 'payment'
       ? reject('payment_exists', 'The payment already exists: a movement id is unique across payments and transfers.')
       : reject(
           'transfer_exists',
           'The transfer already exists: a movement id is unique across payments and transfers.',
         );
   }
-  const { movementId, kind } = request;
+  claimedHere.set(movementId, { status: 'claimed', kind });
   return accept({ type: 'MovementIdClaimed', data: { movementId, kind, at: now.toISOString() } });
 }
-
-/** The other kind: whose stream a claim is checked against, for transfers made before ids were claimed. */
-export const otherTransferKind = (kind: TransferKind): TransferKind => (kind === 'deposit' ? 'withdrawal' : 'deposit');

@@ -1,7 +1,7 @@
 import { AccountEvent, AccountState, evolveAccount, initialAccountState } from '../account/account';
 import { AT, NOW } from '../testing/decider-spec';
 import { BatchMode } from '../account/batch';
-import { initialTransferState, TransferState } from './transfer';
+import { initialTransferState } from './transfer';
 import { initialMovementIdState, MovementIdState } from './movement-id';
 import { TransferRequest } from './transfer-request';
 import { decideTransferBatch } from './transfer-batch';
@@ -17,23 +17,6 @@ const opened = (accountId: string, funds: number): AccountState =>
     ] satisfies AccountEvent[]
   ).reduce(evolveAccount, initialAccountState);
 
-/** A withdrawal of the ledger as it stood before ids were claimed. */
-const withdrawalOf = (transferId: string): TransferState => ({
-  status: 'pending',
-  transferId,
-  kind: 'withdrawal',
-  accountId: 'acc',
-  amount: 10n,
-  currency: 'EUR',
-  failureReason: null,
-  parkedReason: null,
-  sentToBank: false,
-  seenCallbacks: [],
-  openReviews: {},
-  createdAt: AT,
-  updatedAt: AT,
-});
-
 const transfer = (index: number, kind: TransferRequest['kind'], amount: bigint): TransferRequest => ({
   transferId: `t-${index}`,
   kind,
@@ -41,21 +24,22 @@ const transfer = (index: number, kind: TransferRequest['kind'], amount: bigint):
   amount,
 });
 
-/** Ids held already: by their claim, or by a transfer of the other kind from before claims. */
+/** Ids a movement holds already (by their claim), and the items whose id the ledger derived (not claimed). */
 interface Taken {
   claims?: Record<string, MovementIdState>;
-  otherKinds?: Record<string, TransferState>;
+  derived?: number[];
 }
 
-/** given(funds) / when(mode, items): the batch decided on one account. */
+/** given(funds) / when(mode, items): the batch decided on one account; every id chosen unless `derived`. */
 const given = (funds: number, mayUse = () => true, taken: Taken = {}) => ({
   when: (mode: BatchMode, items: TransferRequest[]) =>
     decideTransferBatch(
       { batchId: 'batch-1', mode, items },
       {
         transfers: items.map(() => initialTransferState),
-        claims: items.map((item) => taken.claims?.[item.transferId] ?? initialMovementIdState),
-        otherKinds: items.map((item) => taken.otherKinds?.[item.transferId] ?? initialTransferState),
+        claims: items.map((item, index) =>
+          taken.derived?.includes(index) ? undefined : (taken.claims?.[item.transferId] ?? initialMovementIdState),
+        ),
         accounts: new Map([['acc', opened('acc', funds)]]),
         mayUse,
       },
@@ -109,8 +93,10 @@ describe('A batch of deposits and withdrawals', () => {
       error: { code: 'account_not_found' },
     }));
 
-  it("claims each written item's id on its own stream, whatever its kind", () =>
-    expect(given(100).when('independent', [transfer(0, 'deposit', 5n), transfer(1, 'withdrawal', 5n)])).toMatchObject({
+  it("claims each written item's id the caller chose on its own stream, whatever its kind, and no derived one", () => {
+    const items = [transfer(0, 'deposit', 5n), transfer(1, 'withdrawal', 5n), transfer(2, 'deposit', 5n)];
+    const decision = given(100, undefined, { derived: [2] }).when('independent', items);
+    expect(decision).toMatchObject({
       ok: true,
       items: [
         {
@@ -131,22 +117,18 @@ describe('A batch of deposits and withdrawals', () => {
             },
           ],
         },
+        { ok: true },
       ],
-    }));
+    });
+    expect(decision.ok && decision.items[2]).not.toHaveProperty('others');
+  });
 
   it('refuses an item whose id a transfer of the other kind holds, as an id already used', () => {
-    const taken: Taken = {
-      claims: { 't-0': { status: 'claimed', kind: 'withdrawal' } },
-      otherKinds: { 't-2': withdrawalOf('t-2') },
-    };
-    const items = [transfer(0, 'deposit', 1000n), transfer(1, 'deposit', 1n), transfer(2, 'deposit', 1000n)];
+    const taken: Taken = { claims: { 't-0': { status: 'claimed', kind: 'withdrawal' } } };
+    const items = [transfer(0, 'deposit', 1000n), transfer(1, 'deposit', 1n)];
     expect(given(100, undefined, taken).when('independent', items)).toMatchObject({
       ok: true,
-      items: [
-        { ok: false, error: { code: 'transfer_exists' } },
-        { ok: true },
-        { ok: false, error: { code: 'transfer_exists' } },
-      ],
+      items: [{ ok: false, error: { code: 'transfer_exists' } }, { ok: true }],
     });
     expect(given(100, undefined, taken).when('atomic', items)).toMatchObject({
       ok: false,
@@ -155,7 +137,7 @@ describe('A batch of deposits and withdrawals', () => {
     });
   });
 
-  it('refuses an item whose id an item before it took, of either kind (an id derived for one, given to another)', () =>
+  it('refuses an item whose id an item before it took, of either kind', () =>
     expect(
       given(100).when('independent', [
         transfer(0, 'withdrawal', 10n),

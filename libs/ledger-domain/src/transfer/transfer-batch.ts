@@ -1,7 +1,7 @@
 import { AccountState, initialAccountState } from '../account/account';
 import { BatchCommand, BatchDecision, BatchRecorded, decideInOrder } from '../account/batch';
 import { TransferEvent, TransferState, movementIdStreamName, transferStreamName } from './transfer';
-import { MovementIdState } from './movement-id';
+import { claimChosenId, MovementIdState } from './movement-id';
 import { decideTransferRequest, TransferRequest, TransferRequestRefusalCode } from './transfer-request';
 
 export type TransferBatchRecorded = BatchRecorded<'TransferBatchRecorded', TransferRequestRefusalCode>;
@@ -12,10 +12,12 @@ export const transferBatchStreamName = (batchId: string) => `transferbatch-${bat
 export interface TransferBatchStates {
   /** Each item's transfer, in item order (`none` unless the caller chose an id already used). */
   transfers: readonly TransferState[];
-  /** Each item's claim on its id, in item order (see `decideMovementIdClaim`). */
-  claims: readonly MovementIdState[];
-  /** Each item's id as a transfer of the other kind, in item order. */
-  otherKinds: readonly TransferState[];
+  /**
+   * Each item's claim on its id, in item order, when the caller chose the id; `undefined` for an id
+   * the ledger derived (version 8, in a namespace of its own: no movement can have it, so it is
+   * neither read nor claimed). See `claimChosenId`.
+   */
+  claims: readonly (MovementIdState | undefined)[];
   /** Every account the items name, by id; absent ones count as unopened. */
   accounts: ReadonlyMap<string, AccountState>;
   /** Whether the caller may move money on an account (its owner, or an admin). */
@@ -24,8 +26,9 @@ export interface TransferBatchStates {
 
 /**
  * Deposits and withdrawals decided in order on running account states, each as
- * `decideTransferRequest`; an id an item before it claimed is taken (a given id may be one the
- * batch derives for another item).
+ * `decideTransferRequest`; an item whose id the caller chose also claims it, and is refused
+ * `transfer_exists` when any movement (a payment, a deposit, a withdrawal, or an item before it)
+ * holds it already: bank callbacks name a transfer by its id alone.
  */
 export function decideTransferBatch(
   command: BatchCommand<TransferRequest>,
@@ -40,23 +43,23 @@ export function decideTransferBatch(
     states.accounts,
     (item, index, accountOf) => {
       const account = accountOf(item.accountId);
-      const claim = claimedHere.get(item.transferId) ?? states.claims[index];
       const decision = decideTransferRequest(
         item,
-        {
-          transfer: states.transfers[index],
-          claim,
-          otherKind: states.otherKinds[index],
-          account: states.mayUse(account) ? account : initialAccountState,
-        },
+        { transfer: states.transfers[index], account: states.mayUse(account) ? account : initialAccountState },
         now,
       );
       if (!decision.ok) return decision;
-      claimedHere.set(item.transferId, { status: 'claimed', kind: item.kind });
+      const claimed = claimChosenId(
+        { movementId: item.transferId, kind: item.kind },
+        states.claims[index],
+        claimedHere,
+        now,
+      );
+      if (claimed && !claimed.ok) return claimed;
       return {
         ok: true,
         events: decision.writes.transfer,
-        others: [{ stream: movementIdStreamName(item.transferId), events: decision.writes.claim }],
+        ...(claimed && { others: [{ stream: movementIdStreamName(item.transferId), events: claimed.events }] }),
         // A withdrawal's hold is checked for funds.
         accounts: [{ accountId: item.accountId, events: decision.writes.account, checked: true }],
       };

@@ -2,7 +2,6 @@ import { AccountEvent, evolveAccount, initialAccountState } from '../account/acc
 import { AT, decisionSpec } from '../testing/decider-spec';
 import { accountOpened } from '../testing/fixtures';
 import { evolveTransfer, initialTransferState, TransferEvent } from './transfer';
-import { evolveMovementId, initialMovementIdState, MovementIdEvent } from './movement-id';
 import { decideTransferRequest, TransferRequest } from './transfer-request';
 
 const transferId = 'tr-1';
@@ -23,32 +22,20 @@ const requested = (kind: 'deposit' | 'withdrawal'): TransferEvent => ({
   data: { transferId, kind, accountId, userId: 'u-1', amount: '50', currency: 'EUR', at: AT },
 });
 
-const claimed = (kind: 'deposit' | 'withdrawal'): MovementIdEvent => ({
-  type: 'MovementIdClaimed',
-  data: { movementId: transferId, kind, at: AT },
-});
-
 describe('A transfer request', () => {
-  const given = (history: {
-    account?: AccountEvent[];
-    transfer?: TransferEvent[];
-    claim?: MovementIdEvent[];
-    otherKind?: TransferEvent[];
-  }) =>
+  const given = (history: { account?: AccountEvent[]; transfer?: TransferEvent[] }) =>
     decisionSpec(
       expect,
       decideTransferRequest,
     )({
       account: (history.account ?? []).reduce(evolveAccount, initialAccountState),
       transfer: (history.transfer ?? []).reduce(evolveTransfer, initialTransferState),
-      claim: (history.claim ?? []).reduce(evolveMovementId, initialMovementIdState),
-      otherKind: (history.otherKind ?? []).reduce(evolveTransfer, initialTransferState),
     });
 
   it('records a deposit in the account currency, and touches no account until the bank says so', () =>
     given({ account: [opened] })
       .when(request('deposit'))
-      .then({ writes: { transfer: [requested('deposit')], claim: [claimed('deposit')], account: [] } }));
+      .then({ writes: { transfer: [requested('deposit')], account: [] } }));
 
   it('holds a withdrawal on its account at once', () =>
     given({ account: [opened, credited] })
@@ -56,7 +43,6 @@ describe('A transfer request', () => {
       .then({
         writes: {
           transfer: [requested('withdrawal')],
-          claim: [claimed('withdrawal')],
           account: [
             {
               type: 'FundsHeld',
@@ -81,21 +67,6 @@ describe('A transfer request', () => {
 
   it('refuses a transfer that exists already', () =>
     given({ account: [opened], transfer: [requested('deposit')] })
-      .when(request('deposit'))
-      .thenFails('transfer_exists'));
-
-  it('refuses an id a transfer of the other kind has claimed: a bank callback names only the id', () =>
-    given({ account: [opened, credited], claim: [claimed('deposit')] })
-      .when(request('withdrawal'))
-      .thenFails('transfer_exists'));
-
-  it('refuses an id a transfer of the other kind has from before ids were claimed', () =>
-    given({ account: [opened], otherKind: [requested('withdrawal')] })
-      .when(request('deposit'))
-      .thenFails('transfer_exists'));
-
-  it('refuses an id claimed even by its own kind, whose stream it did not read', () =>
-    given({ account: [opened], claim: [claimed('deposit')] })
       .when(request('deposit'))
       .thenFails('transfer_exists'));
 });

@@ -317,6 +317,6 @@ export const transferStreamName = (kind: TransferKind, transferId: string) => `$
 
 /**
  * The claim on a movement's id, whatever its kind: a payment's, a deposit's and a withdrawal's
- * streams differ, but a bank callback names only the id (see `decideMovementIdClaim`).
+ * streams differ, but a bank callback names only the id (see `claimChosenId`).
  */
 export const movementIdStreamName = (movementId: string) => `movementid-${movementId}`;

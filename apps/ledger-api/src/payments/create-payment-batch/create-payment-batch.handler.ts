@@ -46,7 +46,7 @@ export class CreatePaymentBatchHandler implements ICommandHandler<CreatePaymentB
     }));
     const payers = items.map((item) => item.payerAccountId);
     const idsChosen = request.items.map((item) => item.id !== undefined);
-    // An item given its id reads the claim on it and creates it (see decideMovementIdClaim): the id
+    // An item given its id reads the claim on it and creates it (see claimChosenId): the id
     // may be a transfer's. A derived id (version 8, its own namespace) no movement can have: an item
     // with one reads and claims nothing, as a single payment does.
     const claims = items.map((item, index) => (idsChosen[index] ? movementIdStream(item.paymentId) : undefined));

@@ -65,7 +65,8 @@ export class CreatePaymentHandler implements ICommandHandler<CreatePaymentComman
   /** What the first attempt of this request answered. */
   private async firstAnswer(paymentId: string): Promise<{ payment: PaymentResponse; position: Position }> {
     const own = await this.eventSourcing.findOwnEvents(paymentStream(paymentId), eventIdFor(paymentId, 'create'));
-    // Not this request's: a batch item was given the id this caller and key derive.
+    // Not this request's: another movement has the id (a batch item given it before chosen ids of
+    // version 8 were refused), which is no reason for a 500.
     if (!own) throw new DomainRefusal({ code: 'payment_exists', message: 'The payment already exists.' });
     return { payment: toPaymentResponse(own.state), position: own.position };
   }

@@ -3,7 +3,6 @@ import {
   decideTransferBatch,
   evolveTransfer,
   initialTransferState,
-  otherTransferKind,
   transferBatchStreamName,
   MovementIdState,
   TransferRequest,
@@ -15,7 +14,7 @@ import { mayUseAccount, Principal } from '../../auth/principal';
 import { BatchCommands, BatchResult } from '../../shared/batch-commands';
 import { CommandContext, eventMetadata, newEntityId } from '../../shared/command-context';
 import { deterministicUuid } from '../../shared/deterministic-id';
-import { movementIdStream, transferStream } from '../../shared/streams';
+import { movementIdStream } from '../../shared/streams';
 import { RequestTransferBatchDto } from './request-transfer-batch.dto';
 import { toTransferBatchResponse } from './request-transfer-batch.response';
 
@@ -46,17 +45,17 @@ export class RequestTransferBatchHandler implements ICommandHandler<RequestTrans
       amount: BigInt(item.amount),
     }));
     const accountIds = [...new Set(items.map((item) => item.accountId))];
-    // Every item, its id given or derived (which a client can foresee and give elsewhere), checks
-    // the claim on its id and the id's other kind, and creates the claim (see decideMovementIdClaim).
-    const otherKinds = items.map((item) => transferStream(otherTransferKind(item.kind), item.transferId));
-    const claims = items.map((item) => movementIdStream(item.transferId));
+    const idsChosen = request.items.map((item) => item.id !== undefined);
+    // An item given its id reads the claim on it and creates it (see claimChosenId): the id may be
+    // another movement's. A derived id (version 8, its own namespace) no movement can have.
+    const claims = items.map((item, index) => (idsChosen[index] ? movementIdStream(item.transferId) : undefined));
     return this.batches.run(
       {
         batchId,
         mode: request.mode,
         itemStreams: items.map((item) => transferStreamName(item.kind, item.transferId)),
-        idsChosen: request.items.map((item) => item.id !== undefined),
-        otherStreams: [...claims, ...otherKinds],
+        idsChosen,
+        otherStreams: claims.filter((claim) => claim !== undefined),
         accountIds,
         // Withdrawals hold funds, checked; a batch of deposits only would need no queue, but is rare.
         checkedAccountIds: accountIds,
@@ -68,8 +67,7 @@ export class RequestTransferBatchHandler implements ICommandHandler<RequestTrans
             { batchId, mode: request.mode, items },
             {
               transfers,
-              claims: claims.map(({ name }) => others.get(name) as MovementIdState),
-              otherKinds: otherKinds.map(({ name }) => others.get(name) as TransferState),
+              claims: claims.map((claim) => claim && (others.get(claim.name) as MovementIdState)),
               accounts,
               mayUse: (account) => mayUseAccount(principal, account),
             },

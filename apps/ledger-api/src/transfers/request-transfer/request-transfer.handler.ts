@@ -1,16 +1,13 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { EventSourcing } from '@ledger/event-sourcing';
 import { Position } from '@ledger/event-store';
-import { decideTransferRequest, DomainRefusal, otherTransferKind, TransferKind } from '@ledger/ledger-domain';
+import { decideTransferRequest, DomainRefusal, TransferKind } from '@ledger/ledger-domain';
 import { accountSeenBy } from '../../auth/principal';
 import { TransferResponse } from '../transfer.response';
 import { eventIdFor, eventMetadata, newEntityId } from '../../shared/command-context';
-import { accountStream, movementIdStream, transferStream } from '../../shared/streams';
+import { accountStream, transferStream } from '../../shared/streams';
 import { toTransferResponse } from '../transfer.view';
 import { RequestTransferCommand } from './request-transfer.command';
-
-/** The step of the request each stream's events are named by (`otherKind` is only read). */
-const STEPS = { transfer: 'request', claim: 'claim', account: 'hold', otherKind: 'read' };
 
 @CommandHandler(RequestTransferCommand)
 export class RequestTransferHandler implements ICommandHandler<RequestTransferCommand> {
@@ -20,27 +17,21 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
     const transferId = newEntityId(kind, context);
     const { states, position } = await this.eventSourcing.handle({
       // One account's commands queue, each deciding while the one before commits; a withdrawal's
-      // hold is appended at the revision its funds were checked on. The id's claim is created in
-      // the same append (at no stream): of two transfers of one id, of either kind, one is written.
-      streams: {
-        transfer: transferStream(kind, transferId),
-        claim: movementIdStream(transferId),
-        otherKind: transferStream(otherTransferKind(kind), transferId),
-        account: accountStream(accountId, { queued: true }),
-      },
-      decide: ({ transfer, claim, otherKind, account }, now) => {
+      // hold is appended at the revision its funds were checked on.
+      streams: { transfer: transferStream(kind, transferId), account: accountStream(accountId, { queued: true }) },
+      decide: ({ transfer, account }, now) => {
         // The transfer id is the caller's and its key's: a transfer already there is this
         // request's own, retried after its answer was lost (answered below).
         if (transfer.status !== 'none') return { ok: true, events: {} };
         const decision = decideTransferRequest(
           { transferId, kind, accountId, amount },
           // An account the caller may not see does not exist for them.
-          { transfer, claim, otherKind, account: accountSeenBy(principal, account) },
+          { transfer, account: accountSeenBy(principal, account) },
           now,
         );
         return decision.ok ? { ok: true, events: decision.writes } : decision;
       },
-      eventIds: (stream) => eventIdFor(transferId, STEPS[stream]),
+      eventIds: (stream) => eventIdFor(transferId, stream === 'transfer' ? 'request' : 'hold'),
       metadata: eventMetadata(context),
       record: context.answer?.of((states) => toTransferResponse(states.transfer)),
     });
@@ -57,7 +48,8 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
       transferStream(kind, transferId),
       eventIdFor(transferId, 'request'),
     );
-    // Not this request's: a batch item was given the id this caller and key derive.
+    // Not this request's: another movement has the id (a batch item given it before chosen ids of
+    // version 8 were refused), which is no reason for a 500.
     if (!own) throw new DomainRefusal({ code: 'transfer_exists', message: 'The transfer already exists.' });
     return { transfer: toTransferResponse(own.state), position: own.position };
   }
