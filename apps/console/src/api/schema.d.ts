@@ -4476,9 +4476,9 @@ export interface operations {
         };
       };
       /**
-       * @description validation_failed
+       * @description idempotency_key_required
        *
-       *     idempotency_key_required
+       *     validation_failed
        */
       400: {
         headers: {

@@ -11,14 +11,7 @@ import { HASH_CHAIN } from './hash-chain';
 import { LedgerVerification } from './ledger-verification';
 import { uuidParam } from '../../http/validation.pipe';
 import { AccountAuditResponse, CheckpointView, ProofResponse, VerificationReportResponse } from './audit.response';
-import {
-  ApiAdminOnly,
-  ApiErrors,
-  ApiIdempotencyKey,
-  ApiJsonBody,
-  ApiReadYourWrites,
-  Operation,
-} from '../../http/api-docs';
+import { ApiAdminOnly, ApiErrors, ApiIdempotencyKey, ApiReadYourWrites, Operation } from '../../http/api-docs';
 import { ApiNoBody, NoBody } from '../../http/no-body';
 
 class AuditAccountQuery {
@@ -58,7 +51,6 @@ export class AuditController {
     'Check the hash chains, replay every account against its read model and check the journal balances (admin)',
   )
   @ApiIdempotencyKey({ required: false })
-  @ApiJsonBody()
   @ApiOkResponse({ type: VerificationReportResponse })
   verify(@Body() _body: NoBody) {
     return this.verification.verify();

@@ -3,14 +3,7 @@ import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../auth/principal';
 import { ProjectionRebuilds } from './projection-rebuilds';
 import { RebuildProgressResponse, RebuildStartedResponse } from './rebuild.response';
-import {
-  ApiAdminOnly,
-  ApiErrors,
-  ApiIdempotencyKey,
-  ApiJsonBody,
-  ApiReadYourWrites,
-  Operation,
-} from '../../http/api-docs';
+import { ApiAdminOnly, ApiErrors, ApiIdempotencyKey, ApiReadYourWrites, Operation } from '../../http/api-docs';
 import { ApiNoBody, NoBody } from '../../http/no-body';
 
 /** Rebuilds a read model from the start of `$all` while the live one keeps serving (API.md, Admin). */
@@ -28,7 +21,6 @@ export class RebuildProjectionController {
   @ApiIdempotencyKey({ required: false })
   @ApiAcceptedResponse({ type: RebuildStartedResponse })
   @ApiErrors('not_found', 'rebuild_in_progress')
-  @ApiJsonBody()
   start(@Param('name') name: string, @Body() _body: NoBody) {
     return this.rebuilds.start(name);
   }

@@ -141,7 +141,6 @@ export class WebhookEndpointsController {
   @Post(':endpointId/rotate-secret')
   @HttpCode(200)
   @ShownOnce('secret')
-  @ApiJsonBody()
   @ApiNoBody()
   @Operation('rotateWebhookEndpointSecret', 'A new signing secret for an endpoint (shown once)')
   @ApiIdempotencyKey({ required: false })
@@ -178,7 +177,6 @@ export class WebhookEndpointsController {
 
   @Post(':endpointId/deliveries/:eventId/redeliver')
   @HttpCode(202)
-  @ApiJsonBody()
   @ApiNoBody()
   @Operation('redeliverWebhookEvent', 'Queue an event for delivery to an endpoint again')
   @ApiIdempotencyKey({ required: false })

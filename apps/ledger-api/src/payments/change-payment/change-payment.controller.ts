@@ -57,7 +57,6 @@ export class ChangePaymentController {
   @ApiNoBody()
   @Operation('voidPayment', 'Void an authorization, releasing the hold (payer, payee or admin)')
   @ApiIdempotencyKey({ required: true })
-  @ApiJsonBody()
   @ApiErrors('not_found', 'invalid_payment_state')
   @ApiOkResponse({ type: PaymentResponse })
   async void(

@@ -1,5 +1,4 @@
 import { ApiProperty } from '@nestjs/swagger';
-
 import { UuidField } from '../../http/uuid-field';
 import { MinorUnits } from '../../http/minor-units';
 
